@@ -1,0 +1,117 @@
+"""The `clientscope` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from clientscope.demo import generate
+
+    summary = generate(
+        Path(args.out),
+        customers=args.customers,
+        months=args.months,
+        seed=args.seed,
+        end_month=args.end_month,
+        progress=not args.quiet,
+    )
+    rows = ", ".join(f"{name} {count:,}" for name, count in summary.rows.items())
+    print(f"Demo bank written to {args.out}: {rows}")
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from clientscope.validation import format_report, validate
+
+    report = validate(Path(args.data_dir))
+    print(format_report(report))
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from clientscope.shell import create_app
+    from clientscope.startup import prepare
+
+    app = create_app(prepare(args.data))
+    app.run(host=args.host, port=args.port, debug=False)
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from clientscope.importers import IMPORTERS, ImportFailed
+
+    importer = IMPORTERS[args.source]
+    src = Path(args.src)
+    out = Path(args.out)
+    try:
+        if args.source == "mapped":
+            if not args.mapping:
+                print("error: `clientscope import mapped` needs --mapping MAPPING.yaml", file=sys.stderr)
+                return EXIT_USAGE
+            summary = importer(src, Path(args.mapping), out)
+        else:
+            summary = importer(src, out)
+    except ImportFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    rows = ", ".join(f"{name} {count:,}" for name, count in summary.rows.items())
+    print(f"Imported {args.source} into {out}: {rows}")
+    for note in summary.notes:
+        print(f"  note: {note}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="clientscope", description="Retail-bank CRM analytics dashboard.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="generate the synthetic demo bank's extracts")
+    demo.add_argument("--customers", type=int, default=50_000)
+    demo.add_argument("--months", type=int, default=24)
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--end-month", default="2026-10", help="last month of data, YYYY-MM (default 2026-10)")
+    demo.add_argument("--out", default="demo-data", help="output folder (default ./demo-data)")
+    demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    demo.set_defaults(func=_cmd_demo)
+
+    validate = sub.add_parser("validate", help="check a folder of extracts against the data contract")
+    validate.add_argument("data_dir")
+    validate.set_defaults(func=_cmd_validate)
+
+    serve = sub.add_parser("serve", help="serve the dashboard")
+    serve.add_argument("--data", help="data folder (default: $CLIENTSCOPE_DATA, else the demo data)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8050)
+    serve.set_defaults(func=_cmd_serve)
+
+    imp = sub.add_parser("import", help="import a public data set or a mapped bank extract into the contract")
+    imp.add_argument("source", choices=["berka", "bank-marketing", "bank-churners", "mapped"])
+    imp.add_argument("src", help="source folder (berka) or file")
+    imp.add_argument("--out", required=True, help="output folder")
+    imp.add_argument("--mapping", help="mapping YAML (mapped only)")
+    imp.set_defaults(func=_cmd_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s"
+    )
+    func: Callable[[argparse.Namespace], int] = args.func
+    return func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

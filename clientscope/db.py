@@ -1,0 +1,176 @@
+"""The one choke point for SQL: connection factory and `run_query`.
+
+Every statement the app runs goes through `run_query`: values are bound as DuckDB `$named`
+parameters, the viewer scope is applied (row-level security), results are capped, a timeout
+interrupts runaway queries and the time taken is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from clientscope import catalog
+from clientscope.settings import PROJECT_ROOT
+
+log = logging.getLogger(__name__)
+
+QUERIES_DIR = PROJECT_ROOT / "queries"
+SCOPE_DIR = QUERIES_DIR / "scope"
+DEFAULT_ROW_CAP = 200_000
+DEFAULT_TIMEOUT_S = 30.0
+_QUERY_NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
+
+
+class QueryError(RuntimeError):
+    """A query failed; the message is safe to show to a user."""
+
+
+class QueryTimeout(QueryError):
+    pass
+
+
+@dataclass(frozen=True)
+class ViewerScope:
+    """What a viewer may see. `None` means no restriction on that level."""
+
+    regions: frozenset[str] | None = None
+    branches: frozenset[str] | None = None
+    rms: frozenset[str] | None = None
+    can_see_personal: bool = False
+
+    @property
+    def restricted(self) -> bool:
+        return any(level is not None for level in (self.regions, self.branches, self.rms))
+
+    def as_params(self) -> dict[str, list[str] | None]:
+        return {
+            "scope_regions": _sorted_or_none(self.regions),
+            "scope_branches": _sorted_or_none(self.branches),
+            "scope_rms": _sorted_or_none(self.rms),
+        }
+
+
+FULL_SCOPE = ViewerScope(can_see_personal=True)
+
+
+def _sorted_or_none(values: frozenset[str] | None) -> list[str] | None:
+    return None if values is None else sorted(values)
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    frame: pl.DataFrame
+    truncated: bool
+    elapsed_ms: float
+
+
+@dataclass
+class Database:
+    """An open in-memory DuckDB with one view per extract (and mart) table.
+
+    One `Database` per process; each query gets its own cursor, so callbacks running in
+    parallel threads never share a cursor.
+    """
+
+    con: duckdb.DuckDBPyConnection
+    data_dir: Path | None = None
+    version: str = "memory"
+    tables: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def open(cls, data_dir: Path, *, threads: int | None = None) -> Database:
+        con = duckdb.connect(config={"threads": threads} if threads else {})
+        attached = catalog.attach_extracts(con, data_dir)
+        return cls(con, data_dir, catalog.data_version(data_dir), frozenset(attached))
+
+    @classmethod
+    def from_connection(cls, con: duckdb.DuckDBPyConnection, version: str = "memory") -> Database:
+        """Wrap a connection prepared by a test (tables already created as views or tables)."""
+        names = {row[0] for row in con.execute(_sql("catalog/table_names")).fetchall()}
+        return cls(con, None, version, frozenset(names))
+
+    def register(self, name: str, relation: duckdb.DuckDBPyRelation) -> None:
+        catalog.register_relation(self.con, name, relation)
+        self.tables = self.tables | {name}
+
+    def has(self, *names: str) -> bool:
+        return all(n in self.tables for n in names)
+
+
+def query_sql(name: str) -> str:
+    """The text of `queries/<name>.sql`; `name` must be a known file (an allow-list by construction)."""
+    return _sql(name)
+
+
+@lru_cache(maxsize=512)
+def _sql(name: str) -> str:
+    if not _QUERY_NAME.match(name):
+        raise ValueError(f"invalid query name {name!r}")
+    path = QUERIES_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise ValueError(f"no query file queries/{name}.sql")
+    return path.read_text(encoding="utf-8")
+
+
+def scoped_tables() -> tuple[str, ...]:
+    """Tables that a restricted scope filters: one `queries/scope/<table>.sql` each."""
+    return tuple(sorted(p.stem for p in SCOPE_DIR.glob("*.sql") if p.stem != "scope_customers"))
+
+
+def _apply_scope(cur: duckdb.DuckDBPyConnection, db: Database, scope: ViewerScope) -> None:
+    if not scope.restricted:
+        return
+    cur.execute(_sql("scope/scope_customers"), scope.as_params())
+    for name in scoped_tables():
+        if name in db.tables:
+            cur.execute(_sql(f"scope/{name}"))
+
+
+def run_query(
+    db: Database,
+    sql: str,
+    params: dict[str, Any] | None = None,
+    *,
+    scope: ViewerScope = FULL_SCOPE,
+    row_cap: int = DEFAULT_ROW_CAP,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    label: str = "query",
+) -> QueryResult:
+    """Run one statement with bound parameters under a viewer scope; return a polars frame."""
+    started = time.perf_counter()
+    cur = db.con.cursor()
+    timer = threading.Timer(timeout_s, cur.interrupt)
+    timer.start()
+    try:
+        _apply_scope(cur, db, scope)
+        relation = cur.sql(sql, params=params or {})
+        frame = relation.limit(row_cap + 1).pl() if relation is not None else pl.DataFrame()
+    except duckdb.InterruptException as exc:
+        raise QueryTimeout(f"{label} took longer than {timeout_s:.0f} s and was stopped") from exc
+    except duckdb.Error as exc:
+        log.exception("query %s failed", label)
+        raise QueryError(f"{label} failed: {exc}") from exc
+    finally:
+        timer.cancel()
+        cur.close()
+    truncated = frame.height > row_cap
+    if truncated:
+        frame = frame.head(row_cap)
+    elapsed = (time.perf_counter() - started) * 1000
+    log.debug("%s: %d rows in %.1f ms", label, frame.height, elapsed)
+    return QueryResult(frame, truncated, elapsed)
+
+
+def run_named(db: Database, name: str, params: dict[str, Any] | None = None, **kwargs: Any) -> QueryResult:
+    """Run `queries/<name>.sql`."""
+    return run_query(db, _sql(name), params, label=name, **kwargs)

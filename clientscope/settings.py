@@ -1,0 +1,49 @@
+"""Where Clientscope finds its data and keeps its caches.
+
+Resolution order for the data folder: the `--data` option, else `CLIENTSCOPE_DATA`,
+else the demo folder (generated on first use).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DATA_ENV = "CLIENTSCOPE_DATA"
+CACHE_ENV = "CLIENTSCOPE_CACHE"
+METRICS_ENV = "CLIENTSCOPE_METRICS"
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def cache_root() -> Path:
+    """The folder for generated demo data and derived marts (never inside the user's extracts)."""
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "clientscope"
+
+
+def demo_dir() -> Path:
+    return cache_root() / "demo"
+
+
+def resolve_data_dir(cli_value: str | os.PathLike[str] | None = None) -> tuple[Path, bool]:
+    """Return (data folder, is_demo)."""
+    if cli_value:
+        return Path(cli_value).expanduser().resolve(), False
+    env_value = os.environ.get(DATA_ENV)
+    if env_value:
+        return Path(env_value).expanduser().resolve(), False
+    return demo_dir(), True
+
+
+def metrics_file(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    if cli_value:
+        return Path(cli_value).expanduser().resolve()
+    env_value = os.environ.get(METRICS_ENV)
+    if env_value:
+        return Path(env_value).expanduser().resolve()
+    return PROJECT_ROOT / "metrics.yaml"

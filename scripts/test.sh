@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs everything the tests need (Python test extras, Debian's chromium + chromium-driver
+# for the browser tests) and runs the whole suite.  Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
+    echo "Installing chromium and chromium-driver (Debian packages) for the browser tests..."
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+python -m ruff check .
+python -m ruff format --check .
+python -m pytest "$@"

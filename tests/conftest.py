@@ -1,0 +1,59 @@
+"""Shared fixtures: a small seeded demo bank, built once per test session, and browser options."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+REAL_DATA = REPO_ROOT.parent / "shared" / "data" / "real"
+
+# Chromium flags so the headless browser never reaches for the network on its own
+# (the test machines have no network but the package registries).
+CHROME_FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--window-size=1400,1000",
+)
+
+
+def pytest_setup_options():
+    """dash.testing hook: the Chrome options for dash_duo."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    for flag in CHROME_FLAGS:
+        options.add_argument(flag)
+    chromium = os.environ.get("DASH_TEST_CHROMEPATH", "/usr/bin/chromium")
+    if Path(chromium).exists():
+        options.binary_location = chromium
+    return options
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Marts and other caches of the test session go to a temporary folder, never ~/.cache."""
+    path = tmp_path_factory.mktemp("cache")
+    os.environ["CLIENTSCOPE_CACHE"] = str(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Path:
+    """A small seeded demo bank (2,000 customers × 12 months), generated once per session."""
+    from clientscope.demo import generate
+
+    out = tmp_path_factory.mktemp("demo") / "bank"
+    generate(out, customers=2_000, months=12, seed=7)
+    return out

@@ -1,0 +1,99 @@
+"""run_query: bound parameters, viewer scope (row-level security), row cap, timeout, clear errors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import polars as pl
+import pytest
+
+from clientscope.db import (
+    Database,
+    QueryError,
+    QueryTimeout,
+    ViewerScope,
+    query_sql,
+    run_query,
+    scoped_tables,
+)
+
+
+@pytest.fixture
+def db() -> Database:
+    con = duckdb.connect()
+    database = Database.from_connection(con)
+    frames = {
+        "branches": pl.DataFrame(
+            {"branch_id": ["B1", "B2", "B3"], "branch_name": ["甲", "乙", "丙"], "region": ["East", "East", "West"],
+             "city": ["a", "b", "c"]}
+        ),
+        "customers": pl.DataFrame(
+            {"customer_id": ["C1", "C2", "C3", "C4"], "branch_id": ["B1", "B2", "B3", "B3"],
+             "rm_id": ["R1", None, "R3", "R3"]}
+        ),
+        "customer_months": pl.DataFrame(
+            {"customer_id": ["C1", "C2", "C3", "C4"], "month": [date(2026, 9, 30)] * 4,
+             "aum_total": [100.0, 200.0, 400.0, 800.0]}
+        ),
+    }
+    for name, frame in frames.items():
+        database.register(name, con.from_arrow(frame.to_arrow()))
+    return database
+
+
+SUM_AUM = "select coalesce(sum(aum_total), 0) as aum from customer_months where aum_total >= $min_aum"
+
+
+def test_values_are_bound_parameters(db: Database) -> None:
+    assert run_query(db, SUM_AUM, {"min_aum": 200.0}).frame["aum"].to_list() == [1400.0]
+
+
+def test_region_scope_never_returns_another_regions_rows(db: Database) -> None:
+    west = ViewerScope(regions=frozenset({"West"}))
+    rows = run_query(db, "select customer_id from customer_months order by 1", scope=west).frame
+    assert rows["customer_id"].to_list() == ["C3", "C4"]
+    assert run_query(db, SUM_AUM, {"min_aum": 0.0}, scope=west).frame["aum"].to_list() == [1200.0]
+    branches = run_query(db, "select branch_id from branches order by 1", scope=west).frame
+    assert branches["branch_id"].to_list() == ["B3"]
+
+
+def test_scope_does_not_leak_into_later_unrestricted_queries(db: Database) -> None:
+    run_query(db, SUM_AUM, {"min_aum": 0.0}, scope=ViewerScope(branches=frozenset({"B1"})))
+    assert run_query(db, SUM_AUM, {"min_aum": 0.0}).frame["aum"].to_list() == [1500.0]
+
+
+def test_rm_scope(db: Database) -> None:
+    mine = ViewerScope(rms=frozenset({"R1"}))
+    assert run_query(db, "select customer_id from customers", scope=mine).frame["customer_id"].to_list() == ["C1"]
+
+
+def test_row_cap_truncates_and_says_so(db: Database) -> None:
+    result = run_query(db, "select * from range(10)", row_cap=3)
+    assert result.frame.height == 3
+    assert result.truncated
+    assert not run_query(db, "select * from range(3)", row_cap=3).truncated
+
+
+def test_timeout_interrupts(db: Database) -> None:
+    with pytest.raises(QueryTimeout, match="took longer than 0 s and was stopped"):
+        run_query(db, "select count(*) from range(100000000000) a", timeout_s=0.2, label="slow query")
+
+
+def test_errors_are_wrapped_with_the_query_label(db: Database) -> None:
+    with pytest.raises(QueryError, match=r"^segment mix failed: .*no_such_table"):
+        run_query(db, "select * from no_such_table", label="segment mix")
+
+
+def test_query_names_are_allow_listed() -> None:
+    with pytest.raises(ValueError, match=r"invalid query name '\.\./etc/passwd'"):
+        query_sql("../etc/passwd")
+    with pytest.raises(ValueError, match=r"no query file queries/nope/missing.sql"):
+        query_sql("nope/missing")
+
+
+def test_every_customer_keyed_contract_table_is_scoped() -> None:
+    from clientscope.contract import TABLES
+
+    keyed = {t.name for t in TABLES if "customer_id" in t.column_names or t.name in {"branches", "relationship_managers"}}
+    assert keyed <= set(scoped_tables())

@@ -14,6 +14,7 @@ import duckdb
 
 from clientscope.contract import TABLES, Table
 
+
 @dataclass(frozen=True)
 class TableFiles:
     table: Table

@@ -61,7 +61,7 @@ class Table:
         return tuple(c.name for c in self.columns)
 
 
-S, I, F, B, D, T, L = (
+S, I, F, B, D, T, L = (  # noqa: E741 - short aliases keep the tables readable
     LogicalType.STRING,
     LogicalType.INTEGER,
     LogicalType.FLOAT,

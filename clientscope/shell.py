@@ -1,48 +1,80 @@
-"""The Dash shell: navbar from the page registry, the page container and the data error page."""
+"""The Dash shell: navbar from the page registry, the page container, the data error page."""
 
 from __future__ import annotations
 
 import logging
-from urllib.parse import parse_qs
+from dataclasses import replace
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
+from dash import ClientsideFunction, Input, Output, dcc, html
 
 from clientscope import runtime
+from clientscope.errors import on_callback_error
 from clientscope.i18n import normalise_language, t
 from clientscope.runtime import AppContext
 from clientscope.settings import PROJECT_ROOT
+from clientscope.shell_ids import ShellIds
+from clientscope.state import ViewState, parse_query, to_query
 
 log = logging.getLogger(__name__)
 
-
-def language_from_search(search: str | None) -> str:
-    values = parse_qs((search or "").lstrip("?")).get("lang", [])
-    return normalise_language(values[0] if values else None)
+# Query keys that belong to one page's view (breakdown, drill, clicks) and are not carried to other pages.
+PAGE_LOCAL_KEYS = ("dim", "drill")
 
 
-def navbar(pathname: str | None, lang: str) -> dbc.Navbar:
+def carried_query(search: str | None, **overrides: str) -> str:
+    """The query string the navbar links carry: global filters, period, language, theme."""
+    args = {k: v for k, v in parse_query(search or "").items() if k not in PAGE_LOCAL_KEYS and not k.startswith("x.")}
+    args.update(overrides)
+    return _encode(args)
+
+
+def _encode(args: dict[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    return "?" + urlencode(args) if args else ""
+
+
+def navbar(pathname: str | None, search: str | None) -> dbc.Navbar:
+    args = parse_query(search or "")
+    lang = normalise_language(args.get("lang"))
+    theme = "dark" if args.get("theme") == "dark" else "light"
     links = [
         dbc.NavItem(
             dbc.NavLink(
                 t(f"nav.{page['module'].split('.')[-1]}", lang),
-                href=page["relative_path"] + ("?lang=en" if lang == "en" else ""),
+                href=page["relative_path"] + carried_query(search),
                 active=pathname == page["relative_path"],
             )
         )
         for page in dash.page_registry.values()
         if not page.get("nav_hidden")
     ]
-    other = "zh_CN" if lang == "en" else "en"
-    switch = dbc.NavItem(
-        dbc.NavLink(t("nav.language", lang), href=f"{pathname or '/'}?lang={other}", id="language-switch")
-    )
+    other_lang = "zh_CN" if lang == "en" else "en"
+    other_theme = "light" if theme == "dark" else "dark"
+    here = pathname or "/"
+    switches = [
+        dbc.NavItem(
+            dbc.NavLink(
+                t("nav.language", lang),
+                href=here + _with(search, lang=other_lang),
+                id="language-switch",
+                external_link=False,
+            )
+        ),
+        dbc.NavItem(
+            dbc.NavLink(
+                t(f"nav.theme.{other_theme}", lang), href=here + _with(search, theme=other_theme), id="theme-switch"
+            )
+        ),
+    ]
     return dbc.Navbar(
         dbc.Container(
             [
-                dbc.NavbarBrand(t("app.title", lang), href="/"),
-                dbc.Nav([*links, switch], navbar=True, className="me-auto"),
+                dbc.NavbarBrand(t("app.title", lang), href="/" + carried_query(search)),
+                dbc.Nav(links, navbar=True, className="me-auto"),
+                dbc.Nav(switches, navbar=True),
             ],
             fluid=True,
         ),
@@ -50,6 +82,16 @@ def navbar(pathname: str | None, lang: str) -> dbc.Navbar:
         dark=True,
         className="mb-3",
     )
+
+
+def _with(search: str | None, **changes: str) -> str:
+    args = parse_query(search or "")
+    args.update(changes)
+    if args.get("lang") == "zh_CN":
+        args.pop("lang")
+    if args.get("theme") == "light":
+        args.pop("theme")
+    return _encode(args)
 
 
 def error_page(ctx: AppContext, lang: str) -> html.Div:
@@ -67,10 +109,21 @@ def error_page(ctx: AppContext, lang: str) -> html.Div:
 def shell_layout() -> html.Div:
     return html.Div(
         [
-            dcc.Location(id="url", refresh="callback-nav"),
-            html.Div(id="navbar"),
-            html.Div(id="data-error"),
-            dbc.Container(dash.page_container, id="page", fluid=True),
+            dcc.Location(id=ShellIds.URL, refresh="callback-nav"),
+            html.Div(id=ShellIds.NAVBAR),
+            html.Div(id=ShellIds.DATA_ERROR),
+            dbc.Container(
+                dcc.Loading(dash.page_container, type="default", delay_show=300), id=ShellIds.PAGE, fluid=True
+            ),
+            dbc.Toast(
+                id=ShellIds.ERROR_TOAST,
+                header="⚠",
+                is_open=False,
+                dismissable=True,
+                icon="danger",
+                style={"position": "fixed", "top": 70, "right": 20, "zIndex": 2000, "maxWidth": 420},
+            ),
+            html.Div(id=ShellIds.THEME_SINK, hidden=True),
         ]
     )
 
@@ -84,24 +137,36 @@ def create_app(ctx: AppContext) -> dash.Dash:
         serve_locally=True,
         suppress_callback_exceptions=True,
         title="Clientscope",
-        health_endpoint="/health",
+        health_endpoint="health",
         update_title=None,
+        on_error=on_callback_error,
     )
     runtime.attach(app.server, ctx)
     app.layout = shell_layout
+    import clientscope.components.filter_bar  # noqa: F401  (registers the filter bar's callbacks)
 
     @app.callback(
-        Output("navbar", "children"),
-        Output("data-error", "children"),
-        Output("page", "style"),
-        Input("url", "pathname"),
-        Input("url", "search"),
+        Output(ShellIds.NAVBAR, "children"),
+        Output(ShellIds.DATA_ERROR, "children"),
+        Output(ShellIds.PAGE, "style"),
+        Input(ShellIds.URL, "pathname"),
+        Input(ShellIds.URL, "search"),
     )
     def render_shell(pathname: str | None, search: str | None):
-        lang = language_from_search(search)
         current = runtime.current()
         if current.ok:
-            return navbar(pathname, lang), None, None
-        return navbar(pathname, lang), error_page(current, lang), {"display": "none"}
+            return navbar(pathname, search), None, None
+        lang = normalise_language(parse_query(search or "").get("lang"))
+        return navbar(pathname, search), error_page(current, lang), {"display": "none"}
 
+    app.clientside_callback(
+        ClientsideFunction(namespace="clientscope", function_name="applyTheme"),
+        Output(ShellIds.THEME_SINK, "children"),
+        Input(ShellIds.URL, "search"),
+    )
     return app
+
+
+def state_query(state: ViewState, **changes: object) -> str:
+    """The URL query for `state` with some fields changed (for links that carry every filter)."""
+    return to_query(replace(state, **changes))

@@ -38,7 +38,9 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
             html.P(source, className="text-muted"),
             dbc.Row(
                 [
-                    _card(t("overview.customers", lang), format_decimal(summary.customers, locale=locale), "kpi-customers"),
+                    _card(
+                        t("overview.customers", lang), format_decimal(summary.customers, locale=locale), "kpi-customers"
+                    ),
                     _card(
                         t("overview.aum", lang),
                         "¥" + format_compact_decimal(summary.aum_total, locale=locale, fraction_digits=2),

@@ -25,16 +25,26 @@ def db() -> Database:
     database = Database.from_connection(con)
     frames = {
         "branches": pl.DataFrame(
-            {"branch_id": ["B1", "B2", "B3"], "branch_name": ["甲", "乙", "丙"], "region": ["East", "East", "West"],
-             "city": ["a", "b", "c"]}
+            {
+                "branch_id": ["B1", "B2", "B3"],
+                "branch_name": ["甲", "乙", "丙"],
+                "region": ["East", "East", "West"],
+                "city": ["a", "b", "c"],
+            }
         ),
         "customers": pl.DataFrame(
-            {"customer_id": ["C1", "C2", "C3", "C4"], "branch_id": ["B1", "B2", "B3", "B3"],
-             "rm_id": ["R1", None, "R3", "R3"]}
+            {
+                "customer_id": ["C1", "C2", "C3", "C4"],
+                "branch_id": ["B1", "B2", "B3", "B3"],
+                "rm_id": ["R1", None, "R3", "R3"],
+            }
         ),
         "customer_months": pl.DataFrame(
-            {"customer_id": ["C1", "C2", "C3", "C4"], "month": [date(2026, 9, 30)] * 4,
-             "aum_total": [100.0, 200.0, 400.0, 800.0]}
+            {
+                "customer_id": ["C1", "C2", "C3", "C4"],
+                "month": [date(2026, 9, 30)] * 4,
+                "aum_total": [100.0, 200.0, 400.0, 800.0],
+            }
         ),
     }
     for name, frame in frames.items():
@@ -95,5 +105,7 @@ def test_query_names_are_allow_listed() -> None:
 def test_every_customer_keyed_contract_table_is_scoped() -> None:
     from clientscope.contract import TABLES
 
-    keyed = {t.name for t in TABLES if "customer_id" in t.column_names or t.name in {"branches", "relationship_managers"}}
+    keyed = {
+        t.name for t in TABLES if "customer_id" in t.column_names or t.name in {"branches", "relationship_managers"}
+    }
     assert keyed <= set(scoped_tables())

@@ -43,7 +43,15 @@ def test_every_page_has_a_navigation_label() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("en", "en"), ("EN-us", "en"), ("zh_CN", "zh_CN"), ("zh-cn", "zh_CN"), ("fr", "zh_CN"), (None, "zh_CN"), (3, "zh_CN")],
+    [
+        ("en", "en"),
+        ("EN-us", "en"),
+        ("zh_CN", "zh_CN"),
+        ("zh-cn", "zh_CN"),
+        ("fr", "zh_CN"),
+        (None, "zh_CN"),
+        (3, "zh_CN"),
+    ],
 )
 def test_language_from_url_values(raw: object, expected: str) -> None:
     assert normalise_language(raw) == expected

@@ -1,0 +1,70 @@
+"""KPI cards: value, prior period, change and % change (percentage points for rates), sparkline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from clientscope.i18n import t
+
+
+@dataclass(frozen=True)
+class KpiView:
+    """A KPI already formatted for display (formatting belongs to the semantic layer)."""
+
+    metric: str
+    label: str
+    description: str
+    value: str
+    prior: str | None
+    change: str | None  # e.g. "+1.2万" or "+1.3 pp"
+    pct_change: str | None  # e.g. "+4.5%"; None for rates (the change is already in pp)
+    direction: int  # +1 up, -1 down, 0 flat / unknown
+    good_when_up: bool = True
+    spark_x: Sequence[str] = ()
+    spark_y: Sequence[float | None] = ()
+
+
+def sparkline(view: KpiView, template: str) -> dcc.Graph | None:
+    if len(view.spark_x) < 2:
+        return None
+    fig = go.Figure(go.Scatter(x=list(view.spark_x), y=list(view.spark_y), mode="lines", hoverinfo="x+y"))
+    fig.update_layout(
+        template=template,
+        height=48,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        showlegend=False,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+    )
+    return dcc.Graph(figure=fig, config={"displayModeBar": False, "staticPlot": True}, style={"height": "48px"})
+
+
+def kpi_card(view: KpiView, lang: str, comparison: str, template: str) -> dbc.Card:
+    good = (view.direction > 0) == view.good_when_up if view.direction else None
+    css = "up" if good else ("down" if good is False else "")
+    delta_parts = [p for p in (view.change, f"({view.pct_change})" if view.pct_change else None) if p]
+    prior = t("kpi.prior", lang, comparison=t(f"compare.{comparison}", lang), value=view.prior) if view.prior else ""
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(view.label, className="text-muted small", title=view.description),
+                html.Div(view.value, className="kpi-value", id={"type": "kpi-value", "metric": view.metric}),
+                html.Div(
+                    " ".join(delta_parts) or "—",
+                    className=f"kpi-delta small {css}",
+                    id={"type": "kpi-delta", "metric": view.metric},
+                ),
+                html.Div(prior, className="small text-muted"),
+                sparkline(view, template),
+            ]
+        ),
+        className="kpi-card h-100",
+        title=view.description,
+    )

@@ -1,0 +1,3 @@
+select distinct channel as value
+from touches
+order by 1

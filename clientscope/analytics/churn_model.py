@@ -1,0 +1,374 @@
+"""The churn classifier: out-of-time training and evaluation, the model card, scoring, caching.
+
+Split (documented in docs/churn-model.md): a month m has a known label when its outcome window
+(m, last day of m + 3 months] ends at or before the last month-end of the extract. The test
+period is the latest `test_months` labelled months. Training months are the labelled months
+whose outcome window ends at or before the first test month-end, so every training label was
+already known when the first test prediction is made, and no training feature month falls in a
+test outcome window.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import joblib
+import numpy as np
+import polars as pl
+import sklearn
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+
+from clientscope.analytics.churn_metrics import Evaluation, evaluate, share_cutoff
+from clientscope.analytics.churn_reasons import with_reasons
+from clientscope.analytics.churn_signals import (
+    ALL_CUSTOMERS,
+    DEFAULT_RULES,
+    HORIZON_MONTHS,
+    Sample,
+    SignalRules,
+    load_signals,
+)
+from clientscope.db import FULL_SCOPE, Database, ViewerScope, run_named
+
+# Signals plus levels from the customer-month history; order matters (it is the model's input).
+FEATURES: tuple[str, ...] = (
+    "txn_trend",
+    "aum_trend",
+    "complaints_2m",
+    "closures_3m",
+    "inactive_months",
+    "logins_trend",
+    "aum_total",
+    "deposits",
+    "wealth",
+    "insurance",
+    "loan_balance",
+    "card_spend",
+    "txn_count",
+    "txn_amount",
+    "digital_logins",
+    "products_held",
+    "complaints",
+    "txn_last3",
+    "logins_last3",
+    "tenure_months",
+    "age",
+    "risk_rank",
+)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Training settings; part of the cache key, so changing one retrains."""
+
+    seed: int = 7
+    test_months: int = 3
+    max_rows: int = 300_000  # customer-months loaded for training + test; larger extracts are sampled
+    max_iter: int = 200
+    learning_rate: float = 0.05
+    max_leaf_nodes: int = 15
+    min_samples_leaf: int = 50
+    l2_regularization: float = 1.0
+    high_share: float = 0.10  # "high" risk = scores in the top 10 % of the test period
+    medium_share: float = 0.30  # "medium" = the next scores down to the top 30 %
+
+
+DEFAULT_CONFIG = ModelConfig()
+
+
+@dataclass(frozen=True)
+class Periods:
+    train_first: date
+    train_last: date
+    test_first: date
+    test_last: date
+    data_end: date  # the last month-end in the extract
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """What was trained on what, and how well it did out of time (model and rule baseline)."""
+
+    data_version: str
+    trained_on: date
+    seed: int
+    horizon_months: int
+    features: tuple[str, ...]
+    periods: Periods
+    sample: Sample  # customers kept (per 10,000) by the seeded hash
+    train_rows: int
+    train_churners: int
+    test_rows: int
+    test_churners: int
+    model: Evaluation
+    rule_baseline: Evaluation
+    high_cutoff: float  # churn probability at or above which a customer is "high" risk
+    medium_cutoff: float  # … "medium" risk; below is "low"
+    sklearn_version: str
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    classifier: HistGradientBoostingClassifier
+    rule_calibration: LogisticRegression  # rule points → churn probability, fitted on the training months
+    rules: SignalRules
+    config: ModelConfig
+    card: ModelCard
+
+
+def add_months_end(month_end: date, months: int) -> date:
+    """The last day of the month `months` after the month of `month_end`."""
+    index = month_end.year * 12 + month_end.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+
+
+def plan_periods(months: list[date], test_months: int = 3) -> Periods:
+    """The out-of-time split for the extract's month-ends (see the module docstring)."""
+    data_end = max(months) if months else date.min
+    labelled = sorted(m for m in months if add_months_end(m, HORIZON_MONTHS) <= data_end)
+    test = labelled[-test_months:] if test_months > 0 else []
+    train = [m for m in labelled if test and add_months_end(m, HORIZON_MONTHS) <= test[0]]
+    if len(test) < test_months or not train:
+        needed = test_months + 2 * HORIZON_MONTHS
+        raise ValueError(
+            f"the churn model needs at least {needed} month-ends of customer_months "
+            f"(training, a {HORIZON_MONTHS}-month gap, {test_months} test months and their "
+            f"{HORIZON_MONTHS}-month outcome); the extract has {len(months)}"
+        )
+    return Periods(train[0], train[-1], test[0], test[-1], data_end)
+
+
+def plan_sample(open_rows: pl.DataFrame, first: date, last: date, config: ModelConfig) -> Sample:
+    """Keep every customer unless the months first..last would exceed `max_rows` customer-months."""
+    in_range = open_rows.filter(pl.col("month").is_between(first, last))
+    rows = int(in_range["open_customers"].sum())
+    if rows <= config.max_rows:
+        return Sample(config.seed, ALL_CUSTOMERS)
+    return Sample(config.seed, max(1, ALL_CUSTOMERS * config.max_rows // rows))
+
+
+def month_counts(db: Database) -> pl.DataFrame:
+    """Month-ends of the extract with their open customers (queries/churn/months.sql)."""
+    return run_named(db, "churn/months").frame
+
+
+def feature_matrix(frame: pl.DataFrame) -> np.ndarray:
+    """The model input: FEATURES as float64, nulls as NaN (the classifier handles missing values)."""
+    return frame.select(pl.col(FEATURES).cast(pl.Float64)).to_numpy()
+
+
+def fit_classifier(train: pl.DataFrame, config: ModelConfig) -> HistGradientBoostingClassifier:
+    classifier = HistGradientBoostingClassifier(
+        learning_rate=config.learning_rate,
+        max_iter=config.max_iter,
+        max_leaf_nodes=config.max_leaf_nodes,
+        min_samples_leaf=config.min_samples_leaf,
+        l2_regularization=config.l2_regularization,
+        early_stopping=True,
+        random_state=config.seed,
+    )
+    return classifier.fit(feature_matrix(train), train["churned_3m"].to_numpy())
+
+
+def fit_rule_calibration(train: pl.DataFrame) -> LogisticRegression:
+    """Map rule points to a churn probability (logistic in the points), for the baseline's calibration."""
+    points = train["rule_points"].cast(pl.Float64).to_numpy().reshape(-1, 1)
+    return LogisticRegression().fit(points, train["churned_3m"].to_numpy())
+
+
+def score_rows(frame: pl.DataFrame, classifier: HistGradientBoostingClassifier) -> np.ndarray:
+    if frame.is_empty():
+        return np.empty(0)
+    return classifier.predict_proba(feature_matrix(frame))[:, 1]
+
+
+def _scored_test(
+    test: pl.DataFrame, classifier: HistGradientBoostingClassifier, calibration: LogisticRegression
+) -> pl.DataFrame:
+    """The test rows with both scores: model_score (probability) and rule_score (calibrated rule points)."""
+    points = test["rule_points"].cast(pl.Float64).to_numpy().reshape(-1, 1)
+    return test.select("customer_id", "month", "tie_key", "churned_3m", "rule_points").with_columns(
+        pl.Series("model_score", score_rows(test, classifier)),
+        pl.Series("rule_score", calibration.predict_proba(points)[:, 1]),
+    )
+
+
+def _split(frame: pl.DataFrame, periods: Periods) -> tuple[pl.DataFrame, pl.DataFrame]:
+    train = frame.filter(pl.col("month").is_between(periods.train_first, periods.train_last))
+    test = frame.filter(pl.col("month").is_between(periods.test_first, periods.test_last))
+    return train, test
+
+
+def _require_both_outcomes(train: pl.DataFrame, periods: Periods) -> None:
+    churners = int(train["churned_3m"].sum())
+    if churners == 0 or churners == train.height:
+        raise ValueError(
+            f"cannot train the churn model: the training months {periods.train_first} to "
+            f"{periods.train_last} have {train.height} customer-months and {churners} churners; "
+            "both churners and customers who stayed are needed"
+        )
+
+
+def evaluate_scored(scored: pl.DataFrame) -> tuple[Evaluation, Evaluation]:
+    """(model, rule baseline) evaluations of an evaluation frame."""
+    outcome = scored["churned_3m"].to_numpy()
+    tie_key = scored["tie_key"].to_numpy()
+    model_score = scored["model_score"].to_numpy()
+    model = evaluate(outcome, model_score, model_score, tie_key)
+    rule = evaluate(outcome, scored["rule_points"].to_numpy(), scored["rule_score"].to_numpy(), tie_key)
+    return model, rule
+
+
+def train(
+    db: Database,
+    *,
+    data_version: str,
+    trained_on: date,
+    rules: SignalRules = DEFAULT_RULES,
+    config: ModelConfig = DEFAULT_CONFIG,
+) -> TrainedModel:
+    """Train on the training months and evaluate out of time on the test months. Deterministic for a seed."""
+    counts = month_counts(db)
+    periods = plan_periods(counts["month"].to_list(), config.test_months)
+    sample = plan_sample(counts, periods.train_first, periods.test_last, config)
+    frame = load_signals(db, rules, first_month=periods.train_first, last_month=periods.test_last, sample=sample)
+    train_rows, test_rows = _split(frame, periods)
+    _require_both_outcomes(train_rows, periods)
+    classifier = fit_classifier(train_rows, config)
+    calibration = fit_rule_calibration(train_rows)
+    scored = _scored_test(test_rows, classifier, calibration)
+    model_eval, rule_eval = evaluate_scored(scored)
+    card = ModelCard(
+        data_version=data_version,
+        trained_on=trained_on,
+        seed=config.seed,
+        horizon_months=HORIZON_MONTHS,
+        features=FEATURES,
+        periods=periods,
+        sample=sample,
+        train_rows=train_rows.height,
+        train_churners=int(train_rows["churned_3m"].sum()),
+        test_rows=test_rows.height,
+        test_churners=int(test_rows["churned_3m"].sum()),
+        model=model_eval,
+        rule_baseline=rule_eval,
+        high_cutoff=share_cutoff(scored["model_score"].to_numpy(), config.high_share),
+        medium_cutoff=share_cutoff(scored["model_score"].to_numpy(), config.medium_share),
+        sklearn_version=sklearn.__version__,
+    )
+    return TrainedModel(classifier, calibration, rules, config, card)
+
+
+def evaluation_frame(db: Database, trained: TrainedModel) -> pl.DataFrame:
+    """The test rows behind the card: customer_id, month, tie_key, churned_3m, rule_points, model_score, rule_score.
+
+    Rebuilt from the database with the card's periods and sample, so anyone can recompute the
+    card's numbers from it.
+    """
+    periods = trained.card.periods
+    test = load_signals(
+        db, trained.rules, first_month=periods.test_first, last_month=periods.test_last, sample=trained.card.sample
+    )
+    return _scored_test(test, trained.classifier, trained.rule_calibration)
+
+
+def decile_table(card: ModelCard) -> pl.DataFrame:
+    """Gains and calibration by decile for the model and the rule baseline, one row per (score, decile)."""
+    rows = [
+        {"score": name, **asdict(stat)}
+        for name, evaluation in (("model", card.model), ("rule", card.rule_baseline))
+        for stat in evaluation.deciles
+    ]
+    return pl.DataFrame(rows)
+
+
+def risk_level(probability: pl.Expr, card: ModelCard) -> pl.Expr:
+    """high / medium / low by the card's cut-offs (top 10 % / top 30 % of the test period's scores)."""
+    return (
+        pl.when(probability >= card.high_cutoff)
+        .then(pl.lit("high"))
+        .when(probability >= card.medium_cutoff)
+        .then(pl.lit("medium"))
+        .otherwise(pl.lit("low"))
+    )
+
+
+def latest_month(db: Database) -> date:
+    months = month_counts(db)["month"]
+    if months.is_empty():
+        raise ValueError("customer_months has no rows: there is no month to score")
+    return months.max()
+
+
+def score_latest(
+    db: Database, trained: TrainedModel, *, lang: str = "zh_CN", scope: ViewerScope = FULL_SCOPE
+) -> pl.DataFrame:
+    """Every open customer at the latest month-end, riskiest first.
+
+    Columns: the signals frame (customer_id, month, branch_id, rm_id, signals, flags, levels,
+    rule_points) plus churn_probability, risk_level, reason_codes, reason_1..3 and action.
+    """
+    month = latest_month(db)
+    frame = load_signals(db, trained.rules, first_month=month, last_month=month, scope=scope)
+    frame = frame.drop("outcome_end", "label_known", "churned_3m").with_columns(
+        pl.Series("churn_probability", score_rows(frame, trained.classifier), dtype=pl.Float64)
+    )
+    frame = frame.with_columns(risk_level(pl.col("churn_probability"), trained.card).alias("risk_level"))
+    frame = with_reasons(frame, trained.rules, lang)
+    return frame.sort(["churn_probability", "customer_id"], descending=[True, False])
+
+
+def cache_key(data_version: str, rules: SignalRules, config: ModelConfig) -> str:
+    """Data version + a digest of the settings and scikit-learn version (pickles do not cross versions)."""
+    settings = f"{rules!r}|{config!r}|{FEATURES!r}|{sklearn.__version__}"
+    return f"{data_version}-{hashlib.sha256(settings.encode()).hexdigest()[:12]}"
+
+
+def train_or_load(
+    db: Database,
+    cache_dir: Path,
+    data_version: str,
+    *,
+    trained_on: date,
+    rules: SignalRules = DEFAULT_RULES,
+    config: ModelConfig = DEFAULT_CONFIG,
+) -> TrainedModel:
+    """The model for this data version from `cache_dir/churn/`, training (and saving) it when absent."""
+    path = Path(cache_dir) / "churn" / f"model-{cache_key(data_version, rules, config)}.joblib"
+    cached = _load(path)
+    if cached is not None:
+        return cached
+    trained = train(db, data_version=data_version, trained_on=trained_on, rules=rules, config=config)
+    _save_atomic(trained, path)
+    return trained
+
+
+def _load(path: Path) -> TrainedModel | None:
+    if not path.is_file():
+        return None
+    try:
+        loaded = joblib.load(path)
+    except Exception:  # a damaged cache file is retrained, never fatal
+        return None
+    return loaded if isinstance(loaded, TrainedModel) else None
+
+
+def _save_atomic(trained: TrainedModel, path: Path) -> None:
+    """Write to a temporary file in the same folder, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=".model-", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        joblib.dump(trained, temp_name)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,239 @@
+"""Marts: the derived tables every page queries, built from the extract views by `queries/marts/*.sql`.
+
+- `customer_month_facts`: the customer-month backbone with tier, lifecycle stage, risk score and flags.
+- `touch_facts`, `conversion_facts`, `campaign_facts`: marketing events with customer and campaign attributes.
+
+The business rules (tier thresholds, stage windows, churn floor, risk points) come from metrics.yaml and are
+bound as `$named` parameters.  `build_marts` materialises them as Parquet in the cache folder, keyed by the
+data version and a fingerprint of the rules and SQL (so changed extracts, rules or SQL never reuse stale
+marts), writing to a temporary folder that is renamed into place; `build_marts_in_memory` is the variant
+for tests and small in-memory databases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import shutil
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from clientscope import settings
+from clientscope.db import Database, query_sql
+
+if TYPE_CHECKING:  # marts must not import the semantic package at run time (it imports MART_COLUMNS)
+    from clientscope.semantic.model import Rules
+
+log = logging.getLogger(__name__)
+MARTS_VERSION = "1"  # bump to invalidate every cached mart when the layout changes
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_OPEN_AGE = 200  # the open last age band is "age <= 200"
+
+
+@dataclass(frozen=True)
+class Mart:
+    name: str
+    requires: tuple[str, ...]  # extract tables that must be present for the mart to exist
+    stand_ins: tuple[str, ...]  # optional inputs replaced by zero-row views when absent
+    after: tuple[str, ...]  # marts it reads
+    columns: tuple[str, ...]
+    order_by: str | None = None  # sort of the Parquet file, for row-group pruning on the time column
+
+    @property
+    def sql_name(self) -> str:
+        return f"marts/{self.name}"
+
+
+CUSTOMER_MONTH_FACTS = Mart(
+    name="customer_month_facts",
+    requires=("customers", "customer_months", "branches"),
+    stand_ins=(),
+    after=(),
+    order_by="month",
+    columns=(
+        "customer_id", "month", "month_start", "month_idx", "region", "branch_id", "rm_id", "city",
+        "acquisition_channel", "gender", "birth_year", "age", "age_band", "risk_profile", "tags", "open_date",
+        "close_date", "tenure_months", "aum_total", "deposits", "wealth", "insurance", "loan_balance", "card_spend",
+        "txn_count", "txn_amount", "digital_logins", "products_held", "complaints", "tier", "tier_rank",
+        "prev_tier", "tier_alt", "tier_alt_rank", "stage", "is_new", "is_opened_month", "is_active", "is_dormant",
+        "is_growing", "is_churned_month", "is_soft_churn", "is_churned", "is_churn_event", "risk_score",
+        "risk_level", "risk_txn_drop", "risk_aum_drop", "risk_complaints", "risk_no_logins", "risk_product_closed",
+    ),
+)  # fmt: skip
+CAMPAIGN_FACTS = Mart(
+    name="campaign_facts",
+    requires=("campaigns",),
+    stand_ins=(),
+    after=(),
+    columns=(
+        "campaign_id", "campaign_name", "campaign_type", "channel", "product_type", "target_segment",
+        "control_share", "start_date", "end_date", "month", "cost",
+    ),
+)  # fmt: skip
+TOUCH_FACTS = Mart(
+    name="touch_facts",
+    requires=("touches", "campaigns", "customers", "branches"),
+    stand_ins=(),
+    after=("customer_month_facts",),
+    order_by="month",
+    columns=(
+        "touch_id", "customer_id", "campaign_id", "channel", "touch_type", "is_control", "touch_ts", "month",
+        "campaign_type", "product_type", "region", "branch_id", "rm_id", "acquisition_channel", "gender",
+        "age_band", "tier", "tier_alt", "stage", "risk_level",
+    ),
+)  # fmt: skip
+CONVERSION_FACTS = Mart(
+    name="conversion_facts",
+    requires=("conversions", "customers", "branches"),
+    stand_ins=("touches", "campaigns"),
+    after=("customer_month_facts",),
+    order_by="month",
+    columns=(
+        "conversion_id", "customer_id", "conversion_ts", "month", "product_type", "value", "campaign_id",
+        "campaign_type", "channel", "attributed_touch_ts", "is_attributed", "region", "branch_id", "rm_id",
+        "acquisition_channel", "gender", "age_band", "tier", "tier_alt", "stage", "risk_level",
+    ),
+)  # fmt: skip
+
+MARTS: tuple[Mart, ...] = (CUSTOMER_MONTH_FACTS, CAMPAIGN_FACTS, TOUCH_FACTS, CONVERSION_FACTS)
+MART_COLUMNS: Mapping[str, tuple[str, ...]] = {m.name: m.columns for m in MARTS}
+
+
+def mart_params(rules: Rules) -> dict[str, Any]:
+    """Every `$named` value the mart SQL uses, from metrics.yaml `rules` (each file takes the ones it names)."""
+    tiers = rules.tiers
+    primary = tiers.schemes[tiers.primary].tiers
+    alternative = tiers.schemes[tiers.alternative].tiers
+    signals = rules.risk.signals
+    return {
+        "tier_codes": [t.code for t in primary],
+        "tier_mins": [float(t.min_aum) for t in primary],
+        "alt_tier_codes": [t.code for t in alternative],
+        "alt_tier_mins": [float(t.min_aum) for t in alternative],
+        "age_band_codes": [b.code for b in rules.age_bands],
+        "age_band_max": [b.max_age if b.max_age is not None else _OPEN_AGE for b in rules.age_bands],
+        "new_within_days": rules.lifecycle.new_within_days,
+        "dormant_months": rules.lifecycle.dormant_months,
+        "growing_months": rules.lifecycle.growing_lookback_months,
+        "stage_precedence": list(rules.lifecycle.precedence),
+        "churn_aum_floor": float(rules.churn.aum_floor),
+        "churn_dormant_months": rules.churn.dormant_months,
+        "risk_txn_months": signals.txn_drop.months or 3,
+        "risk_txn_drop_share": float(signals.txn_drop.threshold or 0.5),
+        "risk_txn_points": signals.txn_drop.points,
+        "risk_aum_months": signals.aum_drop.months or 3,
+        "risk_aum_drop_share": float(signals.aum_drop.threshold or 0.3),
+        "risk_aum_points": signals.aum_drop.points,
+        "risk_complaint_months": signals.complaints.months or 2,
+        "risk_complaint_points": signals.complaints.points,
+        "risk_login_months": signals.no_logins.months or 2,
+        "risk_login_points": signals.no_logins.points,
+        "risk_product_points": signals.product_closed.points,
+        "risk_medium": rules.risk.levels.medium,
+        "risk_high": rules.risk.levels.high,
+        "attribution_lookback_days": rules.conversion.attribution_lookback_days,
+    }
+
+
+def params_for(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The subset of `params` a statement names (DuckDB rejects unused parameters)."""
+    code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())  # comments may mention $names
+    return {name: params[name] for name in dict.fromkeys(_PARAM.findall(code))}
+
+
+def buildable(db: Database) -> tuple[Mart, ...]:
+    """The marts whose required extracts are present, in build order."""
+    return tuple(m for m in MARTS if db.has(*m.requires))
+
+
+def fingerprint(rules: Rules) -> str:
+    """Changes whenever the rules, the mart SQL or the mart layout change."""
+    digest = hashlib.sha256(MARTS_VERSION.encode())
+    digest.update(json.dumps(mart_params(rules), sort_keys=True).encode())
+    for mart in MARTS:
+        digest.update(query_sql(mart.sql_name).encode())
+    return digest.hexdigest()[:12]
+
+
+def marts_dir(db: Database, rules: Rules) -> Path:
+    return settings.cache_root() / "marts" / db.version / fingerprint(rules)
+
+
+def _relation(cur: duckdb.DuckDBPyConnection, db: Database, mart: Mart, params: Mapping[str, Any]):
+    for table in mart.stand_ins:
+        if not db.has(table):
+            cur.execute(query_sql(f"marts/absent_{table}"))
+    sql = query_sql(mart.sql_name)
+    relation = cur.sql(sql, params=params_for(sql, params))
+    return relation.order(mart.order_by) if mart.order_by else relation
+
+
+def _build_each(db: Database, rules: Rules, write: Callable[[Mart, duckdb.DuckDBPyRelation], None]) -> None:
+    params = mart_params(rules)
+    for mart in buildable(db):
+        cur = db.con.cursor()  # its own connection: the stand-in temp views never leak into queries
+        try:
+            write(mart, _relation(cur, db, mart, params))
+        finally:
+            cur.close()
+
+
+def build_marts_in_memory(db: Database, rules: Rules) -> None:
+    """Build every mart into memory and register it on `db` (tests and small in-memory databases)."""
+
+    def keep(mart: Mart, relation: duckdb.DuckDBPyRelation) -> None:
+        db.register(mart.name, db.con.from_arrow(relation.to_arrow_table()))
+
+    _build_each(db, rules, keep)
+
+
+def build_marts(db: Database, rules: Rules) -> None:
+    """Materialise the marts as Parquet under the cache folder (reused when present) and register them.
+
+    A database without a data folder (built by a test from a connection) has no version to key a cache
+    on, so its marts are built in memory instead.
+    """
+    if db.data_dir is None:
+        build_marts_in_memory(db, rules)
+        return
+    final = marts_dir(db, rules)
+    if not final.is_dir():
+        _write_atomically(db, rules, final)
+    _register_folder(db, final)
+
+
+def _write_atomically(db: Database, rules: Rules, final: Path) -> None:
+    tmp = final.parent / f".tmp-{final.name}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir(parents=True)
+    log.info("building marts into %s", final)
+
+    def write(mart: Mart, relation: duckdb.DuckDBPyRelation) -> None:
+        path = tmp / f"{mart.name}.parquet"
+        relation.write_parquet(str(path), compression="zstd")
+        db.register(mart.name, db.con.read_parquet(str(path)))  # later marts read it
+
+    try:
+        _build_each(db, rules, write)
+        tmp.rename(final)
+    except OSError:
+        if not final.is_dir():  # not a lost race with another worker: a real failure
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _register_folder(db: Database, folder: Path) -> None:
+    for mart in buildable(db):
+        path = folder / f"{mart.name}.parquet"
+        if path.is_file():
+            db.register(mart.name, db.con.read_parquet(str(path)))

@@ -1,0 +1,216 @@
+"""Drill-through: the detail rows behind a metric's value, with the context of the click carried along.
+
+The rows are those of the metric's source that the metric itself counts (its own filter, a ratio's
+numerator by default, a conversion metric's base events), narrowed by the page filters and the clicked
+cell, with server-side paging.  For a semi-additive balance the rows are the last month of the period,
+the same snapshot the value was computed from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any, Literal
+
+from clientscope.semantic.compiler import CompiledQuery
+from clientscope.semantic.expressions import render
+from clientscope.semantic.model import ConversionMetric, RatioMetric, SemanticModel, SimpleMetric
+from clientscope.semantic.periods import GRAIN_MONTHS, add_months, month_start
+from clientscope.semantic.resolve import table_columns
+from clientscope.semantic.sqltext import CompileError, Params, quote, time_bounds
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 100_000
+
+
+def drill_query(
+    model: SemanticModel,
+    metric: str,
+    filters: Mapping[str, Sequence[str | None]] | None = None,
+    clicked: Mapping[str, Any] | None = None,
+    fields: Sequence[str] | None = None,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+    order_by: Sequence[str] | None = None,
+    *,
+    start: str | date | None = None,
+    end: str | date | None = None,
+    grain: str = "month",
+    part: Literal["numerator", "denominator"] = "numerator",
+) -> CompiledQuery:
+    """One page of the detail rows behind `metric`.
+
+    `clicked` maps dimension names to the clicked cell's values (None for an empty value) and may hold
+    "period" (a date or YYYY-MM, the period's first month) which, with `grain`, replaces start/end.
+    `fields` defaults to the metric's drill_fields; `order_by` names fields ("-field" descending); rows
+    are always finally ordered by the source's key, so pages never overlap.
+    """
+    plan = _DrillPlan.make(model, metric, filters or {}, clicked or {}, fields, start, end, grain, part)
+    params = Params()
+    where = plan.where(params)
+    order = plan.order(order_by or ())
+    limit = max(0, min(int(limit), MAX_LIMIT))
+    sql = (
+        plan.ends_cte(params)
+        + f"select {', '.join(plan.select())}\nfrom {plan.table} as t{plan.join()}"
+        + (f"\nwhere {' and '.join(where)}" if where else "")
+        + f"\norder by {order}\nlimit {params.add(limit)} offset {params.add(max(0, int(offset)))}"
+    )
+    return CompiledQuery(sql, params.values, tuple(plan.fields), plan.ignored)
+
+
+def drill_count_query(
+    model: SemanticModel,
+    metric: str,
+    filters: Mapping[str, Sequence[str | None]] | None = None,
+    clicked: Mapping[str, Any] | None = None,
+    *,
+    start: str | date | None = None,
+    end: str | date | None = None,
+    grain: str = "month",
+    part: Literal["numerator", "denominator"] = "numerator",
+) -> CompiledQuery:
+    """The number of rows `drill_query` pages through (column `rows`), for the grid's page count."""
+    plan = _DrillPlan.make(model, metric, filters or {}, clicked or {}, None, start, end, grain, part)
+    params = Params()
+    where = plan.where(params)
+    sql = (
+        plan.ends_cte(params)
+        + f'select count(*) as "rows"\nfrom {plan.table} as t{plan.join()}'
+        + (f"\nwhere {' and '.join(where)}" if where else "")
+    )
+    return CompiledQuery(sql, params.values, ("rows",), plan.ignored)
+
+
+class _DrillPlan:
+    """The source, conditions and fields of one drill request (made per call)."""
+
+    def __init__(self, model: SemanticModel, source: str, conditions: tuple[str, ...], semi: bool) -> None:
+        self.model = model
+        self.source = model.sources[source]
+        self.columns = table_columns(self.source.table) or ()
+        self.table = quote(self.source.table, (self.source.table,))
+        self.time_col = quote(self.source.time_column, self.columns)
+        self.conditions = conditions
+        self.semi = semi
+        self.fields: list[str] = []
+        self.filters: dict[str, list[str | None]] = {}
+        self.ignored: dict[str, tuple[str, ...]] = {}
+        self.start: date | None = None
+        self.end_excl: date | None = None
+
+    @classmethod
+    def make(
+        cls,
+        model: SemanticModel,
+        metric: str,
+        filters: Mapping[str, Sequence[str | None]],
+        clicked: Mapping[str, Any],
+        fields: Sequence[str] | None,
+        start: str | date | None,
+        end: str | date | None,
+        grain: str,
+        part: str,
+    ) -> _DrillPlan:
+        if metric not in model.metrics:
+            raise CompileError(f"unknown metric '{metric}'")
+        source, conditions, semi = _rows_of(model, metric, part)
+        plan = cls(model, source, conditions, semi)
+        plan.fields = list(fields or model.metric(metric).drill_fields)
+        if not plan.fields:
+            raise CompileError(f"metric '{metric}' has no drill fields")
+        for name in plan.fields:
+            if name not in plan.allowed_fields():
+                raise CompileError(f"metric '{metric}' cannot show field '{name}'")
+        plan.set_filters(metric, filters, clicked)
+        plan.set_period(clicked, start, end, grain)
+        return plan
+
+    def allowed_fields(self) -> tuple[str, ...]:
+        return (*self.source.dimensions, *self.columns)
+
+    def set_filters(self, metric: str, filters: Mapping[str, Sequence[str | None]], clicked: Mapping[str, Any]):
+        ignored = []
+        merged: dict[str, list[str | None]] = {k: list(v) for k, v in filters.items() if v}
+        merged.update({k: [v] for k, v in clicked.items() if k != "period"})
+        for dim, values in merged.items():
+            if dim not in self.model.dimensions:
+                raise CompileError(f"unknown dimension '{dim}'")
+            if dim in self.source.dimensions:
+                self.filters[dim] = values
+            elif dim in clicked:
+                raise CompileError(f"metric '{metric}' cannot be drilled by '{dim}'")
+            else:
+                ignored.append(dim)
+        if ignored:
+            self.ignored = {metric: tuple(ignored)}
+
+    def set_period(self, clicked: Mapping[str, Any], start: Any, end: Any, grain: str) -> None:
+        if clicked.get("period") is not None:
+            if grain not in GRAIN_MONTHS:
+                raise CompileError(f"unknown time grain {grain!r}")
+            self.start = month_start(clicked["period"])
+            self.end_excl = add_months(self.start, GRAIN_MONTHS[grain])
+            return
+        self.start = month_start(start) if start is not None else None
+        self.end_excl = add_months(month_start(end), 1) if end is not None else None
+
+    def bounds(self, column: str, params: Params) -> list[str]:
+        return time_bounds(column, self.start, self.end_excl, params)
+
+    def ends_cte(self, params: Params) -> str:
+        if not self.semi:
+            return ""
+        bounds = self.bounds(f"x.{self.time_col}", params)
+        where = f" where {' and '.join(bounds)}" if bounds else ""
+        return f'with "ends" as (select max(x.{self.time_col}) as __last from {self.table} as x{where})\n'
+
+    def join(self) -> str:
+        return '\ncross join "ends" as e' if self.semi else ""
+
+    def where(self, params: Params) -> list[str]:
+        conditions = self.bounds(f"t.{self.time_col}", params)
+        ident = lambda name: f"t.{quote(name, self.columns)}"  # noqa: E731
+        for dim, values in self.filters.items():
+            column = ident(self.model.dimension(dim).column)
+            present = [v for v in values if v is not None]
+            condition = f"list_contains({params.add(present)}, {column})"
+            conditions.append(f"({condition} or {column} is null)" if None in values else condition)
+        conditions += [f"({render(c, ident, params.add)})" for c in self.conditions]
+        if self.semi:
+            conditions.append(f"t.{self.time_col} = e.__last")
+        return conditions
+
+    def field_expr(self, name: str) -> str:
+        column = self.model.dimension(name).column if name in self.source.dimensions else name
+        return f"t.{quote(column, self.columns)}"
+
+    def select(self) -> list[str]:
+        return [f"{self.field_expr(f)} as {quote(f, self.fields)}" for f in self.fields]
+
+    def order(self, order_by: Sequence[str]) -> str:
+        items = []
+        for raw in order_by:
+            name = raw.lstrip("-")
+            if name not in self.fields:
+                raise CompileError(f"cannot order by '{name}': not a drill field")
+            items.append(f"{self.field_expr(name)} {'desc' if raw.startswith('-') else 'asc'} nulls last")
+        items += [f"t.{quote(k, self.columns)}" for k in self.source.key]
+        return ", ".join(items)
+
+
+def _rows_of(model: SemanticModel, metric: str, part: str) -> tuple[str, tuple[str, ...], bool]:
+    """(source, the metric's own row conditions, semi-additive?) of the rows behind a metric."""
+    found = model.metric(metric)
+    if isinstance(found, RatioMetric):
+        ref = found.numerator if part == "numerator" else found.denominator
+        target = model.metric(ref.metric)
+        if not isinstance(target, SimpleMetric):
+            raise CompileError(f"ratio part '{ref.metric}' must be a simple metric")
+        conditions = tuple(c for c in (target.filter, ref.filter) if c)
+        return target.source, conditions, target.additivity == "semi"
+    if isinstance(found, SimpleMetric):
+        return found.source, tuple(c for c in (found.filter,) if c), found.additivity == "semi"
+    if isinstance(found, ConversionMetric):
+        return found.base.source, tuple(c for c in (found.base.filter,) if c), False
+    raise CompileError(f"metric '{metric}' is derived: drill into the metrics it is computed from")

@@ -1,0 +1,281 @@
+"""The typed, frozen semantic model that metrics.yaml is loaded into.
+
+Every class mirrors one kind of YAML mapping; `extra="forbid"` makes a misspelt key a schema problem
+(reported with its line and a did-you-mean hint by `validate.py`), and `frozen=True` means the model
+loaded at start-up can be shared by every request without anyone changing it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+Labels = dict[str, str]  # locale → text
+Grain = Literal["month", "quarter", "year"]
+Comparison = Literal["mom", "qoq", "yoy"]
+STAGES: tuple[str, ...] = ("churned", "new", "dormant", "growing", "active", "inactive")
+RISK_LEVELS: tuple[str, ...] = ("low", "medium", "high")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- locales and formats --------------------------------------------------------------------------------------
+
+
+class Locales(Frozen):
+    supported: tuple[str, ...]
+    default: str
+
+
+class FormatSpec(Frozen):
+    """How a number is shown on screen and in Excel (see formats.py)."""
+
+    type: Literal["currency", "number", "percent"]
+    currency: str | None = None
+    unit: Literal["none", "wan", "yi", "auto"] = "none"
+    decimals: int = Field(default=0, ge=0, le=6)
+
+
+# --- dimensions and sources -----------------------------------------------------------------------------------
+
+
+class Dimension(Frozen):
+    name: str
+    label: Labels
+    description: Labels | None = None
+    column: str
+    value_labels: dict[str, Labels] = Field(default_factory=dict)  # code → locale → label
+
+    def value_label(self, code: str | None, locale: str) -> str:
+        """The display label of a code, falling back to the code itself (codes not listed in metrics.yaml)."""
+        if code is None:
+            return "—"
+        return self.value_labels.get(code, {}).get(locale, code)
+
+
+class Source(Frozen):
+    name: str
+    table: str
+    label: Labels | None = None
+    time_column: str  # a month-end date: every mart normalises its rows to a `month`
+    event_time: str | None = None  # exact event timestamp, needed by conversion metrics
+    entity: str | None = "customer_id"
+    key: tuple[str, ...]  # unique row key: the tie-breaker that makes drill paging deterministic
+    dimensions: tuple[str, ...]
+
+
+# --- metrics --------------------------------------------------------------------------------------------------
+
+
+def _ref_from_string(value: Any) -> Any:
+    """`numerator: churned_customers` is shorthand for `numerator: {metric: churned_customers}`."""
+    return {"metric": value} if isinstance(value, str) else value
+
+
+class MetricRef(Frozen):
+    metric: str
+    filter: str | None = None
+
+
+RefField = Annotated[MetricRef, BeforeValidator(_ref_from_string)]
+
+
+class EventSpec(Frozen):
+    source: str
+    filter: str | None = None
+
+
+class MetricBase(Frozen):
+    name: str
+    label: Labels | None = None
+    description: Labels | None = None
+    owner: str | None = None
+    format: str | None = None
+    visible: bool = True
+    compare: tuple[Comparison, ...] = ()
+    drill_fields: tuple[str, ...] = ()
+    dimensions: tuple[str, ...] | None = None  # None: every dimension its sources share
+    time_grains: tuple[Grain, ...] = ("month", "quarter", "year")
+
+
+class SimpleMetric(MetricBase):
+    type: Literal["simple"]
+    source: str
+    agg: Literal["sum", "count", "count_distinct", "avg", "max", "min"]
+    expr: str | None = None
+    filter: str | None = None
+    additivity: Literal["additive", "semi"] = "additive"
+
+
+class RatioMetric(MetricBase):
+    type: Literal["ratio"]
+    numerator: RefField
+    denominator: RefField
+
+
+class DerivedMetric(MetricBase):
+    type: Literal["derived"]
+    expr: str
+
+
+class ConversionMetric(MetricBase):
+    type: Literal["conversion"]
+    entity: str
+    base: EventSpec
+    conversion: EventSpec
+    window_days: int | None = Field(default=None, ge=1)  # None: rules.conversion.window_days
+
+
+Metric = SimpleMetric | RatioMetric | DerivedMetric | ConversionMetric
+METRIC_CLASSES: dict[str, type[MetricBase]] = {
+    "simple": SimpleMetric,
+    "ratio": RatioMetric,
+    "derived": DerivedMetric,
+    "conversion": ConversionMetric,
+}
+
+
+# --- business rules -------------------------------------------------------------------------------------------
+
+
+class TierBand(Frozen):
+    code: str
+    min_aum: float = Field(ge=0)
+
+
+class TierScheme(Frozen):
+    label: Labels
+    tiers: tuple[TierBand, ...]  # highest first; the last band's min_aum is 0
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(t.code for t in self.tiers)
+
+
+class TierRules(Frozen):
+    primary: str  # scheme behind the `tier` column
+    alternative: str  # scheme behind the `tier_alt` column
+    schemes: dict[str, TierScheme]
+
+
+class LifecycleRules(Frozen):
+    new_within_days: int = Field(default=90, ge=1)
+    dormant_months: int = Field(default=3, ge=1)
+    growing_lookback_months: int = Field(default=3, ge=1)
+    precedence: tuple[str, ...] = STAGES
+
+
+class ChurnRules(Frozen):
+    aum_floor: float = Field(default=1000.0, ge=0)
+    dormant_months: int = Field(default=6, ge=1)
+
+
+class RiskSignal(Frozen):
+    points: int = Field(ge=0, le=100)
+    threshold: float | None = None  # share for the drop signals (0.5 = fell by half or more)
+    months: int | None = Field(default=None, ge=1)  # look-back for the signals that need one
+
+
+class RiskSignals(Frozen):
+    txn_drop: RiskSignal
+    aum_drop: RiskSignal
+    complaints: RiskSignal
+    no_logins: RiskSignal
+    product_closed: RiskSignal
+
+
+class RiskLevels(Frozen):
+    medium: int = Field(ge=0, le=100)
+    high: int = Field(ge=0, le=100)
+
+
+class RiskRules(Frozen):
+    signals: RiskSignals
+    levels: RiskLevels
+
+
+class ConversionRules(Frozen):
+    window_days: int = Field(default=30, ge=1)
+    attribution_lookback_days: int = Field(default=30, ge=1)
+
+
+class AgeBand(Frozen):
+    code: str
+    max_age: int | None = None  # inclusive upper bound; None for the open last band
+
+
+class Rules(Frozen):
+    tiers: TierRules
+    lifecycle: LifecycleRules = LifecycleRules()
+    churn: ChurnRules = ChurnRules()
+    risk: RiskRules
+    conversion: ConversionRules = ConversionRules()
+    age_bands: tuple[AgeBand, ...]
+
+
+# --- the whole model ------------------------------------------------------------------------------------------
+
+
+class SemanticModel(Frozen):
+    file: str = "metrics.yaml"
+    locales: Locales
+    formats: dict[str, FormatSpec]
+    dimensions: dict[str, Dimension]
+    sources: dict[str, Source]
+    rules: Rules
+    metrics: dict[str, Metric]
+    lines: dict[str, int] = Field(default_factory=dict)  # "metrics.churn_rate" → line in the file
+
+    def metric(self, name: str) -> Metric:
+        try:
+            return self.metrics[name]
+        except KeyError:
+            raise KeyError(f"unknown metric {name!r}") from None
+
+    def dimension(self, name: str) -> Dimension:
+        try:
+            return self.dimensions[name]
+        except KeyError:
+            raise KeyError(f"unknown dimension {name!r}") from None
+
+    def visible_metrics(self) -> tuple[Metric, ...]:
+        return tuple(m for m in self.metrics.values() if m.visible)
+
+    def format_of(self, metric: str) -> FormatSpec:
+        """The metric's named format; metrics without one are plain numbers."""
+        name = self.metric(metric).format
+        return self.formats[name] if name else FormatSpec(type="number")
+
+    def label(self, metric: str, locale: str) -> str:
+        labels = self.metric(metric).label or {}
+        return labels.get(locale) or labels.get(self.locales.default) or metric
+
+    def description(self, metric: str, locale: str) -> str:
+        text = self.metric(metric).description or {}
+        return text.get(locale) or text.get(self.locales.default) or ""
+
+    def dimension_label(self, dimension: str, locale: str) -> str:
+        labels = self.dimension(dimension).label
+        return labels.get(locale) or labels.get(self.locales.default) or dimension
+
+    def value_label(self, dimension: str, code: str | None, locale: str) -> str:
+        return self.dimension(dimension).value_label(code, locale)
+
+    def value_labels(self, dimension: str, locale: str) -> dict[str, str]:
+        """code → label for a dimension's listed codes, in the file's order (e.g. for filter options)."""
+        dim = self.dimension(dimension)
+        return {code: dim.value_label(code, locale) for code in dim.value_labels}
+
+    def tier_labels(self, locale: str, scheme: str | None = None) -> dict[str, str]:
+        """Tier code → label for a scheme (default: the primary one), highest tier first."""
+        chosen = scheme or self.rules.tiers.primary
+        dim = "tier" if chosen == self.rules.tiers.primary else "tier_alt"
+        codes = self.rules.tiers.schemes[chosen].codes
+        labels = self.dimensions.get(dim)
+        return {code: labels.value_label(code, locale) if labels else code for code in codes}
+
+    def line_of(self, section: str, name: str) -> int | None:
+        return self.lines.get(f"{section}.{name}")

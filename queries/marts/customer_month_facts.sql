@@ -1,0 +1,273 @@
+-- customer_month_facts: one row per customer_months row, with the customer's attributes and everything
+-- derived from the month and its history: tier, lifecycle stage, risk score and flags.
+-- Every threshold is a named parameter bound from metrics.yaml `rules` (see docs/metrics.md).
+-- History windows run over month_idx (year * 12 + month) with RANGE frames, so a gap in a customer's
+-- months never makes "3 months ago" point at the wrong month.
+with
+
+branches_in as (
+    select branch_id, region
+    from branches
+),
+
+customers_in as (
+    select
+        c.customer_id,
+        c.open_date,
+        c.close_date,
+        c.birth_year,
+        c.gender,
+        c.city,
+        c.branch_id,
+        b.region,
+        c.rm_id,
+        c.acquisition_channel,
+        c.risk_profile,
+        c.tags
+    from customers as c
+    left join branches_in as b on b.branch_id = c.branch_id
+),
+
+months_in as (
+    select
+        customer_id,
+        cast(month as date) as month,
+        year(month) * 12 + month(month) as month_idx,
+        aum_total,
+        deposits,
+        wealth,
+        insurance,
+        loan_balance,
+        card_spend,
+        txn_count,
+        txn_amount,
+        digital_logins,
+        products_held,
+        complaints
+    from customer_months
+),
+
+-- tier_rank 1 is the highest tier: the first threshold (highest first) the month-end AUM reaches
+tiered as (
+    select
+        m.*,
+        list_position(list_transform($tier_mins, lambda floor_aum: coalesce(m.aum_total, 0) >= floor_aum), true)
+            as tier_rank,
+        list_position(list_transform($alt_tier_mins, lambda floor_aum: coalesce(m.aum_total, 0) >= floor_aum), true)
+            as tier_alt_rank
+    from months_in as m
+),
+
+windowed as (
+    select
+        t.*,
+        max(t.month_idx) over (partition by t.customer_id) as last_month_idx,
+        max(t.tier_rank) over (
+            partition by t.customer_id order by t.month_idx range between 1 preceding and 1 preceding
+        ) as prev_tier_rank,
+        sum(t.txn_count) over (
+            partition by t.customer_id order by t.month_idx
+            range between $dormant_months - 1 preceding and current row
+        ) as txn_dormant_window,
+        count(*) over (
+            partition by t.customer_id order by t.month_idx
+            range between $dormant_months - 1 preceding and current row
+        ) as months_dormant_window,
+        sum(t.txn_count) over (
+            partition by t.customer_id order by t.month_idx
+            range between $churn_dormant_months - 1 preceding and current row
+        ) as txn_churn_window,
+        count(*) over (
+            partition by t.customer_id order by t.month_idx
+            range between $churn_dormant_months - 1 preceding and current row
+        ) as months_churn_window,
+        max(t.tier_rank) over (
+            partition by t.customer_id order by t.month_idx
+            range between $growing_months preceding and $growing_months preceding
+        ) as tier_rank_lookback,
+        max(t.products_held) over (
+            partition by t.customer_id order by t.month_idx
+            range between $growing_months preceding and $growing_months preceding
+        ) as products_lookback,
+        avg(t.txn_count) over (
+            partition by t.customer_id order by t.month_idx
+            range between $risk_txn_months preceding and 1 preceding
+        ) as txn_prior_avg,
+        count(*) over (
+            partition by t.customer_id order by t.month_idx
+            range between $risk_txn_months preceding and 1 preceding
+        ) as txn_prior_months,
+        max(t.aum_total) over (
+            partition by t.customer_id order by t.month_idx
+            range between $risk_aum_months preceding and $risk_aum_months preceding
+        ) as aum_lookback,
+        sum(t.complaints) over (
+            partition by t.customer_id order by t.month_idx
+            range between $risk_complaint_months - 1 preceding and current row
+        ) as complaints_window,
+        sum(t.digital_logins) over (
+            partition by t.customer_id order by t.month_idx
+            range between $risk_login_months - 1 preceding and current row
+        ) as logins_window,
+        count(*) over (
+            partition by t.customer_id order by t.month_idx
+            range between $risk_login_months - 1 preceding and current row
+        ) as months_login_window,
+        max(t.products_held) over (
+            partition by t.customer_id order by t.month_idx range between 1 preceding and 1 preceding
+        ) as products_prev
+    from tiered as t
+),
+
+joined as (
+    select
+        w.*,
+        c.open_date,
+        c.close_date,
+        c.birth_year,
+        c.gender,
+        c.city,
+        c.branch_id,
+        c.region,
+        c.rm_id,
+        c.acquisition_channel,
+        c.risk_profile,
+        c.tags,
+        date_trunc('month', w.month) as month_start,
+        year(w.month) - c.birth_year as age
+    from windowed as w
+    left join customers_in as c on c.customer_id = w.customer_id
+),
+
+flagged as (
+    select
+        j.*,
+        coalesce(j.open_date <= j.month and date_diff('day', j.open_date, j.month) < $new_within_days, false) as is_new,
+        coalesce(j.open_date >= j.month_start and j.open_date <= j.month, false) as is_opened_month,
+        coalesce(j.txn_count, 0) > 0 as is_active,
+        j.months_dormant_window = $dormant_months and coalesce(j.txn_dormant_window, 0) = 0 as is_dormant,
+        -- closed in this month; or this is the customer's last row and the close date falls in the
+        -- next month (extracts that stop at the last full month-end before the closure)
+        coalesce(
+            (j.close_date >= j.month_start and j.close_date <= j.month)
+            or (j.month_idx = j.last_month_idx and j.close_date > j.month
+                and j.close_date <= last_day(j.month + interval 1 month)),
+            false
+        ) as is_churned_month,
+        coalesce(j.close_date < j.month_start, false) as is_closed_before,
+        j.months_churn_window = $churn_dormant_months
+            and coalesce(j.txn_churn_window, 0) = 0
+            and coalesce(j.aum_total, 0) < $churn_aum_floor as is_soft_churn,
+        coalesce(j.tier_rank < j.tier_rank_lookback, false)
+            or coalesce(j.products_held > j.products_lookback, false) as is_growing,
+        coalesce(
+            j.txn_prior_months = $risk_txn_months and j.txn_prior_avg > 0
+            and coalesce(j.txn_count, 0) <= j.txn_prior_avg * (1 - $risk_txn_drop_share),
+            false
+        ) as risk_txn_drop,
+        coalesce(j.aum_lookback > 0 and coalesce(j.aum_total, 0) <= j.aum_lookback * (1 - $risk_aum_drop_share), false)
+            as risk_aum_drop,
+        coalesce(j.complaints_window > 0, false) as risk_complaints,
+        j.months_login_window = $risk_login_months and coalesce(j.logins_window, 0) = 0 as risk_no_logins,
+        coalesce(j.products_held < j.products_prev, false) as risk_product_closed
+    from joined as j
+),
+
+staged as (
+    select
+        f.*,
+        f.is_churned_month or f.is_closed_before or f.is_soft_churn as is_churned,
+        coalesce(
+            lag(f.is_soft_churn) over (partition by f.customer_id order by f.month_idx),
+            false
+        ) as was_soft_churn,
+        least(
+            100,
+            cast(f.risk_txn_drop as integer) * $risk_txn_points
+            + cast(f.risk_aum_drop as integer) * $risk_aum_points
+            + cast(f.risk_complaints as integer) * $risk_complaint_points
+            + cast(f.risk_no_logins as integer) * $risk_login_points
+            + cast(f.risk_product_closed as integer) * $risk_product_points
+        ) as risk_score
+    from flagged as f
+),
+
+final as (
+    select
+        s.customer_id,
+        s.month,
+        s.month_start,
+        s.month_idx,
+        s.region,
+        s.branch_id,
+        s.rm_id,
+        s.city,
+        s.acquisition_channel,
+        s.gender,
+        s.birth_year,
+        s.age,
+        coalesce(
+            $age_band_codes[list_position(list_transform($age_band_max, lambda max_age: s.age <= max_age), true)],
+            'unknown'
+        ) as age_band,
+        s.risk_profile,
+        s.tags,
+        s.open_date,
+        s.close_date,
+        date_diff('month', s.open_date, s.month) as tenure_months,
+        s.aum_total,
+        s.deposits,
+        s.wealth,
+        s.insurance,
+        s.loan_balance,
+        s.card_spend,
+        s.txn_count,
+        s.txn_amount,
+        s.digital_logins,
+        s.products_held,
+        s.complaints,
+        $tier_codes[s.tier_rank] as tier,
+        s.tier_rank,
+        $tier_codes[s.prev_tier_rank] as prev_tier,
+        $alt_tier_codes[s.tier_alt_rank] as tier_alt,
+        s.tier_alt_rank,
+        coalesce(
+            list_filter(
+                $stage_precedence,
+                lambda stage_code: case stage_code
+                    when 'churned' then s.is_churned
+                    when 'new' then s.is_new
+                    when 'dormant' then s.is_dormant
+                    when 'growing' then s.is_growing
+                    when 'active' then s.is_active
+                    when 'inactive' then true
+                    else false
+                end
+            )[1],
+            'inactive'
+        ) as stage,
+        s.is_new,
+        s.is_opened_month,
+        s.is_active,
+        s.is_dormant,
+        s.is_growing,
+        s.is_churned_month,
+        s.is_soft_churn,
+        s.is_churned,
+        -- a churn event is counted once: the month a customer first meets a churn rule
+        (s.is_churned_month or s.is_soft_churn) and not s.was_soft_churn as is_churn_event,
+        s.risk_score,
+        case
+            when s.risk_score >= $risk_high then 'high'
+            when s.risk_score >= $risk_medium then 'medium'
+            else 'low'
+        end as risk_level,
+        s.risk_txn_drop,
+        s.risk_aum_drop,
+        s.risk_complaints,
+        s.risk_no_logins,
+        s.risk_product_closed
+    from staged as s
+)
+
+select * from final

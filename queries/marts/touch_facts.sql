@@ -1,0 +1,63 @@
+-- touch_facts: one row per marketing touch (or control-group assignment), with the campaign's type and
+-- product, the customer's home branch / region / RM, and the customer's tier, stage and risk in the
+-- month of the touch (null when the customer had no month row then, e.g. a prospect).
+with
+
+touches_in as (
+    select
+        touch_id,
+        customer_id,
+        campaign_id,
+        channel,
+        touch_type,
+        is_control,
+        cast(touch_ts as timestamp) as touch_ts,
+        last_day(cast(touch_ts as date)) as month
+    from touches
+),
+
+campaigns_in as (
+    select campaign_id, campaign_type, product_type
+    from campaigns
+),
+
+customers_in as (
+    select c.customer_id, c.branch_id, b.region, c.rm_id, c.acquisition_channel, c.gender
+    from customers as c
+    left join branches as b on b.branch_id = c.branch_id
+),
+
+facts_in as (
+    select customer_id, month, tier, tier_alt, stage, age_band, risk_level
+    from customer_month_facts
+),
+
+final as (
+    select
+        t.touch_id,
+        t.customer_id,
+        t.campaign_id,
+        t.channel,
+        t.touch_type,
+        t.is_control,
+        t.touch_ts,
+        t.month,
+        p.campaign_type,
+        p.product_type,
+        c.region,
+        c.branch_id,
+        c.rm_id,
+        c.acquisition_channel,
+        c.gender,
+        f.age_band,
+        f.tier,
+        f.tier_alt,
+        f.stage,
+        f.risk_level
+    from touches_in as t
+    left join campaigns_in as p on p.campaign_id = t.campaign_id
+    left join customers_in as c on c.customer_id = t.customer_id
+    left join facts_in as f on f.customer_id = t.customer_id and f.month = t.month
+)
+
+select * from final

@@ -1,0 +1,201 @@
+"""Marts: tier, lifecycle stage, churn events and the risk score on hand-made histories; the cached build."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from clientscope import marts
+from clientscope.db import SCOPE_DIR, Database
+from clientscope.semantic import load_semantic_model
+from clientscope.semantic.model import SemanticModel
+from clientscope.settings import PROJECT_ROOT
+from tests.semantic_fixture import fixture_database, month_end, write_fixture
+
+
+@pytest.fixture(scope="module")
+def model() -> SemanticModel:
+    return load_semantic_model(PROJECT_ROOT / "metrics.yaml")
+
+
+@pytest.fixture(scope="module")
+def db(model: SemanticModel) -> Database:
+    database = fixture_database()
+    marts.build_marts_in_memory(database, model.rules)
+    return database
+
+
+@pytest.fixture(scope="module")
+def facts(db: Database) -> pl.DataFrame:
+    return db.con.sql("select * from customer_month_facts order by customer_id, month").pl()
+
+
+def column(facts: pl.DataFrame, customer: str, name: str) -> dict[date, object]:
+    rows = facts.filter(pl.col("customer_id") == customer)
+    return dict(zip(rows["month"].to_list(), rows[name].to_list(), strict=True))
+
+
+def by_index(facts: pl.DataFrame, customer: str, name: str) -> list[object]:
+    """The column's values for months 0..14 (None where the customer has no row)."""
+    values = column(facts, customer, name)
+    return [values.get(month_end(i)) for i in range(15)]
+
+
+def test_one_row_per_customer_month_and_the_declared_columns(db: Database, facts: pl.DataFrame) -> None:
+    source = db.con.sql("select count(*) from customer_months").fetchall()[0][0]
+    assert facts.height == source == 94
+    assert facts.select("customer_id", "month").is_duplicated().sum() == 0
+    for mart in marts.MARTS:
+        assert tuple(db.con.sql(f"select * from {mart.name} limit 0").columns) == mart.columns, mart.name
+
+
+def test_tiers_follow_the_aum_thresholds(facts: pl.DataFrame) -> None:
+    assert set(column(facts, "C3", "tier").values()) == {"private"}  # 8,000,000 ≥ 6,000,000
+    assert set(column(facts, "C1", "tier").values()) == {"affluent"}  # 600,000 .. 740,000
+    assert set(column(facts, "C5", "tier").values()) == {"mass"}  # 500
+    # C4 moves from mass (400,000) to affluent (550,000) in July 2025; prev_tier records the move
+    assert by_index(facts, "C4", "tier")[5:7] == ["mass", "affluent"]
+    assert by_index(facts, "C4", "prev_tier")[6] == "mass"
+    # the second scheme: diamond ≥ 1,000,000 > gold ≥ 200,000 > silver
+    assert by_index(facts, "C7", "tier_alt")[6:8] == ["diamond", "gold"]
+    assert set(column(facts, "C6", "tier_alt").values()) == {"silver"}
+
+
+def test_lifecycle_stages_on_hand_made_histories(facts: pl.DataFrame) -> None:
+    # C2 opened 2025-02-15: new for the month-ends within 90 days (Feb, Mar, Apr), active while it
+    # transacts, inactive after its first two silent months, dormant once three months are silent
+    assert by_index(facts, "C2", "stage") == [
+        None,
+        "new",
+        "new",
+        "new",
+        "active",
+        "active",
+        "active",
+        "active",
+        "active",
+        "inactive",
+        "inactive",
+        "dormant",
+        "dormant",
+        "dormant",
+        "dormant",
+    ]
+    # C4's tier rose vs 3 months earlier in Jul, Aug and Sep: growing (ahead of active)
+    assert by_index(facts, "C4", "stage")[5:10] == ["active", "growing", "growing", "growing", "active"]
+    # C3 closed on 2025-08-20 and has an August row: churned in August
+    assert by_index(facts, "C3", "stage")[6:9] == ["active", "churned", None]
+    # C5 never transacts and holds 500 CNY (< the 1,000 floor): inactive, dormant from the third silent
+    # month, churned once six silent months are seen (June) — churned outranks dormant
+    assert by_index(facts, "C5", "stage")[:7] == [
+        "inactive",
+        "inactive",
+        "dormant",
+        "dormant",
+        "dormant",
+        "churned",
+        "churned",
+    ]
+    # C6 closed on 2026-01-10 and its rows stop in December: the last row carries the closure
+    assert by_index(facts, "C6", "stage")[10:13] == ["active", "churned", None]
+    # C6 opened 2024-11-01: 91 days before 2025-01-31, so not new any more
+    assert by_index(facts, "C6", "stage")[0] == "active"
+
+
+def test_churn_events_are_counted_once(facts: pl.DataFrame) -> None:
+    events = facts.filter(pl.col("is_churn_event")).select("customer_id", "month").rows()
+    assert events == [("C3", month_end(7)), ("C5", month_end(5)), ("C6", month_end(11))]
+    closed = facts.filter(pl.col("is_churned_month")).select("customer_id", "month").rows()
+    assert closed == [("C3", month_end(7)), ("C6", month_end(11))]
+
+
+def test_flags_and_attributes(facts: pl.DataFrame) -> None:
+    assert by_index(facts, "C2", "is_opened_month")[:3] == [None, True, False]
+    assert by_index(facts, "C2", "is_new")[1:5] == [True, True, True, False]
+    assert by_index(facts, "C2", "is_dormant")[10:12] == [False, True]
+    assert set(column(facts, "C1", "age_band").values()) == {"35_44"}  # born 1990
+    assert set(column(facts, "C2", "age_band").values()) == {"under_25"}  # born 2003
+    assert set(column(facts, "C6", "age_band").values()) == {"unknown"}  # no birth year
+    assert by_index(facts, "C1", "tenure_months")[0] == 56  # 2020-05-10 → 2025-01-31
+    assert set(column(facts, "C7", "region").values()) == {"West"}
+    assert set(column(facts, "C2", "rm_id").values()) == {None}
+
+
+def test_risk_score_points_and_levels(facts: pl.DataFrame) -> None:
+    # C7 in Oct 2025: transactions 4 vs a 10 average (−60%: 30 points), AUM 600,000 vs 1,000,000 in July
+    # (−40%: 25), a complaint (20) and one product fewer than September (10) = 85, high
+    october = facts.filter((pl.col("customer_id") == "C7") & (pl.col("month") == month_end(9))).row(0, named=True)
+    assert (october["risk_txn_drop"], october["risk_aum_drop"], october["risk_complaints"]) == (True, True, True)
+    assert (october["risk_no_logins"], october["risk_product_closed"]) == (False, True)
+    assert (october["risk_score"], october["risk_level"]) == (85, "high")
+    # Nov: 4 vs avg(10, 10, 4) = 8 → −50% (30); 600,000 vs 800,000 is −25% (< 30%: no); complaint last
+    # month (20) = 50, high.  Dec: 4 vs 6 is −33% (no), nothing else: 0, low
+    assert by_index(facts, "C7", "risk_score")[9:12] == [85, 50, 0]
+    assert by_index(facts, "C7", "risk_level")[9:12] == ["high", "high", "low"]
+    # C2 stops transacting in Oct: 30 points (medium) until the previous 3 months' average is 0 too
+    assert by_index(facts, "C2", "risk_score")[8:13] == [0, 30, 30, 30, 0]
+    assert by_index(facts, "C2", "risk_level")[9] == "medium"
+    # C5 never logs in: 15 points from its second month (two silent months), low
+    assert by_index(facts, "C5", "risk_score")[:3] == [0, 15, 15]
+
+
+def test_touch_and_conversion_facts(db: Database) -> None:
+    touches = db.con.sql("select touch_id, region, tier, campaign_type, month from touch_facts order by 1").pl()
+    assert touches.row(0) == ("T1", "East", "affluent", "cross_sell", date(2025, 9, 30))
+    conversions = db.con.sql(
+        "select conversion_id, campaign_id, channel, is_attributed from conversion_facts order by 1"
+    ).fetchall()
+    # last touch within 30 days, control touches never attributed, V2 came 45 days after its touch
+    assert conversions == [
+        ("V1", "K1", "sms", True),
+        ("V2", None, None, False),
+        ("V3", None, None, False),
+        ("V4", "K1", "sms", True),
+    ]
+
+
+def test_conversion_facts_build_without_touches(model: SemanticModel) -> None:
+    database = fixture_database()
+    database.tables = database.tables - {"touches", "campaigns"}  # as if the optional tables were absent
+    marts.build_marts_in_memory(database, model.rules)
+    assert not database.has("touch_facts") and not database.has("campaign_facts")
+    rows = database.con.sql("select count(*), count(campaign_id) from conversion_facts").fetchall()
+    assert rows == [(4, 0)]
+
+
+def test_every_mart_with_customers_has_a_scope_file() -> None:
+    for mart in marts.MARTS:
+        if "customer_id" in mart.columns:
+            assert (SCOPE_DIR / f"{mart.name}.sql").is_file(), mart.name
+
+
+def test_cached_build_is_keyed_reused_and_registered(tmp_path: Path, cache_dir: Path, model: SemanticModel) -> None:
+    data = write_fixture(tmp_path / "bank")
+    db = Database.open(data)
+    marts.build_marts(db, model.rules)
+    folder = marts.marts_dir(db, model.rules)
+    assert folder.parent.name == db.version and folder.is_relative_to(cache_dir)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{m.name}.parquet" for m in marts.MARTS)
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".tmp")]
+    assert db.con.sql("select count(*) from customer_month_facts").fetchall() == [(94,)]
+    stamp = (folder / "customer_month_facts.parquet").stat().st_mtime_ns
+    again = Database.open(data)
+    marts.build_marts(again, model.rules)  # reused: nothing rewritten
+    assert (folder / "customer_month_facts.parquet").stat().st_mtime_ns == stamp
+    assert again.con.sql("select count(*) from touch_facts").fetchall() == [(6,)]
+
+
+def test_changed_rules_get_their_own_cache_folder(model: SemanticModel) -> None:
+    tiers = model.rules.tiers
+    scheme = tiers.schemes["standard"]
+    lower = scheme.model_copy(
+        update={"tiers": (scheme.tiers[0].model_copy(update={"min_aum": 5_000_000.0}), *scheme.tiers[1:])}
+    )
+    rules = model.rules.model_copy(
+        update={"tiers": tiers.model_copy(update={"schemes": {**tiers.schemes, "standard": lower}})}
+    )
+    assert marts.fingerprint(rules) != marts.fingerprint(model.rules)
+    assert marts.mart_params(rules)["tier_mins"] == [5_000_000.0, 500_000.0, 0.0]

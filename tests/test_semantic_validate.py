@@ -1,0 +1,189 @@
+"""metrics.yaml validation: the exact message for each kind of mistake, on broken copies of the real file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clientscope.db import Database
+from clientscope.marts import build_marts_in_memory
+from clientscope.semantic import (
+    SemanticError,
+    format_problems,
+    load_semantic_model,
+    validate_against_data,
+    validate_file,
+)
+from clientscope.settings import PROJECT_ROOT
+from tests.semantic_fixture import fixture_database
+
+REAL = PROJECT_ROOT / "metrics.yaml"
+TEXT = REAL.read_text(encoding="utf-8")
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based line of the first occurrence of `needle` (which must be unique in `text`)."""
+    assert text.count(needle) == 1, needle
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def broken(tmp_path: Path, *edits: tuple[str, str]) -> tuple[Path, str]:
+    text = TEXT
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = tmp_path / "metrics.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path, text
+
+
+def messages(path: Path) -> list[str]:
+    return [str(p) for p in validate_file(path)]
+
+
+def test_the_real_file_has_no_problems() -> None:
+    assert validate_file(REAL) == []
+    assert validate_file("metrics.yaml" if Path("metrics.yaml").is_file() else REAL) == []
+
+
+def test_misspelt_key(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, ("    numerator: churned_customers\n", "    numerater: churned_customers\n"))
+    line = line_of(text, "numerater")
+    assert messages(path) == [
+        f"{path}:{line}: metric 'churn_rate': unknown key 'numerater' (did you mean 'numerator'?)"
+    ]
+
+
+def test_unknown_metric_reference(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, ("    numerator: churned_customers\n", "    numerator: churned_custmers\n"))
+    line = line_of(text, "numerator: churned_custmers")
+    assert messages(path) == [
+        f"{path}:{line}: metric 'churn_rate': unknown metric 'churned_custmers' in numerator "
+        "(did you mean 'churned_customers'?)"
+    ]
+
+
+def test_missing_locale_label(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, ("label: {zh_CN: 流失率, en: Churn rate}", "label: {zh_CN: 流失率}"))
+    assert messages(path) == [f"{path}:{line_of(text, '流失率}')}: metric 'churn_rate': missing 'en' label"]
+
+
+def test_cycle(tmp_path: Path) -> None:
+    path, text = broken(
+        tmp_path,
+        ("expr: campaign_conversion_rate - control_conversion_rate", "expr: campaign_conversion_rate - roi"),
+        ("expr: (attributed_revenue - campaign_cost) / nullif(campaign_cost, 0)", "expr: uplift * 2"),
+    )
+    assert messages(path) == [f"{path}:{line_of(text, '  roi:')}: metric 'roi': cycle roi → uplift → roi"]
+
+
+def test_unknown_and_unavailable_dimensions(tmp_path: Path) -> None:
+    anchor = "    filter: is_opened_month\n"
+    path, text = broken(tmp_path, (anchor, anchor + "    dimensions: [regoin, campaign]\n"))
+    line = line_of(text, "dimensions: [regoin")
+    assert messages(path) == [
+        f"{path}:{line}: metric 'new_customers': unknown dimension 'regoin' (did you mean 'region'?)",
+        f"{path}:{line}: metric 'new_customers': dimension 'campaign' is not available on source "
+        "'customer_month_facts'",
+    ]
+
+
+def test_ratio_over_sources_with_no_common_dimension(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, ("    numerator: products_held\n", "    numerator: campaign_cost\n"))
+    line = line_of(text, "  products_per_customer:")
+    problems = messages(path)
+    assert problems[0] == (
+        f"{path}:{line}: metric 'products_per_customer': numerator source 'campaign_facts' and denominator "
+        "source 'customer_month_facts' share no dimension"
+    )
+
+
+def test_unknown_column_in_a_filter_and_unknown_values(tmp_path: Path) -> None:
+    path, text = broken(
+        tmp_path,
+        ("filter: is_opened_month", "filter: is_opend_month"),
+        ("  churn_rate:\n    type: ratio", "  churn_rate:\n    type: ration"),
+        ("percent: {type: percent, decimals: 1}", "percent: {type: percent, decimals: one}"),
+    )
+    assert messages(path) == [
+        f"{path}:{line_of(text, 'decimals: one')}: format 'percent': 'decimals': input should be a valid integer, "
+        "unable to parse string as an integer",
+        f"{path}:{line_of(text, 'is_opend_month')}: metric 'new_customers': unknown column 'is_opend_month' in filter "
+        "(did you mean 'is_opened_month'?)",
+        f"{path}:{line_of(text, 'type: ration')}: metric 'churn_rate': unknown metric type 'ration' "
+        "(did you mean 'ratio'?)",
+    ]
+
+
+def test_rules_are_checked(tmp_path: Path) -> None:
+    path, text = broken(
+        tmp_path,
+        ("      private: {zh_CN: 私人银行客户, en: Private banking}\n", ""),
+        (
+            "precedence: [churned, new, dormant, growing, active, inactive]",
+            "precedence: [churned, new, dormant, growing, inactive, activ]",
+        ),
+    )
+    precedence = line_of(text, "precedence:")
+    assert messages(path) == [
+        f"{path}:{line_of(text, 'value_labels:' + chr(10) + '      affluent')}: dimension 'tier': no value label for "
+        "'private'",
+        f"{path}:{precedence}: rules: unknown stage 'activ' (did you mean 'active'?)",
+        f"{path}:{precedence}: rules: precedence must list each of churned, new, dormant, growing, active, "
+        "inactive once, ending with inactive",
+    ]
+
+
+def test_duplicate_keys_are_reported(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, ("  customer_base:\n", "  customers:\n"))
+    first = line_of(text, "  customers:\n    type: simple\n    label: {zh_CN: 在册客户数")
+    repeat = line_of(text, "  customers:\n    type: simple\n    label: {zh_CN: 期内")
+    assert messages(path)[0] == f"{path}:{repeat}: duplicate key 'customers' (first on line {first})"
+
+
+def test_yaml_syntax_error(tmp_path: Path) -> None:
+    path, _ = broken(tmp_path, ("locales:\n", "locales:\n  - [\n"))
+    assert messages(path) == [f"{path}:8: YAML syntax error: expected ',' or ']', but got '<scalar>'"]
+
+
+def test_every_problem_is_collected_and_raised_together(tmp_path: Path) -> None:
+    path, _ = broken(
+        tmp_path,
+        ("    numerator: churned_customers\n", "    numerator: churned_custmers\n"),
+        ("label: {zh_CN: 流失率, en: Churn rate}", "label: {zh_CN: 流失率}"),
+        ("filter: is_opened_month", "filter: is_opend_month"),
+    )
+    with pytest.raises(SemanticError) as caught:
+        load_semantic_model(path)
+    assert len(caught.value.problems) == 3
+    assert str(caught.value) == format_problems(caught.value.problems)
+    assert str(caught.value).count("\n") == 2
+
+
+def test_missing_file() -> None:
+    assert messages(Path("/nonexistent/metrics.yaml")) == [
+        "/nonexistent/metrics.yaml: cannot read the file: No such file or directory"
+    ]
+
+
+@pytest.fixture(scope="module")
+def db() -> Database:
+    database = fixture_database()
+    build_marts_in_memory(database, load_semantic_model(REAL).rules)
+    return database
+
+
+def test_data_stage_runs_every_metric(db: Database) -> None:
+    assert validate_against_data(load_semantic_model(REAL), db) == []
+    assert validate_file(REAL, db) == []
+
+
+def test_data_stage_reports_a_metric_that_does_not_run(tmp_path: Path, db: Database) -> None:
+    path, text = broken(tmp_path, ("    agg: sum\n    expr: deposits\n", "    agg: sum\n    expr: region\n"))
+    problems = validate_file(path, db)
+    assert len(problems) == 1
+    assert str(problems[0]).startswith(
+        f"{path}:{line_of(text, '  deposits:')}: metric 'deposits': does not run against the data: metric deposits "
+        "failed: Binder Error"
+    )

@@ -41,7 +41,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from clientscope.shell import create_app
     from clientscope.startup import prepare
 
-    app = create_app(prepare(args.data))
+    app = create_app(prepare(args.data, args.metrics))
     app.run(host=args.host, port=args.port, debug=False)
     return EXIT_OK
 
@@ -70,6 +70,46 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_metrics_validate(args: argparse.Namespace) -> int:
+    from clientscope import settings
+    from clientscope.semantic import format_problems, validate_file
+
+    path = settings.metrics_file(args.file)
+    db = None
+    if args.data:
+        db = _open_with_marts(Path(args.data), path)
+        if db is None:
+            return EXIT_PROBLEMS
+    problems = validate_file(path, db=db)
+    if problems:
+        print(format_problems(problems))
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {path}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"{path}: OK" + (f" (checked against the data in {args.data})" if args.data else ""))
+    return EXIT_OK
+
+
+def _open_with_marts(data_dir: Path, metrics_path: Path):
+    """Open a data folder for checks that need the marts; None (after printing why) when it cannot be."""
+    from clientscope.db import Database
+    from clientscope.marts import build_marts
+    from clientscope.semantic import SemanticError, format_problems, load_semantic_model
+    from clientscope.validation import format_report, validate
+
+    report = validate(data_dir)
+    if not report.ok:
+        print(format_report(report), file=sys.stderr)
+        return None
+    try:
+        model = load_semantic_model(metrics_path)
+    except SemanticError as exc:
+        print(format_problems(exc.problems))
+        return None
+    db = Database.open(data_dir)
+    build_marts(db, model.rules)
+    return db
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clientscope", description="Retail-bank CRM analytics dashboard.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
@@ -92,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data", help="data folder (default: $CLIENTSCOPE_DATA, else the demo data)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
+    serve.add_argument("--metrics", help="metrics file (default: $CLIENTSCOPE_METRICS, else ./metrics.yaml)")
     serve.set_defaults(func=_cmd_serve)
 
     imp = sub.add_parser("import", help="import a public data set or a mapped bank extract into the contract")
@@ -100,6 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--out", required=True, help="output folder")
     imp.add_argument("--mapping", help="mapping YAML (mapped only)")
     imp.set_defaults(func=_cmd_import)
+
+    metrics = sub.add_parser("metrics", help="work with metrics.yaml")
+    metrics_sub = metrics.add_subparsers(dest="metrics_command", required=True)
+    mvalidate = metrics_sub.add_parser("validate", help="check metrics.yaml; exit 1 with file:line messages")
+    mvalidate.add_argument("file", nargs="?", help="metrics file (default: $CLIENTSCOPE_METRICS, else ./metrics.yaml)")
+    mvalidate.add_argument("--data", help="also compile and run every metric against this data folder")
+    mvalidate.set_defaults(func=_cmd_metrics_validate)
     return parser
 
 

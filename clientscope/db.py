@@ -74,7 +74,7 @@ class QueryResult:
     elapsed_ms: float
 
 
-@dataclass
+@dataclass(eq=False)  # identity semantics: one open database per process
 class Database:
     """An open in-memory DuckDB with one view per extract (and mart) table.
 

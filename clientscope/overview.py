@@ -1,31 +1,33 @@
-"""Data behind the overview page."""
+"""Data behind the overview page: headline KPIs and the tier mix."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+import polars as pl
 
-from clientscope.db import Database, ViewerScope, run_named
+from clientscope.components.page import PageContext
+from clientscope.kpis import period_bounds
+from clientscope.semantic import MetricRequest, run_metric_query
+
+HEADLINE_METRICS: tuple[str, ...] = (
+    "customers",
+    "aum_total",
+    "active_rate",
+    "churn_rate",
+    "campaign_conversion_rate",
+    "at_risk_aum",
+)
 
 
-@dataclass(frozen=True)
-class DataSummary:
-    months: int
-    first_month: date | None
-    latest_month: date | None
-    customers: int
-    aum_total: float
-
-
-def data_summary(db: Database, scope: ViewerScope) -> DataSummary:
-    frame = run_named(db, "overview/data_summary", scope=scope).frame
-    if frame.is_empty():
-        return DataSummary(0, None, None, 0, 0.0)
-    row = frame.row(0, named=True)
-    return DataSummary(
-        months=int(row["months"]),
-        first_month=row["first_month"],
-        latest_month=row["latest_month"],
-        customers=int(row["customers"]),
-        aum_total=float(row["aum_total"] or 0.0),
+def tier_mix(pc: PageContext) -> pl.DataFrame:
+    """Customers and AUM by tier at the end of the selected period (detail rows only)."""
+    _, end = period_bounds(pc)
+    request = MetricRequest(
+        metrics=("customers", "aum_total"),
+        dimensions=("tier",),
+        filters=pc.metric_filters(),
+        grain="month",
+        start=end,
+        end=end,
     )
+    frame = run_metric_query(pc.db, pc.model, request, pc.scope).frame
+    return frame.filter(~pl.col("is_total")) if "is_total" in frame.columns else frame

@@ -13,6 +13,7 @@ from pathlib import Path
 import flask
 
 from clientscope.db import Database
+from clientscope.semantic import SemanticModel
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "clientscope"
@@ -23,6 +24,7 @@ class AppContext:
     data_dir: Path
     is_demo: bool
     db: Database | None
+    model: SemanticModel
     problems: tuple[str, ...] = ()  # blocking problems: the app shows them instead of the pages
     warnings: tuple[str, ...] = ()
 

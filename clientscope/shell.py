@@ -143,7 +143,8 @@ def create_app(ctx: AppContext) -> dash.Dash:
     )
     runtime.attach(app.server, ctx)
     app.layout = shell_layout
-    import clientscope.components.filter_bar  # noqa: F401  (registers the filter bar's callbacks)
+    import clientscope.components.crossfilter
+    import clientscope.components.filter_bar  # noqa: F401  (registers the filter bar callbacks)
 
     @app.callback(
         Output(ShellIds.NAVBAR, "children"),

@@ -1,15 +1,21 @@
-"""Preparing the data an app instance serves: demo generation, validation, opening the database."""
+"""Preparing what an app instance serves: demo generation, metrics.yaml, validation, marts."""
 
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 from clientscope import settings
 from clientscope.db import Database
 from clientscope.runtime import AppContext
+from clientscope.semantic import SemanticError, SemanticModel, format_problems, load_semantic_model
 
 log = logging.getLogger(__name__)
+
+
+class StartupRefused(SystemExit):
+    """metrics.yaml is invalid: the app does not start (the problems are printed, one per line)."""
 
 
 def ensure_demo(data_dir: Path) -> None:
@@ -17,17 +23,33 @@ def ensure_demo(data_dir: Path) -> None:
     from clientscope.catalog import locate
     from clientscope.contract import REQUIRED_TABLES
 
-    found = locate(data_dir) if data_dir.is_dir() else {}
-    if data_dir.is_dir() and all(found[name].present for name in REQUIRED_TABLES):
-        return
+    if data_dir.is_dir():
+        found = locate(data_dir)
+        if all(found[name].present for name in REQUIRED_TABLES):
+            return
     from clientscope.demo import generate
 
     log.warning("No data folder configured: generating the demo bank into %s (one-off, a few seconds)", data_dir)
     generate(data_dir, progress=True)
 
 
-def prepare(data_arg: str | None = None) -> AppContext:
-    """Resolve, (generate,) validate and open the data folder; never raises on bad data."""
+def load_model(metrics_arg: str | None = None) -> SemanticModel:
+    path = settings.metrics_file(metrics_arg)
+    try:
+        return load_semantic_model(path)
+    except SemanticError as exc:
+        message = f"{path} is not valid; the app will not start until it is fixed:\n{format_problems(exc.problems)}"
+        print(message, file=sys.stderr)
+        raise StartupRefused(1) from exc
+
+
+def prepare(data_arg: str | None = None, metrics_arg: str | None = None) -> AppContext:
+    """Resolve, (generate,) validate and open the data folder and build the marts.
+
+    Bad extracts never raise: they become the problems the app shows on its error page.
+    An invalid metrics.yaml refuses start-up (`StartupRefused`), as the operator must fix it.
+    """
+    model = load_model(metrics_arg)
     data_dir, is_demo = settings.resolve_data_dir(data_arg)
     if is_demo:
         ensure_demo(data_dir)
@@ -38,5 +60,9 @@ def prepare(data_arg: str | None = None) -> AppContext:
     if not report.ok:
         for problem in report.errors:
             log.error("%s", problem)
-        return AppContext(data_dir, is_demo, None, tuple(str(p) for p in report.errors), warnings)
-    return AppContext(data_dir, is_demo, Database.open(data_dir), (), warnings)
+        return AppContext(data_dir, is_demo, None, model, tuple(str(p) for p in report.errors), warnings)
+    db = Database.open(data_dir)
+    from clientscope.marts import build_marts
+
+    build_marts(db, model.rules)
+    return AppContext(data_dir, is_demo, db, model, (), warnings)

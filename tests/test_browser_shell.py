@@ -36,7 +36,7 @@ def latest_month_customers(data: Path) -> int:
 def test_overview_loads_with_clean_console(dash_duo, app, demo_data: Path) -> None:
     dash_duo.start_server(app)
     expected = format_decimal(latest_month_customers(demo_data), locale="zh_CN")
-    dash_duo.wait_for_text_to_equal("#kpi-customers", expected, timeout=20)
+    dash_duo.wait_for_text_to_equal("#kpi-value-customers", expected, timeout=20)
     assert "总览" in dash_duo.find_element("#navbar").text
     assert dash_duo.driver.execute_script("return fetch('/health').then(r => r.text())") == "OK"
     assert_clean(dash_duo)
@@ -48,6 +48,7 @@ def test_language_switch_to_english(dash_duo, app) -> None:
     dash_duo.wait_for_contains_text("#navbar", "Overview", timeout=20)
     assert "lang=en" in dash_duo.driver.current_url
     dash_duo.wait_for_contains_text("#page", "Customers", timeout=20)
+    dash_duo.wait_for_contains_text("#filter-compare", "MoM", timeout=20)
     assert_clean(dash_duo)
 
 
@@ -105,7 +106,7 @@ def test_python_app_py_serves_the_demo_on_first_run(dash_br, tmp_path: Path) -> 
     try:
         assert (tmp_path / "cache" / "demo" / "customers").is_dir()
         dash_br.server_url = "http://127.0.0.1:8050"
-        dash_br.wait_for_element("#kpi-customers", timeout=30)
+        dash_br.wait_for_element("#kpi-value-customers", timeout=30)
         assert_clean(dash_br)
     finally:
         proc.terminate()

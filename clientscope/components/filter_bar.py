@@ -176,9 +176,10 @@ def dimension_label(dimension: str, lang: str) -> str:
     key = f"filter.{dimension}"
     if key in MESSAGES:
         return t(key, lang)
-    from clientscope.semantic import get_model
+    from clientscope import runtime
 
-    return get_model().dimension_label(dimension, lang)
+    model = runtime.current().model
+    return model.dimension_label(dimension, lang) if dimension in model.dimensions else dimension
 
 
 def next_state(

@@ -29,7 +29,7 @@ class KpiView:
     spark_y: Sequence[float | None] = ()
 
 
-def sparkline(view: KpiView, template: str) -> dcc.Graph | None:
+def sparkline(view: KpiView, template: object) -> dcc.Graph | None:
     if len(view.spark_x) < 2:
         return None
     fig = go.Figure(go.Scatter(x=list(view.spark_x), y=list(view.spark_y), mode="lines", hoverinfo="x+y"))
@@ -46,25 +46,26 @@ def sparkline(view: KpiView, template: str) -> dcc.Graph | None:
     return dcc.Graph(figure=fig, config={"displayModeBar": False, "staticPlot": True}, style={"height": "48px"})
 
 
-def kpi_card(view: KpiView, lang: str, comparison: str, template: str) -> dbc.Card:
+def kpi_card(view: KpiView, lang: str, comparison: str, template: object) -> dbc.Card:
     good = (view.direction > 0) == view.good_when_up if view.direction else None
     css = "up" if good else ("down" if good is False else "")
     delta_parts = [p for p in (view.change, f"({view.pct_change})" if view.pct_change else None) if p]
     prior = t("kpi.prior", lang, comparison=t(f"compare.{comparison}", lang), value=view.prior) if view.prior else ""
     return dbc.Card(
-        dbc.CardBody(
+        html.Div(
             [
                 html.Div(view.label, className="text-muted small", title=view.description),
-                html.Div(view.value, className="kpi-value", id={"type": "kpi-value", "metric": view.metric}),
+                html.Div(view.value, className="kpi-value", id=f"kpi-value-{view.metric}"),
                 html.Div(
                     " ".join(delta_parts) or "—",
                     className=f"kpi-delta small {css}",
-                    id={"type": "kpi-delta", "metric": view.metric},
+                    id=f"kpi-delta-{view.metric}",
                 ),
                 html.Div(prior, className="small text-muted"),
                 sparkline(view, template),
-            ]
+            ],
+            className="card-body",
+            title=view.description,
         ),
         className="kpi-card h-100",
-        title=view.description,
     )

@@ -16,20 +16,19 @@ from clientscope.components.filter_bar import BAR_KEYS, chips, filter_bar
 from clientscope.db import FULL_SCOPE, Database, ViewerScope
 from clientscope.filters import FilterChoices, load_choices
 from clientscope.i18n import t
+from clientscope.semantic import SemanticModel
 from clientscope.state import Notice, ViewState, parse_state
 
-BREAKDOWN_DIMENSIONS: tuple[str, ...] = (
-    "region",
-    "branch",
-    "rm",
-    "tier",
-    "channel",
-    "age_band",
-    "gender",
-    "tag",
-    "risk_profile",
-    "stage",
-)
+# URL filter key → metrics.yaml dimension (short, stable URLs; the model's names stay explicit).
+FILTER_DIMENSIONS: dict[str, str] = {
+    "region": "region",
+    "branch": "branch",
+    "rm": "rm",
+    "tier": "tier",
+    "channel": "acquisition_channel",
+    "campaign": "campaign",
+    "touch_channel": "channel",
+}
 
 
 def viewer_scope() -> ViewerScope:
@@ -40,6 +39,7 @@ def viewer_scope() -> ViewerScope:
 @dataclass(frozen=True)
 class PageContext:
     db: Database
+    model: SemanticModel
     data_dir: Path
     state: ViewState
     notices: tuple[Notice, ...]
@@ -50,27 +50,47 @@ class PageContext:
     def lang(self) -> str:
         return self.state.lang
 
+    def metric_filters(self) -> dict[str, list[str]]:
+        """The state's filters (bar, drill path and cross-filters) keyed by metrics.yaml dimension."""
+        return {FILTER_DIMENSIONS.get(key, key): list(values) for key, values in self.state.effective_filters().items()}
 
-def tier_labels() -> dict[str, str]:
-    from clientscope.semantic import get_model
-
-    model = get_model()
-    return {code: code for code in model.tier_codes()}
+    def value_labels(self) -> dict[str, dict[str, str]]:
+        """Display labels for coded filter values, keyed by filter key and by dimension."""
+        labels: dict[str, dict[str, str]] = {}
+        for key, dimension in FILTER_DIMENSIONS.items():
+            if dimension in self.model.dimensions:
+                labels[key] = self.model.value_labels(dimension, self.lang)
+        for dimension in self.model.dimensions:
+            labels.setdefault(dimension, self.model.value_labels(dimension, self.lang))
+        for key in ("branch", "rm", "campaign"):
+            labels[key] = {**labels.get(key, {}), **self.choices.labels.get(key, {})}
+        return labels
 
 
 @lru_cache(maxsize=32)
-def _choices(data_dir: Path | None, version: str, scope: ViewerScope) -> FilterChoices:
+def _choices(db: Database, version: str, scope: ViewerScope, tiers: tuple[str, ...]) -> FilterChoices:
     # Keyed by the data version: a refreshed extract gets fresh options, a worker never serves stale ones.
-    return load_choices(runtime.current().db, scope, tier_labels())
+    del version
+    return load_choices(db, scope, {code: code for code in tiers})
+
+
+def build_page_context(
+    db: Database,
+    model: SemanticModel,
+    data_dir: Path,
+    query: Mapping[str, str | Sequence[str]],
+    scope: ViewerScope,
+) -> PageContext:
+    """The context for one request (also used by the command line, which has no Flask app)."""
+    choices = _choices(db, db.version, scope, tuple(model.tier_labels("en")))
+    dimensions = tuple(model.dimensions)
+    state, notices = parse_state(query, choices.options(dimensions))
+    return PageContext(db, model, data_dir, state, tuple(notices), choices, scope)
 
 
 def page_context(query: Mapping[str, str | Sequence[str]]) -> PageContext:
     app = runtime.current()
-    db = app.db
-    scope = viewer_scope()
-    choices = _choices(db.data_dir, db.version, scope)
-    state, notices = parse_state(query, choices.options(BREAKDOWN_DIMENSIONS))
-    return PageContext(db, app.data_dir, state, tuple(notices), choices, scope)
+    return build_page_context(app.db, app.model, app.data_dir, query, viewer_scope())
 
 
 def current_state(query: Mapping[str, str | Sequence[str]]) -> ViewState:
@@ -98,6 +118,7 @@ def page_frame(
     filter_keys: Sequence[str] = BAR_KEYS,
     value_labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> html.Div:
+    value_labels = value_labels if value_labels is not None else pc.value_labels()
     return html.Div(
         [
             html.H2(title, className="h4"),

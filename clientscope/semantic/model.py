@@ -95,6 +95,7 @@ class MetricBase(Frozen):
     owner: str | None = None
     format: str | None = None
     visible: bool = True
+    good_direction: Literal["up", "down", "none"] = "up"  # KPI colouring: is a rise good news?
     compare: tuple[Comparison, ...] = ()
     drill_fields: tuple[str, ...] = ()
     dimensions: tuple[str, ...] | None = None  # None: every dimension its sources share

@@ -110,6 +110,29 @@ def _open_with_marts(data_dir: Path, metrics_path: Path):
     return db
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from clientscope import settings
+    from clientscope.exporting import ExportRequestError, export_page
+
+    try:
+        path = export_page(
+            page=args.page,
+            data_dir=Path(args.data),
+            out=Path(args.out),
+            filters=args.filter or [],
+            lang=args.lang,
+            metrics_path=settings.metrics_file(args.metrics),
+            generated_at=datetime.now(),
+        )
+    except ExportRequestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Wrote {path}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clientscope", description="Retail-bank CRM analytics dashboard.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
@@ -141,6 +164,20 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--out", required=True, help="output folder")
     imp.add_argument("--mapping", help="mapping YAML (mapped only)")
     imp.set_defaults(func=_cmd_import)
+
+    export = sub.add_parser("export", help="write a page's Excel workbook (the same file as the page's button)")
+    export.add_argument("page", help="overview, segments, lifecycle, campaigns, churn, ...")
+    export.add_argument("--data", required=True, help="data folder")
+    export.add_argument("--out", required=True, help="output .xlsx file")
+    export.add_argument(
+        "--filter",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a filter as in the page URL, e.g. region=华东区, tier=private, start=2026-01 (repeatable)",
+    )
+    export.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"])
+    export.add_argument("--metrics", help="metrics file (default: $CLIENTSCOPE_METRICS, else ./metrics.yaml)")
+    export.set_defaults(func=_cmd_export)
 
     metrics = sub.add_parser("metrics", help="work with metrics.yaml")
     metrics_sub = metrics.add_subparsers(dest="metrics_command", required=True)

@@ -10,6 +10,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from clientscope.components.page import PageContext
 from clientscope.export import WorkbookSpec
@@ -22,18 +23,16 @@ class ReportRequest:
     user: str | None = None
 
 
-# page name → "module:function"; imported lazily so the CLI does not import Dash pages.
-REPORTS: dict[str, str] = {
-    "overview": "clientscope.reports.overview:workbook",
-}
+_NOT_PAGES = {"common"}
 
 
 def report_pages() -> tuple[str, ...]:
-    return tuple(REPORTS)
+    """Pages with a workbook: every module `clientscope/reports/<page>.py` that defines `workbook`."""
+    folder = Path(__file__).parent
+    return tuple(sorted(p.stem for p in folder.glob("*.py") if not p.stem.startswith("_") and p.stem not in _NOT_PAGES))
 
 
 def builder(page: str) -> Callable[[ReportRequest], WorkbookSpec]:
-    if page not in REPORTS:
+    if page not in report_pages():
         raise KeyError(page)
-    module_name, _, func = REPORTS[page].partition(":")
-    return getattr(importlib.import_module(module_name), func)
+    return importlib.import_module(f"clientscope.reports.{page}").workbook

@@ -1,0 +1,72 @@
+"""The "Export to Excel" button every page carries: the same workbook as `clientscope export PAGE`."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import dash_bootstrap_components as dbc
+from dash import MATCH, Input, Output, State, callback, dcc, html, no_update, set_props
+
+from clientscope.i18n import t
+from clientscope.shell_ids import ShellIds
+from clientscope.state import parse_query
+
+log = logging.getLogger(__name__)
+
+
+def export_button(page: str, lang: str) -> html.Div:
+    return html.Div(
+        [
+            dbc.Button(
+                t("export.button", lang),
+                id={"type": "export-button", "page": page},
+                color="secondary",
+                outline=True,
+                size="sm",
+            ),
+            dcc.Download(id={"type": "export-download", "page": page}),
+        ],
+        className="d-inline-block ms-2",
+    )
+
+
+def build_workbook_bytes(page: str, search: str | None, generated_at: datetime) -> tuple[bytes, str]:
+    """The workbook for `page` in the state written in the URL: (content, file name)."""
+    from clientscope.components.page import page_context
+    from clientscope.export import export_filename, workbook_bytes
+    from clientscope.kpis import period_bounds
+    from clientscope.reports import ReportRequest, builder
+
+    pc = page_context(parse_query(search or ""))
+    spec = builder(page)(ReportRequest(pc, generated_at))
+    _, end = period_bounds(pc)
+    period_end = datetime.strptime(end, "%Y-%m").date() if end else None
+    return workbook_bytes(spec), export_filename(page, period_end, pc.lang)
+
+
+@callback(
+    Output({"type": "export-download", "page": MATCH}, "data"),
+    Input({"type": "export-button", "page": MATCH}, "n_clicks"),
+    State({"type": "export-button", "page": MATCH}, "id"),
+    State(ShellIds.URL, "search"),
+    prevent_initial_call=True,
+)
+def on_export(n_clicks, button_id, search):
+    if not n_clicks:
+        return no_update
+    from clientscope.errors import new_error_id
+    from clientscope.export import ExportError
+
+    try:
+        content, filename = build_workbook_bytes(button_id["page"], search, datetime.now())
+    except ExportError as exc:
+        error_id = new_error_id()
+        log.error("export %s failed (%s): %s", button_id["page"], error_id, exc)
+        lang = parse_query(search or "").get("lang", "zh_CN")
+        set_props(
+            ShellIds.ERROR_TOAST,
+            {"is_open": True, "children": t("export.failed", lang, error_id=error_id, reason=str(exc))},
+        )
+        return no_update
+    return dcc.send_bytes(content, filename)

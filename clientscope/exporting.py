@@ -1,0 +1,69 @@
+"""`clientscope export PAGE`: the page's workbook built outside the app, for scheduled jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from clientscope.db import FULL_SCOPE, Database
+
+
+class ExportRequestError(Exception):
+    """An export that cannot be made; the message says what to fix."""
+
+
+def parse_filters(pairs: Sequence[str]) -> dict[str, str]:
+    """`KEY=VALUE` pairs → URL query arguments (a repeated key adds values: region=A region=B → A,B)."""
+    query: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ExportRequestError(f"--filter {pair!r} is not KEY=VALUE (e.g. --filter region=华东区)")
+        key, value = key.strip(), value.strip()
+        query[key] = f"{query[key]},{value}" if key in query and key not in {"start", "end", "compare"} else value
+    return query
+
+
+def export_page(
+    *,
+    page: str,
+    data_dir: Path,
+    out: Path,
+    filters: Sequence[str],
+    lang: str,
+    metrics_path: Path,
+    generated_at: datetime,
+) -> Path:
+    from clientscope.components.page import build_page_context
+    from clientscope.export import ExportError, write_workbook
+    from clientscope.marts import build_marts
+    from clientscope.reports import ReportRequest, builder, report_pages
+    from clientscope.semantic import SemanticError, format_problems, load_semantic_model
+    from clientscope.validation import format_report, validate
+
+    if page not in report_pages():
+        raise ExportRequestError(f"unknown page {page!r}; choose one of: {', '.join(report_pages())}")
+    if out.suffix.lower() != ".xlsx":
+        raise ExportRequestError(f"the output file must end in .xlsx, got {out.name!r}")
+    query = parse_filters(filters)
+    if lang != "zh_CN":
+        query["lang"] = lang
+    report = validate(data_dir)
+    if not report.ok:
+        raise ExportRequestError(f"the extracts in {data_dir} are not valid:\n{format_report(report)}")
+    try:
+        model = load_semantic_model(metrics_path)
+    except SemanticError as exc:
+        raise ExportRequestError(f"{metrics_path} is not valid:\n{format_problems(exc.problems)}") from exc
+    db = Database.open(data_dir)
+    build_marts(db, model.rules)
+    pc = build_page_context(db, model, data_dir, query, FULL_SCOPE)
+    if pc.notices:
+        problems = "; ".join(f"{n.key}={n.value} ({n.reason.replace('_', ' ')})" for n in pc.notices)
+        raise ExportRequestError(f"invalid filter: {problems}")
+    spec = builder(page)(ReportRequest(pc, generated_at))
+    try:
+        return write_workbook(spec, out)
+    except ExportError as exc:
+        raise ExportRequestError(str(exc)) from exc

@@ -1,0 +1,1 @@
+"""UI strings, one module per area; merged by clientscope.i18n."""

@@ -1,0 +1,3 @@
+"""UI strings of the lifecycle area: {key: {"zh_CN": ..., "en": ...}}."""
+
+MESSAGES: dict[str, dict[str, str]] = {}

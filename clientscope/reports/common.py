@@ -1,0 +1,168 @@
+"""Pieces every page's workbook shares: applied filters, metric columns, definitions, metric sheets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import polars as pl
+
+from clientscope.components.page import FILTER_DIMENSIONS, PageContext
+from clientscope.export import ChartSpec, ColumnSpec, MetricDefinition, SheetSpec, TotalRow, WorkbookSpec
+from clientscope.i18n import t
+from clientscope.kpis import period_bounds
+from clientscope.semantic import SemanticModel, excel_header_unit, excel_number_format
+from clientscope.semantic.model import ConversionMetric, DerivedMetric, RatioMetric, SimpleMetric
+
+
+def month_end(month: str) -> date:
+    """The last day of a YYYY-MM month (data is as of month-end)."""
+    first = date.fromisoformat(month + "-01")
+    following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def applied_filters(pc: PageContext) -> tuple[tuple[str, str], ...]:
+    """Every filter of the view (period, comparison, bar filters, drill path, cross-filters), translated."""
+    lang = pc.lang
+    start, end = period_bounds(pc)
+    rows = [
+        (t("filter.period", lang), f"{start} – {end}"),
+        (t("filter.compare", lang), t(f"compare.{pc.state.compare}", lang)),
+    ]
+    labels = pc.value_labels()
+    for key, values in pc.state.filters.items():
+        rows.append((dimension_title(pc, key), "、".join(labels.get(key, {}).get(v, v) for v in values)))
+    for key, value in pc.state.drill:
+        rows.append((t("filter.drill", lang) + " · " + dimension_title(pc, key), labels.get(key, {}).get(value, value)))
+    for key, value in sorted(pc.state.cross.items()):
+        rows.append((t("filter.cross", lang) + " · " + dimension_title(pc, key), labels.get(key, {}).get(value, value)))
+    return tuple(rows)
+
+
+def dimension_title(pc: PageContext, key: str) -> str:
+    dimension = FILTER_DIMENSIONS.get(key, key)
+    if dimension in pc.model.dimensions:
+        return pc.model.dimension_label(dimension, pc.lang)
+    return key
+
+
+def metric_column(model: SemanticModel, metric: str, lang: str) -> ColumnSpec:
+    fmt = model.format_of(metric)
+    kind = {"currency": "currency", "percent": "percent"}.get(fmt.type, "integer" if fmt.decimals == 0 else "number")
+    return ColumnSpec(
+        key=metric,
+        label=model.label(metric, lang) + excel_header_unit(fmt, lang),
+        kind=kind,
+        excel_format=excel_number_format(fmt, lang),
+    )
+
+
+def formula_text(model: SemanticModel, name: str) -> str:
+    """A metric's definition in one line (the SQL-ish formula from metrics.yaml)."""
+    metric = model.metric(name)
+    if isinstance(metric, SimpleMetric):
+        body = f"{metric.agg}({metric.expr or '*'}) from {metric.source}"
+        body += f" where {metric.filter}" if metric.filter else ""
+        return body + (" (last month of the period)" if metric.additivity == "semi" else "")
+    if isinstance(metric, RatioMetric):
+        return f"sum({_ref(metric.numerator)}) / sum({_ref(metric.denominator)})"
+    if isinstance(metric, DerivedMetric):
+        return metric.expr
+    if isinstance(metric, ConversionMetric):
+        window = metric.window_days or model.rules.conversion.window_days
+        return (
+            f"share of {metric.entity} in {metric.base.source}"
+            f"{' where ' + metric.base.filter if metric.base.filter else ''} converting in {metric.conversion.source}"
+            f"{' where ' + metric.conversion.filter if metric.conversion.filter else ''} within {window} days"
+        )
+    return ""
+
+
+def _ref(ref: object) -> str:
+    metric = getattr(ref, "metric", ref)
+    condition = getattr(ref, "filter", None)
+    return f"{metric} where {condition}" if condition else str(metric)
+
+
+def definitions(model: SemanticModel, metrics: Sequence[str], lang: str) -> tuple[MetricDefinition, ...]:
+    return tuple(
+        MetricDefinition(
+            name=m,
+            label=model.label(m, lang),
+            description=model.description(m, lang),
+            formula=formula_text(model, m),
+            owner=model.metric(m).owner or "",
+            format=model.metric(m).format or "",
+        )
+        for m in dict.fromkeys(metrics)
+    )
+
+
+def metric_sheet(
+    pc: PageContext,
+    *,
+    name: str,
+    title: str,
+    frame: pl.DataFrame,
+    dimensions: Sequence[str],
+    metrics: Sequence[str],
+    chart: str | None = None,
+    period: bool = False,
+) -> SheetSpec:
+    """A sheet from a compiled metric query: detail rows as the table, the database's total row as the total.
+
+    Dimension codes are translated to labels; the total is never summed here (ratios need sum/sum).
+    """
+    lang = pc.lang
+    labels = pc.value_labels()
+    detail = frame.filter(~pl.col("is_total")) if "is_total" in frame.columns else frame
+    total = (
+        frame.filter(pl.col("is_total") & (pl.col("grouping_id") == pl.col("grouping_id").max()))
+        if ("is_total" in frame.columns)
+        else pl.DataFrame()
+    )
+    columns: list[ColumnSpec] = []
+    if period:
+        columns.append(ColumnSpec("period", t("export.period", lang), "date"))
+    for dim in dimensions:
+        mapping = labels.get(dim, {})
+        if mapping:
+            detail = detail.with_columns(pl.col(dim).cast(pl.Utf8).replace(mapping))
+        else:
+            detail = detail.with_columns(pl.col(dim).cast(pl.Utf8))
+        columns.append(ColumnSpec(dim, pc.model.dimension_label(dim, lang), "text"))
+    columns.extend(metric_column(pc.model, m, lang) for m in metrics)
+    total_row = None
+    if total.height:
+        total_row = TotalRow(None, {m: total[m][0] for m in metrics})
+    chart_spec = None
+    if chart and columns and not period and dimensions:
+        chart_spec = ChartSpec(chart, title, dimensions[0], (metrics[0],))
+    return SheetSpec(name=name, title=title, columns=tuple(columns), rows=detail, total=total_row, chart=chart_spec)
+
+
+def workbook_spec(
+    pc: PageContext,
+    *,
+    page: str,
+    title: str,
+    sheets: Sequence[SheetSpec],
+    metrics: Sequence[str],
+    generated_at,
+    user: str | None,
+) -> WorkbookSpec:
+    _, end = period_bounds(pc)
+    as_of = month_end(end) if end else None
+    return WorkbookSpec(
+        title=title,
+        page=page,
+        language=pc.lang,
+        filters=applied_filters(pc),
+        data_as_of=as_of,
+        generated_at=generated_at,
+        user=user,
+        sheets=tuple(sheets),
+        definitions=definitions(pc.model, metrics, pc.lang),
+        can_see_personal=pc.scope.can_see_personal,
+    )

@@ -57,3 +57,25 @@ def demo_data(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Path
     out = tmp_path_factory.mktemp("demo") / "bank"
     generate(out, customers=2_000, months=12, seed=7)
     return out
+
+
+@pytest.fixture(scope="session")
+def dash_app(demo_data: Path):
+    """The app on the session's demo bank. One per test session: Dash's page registry is process-wide."""
+    from clientscope.shell import create_app
+    from clientscope.startup import prepare
+
+    return create_app(prepare(str(demo_data)))
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_data: Path):
+    """The session's demo bank opened with its marts built, plus the semantic model: (db, model)."""
+    from clientscope.db import Database
+    from clientscope.marts import build_marts
+    from clientscope.semantic import load_semantic_model
+
+    model = load_semantic_model(REPO_ROOT / "metrics.yaml")
+    db = Database.open(demo_data)
+    build_marts(db, model.rules)
+    return db, model

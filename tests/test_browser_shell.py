@@ -20,12 +20,9 @@ from tests.conftest import REPO_ROOT
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def app(demo_data: Path):
-    from clientscope.shell import create_app
-    from clientscope.startup import prepare
-
-    return create_app(prepare(str(demo_data)))
+@pytest.fixture
+def app(dash_app):
+    return dash_app
 
 
 def latest_month_customers(data: Path) -> int:

@@ -19,6 +19,8 @@ FILTER_KEYS: tuple[str, ...] = ("region", "branch", "rm", "tier", "channel", "ca
 COMPARISONS: tuple[str, ...] = ("mom", "qoq", "yoy")
 THEMES: tuple[str, ...] = ("light", "dark")
 CROSS_PREFIX = "x."
+OPTION_PREFIX = "p."  # page options (e.g. p.model=markov): each page validates its own
+_OPTION_KEY = re.compile(r"^[a-z][a-z0-9_]{0,30}$")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _LIST_SEP = ","
 
@@ -52,6 +54,18 @@ class ViewState:
     cross: Mapping[str, str] = field(default_factory=dict)  # cross-filters applied by clicking a chart
     dim: str | None = None
     drill: tuple[tuple[str, str], ...] = ()  # e.g. (("region", "华东区"), ("branch", "B001"))
+    options: Mapping[str, str] = field(default_factory=dict)  # page-only settings, `p.<name>` in the URL
+
+    def option(self, name: str, allowed: Sequence[str], default: str) -> str:
+        """A page option constrained to `allowed` (anything else falls back to `default`)."""
+        value = self.options.get(name)
+        return value if value in allowed else default
+
+    def with_option(self, name: str, value: str | None) -> ViewState:
+        options = {k: v for k, v in self.options.items() if k != name}
+        if value is not None:
+            options[name] = value
+        return replace(self, options=options)
 
     def with_filter(self, key: str, values: Sequence[str]) -> ViewState:
         filters = {k: v for k, v in self.filters.items() if k != key}
@@ -145,8 +159,17 @@ def parse_state(args: Mapping[str, str | Sequence[str]], options: FilterOptions)
         else:
             cross[dimension] = raw
 
+    options: dict[str, str] = {}
+    for key in [k for k in values if k.startswith(OPTION_PREFIX)]:
+        raw = values.pop(key)
+        name = key.removeprefix(OPTION_PREFIX)
+        if _OPTION_KEY.match(name) and 0 < len(raw) <= 64:
+            options[name] = raw
+        else:
+            notices.append(Notice(key, raw, "unknown_key"))
+
     notices.extend(Notice(key, raw, "unknown_key") for key, raw in values.items())
-    state = ViewState(lang, theme, start, end, compare, filters, cross, dim, drill)
+    state = ViewState(lang, theme, start, end, compare, filters, cross, dim, drill, options)
     return state, notices
 
 
@@ -191,4 +214,5 @@ def to_query(state: ViewState) -> str:
     if state.drill:
         pairs.append(("drill", "/".join(f"{k}:{v}" for k, v in state.drill)))
     pairs.extend((CROSS_PREFIX + key, value) for key, value in sorted(state.cross.items()))
+    pairs.extend((OPTION_PREFIX + key, value) for key, value in sorted(state.options.items()))
     return "?" + urlencode(pairs) if pairs else ""

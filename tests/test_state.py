@@ -30,6 +30,7 @@ def test_round_trip_of_a_full_state() -> None:
         cross={"age_band": "30-39"},
         dim="branch",
         drill=(("region", "华东区"), ("branch", "B001")),
+        options={"model": "markov", "lookback": "30"},
     )
     parsed, notices = parse_state(parse_query(to_query(state)), OPTIONS)
     assert notices == []
@@ -101,3 +102,12 @@ def test_garbage_never_raises(args: dict[str, str]) -> None:
     state, _ = parse_state(args, OPTIONS)
     again, notices = parse_state(parse_query(to_query(state)), OPTIONS)
     assert again == state and notices == []
+
+
+def test_page_options_round_trip_and_constrain() -> None:
+    state, notices = parse_state({"p.model": "markov", "p.Bad-Key": "1"}, OPTIONS)
+    assert state.options == {"model": "markov"}
+    assert notices == [Notice("p.Bad-Key", "1", "unknown_key")]
+    assert state.option("model", ("linear", "markov"), "linear") == "markov"
+    assert state.option("model", ("linear",), "linear") == "linear"
+    assert state.with_option("model", None).options == {}

@@ -1,0 +1,105 @@
+"""The command line as users and scripts call it: exit codes and messages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import polars as pl
+import pytest
+
+from clientscope.cli import main
+from tests.conftest import REPO_ROOT
+
+
+def copy_bank(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+def test_validate_demo_exits_0(demo_data: Path, capsys) -> None:
+    assert main(["validate", str(demo_data)]) == 0
+    assert "0 errors" in capsys.readouterr().out
+
+
+def test_validate_names_file_and_column_of_a_dropped_column(demo_data: Path, tmp_path: Path, capsys) -> None:
+    bank = copy_bank(demo_data, tmp_path / "bank")
+    pl.read_parquet(bank / "branches.parquet").drop("city").write_parquet(bank / "branches.parquet")
+    assert main(["validate", str(bank)]) == 1
+    out = capsys.readouterr().out
+    assert "branches.parquet" in out and "'city'" in out
+
+
+def test_validate_names_a_wrong_type(demo_data: Path, tmp_path: Path, capsys) -> None:
+    bank = copy_bank(demo_data, tmp_path / "bank")
+    frame = pl.read_parquet(bank / "branches.parquet")
+    frame.with_columns(pl.col("branch_id").str.len_chars().alias("branch_name")).write_parquet(
+        bank / "branches.parquet"
+    )
+    assert main(["validate", str(bank)]) == 1
+    out = capsys.readouterr().out
+    assert "branches.parquet" in out and "column 'branch_name' has type" in out and "expected string" in out
+
+
+def test_validate_names_a_truncated_file(demo_data: Path, tmp_path: Path, capsys) -> None:
+    bank = copy_bank(demo_data, tmp_path / "bank")
+    part = sorted((bank / "customer_months").glob("*.parquet"))[0]
+    data = part.read_bytes()
+    part.write_bytes(data[: len(data) // 2])
+    assert main(["validate", str(bank)]) == 1
+    out = capsys.readouterr().out
+    assert f"customer_months/{part.name}" in out
+
+
+def test_metrics_validate_ok(capsys) -> None:
+    assert main(["metrics", "validate", str(REPO_ROOT / "metrics.yaml")]) == 0
+    assert capsys.readouterr().out.strip().endswith("metrics.yaml: OK")
+
+
+def test_metrics_validate_names_both_misspellings_with_their_lines(tmp_path: Path, capsys) -> None:
+    text = (REPO_ROOT / "metrics.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    owner_line = next(i for i, line in enumerate(lines) if line.startswith("    owner: "))
+    ref_line = next(i for i, line in enumerate(lines) if "numerator: active_customers" in line)
+    lines[owner_line] = lines[owner_line].replace("owner:", "ownr:")
+    lines[ref_line] = lines[ref_line].replace("active_customers", "activ_customers")
+    bad = tmp_path / "metrics.yaml"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["metrics", "validate", str(bad)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert f"{bad}:{owner_line + 1}: metric 'customers': unknown key 'ownr' (did you mean 'owner'?)" in out
+    assert (
+        f"{bad}:{ref_line + 1}: metric 'active_rate': unknown metric 'activ_customers' in numerator "
+        "(did you mean 'active_customers'?)" in out
+    )
+
+
+def test_export_overview_writes_a_workbook(demo_data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "overview.xlsx"
+    assert main(["export", "overview", "--data", str(demo_data), "--out", str(out), "--lang", "en"]) == 0
+    workbook = openpyxl.load_workbook(out)
+    assert workbook.sheetnames[0] == "Cover" and workbook.sheetnames[-1] == "Definitions"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", "nowhere"], "error: unknown page 'nowhere'; choose one of: "),
+        (["export", "overview", "--filter", "region=火星区"], "error: invalid filter: region=火星区 (unknown value)"),
+        (["export", "overview", "--filter", "colour=red"], "error: invalid filter: colour=red (unknown key)"),
+        (["export", "overview", "--filter", "regionX"], "error: --filter 'regionX' is not KEY=VALUE"),
+    ],
+)
+def test_export_errors_exit_1_without_a_file(demo_data: Path, tmp_path: Path, capsys, args, message) -> None:
+    out = tmp_path / "x.xlsx"
+    assert main([*args, "--data", str(demo_data), "--out", str(out)]) == 1
+    assert capsys.readouterr().err.startswith(message)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_to_an_unwritable_folder(demo_data: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "missing-folder" / "x.xlsx"
+    assert main(["export", "overview", "--data", str(demo_data), "--out", str(out)]) == 1
+    assert "cannot write" in capsys.readouterr().err

@@ -40,7 +40,7 @@ def normalise_language(value: object) -> str:
     return DEFAULT_LANGUAGE
 
 
-def t(key: str, lang: str, **values: object) -> str:
-    """The string `key` in `lang`, with `{placeholders}` filled from `values`."""
-    text = MESSAGES[key][normalise_language(lang)]
+def t(message_id: str, lang: str, /, **values: object) -> str:
+    """The string `message_id` in `lang`, with `{placeholders}` filled from `values`."""
+    text = MESSAGES[message_id][normalise_language(lang)]
     return text.format(**values) if values else text

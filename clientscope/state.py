@@ -32,6 +32,8 @@ class FilterOptions:
     values: Mapping[str, frozenset[str]]
     months: tuple[str, ...]
     dimensions: frozenset[str] = frozenset()  # allowed breakdown / cross-filter dimensions
+    # known values per cross-filter DIMENSION (filter keys may alias dimensions: `channel` = acquisition_channel)
+    cross_values: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,11 @@ class ViewState:
         return replace(self, cross=cross)
 
     def effective_filters(self) -> dict[str, tuple[str, ...]]:
-        """Filter-bar values, drill path and cross-filters combined (the most specific wins per key)."""
+        """Filter-bar values, drill path and cross-filters combined (the most specific wins per key).
+
+        Bar filters and the drill path are keyed by filter key, cross-filters by dimension; pages
+        translate keys to dimensions with `PageContext.metric_filters()`.
+        """
         merged: dict[str, tuple[str, ...]] = dict(self.filters)
         for key, value in self.drill:
             merged[key] = (value,)
@@ -151,7 +157,7 @@ def parse_state(args: Mapping[str, str | Sequence[str]], options: FilterOptions)
     for key in [k for k in values if k.startswith(CROSS_PREFIX)]:
         raw = values.pop(key)
         dimension = key.removeprefix(CROSS_PREFIX)
-        allowed = options.values.get(dimension)
+        allowed = options.cross_values.get(dimension)
         if dimension not in options.dimensions and allowed is None:
             notices.append(Notice(key, raw, "unknown_key"))
         elif allowed is not None and raw not in allowed:

@@ -15,7 +15,8 @@ OPTIONS = FilterOptions(
         "channel": frozenset({"branch", "mobile_app"}),
     },
     months=("2026-08", "2026-09", "2026-10"),
-    dimensions=frozenset({"tier", "region", "branch", "age_band"}),
+    dimensions=frozenset({"tier", "region", "branch", "age_band", "acquisition_channel"}),
+    cross_values={"tier": frozenset({"mass", "affluent", "private"}), "acquisition_channel": frozenset({"branch"})},
 )
 
 
@@ -111,3 +112,10 @@ def test_page_options_round_trip_and_constrain() -> None:
     assert state.option("model", ("linear", "markov"), "linear") == "markov"
     assert state.option("model", ("linear",), "linear") == "linear"
     assert state.with_option("model", None).options == {}
+
+
+def test_cross_filters_are_checked_per_dimension_not_per_filter_key() -> None:
+    state, notices = parse_state({"x.acquisition_channel": "branch", "x.age_band": "30-39"}, OPTIONS)
+    assert state.cross == {"acquisition_channel": "branch", "age_band": "30-39"} and notices == []
+    _, notices = parse_state({"x.acquisition_channel": "sms"}, OPTIONS)
+    assert notices == [Notice("x.acquisition_channel", "sms", "unknown_value")]

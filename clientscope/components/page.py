@@ -4,7 +4,7 @@ and its frame (title, notices about dropped URL values, filter bar, cross-filter
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,7 +52,12 @@ class PageContext:
 
     def metric_filters(self) -> dict[str, list[str]]:
         """The state's filters (bar, drill path and cross-filters) keyed by metrics.yaml dimension."""
-        return {FILTER_DIMENSIONS.get(key, key): list(values) for key, values in self.state.effective_filters().items()}
+        merged: dict[str, list[str]] = {FILTER_DIMENSIONS.get(k, k): list(v) for k, v in self.state.filters.items()}
+        for key, value in self.state.drill:
+            merged[FILTER_DIMENSIONS.get(key, key)] = [value]
+        for dimension, value in self.state.cross.items():  # cross-filters are keyed by dimension already
+            merged[dimension] = [value]
+        return merged
 
     def value_labels(self) -> dict[str, dict[str, str]]:
         """Display labels for coded filter values, keyed by filter key and by dimension."""
@@ -84,7 +89,9 @@ def build_page_context(
     """The context for one request (also used by the command line, which has no Flask app)."""
     choices = _choices(db, db.version, scope, tuple(model.tier_labels("en")))
     dimensions = tuple(model.dimensions)
-    state, notices = parse_state(query, choices.options(dimensions))
+    options = choices.options(dimensions)
+    cross_values = {FILTER_DIMENSIONS[key]: values for key, values in options.values.items() if key in FILTER_DIMENSIONS}
+    state, notices = parse_state(query, replace(options, cross_values=cross_values))
     return PageContext(db, model, data_dir, state, tuple(notices), choices, scope)
 
 

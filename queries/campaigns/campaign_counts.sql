@@ -1,0 +1,62 @@
+-- Per campaign (and in total): customers reached and touches (control excluded), the reached customers who
+-- converted, and the control group and its converters.  The same definitions as the metrics.yaml conversion
+-- metrics campaign_conversion_rate and control_conversion_rate: a customer converts when any of their
+-- conversions falls in [touch_ts, touch_ts + $window_days days] of one of their touches in the period; the
+-- filters (customer attributes as of the touch's month, campaign and channel) narrow the touches only.
+with
+
+touches_in as (
+    select customer_id, campaign_id, is_control, touch_ts
+    from touch_facts
+    where month between $start_month and $end_month
+        and ($f_region is null or list_contains($f_region, region))
+        and ($f_branch is null or list_contains($f_branch, branch_id))
+        and ($f_rm is null or list_contains($f_rm, rm_id))
+        and ($f_tier is null or list_contains($f_tier, tier))
+        and ($f_tier_alt is null or list_contains($f_tier_alt, tier_alt))
+        and ($f_stage is null or list_contains($f_stage, stage))
+        and ($f_acquisition_channel is null or list_contains($f_acquisition_channel, acquisition_channel))
+        and ($f_gender is null or list_contains($f_gender, gender))
+        and ($f_age_band is null or list_contains($f_age_band, age_band))
+        and ($f_risk_level is null or list_contains($f_risk_level, risk_level))
+        and ($f_campaign is null or list_contains($f_campaign, campaign_id))
+        and ($f_channel is null or list_contains($f_channel, channel))
+        and ($f_campaign_type is null or list_contains($f_campaign_type, campaign_type))
+        and ($f_product_type is null or list_contains($f_product_type, product_type))
+),
+
+conversions_in as (
+    select customer_id, conversion_ts
+    from conversion_facts
+),
+
+flagged as (
+    select
+        t.customer_id,
+        t.campaign_id,
+        t.is_control,
+        exists (
+            select 1
+            from conversions_in as v
+            where v.customer_id = t.customer_id
+                and v.conversion_ts >= t.touch_ts
+                and v.conversion_ts <= t.touch_ts + to_days(cast($window_days as integer))
+        ) as converted
+    from touches_in as t
+),
+
+final as (
+    select
+        campaign_id,
+        grouping(campaign_id) = 1 as is_total,
+        count(distinct customer_id) filter (where not is_control) as reached,
+        count(*) filter (where not is_control) as touches,
+        count(distinct customer_id) filter (where not is_control and converted) as reached_converted,
+        count(distinct customer_id) filter (where is_control) as control_customers,
+        count(distinct customer_id) filter (where is_control and converted) as control_converted
+    from flagged
+    group by grouping sets ((campaign_id), ())
+)
+
+select * from final
+order by is_total, campaign_id

@@ -1,0 +1,453 @@
+"""The campaigns page's numbers against independent computations over the raw demo parquet, its workbook,
+its URL settings, its cache, and the page without campaign data."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import flask
+import polars as pl
+import pytest
+
+from clientscope import campaigns as cp
+from clientscope import runtime
+from clientscope.analytics.attribution import ALL_MODELS_COLUMNS, MODELS, all_models_table, attribute, top_paths
+from clientscope.analytics.uplift import uplift
+from clientscope.components.page import build_page_context
+from clientscope.db import FULL_SCOPE, Database, ViewerScope
+from clientscope.marts import build_marts
+from clientscope.reports import ReportRequest, builder
+from clientscope.semantic import MetricRequest, format_change, format_pct_change, run_metric_query
+from clientscope.state import Notice, parse_query, to_query
+from tests.tiny_extracts import tiny_frames, write_frames
+
+WINDOW = timedelta(days=30)
+HEURISTIC_MODELS = tuple(m for m in MODELS if m != "markov")
+
+
+# --------------------------------------------------------------------------------------------------
+# Independent computations over the raw extracts (polars, not the production SQL)
+# --------------------------------------------------------------------------------------------------
+
+
+def raw_touches(data: Path) -> pl.DataFrame:
+    return pl.read_parquet(data / "touches" / "*.parquet")
+
+
+def raw_conversions(data: Path) -> pl.DataFrame:
+    return pl.read_parquet(data / "conversions" / "*.parquet")
+
+
+def customer_regions(data: Path) -> pl.DataFrame:
+    customers = pl.read_parquet(data / "customers" / "*.parquet", columns=["customer_id", "branch_id"])
+    branches = pl.read_parquet(data / "branches.parquet", columns=["branch_id", "region"])
+    return customers.join(branches, on="branch_id").select("customer_id", "region")
+
+
+def default_period(data: Path) -> tuple[date, date]:
+    """The page's default period: the last 12 month-ends of customer_months → [first day, day after the end)."""
+    months = sorted(pl.read_parquet(data / "customer_months" / "*.parquet", columns=["month"])["month"].unique())
+    last12 = months[-12:]
+    return last12[0].replace(day=1), last12[-1] + timedelta(days=1)
+
+
+def campaign_counts(data: Path, *, region: str | None = None) -> pl.DataFrame:
+    """Per campaign: reached, touches, reached_converted, control_customers, control_converted."""
+    start, end = default_period(data)
+    touches = raw_touches(data).filter(
+        (pl.col("touch_ts") >= datetime.combine(start, datetime.min.time()))
+        & (pl.col("touch_ts") < datetime.combine(end, datetime.min.time()))
+    )
+    if region:
+        keep = customer_regions(data).filter(pl.col("region") == region).select("customer_id")
+        touches = touches.join(keep, on="customer_id", how="semi")
+    conversions = raw_conversions(data).select("customer_id", "conversion_ts")
+    hits = (
+        touches.join(conversions, on="customer_id", how="left")
+        .with_columns(
+            hit=(pl.col("conversion_ts") >= pl.col("touch_ts"))
+            & (pl.col("conversion_ts") <= pl.col("touch_ts") + WINDOW)
+        )
+        .group_by("campaign_id", "customer_id", "is_control")
+        .agg(converted=pl.col("hit").fill_null(False).any())
+    )
+    per_campaign = hits.group_by("campaign_id").agg(
+        reached=(~pl.col("is_control")).sum(),
+        reached_converted=(~pl.col("is_control") & pl.col("converted")).sum(),
+        control_customers=pl.col("is_control").sum(),
+        control_converted=(pl.col("is_control") & pl.col("converted")).sum(),
+    )
+    touch_counts = touches.filter(~pl.col("is_control")).group_by("campaign_id").agg(touches=pl.len())
+    return per_campaign.join(touch_counts, on="campaign_id", how="left").with_columns(pl.col("touches").fill_null(0))
+
+
+def last_touch_credit(data: Path) -> tuple[pl.DataFrame, int]:
+    """Last-touch attributed conversions and revenue per campaign, and the number of attributed conversions."""
+    start, end = default_period(data)
+    conversions = raw_conversions(data).filter(
+        (pl.col("conversion_ts").dt.date() >= start) & (pl.col("conversion_ts").dt.date() < end)
+    )
+    touches = raw_touches(data).filter(~pl.col("is_control"))
+    last = (
+        conversions.join(touches, on="customer_id")
+        .filter(
+            (pl.col("touch_ts") <= pl.col("conversion_ts")) & (pl.col("touch_ts") >= pl.col("conversion_ts") - WINDOW)
+        )
+        .sort("conversion_id", "touch_ts", "touch_id")
+        .group_by("conversion_id", maintain_order=True)
+        .last()
+    )
+    per_campaign = last.group_by("campaign_id").agg(conversions=pl.len(), revenue=pl.col("value").sum())
+    return per_campaign, last.height
+
+
+def first_region(data: Path) -> str:
+    return sorted(pl.read_parquet(data / "branches.parquet")["region"].unique().to_list())[0]
+
+
+# --------------------------------------------------------------------------------------------------
+# Fixtures
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def context(demo_db, demo_data):
+    db, model = demo_db
+
+    def make(query: dict[str, str] | None = None, scope: ViewerScope = FULL_SCOPE):
+        pc = build_page_context(db, model, demo_data, query or {}, scope)
+        settings, notices = cp.settings_of(pc.state, cp.default_lookback(pc))
+        assert notices == ()
+        return pc, settings
+
+    return make
+
+
+# --------------------------------------------------------------------------------------------------
+# Campaign table: reach, conversions, uplift
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("with_region", [False, True])
+def test_campaign_counts_match_the_raw_extracts(context, demo_data, with_region: bool) -> None:
+    region = first_region(demo_data) if with_region else None
+    pc, settings = context({"region": region} if region else None)
+    table = cp.campaign_table(pc, settings)
+    expected = campaign_counts(demo_data, region=region).sort("campaign_id")
+    columns = ["campaign_id", *cp.COUNT_COLUMNS]
+    got = table.rows.filter(pl.col("reached") + pl.col("control_customers") > 0).select(columns).sort("campaign_id")
+    assert got.height == expected.height > 5
+    assert got.to_dicts() == expected.select(columns).cast({c: pl.Int64 for c in cp.COUNT_COLUMNS}).to_dicts()
+
+
+def test_campaign_conversion_rates_agree_with_metrics_yaml(context, demo_db) -> None:
+    db, model = demo_db
+    pc, settings = context()
+    table = cp.campaign_table(pc, settings)
+    start, end = cp.view_of(pc).start, cp.view_of(pc).end
+    request = MetricRequest(
+        metrics=("customers_reached", "campaign_conversion_rate", "control_conversion_rate"),
+        dimensions=("campaign",),
+        grain="all",
+        start=start,
+        end=end,
+    )
+    semantic = run_metric_query(db, model, request, FULL_SCOPE).frame.rename({"campaign": "campaign_id"})
+    joined = table.rows.join(semantic, on="campaign_id", how="inner")
+    assert joined.height == table.rows.height
+    assert joined["reached"].to_list() == joined["customers_reached"].to_list()
+    assert joined["conversion_rate"].to_list() == pytest.approx(joined["campaign_conversion_rate"].to_list())
+    control = joined.filter(pl.col("control_customers") > 0)
+    assert control["control_rate"].to_list() == pytest.approx(control["control_conversion_rate"].to_list())
+
+
+def test_uplift_shown_equals_uplift_of_independent_counts(context, demo_data) -> None:
+    pc, settings = context({"lang": "en"})
+    table = cp.campaign_table(pc, settings)
+    rows, total = cp.campaign_grid_rows(pc, table)
+    shown = {r["campaign_id"]: r for r in rows}
+    fmt = cp.column_format(pc, "uplift")
+    checked = 0
+    for counts in campaign_counts(demo_data).iter_rows(named=True):
+        expected = uplift(
+            counts["reached"], counts["reached_converted"], counts["control_customers"], counts["control_converted"]
+        )
+        row = shown[counts["campaign_id"]]
+        assert row["uplift"] == pytest.approx(expected.absolute)
+        assert row["uplift_low"] == pytest.approx(expected.absolute_low)
+        assert row["uplift_high"] == pytest.approx(expected.absolute_high)
+        assert row["relative_uplift"] == pytest.approx(expected.relative)
+        assert row["uplift_text"] == format_change(expected.absolute, fmt, "en")
+        assert row["uplift_ci_text"] == (
+            f"{format_change(expected.absolute_low, fmt, 'en')} ~ {format_change(expected.absolute_high, fmt, 'en')}"
+        )
+        if expected.relative_low is not None:
+            assert row["relative_ci_text"] == (
+                f"{format_pct_change(expected.relative_low, 'en')} ~ {format_pct_change(expected.relative_high, 'en')}"
+            )
+        checked += 1
+    assert checked > 5
+    # the total row: distinct customers over all campaigns
+    assert total["uplift_text"] == format_change(
+        uplift(
+            total["reached"], total["reached_converted"], total["control_customers"], total["control_converted"]
+        ).absolute,
+        fmt,
+        "en",
+    )
+
+
+def test_attributed_conversions_and_roi_under_last_touch(context, demo_data, demo_db) -> None:
+    db, model = demo_db
+    pc, settings = context()
+    assert settings.model == "last_touch"
+    table = cp.campaign_table(pc, settings)
+    expected, attributed = last_touch_credit(demo_data)
+    got = table.rows.select("campaign_id", "attributed_conversions", "attributed_revenue", "cost", "roi")
+    joined = got.join(expected, on="campaign_id", how="full", coalesce=True).fill_null(0)
+    assert joined["attributed_conversions"].to_list() == pytest.approx(joined["conversions"].cast(pl.Float64).to_list())
+    assert joined["attributed_revenue"].to_list() == pytest.approx(joined["revenue"].to_list())
+    assert table.total["attributed_conversions"] == pytest.approx(attributed)
+    # the same rule as metrics.yaml's attributed_conversions (last touch in conversion_facts)
+    view = cp.view_of(pc)
+    request = MetricRequest(metrics=("attributed_conversions",), grain="all", start=view.start, end=view.end)
+    assert run_metric_query(db, model, request, FULL_SCOPE).frame["attributed_conversions"][0] == attributed
+    with_cost = table.rows.filter(pl.col("cost").is_not_null())
+    for row in with_cost.iter_rows(named=True):
+        assert row["roi"] == pytest.approx((row["attributed_revenue"] - row["cost"]) / row["cost"])
+
+
+# --------------------------------------------------------------------------------------------------
+# Engine composition, selection, cache
+# --------------------------------------------------------------------------------------------------
+
+
+def test_cached_composition_equals_the_engine(context, demo_data) -> None:
+    pc, settings = context()
+    result = cp.attribution(pc, settings)
+    touches, conversions = raw_touches(demo_data), raw_conversions(demo_data)
+    engine = all_models_table(touches, conversions, lookback_days=30, half_life_days=7.0).sort(
+        "model", "channel", "campaign"
+    )
+    ours = result.by_model.sort("model", "channel", "campaign")
+    assert (
+        ours.select("model", "channel", "campaign").to_dicts()
+        == engine.select("model", "channel", "campaign").to_dicts()
+    )
+    assert ours["attributed_conversions"].to_list() == pytest.approx(engine["attributed_conversions"].to_list())
+    assert ours["attributed_revenue"].to_list() == pytest.approx(engine["attributed_revenue"].to_list())
+    assert result.paths.to_dicts() == top_paths(touches, conversions, limit=cp.PATH_LIMIT).to_dicts()
+    credits = cp.model_credits("time_decay", result.conversion_paths, result.effects, half_life_days=7)
+    expected = attribute(touches, conversions, model="time_decay")
+    assert credits.sort("conversion_id", "touch_id")["credit"].to_list() == pytest.approx(expected["credit"].to_list())
+
+
+def test_selecting_a_campaign_keeps_its_credit(context) -> None:
+    pc, settings = context()
+    everything = cp.attribution(pc, settings).by_model
+    campaign = everything.filter(pl.col("model") == "linear").sort("attributed_conversions")["campaign"][-1]
+    selected_pc, _ = context({"x.campaign": campaign})
+    assert cp.view_of(selected_pc).selects
+    selected = cp.attribution(selected_pc, settings).by_model
+    assert set(selected["campaign"].to_list()) == {campaign}
+    # the heuristic models credit a touch from its own conversion's path alone: selecting changes nothing
+    for model in HEURISTIC_MODELS:
+        before = everything.filter((pl.col("model") == model) & (pl.col("campaign") == campaign)).sort("channel")
+        after = selected.filter(pl.col("model") == model).sort("channel")
+        assert after["channel"].to_list() == before["channel"].to_list()
+        assert after["attributed_conversions"].to_list() == pytest.approx(before["attributed_conversions"].to_list())
+    table = cp.campaign_table(selected_pc, settings)
+    assert table.rows["campaign_id"].to_list() == [campaign]
+    customers = cp.converted_customers(selected_pc, settings)
+    assert customers["attributed_conversions"].sum() == pytest.approx(table.total["attributed_conversions"])
+    assert cp.selection_label(selected_pc) == selected_pc.choices.labels["campaign"][campaign]
+
+
+def test_clicking_a_channel_selects_its_touches(context) -> None:
+    # the channel chart cross-filters on the marketing channel dimension (x.channel)
+    pc, settings = context({"x.channel": "sms", "lang": "en"})
+    assert cp.view_of(pc).filters == (("channel", ("sms",)),)
+    assert cp.selection_label(pc) == "SMS"
+    credit = cp.attribution(pc, settings).by_model
+    assert credit.height and set(credit["channel"].to_list()) == {"sms"}
+    everything, _ = context()
+    before = cp.attribution(everything, settings).by_model
+    expected = before.filter((pl.col("channel") == "sms") & (pl.col("model") == "linear"))["attributed_conversions"]
+    got = credit.filter(pl.col("model") == "linear")["attributed_conversions"]
+    assert got.sum() == pytest.approx(expected.sum())
+
+
+def test_model_switch_is_a_cache_hit(context) -> None:
+    pc, settings = context()
+    first = cp.attribution(pc, settings)
+    other = cp.Settings("markov", settings.lookback_days, settings.half_life_days)
+    assert cp.attribution(pc, other) is first
+    longer = cp.Settings("markov", 60, settings.half_life_days)
+    assert cp.attribution(pc, longer) is not first
+    assert cp._attribution.cache_info().maxsize is not None  # bounded
+
+
+def test_every_model_credits_every_attributed_conversion(context, demo_data) -> None:
+    pc, settings = context()
+    result = cp.attribution(pc, settings)
+    _, attributed = last_touch_credit(demo_data)
+    sums = result.by_model.group_by("model").agg(pl.col("attributed_conversions").sum())
+    assert sorted(sums["model"].to_list()) == sorted(MODELS)
+    assert sums["attributed_conversions"].to_list() == pytest.approx([attributed] * len(MODELS))
+    assert result.attributed == attributed
+    assert result.attributed + result.unattributed == result.conversions
+
+
+# --------------------------------------------------------------------------------------------------
+# Converted customers
+# --------------------------------------------------------------------------------------------------
+
+
+def test_converted_customers_paging_sorting_and_masking(context, demo_data) -> None:
+    pc, settings = context()
+    everyone = cp.converted_customers(pc, settings)
+    start, end = default_period(demo_data)
+    conversions = raw_conversions(demo_data).filter(
+        (pl.col("conversion_ts").dt.date() >= start) & (pl.col("conversion_ts").dt.date() < end)
+    )
+    touched = conversions.join(raw_touches(demo_data).filter(~pl.col("is_control")), on="customer_id").filter(
+        (pl.col("touch_ts") <= pl.col("conversion_ts")) & (pl.col("touch_ts") >= pl.col("conversion_ts") - WINDOW)
+    )
+    assert everyone.height == touched["customer_id"].n_unique()
+    page, count = cp.customer_rows(pc, settings, 5, 15, [{"colId": "conversions", "sort": "desc"}])
+    assert count == everyone.height and page.height == 10
+    ordered = everyone.sort(["conversions", "customer_id"], descending=[True, False])
+    assert page["customer_id"].to_list() == ordered["customer_id"].to_list()[5:15]
+    shown = cp.customer_grid_rows(page, pc, "?lang=en")
+    assert shown[0]["customer_link"] == f"[{page['customer_id'][0]}](/customers/{page['customer_id'][0]}?lang=en)"
+    assert any(r["customer_name"] and "**" not in r["customer_name"] for r in shown)
+    private_pc, _ = context(scope=ViewerScope(can_see_personal=False))
+    masked = cp.customer_grid_rows(page, private_pc, "")
+    assert all(r["customer_name"] is None or r["customer_name"].endswith("**") for r in masked)
+    # an unknown sort column is ignored, never passed on
+    assert cp.sort_customers(everyone, [{"colId": "name; drop table", "sort": "asc"}]) is everyone
+
+
+# --------------------------------------------------------------------------------------------------
+# Settings in the URL
+# --------------------------------------------------------------------------------------------------
+
+
+def test_settings_live_in_the_url(context) -> None:
+    pc, settings = context({"p.model": "markov", "p.lookback": "14", "p.half_life": "3"})
+    assert settings == cp.Settings("markov", 14, 3)
+    query = to_query(cp.settings_state(pc.state, cp.Settings("linear", 30, 7), 30))
+    assert parse_query(query) == {"p.model": "linear"}  # defaults are left out
+    _, again = context(parse_query(query))
+    assert again.model == "linear" and again.lookback_days == 30
+
+
+def test_bad_settings_fall_back_with_a_notice(demo_db, demo_data) -> None:
+    db, model = demo_db
+    pc = build_page_context(db, model, demo_data, {"p.model": "magic", "p.lookback": "1000"}, FULL_SCOPE)
+    settings, notices = cp.settings_of(pc.state, 30)
+    assert settings == cp.Settings(cp.DEFAULT_MODEL, 30, cp.DEFAULT_HALF_LIFE)
+    assert notices == (Notice("p.model", "magic", "bad_choice"), Notice("p.lookback", "1000", "bad_choice"))
+
+
+# --------------------------------------------------------------------------------------------------
+# Workbook
+# --------------------------------------------------------------------------------------------------
+
+
+def test_workbook_attribution_sheet(context, demo_data) -> None:
+    pc, settings = context({"lang": "en"})
+    spec = builder("campaigns")(ReportRequest(pc, datetime(2026, 1, 1)))
+    sheets = {sheet.name: sheet for sheet in spec.sheets}
+    attribution_sheet = sheets["Attribution (all models)"]
+    assert attribution_sheet.keys == ALL_MODELS_COLUMNS
+    rows = attribution_sheet.rows
+    assert isinstance(rows, pl.DataFrame) and rows.columns == list(ALL_MODELS_COLUMNS)
+    _, attributed = last_touch_credit(demo_data)
+    sums = rows.group_by("model").agg(pl.col("attributed_conversions").sum()).sort("model")
+    assert sums["model"].to_list() == sorted(MODELS)
+    assert sums["attributed_conversions"].to_list() == pytest.approx([attributed] * len(MODELS))
+    assert {"Campaigns", "Conversion paths", "Channels by model", "Converted customers"} <= set(sheets)
+    campaigns = sheets["Campaigns"]
+    assert (
+        campaigns.total is not None
+        and campaigns.total.values["reached"] == cp.campaign_table(pc, settings).total["reached"]
+    )
+    cover = dict(spec.filters)
+    assert cover["Attribution model"] == "Last touch" and cover["Look-back window"] == "30 days"
+
+
+# --------------------------------------------------------------------------------------------------
+# No campaign data
+# --------------------------------------------------------------------------------------------------
+
+
+def _texts(component) -> list[str]:
+    """Every string in a Dash component tree."""
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, list | tuple):
+        return [text for child in component for text in _texts(child)]
+    children = getattr(component, "children", None)
+    return _texts(children) if children is not None else []
+
+
+def _find(component, component_id: str):
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children] if children is not None else []:
+        found = _find(child, component_id)
+        if found is not None:
+            return found
+    return None
+
+
+@pytest.fixture(scope="module")
+def bank_without_campaigns(tmp_path_factory, cache_dir):
+    from clientscope.semantic import load_semantic_model
+    from tests.conftest import REPO_ROOT
+
+    folder = tmp_path_factory.mktemp("no_campaigns")
+    frames = {k: v for k, v in tiny_frames().items() if k not in {"campaigns", "touches", "conversions"}}
+    write_frames(folder, frames)
+    model = load_semantic_model(REPO_ROOT / "metrics.yaml")
+    db = Database.open(folder)
+    build_marts(db, model.rules)
+    return folder, db, model
+
+
+def test_page_without_campaign_data_says_why(dash_app, bank_without_campaigns) -> None:
+    import dash
+
+    folder, db, model = bank_without_campaigns
+    assert not cp.has_campaign_data(db)
+    assert cp.missing_tables(db) == ("campaigns", "touches", "conversions")
+    page = next(p for p in dash.page_registry.values() if p["module"].endswith("pages.campaigns"))
+    module = sys.modules[page["module"]]
+    server = flask.Flask("campaigns-without-data")
+    runtime.attach(server, runtime.AppContext(folder, False, db, model))
+    with server.app_context():
+        layout = module.layout(lang="en")
+    alert = _find(layout, module.Ids.NO_DATA)
+    assert alert is not None
+    text = " ".join(_texts(alert))
+    assert "campaigns, touches, conversions" in text and "docs/data-contract.md" in text
+    assert _find(layout, module.Ids.TABLE) is None
+    # the export still works and says the same
+    pc = build_page_context(db, model, folder, {"lang": "en"}, FULL_SCOPE)
+    spec = builder("campaigns")(ReportRequest(pc, datetime(2026, 1, 1)))
+    assert [s.name for s in spec.sheets] == ["No campaign data"]
+
+
+def test_partial_campaign_data_names_the_missing_table(tmp_path, cache_dir) -> None:
+    from clientscope.semantic import load_semantic_model
+    from tests.conftest import REPO_ROOT
+
+    write_frames(tmp_path, {k: v for k, v in tiny_frames().items() if k != "touches"})
+    db = Database.open(tmp_path)
+    build_marts(db, load_semantic_model(REPO_ROOT / "metrics.yaml").rules)
+    assert not cp.has_campaign_data(db)
+    assert cp.missing_tables(db) == ("touches",)

@@ -122,15 +122,21 @@ def _sql(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+# Temp tables built first from the scope's values: the visible customers (for customer-keyed tables) and the
+# visible branches with the RM restriction (for tables keyed by branch and RM, such as the rollups).
+SCOPE_SETUP: tuple[str, ...] = ("scope_customers", "scope_units")
+
+
 def scoped_tables() -> tuple[str, ...]:
     """Tables that a restricted scope filters: one `queries/scope/<table>.sql` each."""
-    return tuple(sorted(p.stem for p in SCOPE_DIR.glob("*.sql") if p.stem != "scope_customers"))
+    return tuple(sorted(p.stem for p in SCOPE_DIR.glob("*.sql") if p.stem not in SCOPE_SETUP))
 
 
 def _apply_scope(cur: duckdb.DuckDBPyConnection, db: Database, scope: ViewerScope) -> None:
     if not scope.restricted:
         return
-    cur.execute(_sql("scope/scope_customers"), scope.as_params())
+    for setup in SCOPE_SETUP:
+        cur.execute(_sql(f"scope/{setup}"), scope.as_params())
     for name in scoped_tables():
         if name in db.tables:
             cur.execute(_sql(f"scope/{name}"))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from clientscope.components.filter_bar import DEFAULT_PERIOD_MONTHS as TREND_MONTHS
 from clientscope.components.kpi import KpiView
 from clientscope.components.page import PageContext
 from clientscope.semantic import (
@@ -24,8 +25,6 @@ from clientscope.semantic import (
     run_compiled,
     run_metric_query,
 )
-
-TREND_MONTHS = 12
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Marts: the derived tables every page queries, built from the extract views by `queries/marts/*.sql`.
 
 - `customer_month_facts`: the customer-month backbone with tier, lifecycle stage, risk score and flags.
+- `churn_events`: one row per churn event, in the month the customer left, with their opening-book attributes.
 - `touch_facts`, `conversion_facts`, `campaign_facts`: marketing events with customer and campaign attributes.
 
 The business rules (tier thresholds, stage windows, churn floor, risk points) come from metrics.yaml and are
@@ -32,7 +33,7 @@ if TYPE_CHECKING:  # marts must not import the semantic package at run time (it 
     from clientscope.semantic.model import Rules
 
 log = logging.getLogger(__name__)
-MARTS_VERSION = "1"  # bump to invalidate every cached mart when the layout changes
+MARTS_VERSION = "2"  # bump to invalidate every cached mart when the layout changes
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _OPEN_AGE = 200  # the open last age band is "age <= 200"
 
@@ -58,13 +59,26 @@ CUSTOMER_MONTH_FACTS = Mart(
     after=(),
     order_by="month",
     columns=(
-        "customer_id", "month", "month_start", "month_idx", "region", "branch_id", "rm_id", "city",
+        "customer_id", "month", "month_start", "month_idx", "next_month", "region", "branch_id", "rm_id", "city",
         "acquisition_channel", "gender", "birth_year", "age", "age_band", "risk_profile", "tags", "open_date",
         "close_date", "tenure_months", "aum_total", "deposits", "wealth", "insurance", "loan_balance", "card_spend",
         "txn_count", "txn_amount", "digital_logins", "products_held", "complaints", "tier", "tier_rank",
         "prev_tier", "tier_alt", "tier_alt_rank", "stage", "is_new", "is_opened_month", "is_active", "is_dormant",
         "is_growing", "is_churned_month", "is_soft_churn", "is_churned", "is_churn_event", "risk_score",
         "risk_level", "risk_txn_drop", "risk_aum_drop", "risk_complaints", "risk_no_logins", "risk_product_closed",
+    ),
+)  # fmt: skip
+CHURN_EVENTS = Mart(
+    name="churn_events",
+    requires=("customers", "customer_months", "branches"),
+    stand_ins=(),
+    after=("customer_month_facts",),
+    order_by="month",
+    columns=(
+        "customer_id", "month", "month_start", "reason", "event_date", "as_of_month", "in_opening_book", "region",
+        "branch_id", "rm_id", "city", "acquisition_channel", "gender", "birth_year", "age_band", "risk_profile",
+        "tags", "open_date", "close_date", "tenure_months", "aum_total", "deposits", "wealth", "insurance",
+        "products_held", "txn_count", "tier", "tier_alt", "stage", "risk_score", "risk_level",
     ),
 )  # fmt: skip
 CAMPAIGN_FACTS = Mart(
@@ -102,7 +116,7 @@ CONVERSION_FACTS = Mart(
     ),
 )  # fmt: skip
 
-MARTS: tuple[Mart, ...] = (CUSTOMER_MONTH_FACTS, CAMPAIGN_FACTS, TOUCH_FACTS, CONVERSION_FACTS)
+MARTS: tuple[Mart, ...] = (CUSTOMER_MONTH_FACTS, CHURN_EVENTS, CAMPAIGN_FACTS, TOUCH_FACTS, CONVERSION_FACTS)
 MART_COLUMNS: Mapping[str, tuple[str, ...]] = {m.name: m.columns for m in MARTS}
 
 
@@ -210,17 +224,28 @@ def build_marts(db: Database, rules: Rules) -> None:
 
 
 def _write_atomically(db: Database, rules: Rules, final: Path) -> None:
-    tmp = final.parent / f".tmp-{final.name}-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir(parents=True)
     log.info("building marts into %s", final)
 
-    def write(mart: Mart, relation: duckdb.DuckDBPyRelation) -> None:
-        path = tmp / f"{mart.name}.parquet"
-        relation.write_parquet(str(path), compression="zstd")
-        db.register(mart.name, db.con.read_parquet(str(path)))  # later marts read it
+    def write_all(tmp: Path) -> None:
+        def write(mart: Mart, relation: duckdb.DuckDBPyRelation) -> None:
+            path = tmp / f"{mart.name}.parquet"
+            relation.write_parquet(str(path), compression="zstd")
+            db.register(mart.name, db.con.read_parquet(str(path)))  # later marts read it
 
-    try:
         _build_each(db, rules, write)
+
+    write_folder_atomically(final, write_all)
+
+
+def write_folder_atomically(final: Path, write: Callable[[Path], None]) -> None:
+    """Let `write` fill a temporary folder beside `final`, then rename it into place.
+
+    Readers never see a half-written folder; when another worker renamed its own copy first, that copy is kept.
+    """
+    tmp = final.parent / f".tmp-{final.name}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir(parents=True)
+    try:
+        write(tmp)
         tmp.rename(final)
     except OSError:
         if not final.is_dir():  # not a lost race with another worker: a real failure

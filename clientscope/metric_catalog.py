@@ -34,7 +34,9 @@ def formula_in_words(model: SemanticModel, name: str, lang: str) -> str:
             denominator=_label(model, metric.denominator, lang),
         )
     if isinstance(metric, SimpleMetric):
-        key = "catalog.words.semi" if metric.additivity == "semi" else "catalog.words.simple"
+        key = {"semi": "catalog.words.semi", "semi_first": "catalog.words.semi_first"}.get(
+            metric.additivity, "catalog.words.simple"
+        )
         return t(key, lang, agg=t(f"catalog.agg.{metric.agg}", lang), expr=metric.expr or "*", source=metric.source) + (
             t("catalog.words.where", lang, condition=metric.filter) if metric.filter else ""
         )

@@ -65,4 +65,7 @@ def prepare(data_arg: str | None = None, metrics_arg: str | None = None) -> AppC
     from clientscope.marts import build_marts
 
     build_marts(db, model.rules)
+    from clientscope.semantic.rollups import build_rollups
+
+    build_rollups(db, model)
     return AppContext(data_dir, is_demo, db, model, (), warnings)

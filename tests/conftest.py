@@ -74,8 +74,10 @@ def demo_db(demo_data: Path):
     from clientscope.db import Database
     from clientscope.marts import build_marts
     from clientscope.semantic import load_semantic_model
+    from clientscope.semantic.rollups import build_rollups
 
     model = load_semantic_model(REPO_ROOT / "metrics.yaml")
     db = Database.open(demo_data)
     build_marts(db, model.rules)
+    build_rollups(db, model)
     return db, model

@@ -4,8 +4,9 @@ Three branches (B1, B2 in East; B3 in West), two RMs, seven customers over the 1
 2025-01-31 .. 2026-03-31 (month index i = 0 .. 14):
 
 - C1 (B1, R1; opened 2020-05-10; all months): AUM 600,000 + 10,000·i, 5 transactions, 2 products — affluent.
-- C2 (B2, no RM; opened 2025-02-15; from i 1): AUM 50,000, 2 transactions up to i 8 then none, 1 product —
-  new Feb–Apr 2025, dormant from Dec 2025.
+- C2 (B2, no RM; opened 2025-02-15; i 1..13): AUM 50,000, 2 transactions up to i 8 then none, 1 product —
+  new Feb–Apr 2025, dormant from Dec 2025; closed 2026-03-15 with no March row (churned in March 2026, the
+  latest month).
 - C3 (B3, R2; opened 2018; i 0..7): AUM 8,000,000, 3 transactions, 4 products — private; closed 2025-08-20
   with an August row.
 - C4 (B1, R1; opened 2019; all months): AUM 400,000 up to i 5 then 550,000, 2 transactions, 1 product —
@@ -13,7 +14,7 @@ Three branches (B1, B2 in East; B3 in West), two RMs, seven customers over the 1
 - C5 (B3, no RM; opened 2017; all months): AUM 500 (below the 1,000 floor), never transacts or logs in —
   soft churn from June 2025 (six silent months).
 - C6 (B2, no RM; opened 2024-11-01; i 0..11): AUM 20,000, 1 transaction — closed 2026-01-10 with no
-  January row.
+  January row (churned in January 2026).
 - C7 (B3, R2; opened 2016; all months): AUM 1,000,000 up to i 6, 800,000 at i 7–8, then 600,000;
   10 transactions up to i 8, then 4; 3 products, then 2 from i 9; a complaint in Oct 2025 (i 9).
 
@@ -72,7 +73,7 @@ def _customers() -> pl.DataFrame:
                 date(2024, 11, 1),
                 date(2016, 1, 1),
             ],
-            "close_date": [None, None, date(2025, 8, 20), None, None, date(2026, 1, 10), None],
+            "close_date": [None, date(2026, 3, 15), date(2025, 8, 20), None, None, date(2026, 1, 10), None],
             "birth_year": [1990, 2003, 1950, 1985, 1960, None, 1975],
             "gender": ["M", "F", "F", "M", "U", "F", "M"],
             "city": ["上海", "上海", "广州", "上海", "广州", "上海", "广州"],
@@ -100,7 +101,7 @@ def _history(i: int) -> dict[str, dict[str, float | int]]:
             "complaints": 1 if i == 9 else 0,
         },
     }
-    if i >= 1:
+    if 1 <= i <= 13:
         rows["C2"] = {"aum": 50_000, "txn": 2 if i <= 8 else 0, "products": 1, "logins": 1, "complaints": 0}
     if i <= 7:
         rows["C3"] = {"aum": 8_000_000, "txn": 3, "products": 4, "logins": 2, "complaints": 0}

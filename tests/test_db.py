@@ -109,3 +109,30 @@ def test_every_customer_keyed_contract_table_is_scoped() -> None:
         t.name for t in TABLES if "customer_id" in t.column_names or t.name in {"branches", "relationship_managers"}
     }
     assert keyed <= set(scoped_tables())
+
+
+def test_tables_keyed_by_branch_and_rm_are_scoped_like_their_customers(db: Database) -> None:
+    # a rollup has no customer_id: scope_units.sql lets through the rows of the visible branches and RMs
+    rollup = pl.DataFrame(
+        {
+            "month": [date(2026, 9, 30)] * 4,
+            "region": ["East", "East", "West", "West"],
+            "branch_id": ["B1", "B2", "B3", "B9"],  # B9 is in no branches row: nobody's
+            "rm_id": ["R1", None, "R3", "R3"],
+            "customers": [1, 1, 2, 5],
+        }
+    )
+    db.register("rollup_customer_month_core", db.con.from_arrow(rollup.to_arrow()))
+    sql = "select coalesce(sum(customers), 0) as n from rollup_customer_month_core"
+    cases = {
+        ViewerScope(regions=frozenset({"West"})): 2,  # the same customers as the detail rows: C3, C4
+        ViewerScope(branches=frozenset({"B1", "B2"})): 2,
+        ViewerScope(rms=frozenset({"R3"})): 2,  # C2 has no RM: not an RM's customer
+        ViewerScope(regions=frozenset({"East"}), rms=frozenset({"R1"})): 1,
+        ViewerScope(): 9,
+    }
+    for scope, expected in cases.items():
+        assert run_query(db, sql, scope=scope).frame["n"].to_list() == [expected], scope
+        detail = run_query(db, "select count(*) as n from customers", scope=scope).frame["n"].to_list()
+        assert scope == ViewerScope() or detail == [expected]
+    assert "scope_units" not in scoped_tables() and "rollup_customer_month_core" in scoped_tables()

@@ -46,7 +46,7 @@ def by_index(facts: pl.DataFrame, customer: str, name: str) -> list[object]:
 
 def test_one_row_per_customer_month_and_the_declared_columns(db: Database, facts: pl.DataFrame) -> None:
     source = db.con.sql("select count(*) from customer_months").fetchall()[0][0]
-    assert facts.height == source == 94
+    assert facts.height == source == 93
     assert facts.select("customer_id", "month").is_duplicated().sum() == 0
     for mart in marts.MARTS:
         assert tuple(db.con.sql(f"select * from {mart.name} limit 0").columns) == mart.columns, mart.name
@@ -82,7 +82,7 @@ def test_lifecycle_stages_on_hand_made_histories(facts: pl.DataFrame) -> None:
         "dormant",
         "dormant",
         "dormant",
-        "dormant",
+        None,
     ]
     # C4's tier rose vs 3 months earlier in Jul, Aug and Sep: growing (ahead of active)
     assert by_index(facts, "C4", "stage")[5:10] == ["active", "growing", "growing", "growing", "active"]
@@ -99,17 +99,53 @@ def test_lifecycle_stages_on_hand_made_histories(facts: pl.DataFrame) -> None:
         "churned",
         "churned",
     ]
-    # C6 closed on 2026-01-10 and its rows stop in December: the last row carries the closure
-    assert by_index(facts, "C6", "stage")[10:13] == ["active", "churned", None]
+    # C6 closed on 2026-01-10 and its rows stop in December: on the books (and active) at the end of December,
+    # churned in January, where it has no row (the event is in churn_events)
+    assert by_index(facts, "C6", "stage")[10:13] == ["active", "active", None]
     # C6 opened 2024-11-01: 91 days before 2025-01-31, so not new any more
     assert by_index(facts, "C6", "stage")[0] == "active"
 
 
-def test_churn_events_are_counted_once(facts: pl.DataFrame) -> None:
-    events = facts.filter(pl.col("is_churn_event")).select("customer_id", "month").rows()
-    assert events == [("C3", month_end(7)), ("C5", month_end(5)), ("C6", month_end(11))]
+def test_churn_is_booked_in_the_month_the_customer_left(db: Database, facts: pl.DataFrame) -> None:
+    # Definition change: a closure counts in the month of its close date.  C6 closed on 2026-01-10 and C2 on
+    # 2026-03-15 (the latest month); both have rows only up to the month before, which no longer carry it.
+    events = db.con.sql(
+        "select customer_id, month, reason, event_date, as_of_month, in_opening_book, tier, stage, aum_total "
+        "from churn_events order by month, customer_id"
+    ).fetchall()
+    assert events == [
+        ("C5", month_end(5), "soft_churn", month_end(5), month_end(4), True, "mass", "dormant", 500.0),
+        ("C3", month_end(7), "closed", date(2025, 8, 20), month_end(6), True, "private", "active", 8_000_000.0),
+        ("C6", month_end(12), "closed", date(2026, 1, 10), month_end(11), True, "mass", "active", 20_000.0),
+        ("C2", month_end(14), "closed", date(2026, 3, 15), month_end(13), True, "mass", "dormant", 50_000.0),
+    ]
+    # on the facts: the rows whose month holds the event (C3 has an August row; C6 and C2 have no row then)
+    flagged = facts.filter(pl.col("is_churn_event")).select("customer_id", "month").rows()
+    assert flagged == [("C3", month_end(7)), ("C5", month_end(5))]
     closed = facts.filter(pl.col("is_churned_month")).select("customer_id", "month").rows()
-    assert closed == [("C3", month_end(7)), ("C6", month_end(11))]
+    assert closed == [("C3", month_end(7))]
+
+
+def test_a_closure_after_a_soft_churn_is_not_counted_again(model: SemanticModel) -> None:
+    database = fixture_database()
+    customers = database.con.sql(
+        "select * replace (case when customer_id = 'C5' then date '2025-12-05' "
+        "else close_date end as close_date) from customers"
+    )
+    database.register("customers", database.con.from_arrow(customers.to_arrow_table()))
+    marts.build_marts_in_memory(database, model.rules)
+    # C5 has been in soft churn since June 2025 and closes in December with a December row: one event, in June
+    rows = database.con.sql("select month, reason from churn_events where customer_id = 'C5'").fetchall()
+    assert rows == [(month_end(5), "soft_churn")]
+    stage = database.con.sql(
+        "select stage from customer_month_facts where customer_id = 'C5' and month = $m", params={"m": month_end(11)}
+    ).fetchall()
+    assert stage == [("churned",)]
+
+
+def test_next_month_is_the_opening_book_and_empty_in_the_latest_month(facts: pl.DataFrame) -> None:
+    assert by_index(facts, "C1", "next_month")[12:15] == [month_end(13), month_end(14), None]
+    assert by_index(facts, "C6", "next_month")[11] == month_end(12)
 
 
 def test_flags_and_attributes(facts: pl.DataFrame) -> None:
@@ -180,7 +216,7 @@ def test_cached_build_is_keyed_reused_and_registered(tmp_path: Path, cache_dir: 
     assert folder.parent.name == db.version and folder.is_relative_to(cache_dir)
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"{m.name}.parquet" for m in marts.MARTS)
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".tmp")]
-    assert db.con.sql("select count(*) from customer_month_facts").fetchall() == [(94,)]
+    assert db.con.sql("select count(*) from customer_month_facts").fetchall() == [(93,)]
     stamp = (folder / "customer_month_facts.parquet").stat().st_mtime_ns
     again = Database.open(data)
     marts.build_marts(again, model.rules)  # reused: nothing rewritten

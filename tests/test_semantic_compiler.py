@@ -113,21 +113,61 @@ def test_rollup_subtotals_every_level(db: Database, model: SemanticModel) -> Non
 
 
 def test_churn_rate(db: Database, model: SemanticModel) -> None:
+    # Definition change: churned customers are counted in the month they left, over the customers on the books at
+    # the start of that month (a row at the previous month-end, not closed by then).
     months = run(
         db,
         model,
-        metrics=("churn_rate", "churned_customers", "customer_base"),
+        metrics=("churn_rate", "churned_customers", "opening_customers"),
         grain="month",
         start="2025-06",
-        end="2025-12",
+        end="2026-03",
     )
     by_month = {r["period"]: r for r in months.iter_rows(named=True)}
     assert by_month[date(2025, 6, 1)]["churned_customers"] == 1  # C5 soft churn
-    assert by_month[date(2025, 8, 1)]["churn_rate"] == pytest.approx(1 / 7)  # C3 closes; 7 on the books
-    assert by_month[date(2025, 12, 1)]["churn_rate"] == pytest.approx(1 / 6)  # C6's closure, 6 on the books
+    assert by_month[date(2025, 6, 1)]["churn_rate"] == pytest.approx(1 / 7)  # 7 on the books at the end of May
+    assert by_month[date(2025, 8, 1)]["churn_rate"] == pytest.approx(1 / 7)  # C3 closes on 2025-08-20
+    assert by_month[date(2025, 9, 1)]["opening_customers"] == 6  # C3's August row: closed by then, not opening
+    assert by_month[date(2025, 12, 1)]["churn_rate"] == 0.0  # C6 is still on the books at the end of December
+    assert by_month[date(2026, 1, 1)]["churn_rate"] == pytest.approx(1 / 6)  # C6 closes on 2026-01-10
+    # the latest month shows its real churn: C2 closes on 2026-03-15, 5 on the books at the end of February
+    march = by_month[date(2026, 3, 1)]
+    assert (march["churned_customers"], march["opening_customers"]) == (1, 5)
+    assert march["churn_rate"] == pytest.approx(1 / 5)
     assert by_month[date(2025, 7, 1)]["churn_rate"] == 0.0
+    # a quarter: churned in the quarter ÷ the opening book of its first month (6 at the end of December)
+    quarter = run(
+        db, model, metrics=("churn_rate", "opening_customers"), grain="quarter", start="2026-01", end="2026-03"
+    )
+    assert quarter.select("churn_rate", "opening_customers").row(0) == (pytest.approx(2 / 6), 6)
+    # 2025: C5 and C3; the data starts in January 2025, so the earliest opening book is the end of January (6)
     year = run(db, model, metrics=("churn_rate",), grain="year", start="2025-01", end="2025-12")
-    assert year["churn_rate"].to_list() == [pytest.approx(3 / 7)]
+    assert year["churn_rate"].to_list() == [pytest.approx(2 / 6)]
+
+
+def test_churn_rate_by_tier_counts_churners_as_the_opening_book_does(db: Database, model: SemanticModel) -> None:
+    frame = run(
+        db, model, metrics=("churned_customers", "opening_customers", "churn_rate"), dimensions=("tier",),
+        grain="month", start="2025-08", end="2025-08", totals="grand",
+    )  # fmt: skip
+    rows = {r["tier"]: r for r in frame.iter_rows(named=True)}
+    # C3 was private at the end of July; the opening book then: private C3, affluent C1 C4 C7, mass C2 C5 C6
+    assert (rows["private"]["churned_customers"], rows["private"]["opening_customers"]) == (1, 1)
+    assert rows["private"]["churn_rate"] == 1.0
+    assert (rows["affluent"]["opening_customers"], rows["mass"]["opening_customers"]) == (3, 3)
+    assert rows[None]["churn_rate"] == pytest.approx(1 / 7)
+
+
+def test_churn_kpi_and_drill_in_the_latest_month(db: Database, model: SemanticModel) -> None:
+    request = MetricRequest(metrics=("churn_rate",), grain="month", start="2026-03", end="2026-03")
+    row = run_compiled(db, compare_query(model, request, "mom")).frame.row(0, named=True)
+    assert (row["churn_rate"], row["churn_rate__prior"]) == (pytest.approx(1 / 5), 0.0)
+    churned = run_compiled(db, drill_query(model, "churn_rate", clicked={"period": "2026-03"})).frame
+    assert churned.select("customer_id", "month", "close_date").rows() == [("C2", month_end(14), date(2026, 3, 15))]
+    opening = drill_query(model, "churn_rate", clicked={"period": "2026-03"}, part="denominator")
+    assert run_compiled(db, opening).frame["customer_id"].to_list() == ["C1", "C2", "C4", "C5", "C7"]
+    reasons = run(db, model, metrics=("churned_customers",), dimensions=("churn_reason",), grain="all")
+    assert dict(reasons.select("churn_reason", "churned_customers").rows()) == {"closed": 3, "soft_churn": 1}
 
 
 def test_conversion_inside_and_outside_the_window(db: Database, model: SemanticModel) -> None:

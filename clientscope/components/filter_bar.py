@@ -18,6 +18,7 @@ from clientscope.i18n import MESSAGES, t
 from clientscope.state import ViewState, parse_query, to_query
 
 BAR_KEYS: tuple[str, ...] = ("region", "branch", "rm", "tier", "channel")
+DEFAULT_PERIOD_MONTHS = 12  # the period when the URL names none: the last 12 months of data (see kpis.period_bounds)
 
 
 class Ids(StrEnum):
@@ -73,6 +74,9 @@ def filter_bar(
     """The bar as it should look for `state`; `value_labels` translate codes (tiers, channels)."""
     value_labels = value_labels or {}
     months = [{"value": m, "label": m} for m in choices.months]
+    default_end = state.end or (choices.months[-1] if choices.months else "")
+    earlier = [m for m in choices.months if m <= default_end]
+    default_start = earlier[-DEFAULT_PERIOD_MONTHS:][0] if earlier else ""
     period = [
         dbc.Col(
             _labelled(
@@ -80,8 +84,10 @@ def filter_bar(
                 dcc.Dropdown(
                     id=Ids.START,
                     options=months,
-                    value=state.start or (choices.months[0] if choices.months else None),
-                    clearable=False,
+                    # None while the default period applies, so rendering never rewrites the URL
+                    value=state.start,
+                    placeholder=default_start,
+                    clearable=True,
                     labels=dropdown_labels(lang),
                 ),
             ),
@@ -94,8 +100,9 @@ def filter_bar(
                 dcc.Dropdown(
                     id=Ids.END,
                     options=months,
-                    value=state.end or (choices.months[-1] if choices.months else None),
-                    clearable=False,
+                    value=state.end,
+                    placeholder=default_end,
+                    clearable=True,
                     labels=dropdown_labels(lang),
                 ),
             ),
@@ -196,7 +203,7 @@ def next_state(
         return ViewState(lang=state.lang, theme=state.theme)
     if isinstance(trigger, dict) and trigger.get("type") == "chip-remove":
         return state.with_cross(trigger["dim"], None)
-    new = replace(state, start=start or state.start, end=end or state.end, compare=compare or state.compare)
+    new = replace(state, start=start, end=end, compare=compare or state.compare)
     if new.start and new.end and new.start > new.end:
         new = replace(new, start=new.end, end=new.start)
     for key, chosen in values.items():
@@ -240,8 +247,9 @@ def on_filter_change(start, end, compare, values, _reset, _chips, ids, search):
     current = _state_from_search(search)
     chosen = {i["key"]: list(v or ()) for i, v in zip(ids, values, strict=True)}
     new = next_state(current, trigger, start=start, end=end, compare=compare, values=chosen)
-    query = to_query(new)
-    return query if query != (search or "") else no_update
+    # controls re-emitting the values they were rendered with are not a change: keep the URL as typed,
+    # so the notice about dropped values stays visible until the user changes something
+    return to_query(new) if new != current else no_update
 
 
 def _state_from_search(search: str | None) -> ViewState:

@@ -33,6 +33,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh_CN": "{agg}：{expr}（来源 {source}；季度、年度取期末月，不累加）",
         "en": "{agg} of {expr} over {source} (a balance: quarters and years take the last month, never the sum)",
     },
+    "catalog.words.semi_first": {
+        "zh_CN": "{agg}：{expr}（来源 {source}；期初值：季度、年度取首月）",
+        "en": "{agg} of {expr} over {source} (an opening balance: quarters and years take the first month)",
+    },
     "catalog.words.where": {"zh_CN": "，条件：{condition}", "en": ", where {condition}"},
     "catalog.words.ratio": {
         "zh_CN": "{numerator} ÷ {denominator}（任何汇总层级均为分子合计 ÷ 分母合计）",

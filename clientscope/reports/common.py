@@ -64,7 +64,8 @@ def formula_text(model: SemanticModel, name: str) -> str:
     if isinstance(metric, SimpleMetric):
         body = f"{metric.agg}({metric.expr or '*'}) from {metric.source}"
         body += f" where {metric.filter}" if metric.filter else ""
-        return body + (" (last month of the period)" if metric.additivity == "semi" else "")
+        suffix = {"semi": " (last month of the period)", "semi_first": " (first month of the period)"}
+        return body + suffix.get(metric.additivity, "")
     if isinstance(metric, RatioMetric):
         return f"sum({_ref(metric.numerator)}) / sum({_ref(metric.denominator)})"
     if isinstance(metric, DerivedMetric):

@@ -6,7 +6,9 @@ Public API (pages, exports and the CLI use only these names):
 - `validate_file(path, db=None) -> list[Problem]`, `validate_against_data(model, db)`, `format_problems(problems)`
 - `MetricRequest`, `compile_query(model, request)`, `compare_query(model, request, comparison)`,
   `drill_query(...)`, `drill_count_query(...)` → `CompiledQuery(sql, params, columns, ignored_filters)`
-- `run_metric_query(db, model, request, scope)`, `run_compiled(db, compiled, scope)` → `QueryResult`
+- `run_metric_query(db, model, request, scope)`, `run_compiled(db, compiled, scope)` → `QueryResult` (answered from
+  the rollups when they are built, cached per process: `clientscope.cache`); `chosen_variant(db, compiled)`
+- `build_rollups(db, model)` after `clientscope.marts.build_marts` (aggregate awareness, see rollups.py)
 - `metric_dimensions(model, name)`, `metric_tables(model, name)`, `missing_tables(model, name, present)`
 - `format_value`, `format_change`, `format_pct_change`, `excel_number_format`, `excel_header_unit`
 """
@@ -14,6 +16,7 @@ Public API (pages, exports and the CLI use only these names):
 from clientscope.semantic.compiler import (
     CompiledQuery,
     MetricRequest,
+    chosen_variant,
     compare_query,
     compile_query,
     run_compiled,
@@ -30,6 +33,7 @@ from clientscope.semantic.formats import (
 from clientscope.semantic.model import FormatSpec, Metric, SemanticModel
 from clientscope.semantic.problems import Problem, SemanticError, format_problems
 from clientscope.semantic.resolve import metric_dimensions, metric_sources, metric_tables, missing_tables
+from clientscope.semantic.rollups import build_rollups, build_rollups_in_memory
 from clientscope.semantic.sqltext import CompileError
 from clientscope.semantic.validate import load_semantic_model, parse_text, validate_against_data, validate_file
 
@@ -42,6 +46,9 @@ __all__ = [
     "Problem",
     "SemanticError",
     "SemanticModel",
+    "build_rollups",
+    "build_rollups_in_memory",
+    "chosen_variant",
     "compare_query",
     "compile_query",
     "drill_count_query",

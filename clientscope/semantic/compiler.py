@@ -9,16 +9,21 @@
 - Conversion metrics mark each base event whose entity converts within the window, then count entities.
 - Identifiers come only from the model's allow-lists and are quoted by `sqltext.quote`; every value (filter
   values, months, literals inside metrics.yaml expressions, window days, limits) is a `$named` parameter.
+- Aggregate awareness: each request is also compiled against the rollups (`rollups.py`) — every aggregate that a
+  rollup holding the request's dimensions and filters can answer reads it instead of the detail mart — and
+  `run_compiled` runs that variant when the rollups are built.  Results go through the query cache (`cache.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
+from clientscope.cache import QUERY_CACHE, QueryCache
 from clientscope.db import FULL_SCOPE, Database, QueryResult, ViewerScope, run_query
+from clientscope.semantic import rollups
 from clientscope.semantic.expressions import render
 from clientscope.semantic.model import (
     ConversionMetric,
@@ -59,10 +64,17 @@ class MetricRequest:
 
 @dataclass(frozen=True)
 class CompiledQuery:
+    """A statement and its `$named` values.  `sql` always reads the detail marts; `rollup`, when present, is the
+    same query answered from rollups, which `run_compiled` prefers when they are built (`requires`: rollup table →
+    the columns it reads).  Drill lists are not `cacheable`."""
+
     sql: str
     params: dict[str, Any]
     columns: tuple[str, ...] = ()
     ignored_filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # metric → filters not applied
+    rollup: CompiledQuery | None = None
+    requires: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    cacheable: bool = True
 
 
 # --- internal plan --------------------------------------------------------------------------------------------
@@ -70,14 +82,16 @@ class CompiledQuery:
 
 @dataclass(frozen=True)
 class _Agg:
-    """One aggregate over one source; `applied` are the request filter dimensions it honours."""
+    """One aggregate over one source; `applied` are the request filter dimensions it honours; `snapshot` the month
+    of a period a semi-additive aggregate takes ("last" or "first"); `rollup` the rollup answering it, if any."""
 
     source: str
     agg: str
     expr: str | None
     conditions: tuple[str, ...]
-    semi: bool
+    snapshot: str | None
     applied: tuple[str, ...]
+    rollup: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,20 +100,30 @@ class _Conv:
     applied: tuple[str, ...]
 
 
+_CteKey = tuple[str, tuple[str, ...], str | None]  # (source, applied filters, rollup or None for the detail rows)
+
+
 @dataclass
 class _Plan:
-    """The aggregates a request needs, each with its CTE and column alias (built per call, never shared)."""
+    """The aggregates a request needs, each with its CTE and column alias (built per call, never shared).
+
+    `router` (aggregate-aware compiles only) names the rollup answering an aggregate; `requires` collects the
+    rollup tables and columns the SQL reads."""
 
     aggs: dict[_Agg, tuple[str, str]] = field(default_factory=dict)  # → (cte, column)
     convs: dict[_Conv, tuple[str, str, str]] = field(default_factory=dict)  # → (cte, numerator, denominator)
-    ctes: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)  # (source, applied) → cte
+    ctes: dict[_CteKey, str] = field(default_factory=dict)  # → cte
+    router: Callable[[_Agg], str | None] | None = None
+    requires: dict[str, set[str]] = field(default_factory=dict)
 
     def column(self) -> str:
         return f"a{len(self.aggs) + 2 * len(self.convs)}"
 
     def agg(self, item: _Agg) -> tuple[str, str]:
+        if self.router is not None:
+            item = replace(item, rollup=self.router(item))
         if item not in self.aggs:
-            key = (item.source, item.applied)
+            key = (item.source, item.applied, item.rollup)
             cte = self.ctes.setdefault(key, f"s{len(self.ctes)}")
             self.aggs[item] = (cte, self.column())
         return self.aggs[item]
@@ -130,14 +154,20 @@ class _Shape:
 
 def compile_query(model: SemanticModel, request: MetricRequest) -> CompiledQuery:
     """SQL for the request's metrics by period and dimensions (with totals rows when asked)."""
+    detail = _compile(model, request, routed=False)
+    routed = _compile(model, request, routed=True)
+    return replace(detail, rollup=routed) if routed.requires else detail
+
+
+def _compile(model: SemanticModel, request: MetricRequest, routed: bool) -> CompiledQuery:
     params = Params()
-    core, ignored = _core(model, request, _shape(request), params)
+    core, ignored, requires = _core(model, request, _shape(request), params, routed)
     columns = _result_columns(request)
     order = _order(model, request, "k")
     sql = f'{core}\nselect * from "result" as k\norder by {order}'
     if request.limit is not None:
         sql += f"\nlimit {params.add(int(request.limit))}"
-    return CompiledQuery(sql, params.values, columns, ignored)
+    return CompiledQuery(sql, params.values, columns, ignored, requires=_frozen(requires))
 
 
 def compare_query(model: SemanticModel, request: MetricRequest, comparison: str = "mom") -> CompiledQuery:
@@ -155,12 +185,21 @@ def compare_query(model: SemanticModel, request: MetricRequest, comparison: str 
         raise CompileError(f"a {comparison} comparison needs a grain no coarser than {shift} month(s)")
     if shape.start is None or shape.end_excl is None:
         raise CompileError("a period comparison needs a start and an end month")
+    detail = _compare(model, request, shape, shift, routed=False)
+    routed = _compare(model, request, shape, shift, routed=True)
+    return replace(detail, rollup=routed) if routed.requires else detail
+
+
+def _compare(model: SemanticModel, request: MetricRequest, shape: _Shape, shift: int, routed: bool) -> CompiledQuery:
+    assert shape.start is not None and shape.end_excl is not None
     prior_shape = _Shape(
         shape.dims, shape.grain, add_months(shape.start, -shift), add_months(shape.end_excl, -shift), shape.totals
     )
     params = Params()
-    current, ignored = _core(model, request, shape, params)
-    prior, _ = _core(model, request, prior_shape, params)
+    current, ignored, requires = _core(model, request, shape, params, routed)
+    prior, _, prior_requires = _core(model, request, prior_shape, params, routed)
+    for table, columns in prior_requires.items():
+        requires.setdefault(table, set()).update(columns)
     keys = _key_columns(request)
     on = [f"p.{c} is not distinct from c.{c}" for c in keys if c != '"period"']
     if request.grain != "all":
@@ -187,20 +226,54 @@ def compare_query(model: SemanticModel, request: MetricRequest, comparison: str 
         "is_total",
         *[f"{n}{suffix}" for n in request.metrics for suffix in ("", "__prior", "__change", "__pct_change")],
     )
-    return CompiledQuery(sql, params.values, columns, ignored)
+    return CompiledQuery(sql, params.values, columns, ignored, requires=_frozen(requires))
+
+
+def _frozen(requires: Mapping[str, set[str]]) -> dict[str, tuple[str, ...]]:
+    return {table: tuple(sorted(columns)) for table, columns in sorted(requires.items())}
 
 
 def run_metric_query(
-    db: Database, model: SemanticModel, request: MetricRequest, scope: ViewerScope = FULL_SCOPE
+    db: Database,
+    model: SemanticModel,
+    request: MetricRequest,
+    scope: ViewerScope = FULL_SCOPE,
+    *,
+    cache: QueryCache | None = QUERY_CACHE,
 ) -> QueryResult:
     """Compile and run a request through `run_query`, which applies the viewer's scope."""
-    return run_compiled(db, compile_query(model, request), scope, label="metrics " + ",".join(request.metrics))
+    label = "metrics " + ",".join(request.metrics)
+    return run_compiled(db, compile_query(model, request), scope, label=label, cache=cache)
 
 
 def run_compiled(
-    db: Database, compiled: CompiledQuery, scope: ViewerScope = FULL_SCOPE, label: str = "metric query"
+    db: Database,
+    compiled: CompiledQuery,
+    scope: ViewerScope = FULL_SCOPE,
+    label: str = "metric query",
+    *,
+    cache: QueryCache | None = QUERY_CACHE,
 ) -> QueryResult:
-    return run_query(db, compiled.sql, compiled.params, scope=scope, label=label)
+    """Run a compiled query: from the rollups when they are built, else from the detail marts.
+
+    Metric results are cached by (SQL, parameters, data version, viewer scope) in `cache` (None: no cache); the
+    key is the detail SQL, as the rollup variant gives the same answer.  Drill lists are never cached.
+    """
+
+    def run() -> QueryResult:
+        chosen = chosen_variant(db, compiled)
+        return run_query(db, chosen.sql, chosen.params, scope=scope, label=label)
+
+    if cache is None or not compiled.cacheable:
+        return run()
+    return cache.fetch(db, compiled.sql, compiled.params, scope, run)
+
+
+def chosen_variant(db: Database, compiled: CompiledQuery) -> CompiledQuery:
+    """The variant `run_compiled` runs on `db`: the rollup one when its rollups are built, else the detail one."""
+    if compiled.rollup is not None and rollups.available(db, compiled.rollup.requires):
+        return compiled.rollup
+    return compiled
 
 
 # --- request checks -------------------------------------------------------------------------------------------
@@ -247,10 +320,12 @@ def _check_metric(model: SemanticModel, name: str, request: MetricRequest) -> tu
 
 
 def _core(
-    model: SemanticModel, request: MetricRequest, shape: _Shape, params: Params
-) -> tuple[str, dict[str, tuple[str, ...]]]:
-    """`with ... "result" as (...)`: CTEs ending in one named "result"; the caller adds the final select."""
-    plan = _Plan()
+    model: SemanticModel, request: MetricRequest, shape: _Shape, params: Params, routed: bool = False
+) -> tuple[str, dict[str, tuple[str, ...]], dict[str, set[str]]]:
+    """`with ... "result" as (...)`: CTEs ending in one named "result"; the caller adds the final select.
+
+    Also returns the filters each metric ignores and (when `routed`) the rollup tables and columns read."""
+    plan = _Plan(router=_router(model, shape) if routed else None)
     exprs: dict[str, str] = {}
     ignored: dict[str, tuple[str, ...]] = {}
     for name in request.metrics:
@@ -259,16 +334,38 @@ def _core(
         skipped = tuple(d for d, v in request.filters.items() if v and d not in applied)
         if skipped:
             ignored[name] = skipped
-    ctes = [_source_cte(model, plan, source, applied, shape, request, params) for (source, applied) in plan.ctes]
+    ctes = [_source_cte(model, plan, key, shape, request, params) for key in plan.ctes]
     ctes += [_conversion_cte(model, plan, conv, shape, request, params) for conv in plan.convs]
     ctes.append(_result_cte(plan, exprs, shape, request))
-    return "with " + ",\n".join(ctes), ignored
+    return "with " + ",\n".join(ctes), ignored, plan.requires
+
+
+def _single_month(shape: _Shape) -> bool:
+    """True when the requested period is one month (so every group of the answer lies in one month)."""
+    return shape.start is not None and shape.end_excl is not None and add_months(shape.start, 1) == shape.end_excl
+
+
+def _router(model: SemanticModel, shape: _Shape) -> Callable[[_Agg], str | None]:
+    """Names the rollup that answers an aggregate exactly, or None for the detail rows.
+
+    A distinct count of customers re-adds from a rollup only within one month (see rollups.py)."""
+
+    def route(item: _Agg) -> str | None:
+        one_month = shape.grain == "month" or item.snapshot is not None or _single_month(shape)
+        if item.agg == "count_distinct" and not one_month:
+            return None
+        if rollups.measures_of(model, item.source, item.agg, item.expr, item.conditions) is None:
+            return None
+        layout = rollups.choose(model, item.source, (*shape.dims, *item.applied))
+        return layout.name if layout is not None else None
+
+    return route
 
 
 def _metric_expr(model: SemanticModel, name: str, applied: tuple[str, ...], plan: _Plan, params: Params) -> str:
     metric = model.metric(name)
     if isinstance(metric, SimpleMetric):
-        return _agg_ref(plan, _simple_agg(metric, (), applied))
+        return _agg_ref(plan, _simple_agg(metric, None, applied))
     if isinstance(metric, RatioMetric):
         num = _ref_agg(model, metric.numerator.metric, metric.numerator.filter, applied)
         den = _ref_agg(model, metric.denominator.metric, metric.denominator.filter, applied)
@@ -290,16 +387,16 @@ def _known(model: SemanticModel, name: str) -> str:
     return name
 
 
-def _simple_agg(metric: SimpleMetric, extra: tuple[str, ...], applied: tuple[str, ...]) -> _Agg:
-    conditions = tuple(c for c in (metric.filter, *extra) if c)
-    return _Agg(metric.source, metric.agg, metric.expr, conditions, metric.additivity == "semi", applied)
+def _simple_agg(metric: SimpleMetric, extra: str | None, applied: tuple[str, ...]) -> _Agg:
+    conditions = rollups.metric_conditions(metric, extra)
+    return _Agg(metric.source, metric.agg, metric.expr, conditions, metric.snapshot, applied)
 
 
 def _ref_agg(model: SemanticModel, name: str, ref_filter: str | None, applied: tuple[str, ...]) -> _Agg:
     target = model.metric(name)
     if not isinstance(target, SimpleMetric):
         raise CompileError(f"ratio part '{name}' must be a simple metric")
-    return _simple_agg(target, (ref_filter,) if ref_filter else (), applied)
+    return _simple_agg(target, ref_filter, applied)
 
 
 def _agg_ref(plan: _Plan, item: _Agg) -> str:
@@ -313,6 +410,15 @@ def _source_sql(model: SemanticModel, source: str) -> tuple[str, tuple[str, ...]
     src = model.sources[source]
     columns = table_columns(src.table) or ()
     return quote(src.table, (src.table,)), columns, quote(src.time_column, columns)
+
+
+def _rollup_sql(model: SemanticModel, source: str, name: str, items: list[_Agg]) -> tuple[str, tuple[str, ...], str]:
+    """(quoted rollup table, the columns the CTE may read, quoted time column) for aggregates answered by a rollup."""
+    layout = next(layout for layout in rollups.LAYOUTS if layout.name == name)
+    keys = rollups.layout_columns(model, layout) or ()
+    measures = [m for a in items for m in rollups.measures_of(model, a.source, a.agg, a.expr, a.conditions) or ()]
+    columns = (*keys, *dict.fromkeys(m.column for m in measures))
+    return quote(name, (name,)), columns, quote(model.sources[source].time_column, columns)
 
 
 def _col(columns: tuple[str, ...], alias: str) -> Any:
@@ -331,10 +437,14 @@ def _where(
     request: MetricRequest,
     params: Params,
     alias: str = "t",
+    table: tuple[str, tuple[str, ...], str] | None = None,
 ) -> list[str]:
-    """Period bounds and the applied dimension filters, for rows of `source` aliased `alias`."""
-    _, columns, time_col = _source_sql(model, source)
+    """Period bounds and the applied dimension filters, for rows of `source` (or of `table`: a rollup's
+    (quoted name, columns, quoted time column)) aliased `alias`.  Rows without a time value belong to no period."""
+    _, columns, time_col = table or _source_sql(model, source)
     conditions = time_bounds(f"{alias}.{time_col}", shape.start, shape.end_excl, params)
+    if shape.start is None and shape.end_excl is None:
+        conditions.append(f"{alias}.{time_col} is not null")
     for dim in applied:
         values = list(request.filters[dim])
         column = f"{alias}.{quote(model.dimension(dim).column, columns)}"
@@ -359,18 +469,17 @@ def _grouping(dim_exprs: list[str]) -> str:
 
 
 def _one_row_per_entity(model: SemanticModel, item: _Agg, shape: _Shape) -> bool:
-    """True when count(distinct entity) equals count(*): the source is keyed by (entity, month) and every
-    counted row of a group lies in one month (month grain, or a semi-additive last-month snapshot)."""
-    source = model.sources[item.source]
-    keyed = source.entity is not None and source.key == (source.entity, source.time_column)
-    return keyed and item.expr == source.entity and (shape.grain == "month" or item.semi)
+    """True when count(distinct entity) equals count(*): the source is keyed by (entity, time) and every
+    counted row of a group lies in one month (month grain, a semi-additive snapshot, or a one-month period)."""
+    one_month = shape.grain == "month" or item.snapshot is not None or _single_month(shape)
+    return rollups.entity_count(model, item.source, item.agg, item.expr) and one_month
 
 
 def _agg_sql(item: _Agg, columns: tuple[str, ...], params: Params, semi_check: str | None, unique: bool) -> str:
     ident = _col(columns, "t")
     value = render(item.expr, ident, params.add) if item.expr else None
     conditions = [f"({render(c, ident, params.add)})" for c in item.conditions]
-    if item.semi and semi_check:
+    if item.snapshot and semi_check:
         conditions.append(semi_check)
     filter_sql = f" filter (where {' and '.join(conditions)})" if conditions else ""
     if item.agg == "count":
@@ -378,6 +487,19 @@ def _agg_sql(item: _Agg, columns: tuple[str, ...], params: Params, semi_check: s
     if item.agg == "count_distinct":
         return f"count(*){filter_sql}" if unique else f"count(distinct {value}){filter_sql}"
     return f"cast({item.agg}({value}){filter_sql} as double)"
+
+
+def _rollup_agg_sql(model: SemanticModel, item: _Agg, columns: tuple[str, ...], semi_check: str | None) -> str:
+    """The aggregate re-computed from a rollup's partial aggregates (the metric's filter is baked into them)."""
+    measures = rollups.measures_of(model, item.source, item.agg, item.expr, item.conditions) or ()
+    part = [f"t.{quote(m.column, columns)}" for m in measures]
+    filter_sql = f" filter (where {semi_check})" if item.snapshot and semi_check else ""
+    if item.agg in ("count", "count_distinct"):
+        return f"cast(sum({part[0]}){filter_sql} as bigint)"
+    if item.agg == "avg":
+        return f"cast(sum({part[0]}){filter_sql} as double) / nullif(sum({part[1]}){filter_sql}, 0)"
+    combine = "sum" if item.agg == "sum" else item.agg
+    return f"cast({combine}({part[0]}){filter_sql} as double)"
 
 
 def _select_keys(
@@ -391,45 +513,56 @@ def _select_keys(
     return items, ([period] if period else []), dims
 
 
+def _snapshot_ends(cte: str, table: str, time_col: str, shape: _Shape, params: Params) -> tuple[str, str]:
+    """The CTE of each period's last and first month, over the whole source (not per group: a balance is a
+    snapshot of the bank), and the join that brings them to the rows."""
+    period = _period(shape, f"t.{time_col}")
+    end_period = _period(shape, f"x.{time_col}")
+    bounds = time_bounds(f"x.{time_col}", shape.start, shape.end_excl, params)
+    ends = (
+        f'"{cte}_ends" as (\n  select {end_period + " as __period, " if end_period else ""}'
+        f"max(x.{time_col}) as __last, min(x.{time_col}) as __first\n  from {table} as x"
+        + (f"\n  where {' and '.join(bounds)}" if bounds else "")
+        + ("\n  group by 1" if end_period else "")
+        + "\n),\n"
+    )
+    join = (
+        f'\n  inner join "{cte}_ends" as e on e.__period = {period}' if period else f'\n  cross join "{cte}_ends" as e'
+    )
+    return ends, join
+
+
 def _source_cte(
     model: SemanticModel,
     plan: _Plan,
-    source: str,
-    applied: tuple[str, ...],
+    key: _CteKey,
     shape: _Shape,
     request: MetricRequest,
     params: Params,
 ) -> str:
-    cte = plan.ctes[(source, applied)]
-    table, columns, time_col = _source_sql(model, source)
+    source, applied, rollup = key
+    cte = plan.ctes[key]
     items = [(a, col) for a, (c, col) in plan.aggs.items() if c == cte]
+    if rollup is None:
+        table, columns, time_col = _source_sql(model, source)
+    else:
+        table, columns, time_col = _rollup_sql(model, source, rollup, [a for a, _ in items])
+        plan.requires.setdefault(rollup, set()).update(columns)
     period = _period(shape, f"t.{time_col}")
-    ends = ""
-    join = ""
-    semi_check = None
-    if any(a.semi for a, _ in items):
-        # the last month of each period, over the whole source (not per group): a balance is a snapshot
-        end_period = _period(shape, f"x.{time_col}")
-        bounds = time_bounds(f"x.{time_col}", shape.start, shape.end_excl, params)
-        ends = (
-            f'"{cte}_ends" as (\n  select {end_period + " as __period, " if end_period else ""}'
-            f"max(x.{time_col}) as __last\n  from {table} as x"
-            + (f"\n  where {' and '.join(bounds)}" if bounds else "")
-            + ("\n  group by 1" if end_period else "")
-            + "\n),\n"
-        )
-        join = (
-            f'\n  inner join "{cte}_ends" as e on e.__period = {period}'
-            if period
-            else f'\n  cross join "{cte}_ends" as e'
-        )
-        semi_check = f"t.{time_col} = e.__last"
+    ends = join = ""
+    snapshots = {a.snapshot for a, _ in items} - {None}
+    if snapshots:
+        ends, join = _snapshot_ends(cte, table, time_col, shape, params)
     keys, period_keys, dim_exprs = _select_keys(model, shape, columns, period)
-    aggs = [
-        f'{_agg_sql(a, columns, params, semi_check, _one_row_per_entity(model, a, shape))} as "{col}"'
-        for a, col in items
-    ]
-    where = _where(model, source, applied, shape, request, params)
+    aggs = []
+    for a, col in items:
+        check = f"t.{time_col} = e.__{a.snapshot}" if a.snapshot else None
+        if rollup is None:
+            sql = _agg_sql(a, columns, params, check, _one_row_per_entity(model, a, shape))
+        else:
+            sql = _rollup_agg_sql(model, a, columns, check)
+        aggs.append(f'{sql} as "{col}"')
+    where = _where(model, source, applied, shape, request, params, table=(table, columns, time_col))
     return (
         f'{ends}"{cte}" as (\n  select {", ".join(keys + aggs)}\n  from {table} as t{join}'
         + (f"\n  where {' and '.join(where)}" if where else "")

@@ -2,8 +2,9 @@
 
 The rows are those of the metric's source that the metric itself counts (its own filter, a ratio's
 numerator by default, a conversion metric's base events), narrowed by the page filters and the clicked
-cell, with server-side paging.  For a semi-additive balance the rows are the last month of the period,
-the same snapshot the value was computed from.
+cell, with server-side paging.  For a semi-additive balance the rows are the last month of the period (the
+first for an opening balance), the same snapshot the value was computed from.  Drill lists always read the
+detail marts, never the rollups, and are never cached.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def drill_query(
         + (f"\nwhere {' and '.join(where)}" if where else "")
         + f"\norder by {order}\nlimit {params.add(limit)} offset {params.add(max(0, int(offset)))}"
     )
-    return CompiledQuery(sql, params.values, tuple(plan.fields), plan.ignored)
+    return CompiledQuery(sql, params.values, tuple(plan.fields), plan.ignored, cacheable=False)
 
 
 def drill_count_query(
@@ -79,20 +80,20 @@ def drill_count_query(
         + f'select count(*) as "rows"\nfrom {plan.table} as t{plan.join()}'
         + (f"\nwhere {' and '.join(where)}" if where else "")
     )
-    return CompiledQuery(sql, params.values, ("rows",), plan.ignored)
+    return CompiledQuery(sql, params.values, ("rows",), plan.ignored, cacheable=False)
 
 
 class _DrillPlan:
     """The source, conditions and fields of one drill request (made per call)."""
 
-    def __init__(self, model: SemanticModel, source: str, conditions: tuple[str, ...], semi: bool) -> None:
+    def __init__(self, model: SemanticModel, source: str, conditions: tuple[str, ...], snapshot: str | None) -> None:
         self.model = model
         self.source = model.sources[source]
         self.columns = table_columns(self.source.table) or ()
         self.table = quote(self.source.table, (self.source.table,))
         self.time_col = quote(self.source.time_column, self.columns)
         self.conditions = conditions
-        self.semi = semi
+        self.snapshot = snapshot  # "last" / "first" month of the period for semi-additive metrics
         self.fields: list[str] = []
         self.filters: dict[str, list[str | None]] = {}
         self.ignored: dict[str, tuple[str, ...]] = {}
@@ -114,8 +115,8 @@ class _DrillPlan:
     ) -> _DrillPlan:
         if metric not in model.metrics:
             raise CompileError(f"unknown metric '{metric}'")
-        source, conditions, semi = _rows_of(model, metric, part)
-        plan = cls(model, source, conditions, semi)
+        source, conditions, snapshot = _rows_of(model, metric, part)
+        plan = cls(model, source, conditions, snapshot)
         plan.fields = list(fields or model.metric(metric).drill_fields)
         if not plan.fields:
             raise CompileError(f"metric '{metric}' has no drill fields")
@@ -159,17 +160,20 @@ class _DrillPlan:
         return time_bounds(column, self.start, self.end_excl, params)
 
     def ends_cte(self, params: Params) -> str:
-        if not self.semi:
+        if not self.snapshot:
             return ""
         bounds = self.bounds(f"x.{self.time_col}", params)
         where = f" where {' and '.join(bounds)}" if bounds else ""
-        return f'with "ends" as (select max(x.{self.time_col}) as __last from {self.table} as x{where})\n'
+        pick = "max" if self.snapshot == "last" else "min"
+        return f'with "ends" as (select {pick}(x.{self.time_col}) as __end from {self.table} as x{where})\n'
 
     def join(self) -> str:
-        return '\ncross join "ends" as e' if self.semi else ""
+        return '\ncross join "ends" as e' if self.snapshot else ""
 
     def where(self, params: Params) -> list[str]:
         conditions = self.bounds(f"t.{self.time_col}", params)
+        if self.start is None and self.end_excl is None:
+            conditions.append(f"t.{self.time_col} is not null")  # rows without a time value belong to no period
         ident = lambda name: f"t.{quote(name, self.columns)}"  # noqa: E731
         for dim, values in self.filters.items():
             column = ident(self.model.dimension(dim).column)
@@ -177,8 +181,8 @@ class _DrillPlan:
             condition = f"list_contains({params.add(present)}, {column})"
             conditions.append(f"({condition} or {column} is null)" if None in values else condition)
         conditions += [f"({render(c, ident, params.add)})" for c in self.conditions]
-        if self.semi:
-            conditions.append(f"t.{self.time_col} = e.__last")
+        if self.snapshot:
+            conditions.append(f"t.{self.time_col} = e.__end")
         return conditions
 
     def field_expr(self, name: str) -> str:
@@ -199,8 +203,8 @@ class _DrillPlan:
         return ", ".join(items)
 
 
-def _rows_of(model: SemanticModel, metric: str, part: str) -> tuple[str, tuple[str, ...], bool]:
-    """(source, the metric's own row conditions, semi-additive?) of the rows behind a metric."""
+def _rows_of(model: SemanticModel, metric: str, part: str) -> tuple[str, tuple[str, ...], str | None]:
+    """(source, the metric's own row conditions, snapshot month of a semi-additive metric) of a metric's rows."""
     found = model.metric(metric)
     if isinstance(found, RatioMetric):
         ref = found.numerator if part == "numerator" else found.denominator
@@ -208,9 +212,9 @@ def _rows_of(model: SemanticModel, metric: str, part: str) -> tuple[str, tuple[s
         if not isinstance(target, SimpleMetric):
             raise CompileError(f"ratio part '{ref.metric}' must be a simple metric")
         conditions = tuple(c for c in (target.filter, ref.filter) if c)
-        return target.source, conditions, target.additivity == "semi"
+        return target.source, conditions, target.snapshot
     if isinstance(found, SimpleMetric):
-        return found.source, tuple(c for c in (found.filter,) if c), found.additivity == "semi"
+        return found.source, tuple(c for c in (found.filter,) if c), found.snapshot
     if isinstance(found, ConversionMetric):
-        return found.base.source, tuple(c for c in (found.base.filter,) if c), False
+        return found.base.source, tuple(c for c in (found.base.filter,) if c), None
     raise CompileError(f"metric '{metric}' is derived: drill into the metrics it is computed from")

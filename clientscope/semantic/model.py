@@ -108,7 +108,13 @@ class SimpleMetric(MetricBase):
     agg: Literal["sum", "count", "count_distinct", "avg", "max", "min"]
     expr: str | None = None
     filter: str | None = None
-    additivity: Literal["additive", "semi"] = "additive"
+    # semi: a stock, a period takes its last month (closing balance); semi_first: its first month (opening balance)
+    additivity: Literal["additive", "semi", "semi_first"] = "additive"
+
+    @property
+    def snapshot(self) -> Literal["last", "first"] | None:
+        """Which month of a period a semi-additive metric takes (None for additive flows)."""
+        return {"semi": "last", "semi_first": "first"}.get(self.additivity)  # type: ignore[return-value]
 
 
 class RatioMetric(MetricBase):

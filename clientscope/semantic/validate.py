@@ -14,7 +14,7 @@ import polars as pl
 
 from clientscope.db import Database, QueryError, run_query
 from clientscope.semantic.checks import check_semantics
-from clientscope.semantic.compiler import MetricRequest, compile_query
+from clientscope.semantic.compiler import MetricRequest, chosen_variant, compile_query
 from clientscope.semantic.drill import drill_query
 from clientscope.semantic.loader import YamlSyntaxError, load_yaml
 from clientscope.semantic.model import SemanticModel
@@ -92,7 +92,8 @@ def validate_file(path: Path | str, db: Database | None = None) -> list[Problem]
 
 
 def validate_against_data(model: SemanticModel, db: Database) -> list[Problem]:
-    """Stage 3: each metric (with all its dimensions) and its drill list compile and run with zero rows.
+    """Stage 3: each metric (with all its dimensions) and its drill list compile and run with zero rows (and from the
+    rollups too, when the database has them built).
 
     Metrics whose tables are absent (optional extracts not supplied) are skipped: the pages explain those.
     """
@@ -104,8 +105,11 @@ def validate_against_data(model: SemanticModel, db: Database) -> list[Problem]:
         dims = metric_dimensions(model, name)
         request = MetricRequest(metrics=(name,), dimensions=dims, grain="month", limit=0)
         try:
-            frame = _run(db, compile_query(model, request).sql, compile_query(model, request).params, name)
+            compiled = compile_query(model, request)
+            frame = _run(db, compiled.sql, compiled.params, name)
             problems += _dimension_types(model, frame, dims, name, line)
+            if compiled.rollup is not None and chosen_variant(db, compiled) is compiled.rollup:
+                _run(db, compiled.rollup.sql, compiled.rollup.params, name)  # the rollups built for this model
             if metric.drill_fields:
                 drill = drill_query(model, name, limit=0)
                 _run(db, drill.sql, drill.params, name)

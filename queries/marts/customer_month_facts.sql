@@ -3,7 +3,15 @@
 -- Every threshold is a named parameter bound from metrics.yaml `rules` (see docs/metrics.md).
 -- History windows run over month_idx (year * 12 + month) with RANGE frames, so a gap in a customer's
 -- months never makes "3 months ago" point at the wrong month.
+-- A closure belongs to the month of its close date (is_churned_month, stage churned); when the extract has no row
+-- for that month the event is only in the churn_events mart.  next_month is the month whose opening book this row
+-- is (the churn-rate denominator), empty for the latest month of data.
 with
+
+data_end as (
+    select max(cast(month as date)) as last_month
+    from customer_months
+),
 
 branches_in as (
     select branch_id, region
@@ -61,7 +69,6 @@ tiered as (
 windowed as (
     select
         t.*,
-        max(t.month_idx) over (partition by t.customer_id) as last_month_idx,
         max(t.tier_rank) over (
             partition by t.customer_id order by t.month_idx range between 1 preceding and 1 preceding
         ) as prev_tier_rank,
@@ -134,8 +141,10 @@ joined as (
         c.risk_profile,
         c.tags,
         date_trunc('month', w.month) as month_start,
+        case when w.month < d.last_month then cast(last_day(w.month + interval 1 month) as date) end as next_month,
         year(w.month) - c.birth_year as age
     from windowed as w
+    cross join data_end as d
     left join customers_in as c on c.customer_id = w.customer_id
 ),
 
@@ -146,14 +155,8 @@ flagged as (
         coalesce(j.open_date >= j.month_start and j.open_date <= j.month, false) as is_opened_month,
         coalesce(j.txn_count, 0) > 0 as is_active,
         j.months_dormant_window = $dormant_months and coalesce(j.txn_dormant_window, 0) = 0 as is_dormant,
-        -- closed in this month; or this is the customer's last row and the close date falls in the
-        -- next month (extracts that stop at the last full month-end before the closure)
-        coalesce(
-            (j.close_date >= j.month_start and j.close_date <= j.month)
-            or (j.month_idx = j.last_month_idx and j.close_date > j.month
-                and j.close_date <= last_day(j.month + interval 1 month)),
-            false
-        ) as is_churned_month,
+        -- closed during this month (a closure is booked in the month of its close date, never earlier)
+        coalesce(j.close_date >= j.month_start and j.close_date <= j.month, false) as is_churned_month,
         coalesce(j.close_date < j.month_start, false) as is_closed_before,
         j.months_churn_window = $churn_dormant_months
             and coalesce(j.txn_churn_window, 0) = 0
@@ -198,6 +201,7 @@ final as (
         s.month,
         s.month_start,
         s.month_idx,
+        s.next_month,
         s.region,
         s.branch_id,
         s.rm_id,
@@ -254,7 +258,8 @@ final as (
         s.is_churned_month,
         s.is_soft_churn,
         s.is_churned,
-        -- a churn event is counted once: the month a customer first meets a churn rule
+        -- this row's month holds the customer's churn event: a closure in the month, or the first month of a
+        -- soft churn; a closure after a soft churn is not counted again (the full list: the churn_events mart)
         (s.is_churned_month or s.is_soft_churn) and not s.was_soft_churn as is_churn_event,
         s.risk_score,
         case

@@ -75,7 +75,9 @@ def test_click_adds_a_chip_that_narrows_and_removing_it_restores(dash_duo, dash_
     # the tier-mix chart: one trace per tier in metrics.yaml order (private, affluent, mass)
     bars = dash_duo.find_elements("[id*='overview-tier-mix'] .trace.bars")
     # plotly handles clicks on its drag layer at the pointer position: click where the bar is drawn
-    ActionChains(dash_duo.driver).move_to_element(bars[0].find_elements("css selector", ".point path")[0]).click().perform()
+    ActionChains(dash_duo.driver).move_to_element(
+        bars[0].find_elements("css selector", ".point path")[0]
+    ).click().perform()
     dash_duo.wait_for_element(".chip", timeout=20)
     assert "x.tier=private" in unquote(dash_duo.driver.current_url)
     private = format_decimal(customers_at_latest_month(demo_data, tier_of="private"), locale="zh_CN")
@@ -104,8 +106,9 @@ def test_dark_theme(dash_duo, dash_app) -> None:
     dash_duo.wait_for_element("#theme-switch", timeout=20).click()
     dash_duo.wait_for_element("#kpi-value-customers", timeout=20)
     until(
-        lambda: dash_duo.driver.execute_script("return document.documentElement.getAttribute('data-bs-theme')")
-        == "dark",
+        lambda: (
+            dash_duo.driver.execute_script("return document.documentElement.getAttribute('data-bs-theme')") == "dark"
+        ),
         timeout=10,
     )
     assert "theme=dark" in dash_duo.driver.current_url

@@ -90,7 +90,9 @@ def build_page_context(
     choices = _choices(db, db.version, scope, tuple(model.tier_labels("en")))
     dimensions = tuple(model.dimensions)
     options = choices.options(dimensions)
-    cross_values = {FILTER_DIMENSIONS[key]: values for key, values in options.values.items() if key in FILTER_DIMENSIONS}
+    cross_values = {
+        FILTER_DIMENSIONS[key]: values for key, values in options.values.items() if key in FILTER_DIMENSIONS
+    }
     state, notices = parse_state(query, replace(options, cross_values=cross_values))
     return PageContext(db, model, data_dir, state, tuple(notices), choices, scope)
 

@@ -133,6 +133,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from clientscope.bench.cli import run_from_args
+
+    return run_from_args(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clientscope", description="Retail-bank CRM analytics dashboard.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
@@ -178,6 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"])
     export.add_argument("--metrics", help="metrics file (default: $CLIENTSCOPE_METRICS, else ./metrics.yaml)")
     export.set_defaults(func=_cmd_export)
+
+    from clientscope.bench.cli import add_arguments as add_bench_arguments  # argparse only: cheap to import
+
+    bench = sub.add_parser("bench", help="measure callbacks, cold start, export and memory; write docs/benchmarks.md")
+    add_bench_arguments(bench)
+    bench.set_defaults(func=_cmd_bench)
 
     metrics = sub.add_parser("metrics", help="work with metrics.yaml")
     metrics_sub = metrics.add_subparsers(dest="metrics_command", required=True)

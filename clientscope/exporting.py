@@ -40,6 +40,7 @@ def export_page(
     from clientscope.marts import build_marts
     from clientscope.reports import ReportRequest, builder, report_pages
     from clientscope.semantic import SemanticError, format_problems, load_semantic_model
+    from clientscope.semantic.rollups import build_rollups
     from clientscope.validation import format_report, validate
 
     if page not in report_pages():
@@ -58,12 +59,13 @@ def export_page(
         raise ExportRequestError(f"{metrics_path} is not valid:\n{format_problems(exc.problems)}") from exc
     db = Database.open(data_dir)
     build_marts(db, model.rules)
+    build_rollups(db, model)  # the same tables the app answers from, so the CLI file equals the button's
     pc = build_page_context(db, model, data_dir, query, FULL_SCOPE)
     if pc.notices:
         problems = "; ".join(f"{n.key}={n.value} ({n.reason.replace('_', ' ')})" for n in pc.notices)
         raise ExportRequestError(f"invalid filter: {problems}")
-    spec = builder(page)(ReportRequest(pc, generated_at))
     try:
+        spec = builder(page)(ReportRequest(pc, generated_at))
         return write_workbook(spec, out)
     except ExportError as exc:
         raise ExportRequestError(str(exc)) from exc

@@ -25,7 +25,11 @@ PAGE_LOCAL_KEYS = ("dim", "drill")
 
 def carried_query(search: str | None, **overrides: str) -> str:
     """The query string the navbar links carry: global filters, period, language, theme."""
-    args = {k: v for k, v in parse_query(search or "").items() if k not in PAGE_LOCAL_KEYS and not k.startswith("x.")}
+    args = {
+        k: v
+        for k, v in parse_query(search or "").items()
+        if k not in PAGE_LOCAL_KEYS and not k.startswith(("x.", "p."))
+    }
     args.update(overrides)
     return _encode(args)
 

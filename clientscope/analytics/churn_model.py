@@ -175,7 +175,11 @@ def fit_classifier(train: pl.DataFrame, config: ModelConfig) -> HistGradientBoos
         early_stopping=True,
         random_state=config.seed,
     )
-    return classifier.fit(feature_matrix(train), train["churned_3m"].to_numpy())
+    x = feature_matrix(train)
+    # a feature missing for every training row (e.g. a 6-month trend on a short extract) crashes the
+    # binning in scikit-learn 1.9; a constant column is never split on, so scoring is unaffected
+    x[:, np.isnan(x).all(axis=0)] = 0.0
+    return classifier.fit(x, train["churned_3m"].to_numpy())
 
 
 def fit_rule_calibration(train: pl.DataFrame) -> LogisticRegression:

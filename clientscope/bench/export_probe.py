@@ -1,0 +1,101 @@
+"""The Excel export measurement, in its own process so that its peak memory is its own.
+
+`python -m clientscope.bench.export_probe DATA OUT.xlsx --rows 100000` runs the drill-through query of a
+metric (its detail rows, as the drill list of a page shows them) and streams the rows through
+`clientscope.export.write_workbook` in batches, then prints one JSON line: rows written, seconds for
+the query and for the workbook, the process's memory before the export and at its peak.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+
+DRILL_METRIC = "active_customers"  # customer-months with activity: the largest drill list of the demo bank
+BATCH_ROWS = 10_000
+KINDS = {pl.Date: "date", pl.Datetime: "datetime", pl.Boolean: "text", pl.String: "text"}
+
+
+def _kind(dtype: pl.DataType) -> str:
+    if dtype.is_integer():
+        return "integer"
+    if dtype.is_float():
+        return "number"
+    return KINDS.get(dtype.base_type(), "text")
+
+
+def _rss_mb() -> float:
+    import psutil
+
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _batches(frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    yield from frame.iter_slices(BATCH_ROWS)
+
+
+def measure(data_dir: Path, out: Path, rows: int) -> dict[str, float]:
+    from clientscope.db import Database
+    from clientscope.export import ColumnSpec, SheetSpec, WorkbookSpec, write_workbook
+    from clientscope.marts import build_marts
+    from clientscope.semantic import drill_query, load_semantic_model, run_compiled
+    from clientscope.settings import metrics_file
+
+    model = load_semantic_model(metrics_file())
+    db = Database.open(data_dir)
+    build_marts(db, model.rules)
+    before = _rss_mb()
+    started = time.perf_counter()
+    compiled = drill_query(model, DRILL_METRIC, limit=rows)
+    frame = run_compiled(db, compiled, label="bench drill list").frame
+    queried = time.perf_counter()
+    columns = tuple(ColumnSpec(name, name, _kind(dtype)) for name, dtype in frame.schema.items())
+    spec = WorkbookSpec(
+        title="Drill list",
+        page="bench",
+        language="en",
+        filters=(),
+        data_as_of=None,
+        generated_at=datetime(2026, 1, 1),
+        user=None,
+        sheets=(SheetSpec(name="Detail", title=f"{DRILL_METRIC}: detail rows", columns=columns, rows=_batches(frame)),),
+        definitions=(),
+    )
+    write_workbook(spec, out)
+    written = time.perf_counter()
+    return {
+        "rows": frame.height,
+        "columns": len(columns),
+        "query_s": queried - started,
+        "write_s": written - queried,
+        "total_s": written - started,
+        "rss_before_mb": before,
+        "peak_rss_mb": _peak_rss_mb(),
+        "file_mb": out.stat().st_size / 2**20,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m clientscope.bench.export_probe")
+    parser.add_argument("data", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    print(json.dumps(measure(args.data, args.out, args.rows)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

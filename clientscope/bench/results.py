@@ -1,0 +1,232 @@
+"""What a benchmark run found, and the targets of the design judged against it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from clientscope.bench.driver import StepRecord
+from clientscope.bench.machine import Machine
+from clientscope.bench.scales import Scale
+from clientscope.bench.stats import Summary, ratio, summarize
+
+ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
+
+# The design's targets (DESIGN.md, "Performance"): at scale M on the 2-core machine.
+CALLBACK_P95_MS = 150.0
+APP_OVER_RAW = 1.5
+PANDAS_OVER_APP = 10.0
+COLD_START_S = 3.0
+EXPORT_S = 5.0
+MEMORY_MB = 2048.0
+EXPORT_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class CallbackStats:
+    page: str
+    output: str
+    label: str
+    http: Summary
+    inproc: Summary
+    raw: Summary
+    statements_per_call: float
+
+
+@dataclass(frozen=True)
+class TwinStats:
+    """The pandas twin of one page: its timings and whether its numbers equal the app's."""
+
+    read: Summary  # each callback reads the Parquet files (projection + push-down)
+    preloaded: Summary | None  # frames loaded once at start-up, each callback filters in memory
+    views: int
+    differences: tuple[str, ...]
+
+    @property
+    def equal(self) -> bool:
+        return not self.differences
+
+
+@dataclass(frozen=True)
+class PageStats:
+    name: str
+    path: str
+    interactions: int
+    distinct_views: int
+    interaction: Summary  # all server callbacks of one filter change, summed
+    render: Summary  # the page router callback alone (layout(**query))
+    raw: Summary  # the SQL of one interaction on bare DuckDB, summed
+    twin: TwinStats | None
+    inproc: Summary = field(default_factory=lambda: summarize([]))  # the interaction through Flask's test client
+    first_open_ms: float = math.nan  # opening the page for the first time after the build (step 0)
+
+    @property
+    def app_over_raw(self) -> float:
+        return ratio(self.interaction.p50, self.raw.p50)
+
+    @property
+    def inproc_over_raw(self) -> float:
+        """App ÷ raw measured in one process, each request right before its SQL: immune to load drifting."""
+        return ratio(self.inproc.p50, self.raw.p50)
+
+    @property
+    def pandas_over_app(self) -> float:
+        return ratio(self.twin.read.p50, self.render.p50) if self.twin else math.nan
+
+    @property
+    def preloaded_over_app(self) -> float:
+        return ratio(self.twin.preloaded.p50, self.render.p50) if self.twin and self.twin.preloaded else math.nan
+
+
+@dataclass(frozen=True)
+class ColdStart:
+    up_s: float  # process start → GET / answers 200
+    total_s: float  # process start → the first page's callbacks have answered
+
+
+@dataclass(frozen=True)
+class Target:
+    metric: str
+    value: float
+    unit: str
+    target: float
+    direction: str  # "max" (value ≤ target) or "min" (value ≥ target)
+    note: str = ""
+
+    @property
+    def met(self) -> bool | None:
+        if self.direction == "none" or math.isnan(self.value):
+            return None
+        return self.value <= self.target if self.direction == "max" else self.value >= self.target
+
+    @property
+    def ratio(self) -> float:
+        return ratio(self.value, self.target)
+
+
+@dataclass
+class BenchResult:
+    scale: Scale
+    started_at: datetime
+    command: str
+    machine: Machine
+    data_rows: dict[str, int]
+    data_generated: bool
+    build_s: float
+    cold_start: ColdStart
+    server_peak_rss_mb: float
+    pages: list[PageStats]
+    callbacks: list[CallbackStats]
+    export: dict[str, float]
+    targets: list[Target] = field(default_factory=list)
+    markdown: str = ""
+    out: Path | None = None
+    skipped_pages: list[str] = field(default_factory=list)
+    load: tuple[float, float] = (math.nan, math.nan)  # 1-minute load average at the start and at the end
+
+    @property
+    def twins_equal(self) -> bool:
+        return all(p.twin.equal for p in self.pages if p.twin is not None)
+
+
+def page_steps(steps: Sequence[StepRecord], page: str) -> list[StepRecord]:
+    """The filter changes of a page (step 0, opening the page, is not a filter change)."""
+    return [s for s in steps if s.page == page and s.step > 0]
+
+
+def callback_stats(page: str, steps: Sequence[StepRecord], replayed: dict[tuple[str, int, int], dict]) -> list:
+    """Per callback of a page: HTTP time, in-process time, raw SQL time and statements per call."""
+    by_output: dict[str, list[tuple[float, dict, str]]] = {}
+    for step in page_steps(steps, page):
+        for index, call in enumerate(step.calls):
+            by_output.setdefault(call.output, []).append((call.ms, replayed[(page, step.step, index)], call.label))
+    stats = []
+    for output, rows in by_output.items():
+        stats.append(
+            CallbackStats(
+                page=page,
+                output=output,
+                label=rows[0][2],
+                http=summarize([ms for ms, _, _ in rows]),
+                inproc=summarize([r["inproc_ms"] for _, r, _ in rows]),
+                raw=summarize([sum(r["raw_ms"]) for _, r, _ in rows]),
+                statements_per_call=sum(len(r["raw_ms"]) for _, r, _ in rows) / len(rows),
+            )
+        )
+    return stats
+
+
+def interaction_summaries(
+    page: str, steps: Sequence[StepRecord], replayed: dict[tuple[str, int, int], dict]
+) -> tuple[Summary, Summary, Summary, Summary]:
+    """(all callbacks of one interaction over HTTP, the router callback alone, the interaction's SQL on bare
+    DuckDB, the interaction in-process)."""
+    chosen = page_steps(steps, page)
+    totals = [s.ms for s in chosen]
+    render = [c.ms for s in chosen for c in s.calls if c.output == ROUTER_OUTPUT]
+    raw = [sum(sum(replayed[(page, s.step, i)]["raw_ms"]) for i in range(len(s.calls))) for s in chosen]
+    inproc = [sum(replayed[(page, s.step, i)]["inproc_ms"] for i in range(len(s.calls))) for s in chosen]
+    return summarize(totals), summarize(render), summarize(raw), summarize(inproc)
+
+
+def judge(result: BenchResult) -> list[Target]:
+    """The design's targets against this run (their notes say why when one is missed)."""
+    from clientscope.bench.notes import cold_note, export_note, memory_note, pandas_note, raw_note, slow_callback_note
+
+    targets = [Target("Build step: validation + marts (`prepare`, fresh cache)", result.build_s, "s", math.nan, "none")]
+    slowest = max(result.callbacks, key=lambda c: c.http.p95, default=None)
+    p95 = slowest.http.p95 if slowest else math.nan
+    targets.append(
+        Target("Filter-change callback p95 (slowest callback of any page)", p95, "ms", CALLBACK_P95_MS, "max",
+               slow_callback_note(slowest) if slowest else "")
+    )  # fmt: skip
+    worst_raw = max(result.pages, key=lambda p: _finite(p.app_over_raw), default=None)
+    targets.append(
+        Target("App ÷ raw DuckDB, same SQL (worst page, p50 interaction)",
+               worst_raw.app_over_raw if worst_raw else math.nan, "×", APP_OVER_RAW, "max",
+               raw_note(worst_raw) if worst_raw else "")
+    )  # fmt: skip
+    worst_inproc = max(result.pages, key=lambda p: _finite(p.inproc_over_raw), default=None)
+    targets.append(
+        Target("App ÷ raw DuckDB, in-process and interleaved with the raw runs (worst page, p50)",
+               worst_inproc.inproc_over_raw if worst_inproc else math.nan, "×", APP_OVER_RAW, "max",
+               raw_note(worst_inproc, in_process=True) if worst_inproc else "")
+    )  # fmt: skip
+    twins = [p for p in result.pages if p.twin is not None]
+    worst_pandas = min(twins, key=lambda p: _finite(p.pandas_over_app, math.inf), default=None)
+    targets.append(
+        Target("pandas ÷ app: pandas reading Parquet per callback vs the page render (worst page)",
+               worst_pandas.pandas_over_app if worst_pandas else math.nan, "×", PANDAS_OVER_APP, "min",
+               pandas_note(worst_pandas, preloaded=False) if worst_pandas else "no page has a pandas twin")
+    )  # fmt: skip
+    worst_pre = min(twins, key=lambda p: _finite(p.preloaded_over_app, math.inf), default=None)
+    targets.append(
+        Target("pandas ÷ app: pandas on frames preloaded in memory vs the page render (worst page)",
+               worst_pre.preloaded_over_app if worst_pre else math.nan, "×", PANDAS_OVER_APP, "min",
+               pandas_note(worst_pre, preloaded=True) if worst_pre else "no page has a pandas twin")
+    )  # fmt: skip
+    targets.append(
+        Target("Cold start after the build: process start → first page answered", result.cold_start.total_s, "s",
+               COLD_START_S, "max", cold_note(result.cold_start))
+    )  # fmt: skip
+    export_s = result.export.get("total_s", math.nan)
+    targets.append(
+        Target(f"Excel export of a {int(result.export.get('rows', 0)):,}-row drill list (query + streamed workbook)",
+               export_s, "s", EXPORT_S, "max", export_note(result.export))
+    )  # fmt: skip
+    targets.append(
+        Target("Server peak RSS during the run", result.server_peak_rss_mb, "MB", MEMORY_MB, "max",
+               memory_note("server", result.server_peak_rss_mb))
+    )  # fmt: skip
+    targets.append(
+        Target("Export process peak RSS", result.export.get("peak_rss_mb", math.nan), "MB", MEMORY_MB, "max",
+               memory_note("export", result.export.get("peak_rss_mb", math.nan)))
+    )  # fmt: skip
+    return targets
+
+
+def _finite(value: float, default: float = -math.inf) -> float:
+    return default if value is None or math.isnan(value) else value

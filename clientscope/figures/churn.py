@@ -1,0 +1,361 @@
+"""Churn-risk figures: risk distribution, at-risk drill bars, signals over time, reasons, gains, calibration.
+
+Frames in, plotly figures out. Clickable points carry their code in `customdata` (first element): the risk
+level, tier, drill member or signal code, so a click cross-filters, drills or picks a signal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
+from itertools import pairwise
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from clientscope.figures import theme
+from clientscope.i18n import t
+
+# One colour per risk level, the same in every chart (and close to Bootstrap's danger / warning / success).
+LEVEL_COLORS: dict[str, str] = {"high": "#dc3545", "medium": "#fd7e14", "low": "#20c997"}
+MODEL_COLOR = "#0d6efd"
+RULE_COLOR = "#6c757d"
+MUTED_OPACITY = 0.3
+
+
+@lru_cache(maxsize=2)
+def template(name: str):
+    """The app's plotly template, built once per theme (building one costs ~70 ms; figures copy it)."""
+    return theme.template(name)
+
+
+def percent_text(value: float) -> str:
+    """A probability as a short percentage: 0.001 → 0.1%, 0.02153 → 2.15%, 1 → 100%."""
+    text = f"{value * 100:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def bin_label(low: float, high: float) -> str:
+    return f"{percent_text(low)}–{percent_text(high)}"
+
+
+def risk_histogram(
+    dist: pl.DataFrame,
+    edges: Sequence[float],
+    *,
+    level_labels: Mapping[str, str],
+    selected: str | None,
+    cutoffs: Mapping[str, float],
+    format_money: Callable[[float], str],
+    lang: str,
+    theme: str,
+) -> go.Figure:
+    """Customers per churn-probability bin, coloured by risk level (bins never straddle a level's cut-off)."""
+    labels = [bin_label(low, high) for low, high in pairwise(edges)]
+    fig = go.Figure()
+    for level in ("low", "medium", "high"):
+        rows = dist.filter(pl.col("risk_level") == level).sort("bin")
+        if rows.is_empty():
+            continue
+        fig.add_bar(
+            x=[labels[b - 1] for b in rows["bin"].to_list()],
+            y=rows["customers"].to_list(),
+            name=level_labels.get(level, level),
+            marker_color=LEVEL_COLORS[level],
+            opacity=1.0 if selected in (None, level) else MUTED_OPACITY,
+            customdata=[[level, format_money(a)] for a in rows["aum_total"].to_list()],
+            hovertemplate=(
+                f"{t('churn.dist.probability', lang)}: %{{x}}<br>"
+                f"{t('churn.customers', lang)}: %{{y:,}}<br>"
+                f"{t('churn.aum', lang)}: %{{customdata[1]}}<extra>%{{fullData.name}}</extra>"
+            ),
+        )
+    cutoffs_text = " · ".join(
+        f"{level_labels.get(level, level)} ≥ {percent_text(value)}" for level, value in cutoffs.items()
+    )
+    subtitle = t("churn.dist.cutoffs", lang, cutoffs=cutoffs_text)
+    fig.update_layout(
+        template=template(theme),
+        title={"text": f"{t('churn.dist.title', lang)}<br><sup>{subtitle}</sup>", "font": {"size": 14}},
+        barmode="overlay",
+        bargap=0.08,
+        height=320,
+        xaxis={
+            "title": t("churn.dist.probability", lang),
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": labels,
+        },
+        yaxis={"title": t("churn.customers", lang)},
+        legend={"orientation": "h", "y": -0.35},
+        clickmode="event",
+    )
+    return fig
+
+
+def at_risk_bars(
+    frame: pl.DataFrame,
+    *,
+    level: str,
+    labels: Mapping[str | None, str],
+    format_money: Callable[[float], str],
+    lang: str,
+    theme: str,
+) -> go.Figure:
+    """At-risk customers (left) and their AUM (right) per member of a drill level, largest first.
+
+    customdata = [code, level, AUM text, count]; a member without a code (customers without an RM) carries
+    None and does not drill.
+    """
+    rows = frame.sort(["at_risk_customers", "at_risk_aum"], descending=[False, False])  # plotly draws bottom-up
+    names = [labels.get(code, code or "") for code in rows["code"].to_list()]
+    custom = [
+        [code, level, format_money(aum), count]
+        for code, aum, count in zip(rows["code"], rows["at_risk_aum"], rows["at_risk_customers"], strict=True)
+    ]
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        horizontal_spacing=0.04,
+        subplot_titles=(t("churn.drill.at_risk_customers", lang), t("churn.drill.at_risk_aum", lang)),
+    )
+    hover = (
+        f"%{{y}}<br>{t('churn.drill.at_risk_customers', lang)}: %{{customdata[3]:,}}<br>"
+        f"{t('churn.drill.at_risk_aum', lang)}: %{{customdata[2]}}<br>"
+        f"{t('churn.drill.click', lang)}<extra></extra>"
+    )
+    fig.add_bar(
+        y=names,
+        x=rows["at_risk_customers"].to_list(),
+        orientation="h",
+        marker_color=LEVEL_COLORS["high"],
+        customdata=custom,
+        hovertemplate=hover,
+        name=t("churn.drill.at_risk_customers", lang),
+        row=1,
+        col=1,
+    )
+    scale, axis = money_axis(lang)
+    fig.add_bar(
+        y=names,
+        x=[value / scale for value in rows["at_risk_aum"].to_list()],
+        orientation="h",
+        marker_color=MODEL_COLOR,
+        customdata=custom,
+        hovertemplate=hover,
+        name=t("churn.drill.at_risk_aum", lang),
+        row=1,
+        col=2,
+    )
+    fig.update_layout(
+        template=template(theme),
+        height=max(240, 26 * len(names) + 90),
+        showlegend=False,
+        clickmode="event",
+        margin={"l": 140, "r": 16, "t": 48, "b": 32},
+    )
+    fig.update_yaxes(type="category", automargin=True)
+    fig.update_xaxes(rangemode="tozero")
+    fig.update_xaxes(**axis, row=1, col=2)
+    return fig
+
+
+def money_axis(lang: str) -> tuple[float, dict[str, object]]:
+    """(divisor, axis settings) for an axis of CNY amounts: 万元 in Chinese, ¥ with k / M / G in English."""
+    if lang == "zh_CN":
+        return 1e4, {"title": t("churn.axis.wan", lang), "tickformat": ",.0f"}
+    return 1.0, {"title": t("churn.axis.cny", lang), "tickformat": "~s", "tickprefix": "¥"}
+
+
+def tier_bars(
+    frame: pl.DataFrame,
+    *,
+    tier_labels: Mapping[str, str],
+    selected: str | None,
+    format_money: Callable[[float], str],
+    lang: str,
+    theme: str,
+) -> go.Figure:
+    """At-risk customers per tier, in the tier order of metrics.yaml; customdata = the tier code."""
+    by_code = {row["code"]: row for row in frame.iter_rows(named=True)}
+    codes = [code for code in tier_labels if code in by_code]
+    fig = go.Figure(
+        go.Bar(
+            x=[tier_labels[c] for c in codes],
+            y=[by_code[c]["at_risk_customers"] for c in codes],
+            marker_color=LEVEL_COLORS["high"],
+            marker_opacity=[1.0 if selected in (None, c) else MUTED_OPACITY for c in codes],
+            customdata=[[c, format_money(by_code[c]["at_risk_aum"])] for c in codes],
+            hovertemplate=(
+                f"%{{x}}<br>{t('churn.drill.at_risk_customers', lang)}: %{{y:,}}<br>"
+                f"{t('churn.drill.at_risk_aum', lang)}: %{{customdata[1]}}<extra></extra>"
+            ),
+        )
+    )
+    fig.update_layout(
+        template=template(theme),
+        title={"text": t("churn.tier.title", lang), "font": {"size": 14}},
+        height=320,
+        yaxis={"title": t("churn.drill.at_risk_customers", lang)},
+        xaxis={"type": "category"},
+        clickmode="event",
+    )
+    return fig
+
+
+def signal_lines(
+    long: pl.DataFrame,
+    *,
+    signal_labels: Mapping[str, str],
+    selected: str | None,
+    lang: str,
+    theme: str,
+) -> go.Figure:
+    """Share of customers with each signal firing, per month-end; customdata = the signal code."""
+    fig = go.Figure()
+    for code, label in signal_labels.items():
+        rows = long.filter(pl.col("signal") == code).sort("month")
+        if rows.is_empty():
+            continue
+        fig.add_scatter(
+            x=[m.strftime("%Y-%m") for m in rows["month"].to_list()],
+            y=rows["share"].to_list(),
+            mode="lines+markers",
+            name=label,
+            line={"width": 3 if selected == code else 1.5},
+            opacity=1.0 if selected in (None, code) else MUTED_OPACITY,
+            customdata=[[code, f, n] for f, n in zip(rows["firing"], rows["customers"], strict=True)],
+            hovertemplate=(
+                f"%{{x}} · %{{fullData.name}}<br>{t('churn.signals.share', lang)}: %{{y:.1%}}<br>"
+                f"{t('churn.signals.firing', lang)}: %{{customdata[1]:,}} / %{{customdata[2]:,}}<extra></extra>"
+            ),
+        )
+    fig.update_layout(
+        template=template(theme),
+        title={"text": t("churn.signals.title", lang), "font": {"size": 14}},
+        height=340,
+        xaxis={"title": t("churn.month", lang), "type": "category"},
+        yaxis={"title": t("churn.signals.share", lang), "tickformat": ".0%", "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.3},
+        clickmode="event",
+        hovermode="closest",
+    )
+    return fig
+
+
+def reason_bars(
+    mix: pl.DataFrame,
+    *,
+    signal_labels: Mapping[str, str],
+    selected: str | None,
+    title: str,
+    lang: str,
+    theme: str,
+) -> go.Figure:
+    """Share of the selected customers with each reason firing; customdata = the signal code."""
+    rows = mix.sort("customers")
+    codes = rows["signal"].to_list()
+    fig = go.Figure(
+        go.Bar(
+            y=[signal_labels.get(c, c) for c in codes],
+            x=rows["share"].to_list(),
+            orientation="h",
+            marker_color=LEVEL_COLORS["medium"],
+            marker_opacity=[1.0 if selected in (None, c) else MUTED_OPACITY for c in codes],
+            customdata=[[c, n] for c, n in zip(codes, rows["customers"], strict=True)],
+            hovertemplate=(
+                f"%{{y}}<br>{t('churn.signals.share', lang)}: %{{x:.1%}}<br>"
+                f"{t('churn.customers', lang)}: %{{customdata[1]:,}}<extra></extra>"
+            ),
+        )
+    )
+    fig.update_layout(
+        template=template(theme),
+        title={"text": title, "font": {"size": 14}},
+        height=340,
+        xaxis={"tickformat": ".0%", "rangemode": "tozero", "title": t("churn.signals.share", lang)},
+        yaxis={"type": "category", "automargin": True},
+        clickmode="event",
+    )
+    return fig
+
+
+def gains_chart(deciles: pl.DataFrame, *, lang: str, theme: str) -> go.Figure:
+    """Cumulative share of churners captured by the top k deciles: model, rule baseline and random."""
+    fig = go.Figure()
+    fig.add_scatter(
+        x=[0, 1],
+        y=[0, 1],
+        mode="lines",
+        name=t("churn.card.random", lang),
+        line={"dash": "dot", "color": "#adb5bd"},
+        hoverinfo="skip",
+    )
+    for score, name, color in (
+        ("rule", t("churn.card.rule", lang), RULE_COLOR),
+        ("model", t("churn.card.model", lang), MODEL_COLOR),
+    ):
+        rows = deciles.filter(pl.col("score") == score).sort("decile")
+        fig.add_scatter(
+            x=[0.0, *(d / 10 for d in rows["decile"].to_list())],
+            y=[0.0, *rows["cumulative_capture"].to_list()],
+            mode="lines+markers",
+            name=name,
+            line={"color": color},
+            hovertemplate=(
+                f"{t('churn.card.gains_x', lang)}: %{{x:.0%}}<br>"
+                f"{t('churn.card.gains_y', lang)}: %{{y:.1%}}<extra>%{{fullData.name}}</extra>"
+            ),
+        )
+    fig.update_layout(
+        template=template(theme),
+        title={"text": t("churn.card.gains", lang), "font": {"size": 14}},
+        height=320,
+        xaxis={"title": t("churn.card.gains_x", lang), "tickformat": ".0%", "range": [0, 1]},
+        yaxis={"title": t("churn.card.gains_y", lang), "tickformat": ".0%", "range": [0, 1.02]},
+        legend={"orientation": "h", "y": -0.3},
+    )
+    return fig
+
+
+def calibration_chart(deciles: pl.DataFrame, *, lang: str, theme: str) -> go.Figure:
+    """Mean predicted probability vs observed churn rate per score decile, model and rule baseline."""
+    fig = go.Figure()
+    top = max([*deciles["mean_predicted"].to_list(), *deciles["observed_rate"].to_list(), 0.01])
+    fig.add_scatter(
+        x=[0, top],
+        y=[0, top],
+        mode="lines",
+        name=t("churn.card.perfect", lang),
+        line={"dash": "dot", "color": "#adb5bd"},
+        hoverinfo="skip",
+    )
+    for score, name, color in (
+        ("rule", t("churn.card.rule", lang), RULE_COLOR),
+        ("model", t("churn.card.model", lang), MODEL_COLOR),
+    ):
+        rows = deciles.filter(pl.col("score") == score).sort("decile")
+        fig.add_scatter(
+            x=rows["mean_predicted"].to_list(),
+            y=rows["observed_rate"].to_list(),
+            mode="lines+markers",
+            name=name,
+            line={"color": color},
+            customdata=[[d, n] for d, n in zip(rows["decile"], rows["rows"], strict=True)],
+            hovertemplate=(
+                f"{t('churn.card.decile', lang)} %{{customdata[0]}} (%{{customdata[1]:,}})<br>"
+                f"{t('churn.card.predicted', lang)}: %{{x:.2%}}<br>"
+                f"{t('churn.card.observed', lang)}: %{{y:.2%}}<extra>%{{fullData.name}}</extra>"
+            ),
+        )
+    fig.update_layout(
+        template=template(theme),
+        title={"text": t("churn.card.calibration", lang), "font": {"size": 14}},
+        height=320,
+        xaxis={"title": t("churn.card.predicted", lang), "tickformat": ".0%", "rangemode": "tozero"},
+        yaxis={"title": t("churn.card.observed", lang), "tickformat": ".0%", "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.3},
+    )
+    return fig

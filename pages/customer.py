@@ -1,0 +1,415 @@
+"""`/customers/<customer_id>`: the customer 360 view — profile, tier history, AUM composition, products,
+transactions, campaign touches and conversions, complaints, and the current churn risk in words."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import dash
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update, set_props
+
+from clientscope import customer360 as c360
+from clientscope import runtime
+from clientscope.components.empty import empty_state
+from clientscope.components.grid import grid_options
+from clientscope.components.page import PageContext, notices_alert, page_context
+from clientscope.figures import customer as figures
+from clientscope.i18n import t
+from clientscope.segments import Numbers, numbers, tag_label
+from clientscope.shell_ids import ShellIds
+from clientscope.state import parse_query, to_query
+
+log = logging.getLogger(__name__)
+
+dash.register_page(
+    __name__,
+    path_template="/customers/<customer_id>",
+    nav_hidden=True,
+    order=95,
+    title="Clientscope · customer",
+)
+
+GRAPH_CONFIG = {"displaylogo": False}
+DEFAULT_BACK = "segments"
+
+
+class Ids(StrEnum):
+    NOT_FOUND = "customer-not-found"
+    PROFILE = "customer-profile"
+    RISK = "customer-risk"
+    REASONS = "customer-reasons"
+    TIERS = "customer-tiers"
+    AUM = "customer-aum"
+    PRODUCTS = "customer-products"
+    TRANSACTIONS = "customer-transactions"
+    CAMPAIGNS = "customer-campaigns"
+    COMPLAINTS = "customer-complaints"
+    BACK = "customer-back"
+    EXPORT = "customer-export"
+    DOWNLOAD = "customer-download"
+
+
+def back_link(pc: PageContext) -> dcc.Link:
+    """Back to the page the customer was opened from (`p.back`), with that page's view restored."""
+    pages = {page["module"].split(".")[-1]: page.get("relative_path") for page in dash.page_registry.values()}
+    back = pc.state.options.get("back")
+    target = back if back in pages and back != "customer" and pages.get(back) else DEFAULT_BACK
+    path = pages.get(target) or "/"
+    state = pc.state.with_option("back", None).with_option("customer", None)
+    label = t(f"nav.{target}", pc.lang) if target in pages else t("customer.back_default", pc.lang)
+    return dcc.Link(t("customer.back", pc.lang, page=label), href=path + to_query(state), id=Ids.BACK)
+
+
+def not_found(pc: PageContext, customer_id: object) -> html.Div:
+    lang = pc.lang
+    shown = str(customer_id or "")[: c360.MAX_ID_LENGTH]
+    return html.Div(
+        [
+            html.H2(t("customer.notfound.title", lang), className="h4"),
+            html.P(t("customer.notfound.body", lang, customer_id=shown)),
+            back_link(pc),
+        ],
+        id=Ids.NOT_FOUND,
+    )
+
+
+def layout(customer_id: str | None = None, **query: str) -> html.Div:
+    if not runtime.current().ok:
+        return html.Div()
+    pc = page_context(query)
+    data = c360.load_customer(pc, customer_id)
+    if data is None:
+        return not_found(pc, customer_id)
+    lang = pc.lang
+    num = numbers(pc)
+    profile = data.profile
+    heading = t("customer.title", lang, name=profile.get("name") or profile["customer_id"])
+    export = html.Div(
+        [
+            dbc.Button(t("export.button", lang), id=Ids.EXPORT, color="secondary", outline=True, size="sm"),
+            dcc.Download(id=Ids.DOWNLOAD),
+        ],
+        className="d-inline-block ms-2",
+    )
+    return html.Div(
+        [
+            html.Div(back_link(pc), className="small mb-1"),
+            html.H2([heading, export], className="h4"),
+            notices_alert(pc.notices, lang),
+            dbc.Row(
+                [
+                    dbc.Col(profile_card(pc, profile), lg=6),
+                    dbc.Col([risk_card(pc, data.risk), tier_card(pc, data)], lg=6),
+                ],
+                className="g-3 mb-3",
+            ),
+            dbc.Row(
+                [dbc.Col(aum_card(pc, data, num), lg=6), dbc.Col(transactions_card(pc, data, num), lg=6)],
+                className="g-3 mb-3",
+            ),
+            html.Div(products_card(pc, data), className="mb-3"),
+            campaigns_card(pc, data, num),
+            complaints_card(pc, data),
+        ]
+    )
+
+
+def _card(title: str, body: list | Any, card_id: str, class_name: str = "h-100") -> dbc.Card:
+    header = dbc.CardHeader(title, className="fw-semibold")
+    return dbc.Card([header, dbc.CardBody(body)], className=class_name, id=card_id)
+
+
+def _field(label: str, value: Any) -> list:
+    return [html.Dt(label, className="col-sm-4 text-muted fw-normal"), html.Dd(value or "—", className="col-sm-8")]
+
+
+def profile_card(pc: PageContext, p: dict[str, Any]) -> dbc.Card:
+    lang = pc.lang
+    labels = pc.value_labels()
+    model = pc.model
+    tier = p.get("tier")
+    tier_text = model.tier_labels(lang).get(tier, tier) if tier else t("customer.no_months", lang)
+    if p.get("tier_alt"):
+        tier_text += f" · {labels.get('tier_alt', {}).get(p['tier_alt'], p['tier_alt'])}"
+    tags = [dbc.Badge(tag_label(tag, lang), color="secondary", className="me-1") for tag in (p.get("tags") or [])]
+    tenure = c360.tenure_months(p)
+    opened = p["open_date"].isoformat() if p.get("open_date") else "—"
+    status = (
+        t("customer.closed_on", lang, date=p["close_date"].isoformat())
+        if p.get("close_date")
+        else t("customer.open", lang)
+    )
+    rm = p.get("rm_name") or p.get("rm_id") or t("customer.no_rm", lang)
+    items = [
+        *_field(t("customer.list.col.customer_id", lang), p["customer_id"]),
+        *_field(t("customer.list.col.name", lang), p.get("name")),
+        *_field(t("customer.list.col.phone", lang), p.get("phone")),
+        *_field(t("customer.id_number", lang), p.get("id_number")),
+        *_field(model.dimension_label("tier", lang), tier_text),
+        *_field(t("customer.tags", lang), tags or None),
+        *_field(model.dimension_label("region", lang), p.get("region")),
+        *_field(model.dimension_label("branch", lang), p.get("branch_name") or p.get("branch_id")),
+        *_field(model.dimension_label("rm", lang), rm),
+        *_field(
+            t("customer.tenure", lang),
+            t("customer.tenure_value", lang, months=tenure, opened=opened) if tenure is not None else opened,
+        ),
+        *_field(t("customer.status", lang), status),
+        *_field(model.dimension_label("stage", lang), labels.get("stage", {}).get(p.get("stage"), p.get("stage"))),
+        *_field(model.dimension_label("gender", lang), labels.get("gender", {}).get(p.get("gender"), p.get("gender"))),
+        *_field(
+            model.dimension_label("age_band", lang),
+            labels.get("age_band", {}).get(p.get("age_band"), p.get("age_band")),
+        ),
+        *_field(
+            model.dimension_label("risk_profile", lang),
+            labels.get("risk_profile", {}).get(p.get("risk_profile"), p.get("risk_profile")),
+        ),
+        *_field(
+            model.dimension_label("acquisition_channel", lang),
+            labels.get("acquisition_channel", {}).get(p.get("acquisition_channel"), p.get("acquisition_channel")),
+        ),
+        *_field(
+            model.label("aum_total", lang),
+            numbers(pc).money(p.get("aum_total")) + t("customer.as_of", lang, month=_month(p.get("latest_month"))),
+        ),
+        *_field(model.label("products_held", lang), p.get("products_held")),
+    ]
+    return _card(t("customer.profile", lang), html.Dl(items, className="row mb-0 small"), Ids.PROFILE)
+
+
+def _month(value: Any) -> str:
+    return value.strftime("%Y-%m") if value else "—"
+
+
+def risk_card(pc: PageContext, risk: c360.ChurnRisk | None) -> dbc.Card:
+    lang = pc.lang
+    if risk is None:
+        return _card(t("customer.risk.title", lang), html.P(t("customer.risk.none", lang)), Ids.RISK, "mb-3")
+    level_labels = pc.model.value_labels("risk_level", lang)
+    color = {"high": "danger", "medium": "warning", "low": "success"}.get(risk.level or "", "secondary")
+    headline = html.Div(
+        [
+            dbc.Badge(level_labels.get(risk.level or "", risk.level or "—"), color=color, className="me-2 fs-6"),
+            html.Span(t("customer.risk.score", lang, score=risk.score if risk.score is not None else "—")),
+            html.Span(t("customer.as_of", lang, month=_month(risk.month)), className="text-muted small ms-2"),
+        ],
+        className="mb-2",
+    )
+    if risk.reasons:
+        reasons = html.Ol(
+            [
+                html.Li(
+                    [
+                        html.Span(reason.text(lang)),
+                        html.Div(
+                            t("customer.risk.action", lang, action=reason.action(lang)), className="small text-muted"
+                        ),
+                    ]
+                )
+                for reason in risk.reasons
+            ],
+            id=Ids.REASONS,
+            className="mb-0",
+        )
+    else:
+        reasons = html.P(t("customer.risk.no_reasons", lang), id=Ids.REASONS, className="mb-0")
+    return _card(
+        t("customer.risk.title", lang),
+        [headline, html.Div(t("customer.risk.reasons", lang), className="fw-semibold small"), reasons],
+        Ids.RISK,
+        "mb-3",
+    )
+
+
+def _graph(figure) -> dcc.Graph:
+    return dcc.Graph(figure=figure, config=GRAPH_CONFIG)
+
+
+def tier_card(pc: PageContext, data: c360.Customer360) -> dbc.Card:
+    lang = pc.lang
+    if not data.history.height:
+        return _card(t("customer.tiers", lang), empty_state(lang, "empty.no_data"), Ids.TIERS, "")
+    tier_labels = pc.model.tier_labels(lang)
+    figure = figures.tier_history(
+        data.history, tier_order=tuple(tier_labels), tier_labels=tier_labels, theme=pc.state.theme, title=""
+    )
+    return _card(t("customer.tiers", lang), _graph(figure), Ids.TIERS, "")
+
+
+def aum_card(pc: PageContext, data: c360.Customer360, num: Numbers) -> dbc.Card:
+    lang = pc.lang
+    if not data.history.height:
+        return _card(t("customer.aum", lang), empty_state(lang, "empty.no_data"), Ids.AUM)
+    parts = {part: t(f"customer.part.{part}", lang) for part in figures.AUM_PARTS}
+    figure = figures.aum_composition(data.history, part_labels=parts, money=num.money, theme=pc.state.theme, title="")
+    return _card(t("customer.aum", lang), _graph(figure), Ids.AUM)
+
+
+def products_card(pc: PageContext, data: c360.Customer360) -> dbc.Card:
+    lang = pc.lang
+    title = t("customer.products", lang)
+    if data.holdings is None:
+        return _card(title, html.P(t("customer.products.absent", lang), className="text-muted"), Ids.PRODUCTS)
+    if not data.holdings.height:
+        return _card(title, empty_state(lang, "customer.products.none"), Ids.PRODUCTS)
+    products = pc.model.value_labels("product_type", lang)
+    until = data.profile.get("close_date") or data.profile.get("latest_month") or max(data.holdings["open_date"])
+    figure = figures.holdings_timeline(
+        data.holdings,
+        product_labels=products,
+        until=until,
+        theme=pc.state.theme,
+        title="",
+        status_labels={"held": t("customer.products.held", lang), "closed": t("customer.products.closed", lang)},
+    )
+    rows = [
+        {
+            "product": products.get(r["product_type"], r["product_type"]),
+            "opened": r["open_date"].isoformat() if r["open_date"] else "—",
+            "closed": r["close_date"].isoformat() if r["close_date"] else "—",
+            "status": t("customer.products.held" if r["is_held"] else "customer.products.closed", lang),
+        }
+        for r in data.holdings.iter_rows(named=True)
+    ]
+    table = dag.AgGrid(
+        id="customer-holdings",
+        rowData=rows,
+        columnDefs=[
+            {"field": "product", "headerName": pc.model.dimension_label("product_type", lang)},
+            {"field": "opened", "headerName": t("customer.products.opened", lang)},
+            {"field": "closed", "headerName": t("customer.products.closed_on", lang)},
+            {"field": "status", "headerName": t("customer.status", lang)},
+        ],
+        defaultColDef={"resizable": True, "sortable": True, "flex": 1},
+        dashGridOptions=grid_options(lang, domLayout="autoHeight"),
+    )
+    return _card(title, [_graph(figure), table], Ids.PRODUCTS)
+
+
+def transactions_card(pc: PageContext, data: c360.Customer360, num: Numbers) -> dbc.Card:
+    lang = pc.lang
+    if not data.history.height:
+        return _card(t("customer.transactions", lang), empty_state(lang, "empty.no_data"), Ids.TRANSACTIONS)
+    figure = figures.transactions_chart(
+        data.history,
+        count_label=t("customer.txn_count", lang),
+        amount_label=t("customer.txn_amount", lang),
+        money=num.money,
+        theme=pc.state.theme,
+        title="",
+    )
+    return _card(t("customer.transactions", lang), _graph(figure), Ids.TRANSACTIONS)
+
+
+def campaigns_card(pc: PageContext, data: c360.Customer360, num: Numbers) -> html.Div:
+    lang = pc.lang
+    title = t("customer.campaigns", lang)
+    if data.touches is None and data.conversions is None:
+        body: Any = html.P(t("customer.campaigns.absent", lang), className="text-muted")
+    else:
+        events = c360.timeline(data, dict(pc.value_labels().get("campaign", {})))
+        if not events.height:
+            body = empty_state(lang, "customer.campaigns.none")
+        else:
+            kinds = {k: t(f"customer.campaigns.{k}", lang) for k in ("touch", "control", "conversion")}
+            lanes = {
+                **pc.model.value_labels("channel", lang),
+                **pc.model.value_labels("product_type", lang),
+            }
+            figure = figures.campaign_timeline(
+                events, kind_labels=kinds, lane_labels=lanes, money=num.money, theme=pc.state.theme, title=""
+            )
+            counts = {k: events.filter(events["kind"] == k).height for k in kinds}
+            summary = t(
+                "customer.campaigns.summary",
+                lang,
+                touches=counts["touch"],
+                controls=counts["control"],
+                conversions=counts["conversion"],
+            )
+            body = [html.P(summary, className="small mb-1"), _graph(figure)]
+    return html.Div(_card(title, body, Ids.CAMPAIGNS), className="mb-3")
+
+
+def complaints_card(pc: PageContext, data: c360.Customer360) -> html.Div:
+    lang = pc.lang
+    title = t("customer.complaints", lang)
+    if data.complaints is None:
+        body: Any = html.P(t("customer.complaints.absent", lang), className="text-muted")
+    elif not data.complaints.height:
+        body = empty_state(lang, "customer.complaints.none")
+    else:
+        rows = [
+            {
+                "when": r["complaint_ts"].strftime("%Y-%m-%d %H:%M") if r["complaint_ts"] else "—",
+                "channel": _known(f"customer.complaint.channel.{r['channel']}", r["channel"], lang),
+                "category": _known(f"customer.complaint.category.{r['category']}", r["category"], lang),
+                "resolved": t("customer.yes" if r["resolved"] else "customer.no", lang),
+            }
+            for r in data.complaints.iter_rows(named=True)
+        ]
+        body = dag.AgGrid(
+            id="customer-complaints-grid",
+            rowData=rows,
+            columnDefs=[
+                {"field": "when", "headerName": t("customer.complaint.when", lang)},
+                {"field": "channel", "headerName": t("customer.complaint.channel", lang)},
+                {"field": "category", "headerName": t("customer.complaint.category", lang)},
+                {"field": "resolved", "headerName": t("customer.complaint.resolved", lang)},
+            ],
+            defaultColDef={"resizable": True, "sortable": True, "flex": 1},
+            dashGridOptions=grid_options(lang, domLayout="autoHeight"),
+        )
+    return html.Div(_card(title, body, Ids.COMPLAINTS), className="mb-3")
+
+
+def _known(key: str, fallback: Any, lang: str) -> str:
+    from clientscope.i18n import MESSAGES
+
+    return t(key, lang) if key in MESSAGES else str(fallback or "—")
+
+
+@callback(
+    Output(Ids.DOWNLOAD, "data"),
+    Input(Ids.EXPORT, "n_clicks"),
+    State(ShellIds.URL, "pathname"),
+    State(ShellIds.URL, "search"),
+    prevent_initial_call=True,
+)
+def on_export(n_clicks, pathname, search):
+    """The customer's workbook (clientscope/reports/customer.py); the id travels as the `p.customer` option."""
+    if not n_clicks or not pathname:
+        return no_update
+    from urllib.parse import unquote
+
+    from clientscope.components.export_button import build_workbook_bytes
+    from clientscope.errors import new_error_id
+    from clientscope.export import ExportError
+
+    customer_id = unquote(pathname.rstrip("/").rsplit("/", 1)[-1])
+    args = parse_query(search or "")
+    args["p.customer"] = customer_id
+    try:
+        content, filename = build_workbook_bytes("customer", to_query_args(args), datetime.now())
+    except ExportError as exc:
+        error_id = new_error_id()
+        log.error("customer export failed (%s): %s", error_id, exc)
+        lang = args.get("lang", "zh_CN")
+        set_props(
+            ShellIds.ERROR_TOAST,
+            {"is_open": True, "children": t("export.failed", lang, error_id=error_id, reason=str(exc))},
+        )
+        return no_update
+    return dcc.send_bytes(content, filename)
+
+
+def to_query_args(args: dict[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    return "?" + urlencode(args)

@@ -1,0 +1,97 @@
+-- One page of the customers on the books at a month-end ($month_start), narrowed by the page filters
+-- ($f_<dimension>: null = no filter) and an optional marketing tag ($tag; $no_tag = customers without a tag),
+-- sorted on the server.
+-- Personal columns (name, phone) are optional in the contract: the union by name adds them as nulls when
+-- the extract has none. Masking happens in Python (clientscope.customer_list), per the viewer's scope.
+-- total_rows is the size of the whole list (every row carries it), for the grid's page count.
+with
+
+people as (
+    select customer_id, name, phone
+    from (
+        from customers
+        union all by name
+        select
+            cast(null as varchar) as customer_id,
+            cast(null as varchar) as name,
+            cast(null as varchar) as phone
+        where false
+    )
+),
+
+members as (
+    select
+        f.customer_id,
+        f.region,
+        f.branch_id,
+        f.rm_id,
+        f.tier,
+        f.tier_rank,
+        f.stage,
+        f.aum_total,
+        f.products_held,
+        f.txn_count,
+        f.card_spend,
+        f.tenure_months,
+        f.risk_score,
+        f.risk_level
+    from customer_month_facts as f
+    where f.month_start = $month_start
+        and ($f_region is null or list_contains($f_region, f.region))
+        and ($f_branch is null or list_contains($f_branch, f.branch_id))
+        and ($f_rm is null or list_contains($f_rm, f.rm_id))
+        and ($f_city is null or list_contains($f_city, f.city))
+        and ($f_tier is null or list_contains($f_tier, f.tier))
+        and ($f_tier_alt is null or list_contains($f_tier_alt, f.tier_alt))
+        and ($f_stage is null or list_contains($f_stage, f.stage))
+        and ($f_acquisition_channel is null or list_contains($f_acquisition_channel, f.acquisition_channel))
+        and ($f_gender is null or list_contains($f_gender, f.gender))
+        and ($f_age_band is null or list_contains($f_age_band, f.age_band))
+        and ($f_risk_profile is null or list_contains($f_risk_profile, f.risk_profile))
+        and ($f_risk_level is null or list_contains($f_risk_level, f.risk_level))
+        and ($tag is null
+            or (case when $tag = $no_tag then coalesce(len(f.tags), 0) = 0
+                else coalesce(list_contains(f.tags, $tag), false) end))
+),
+
+keyed as (
+    select
+        m.*,
+        p.name,
+        p.phone,
+        case $sort_key
+            when 'tier' then cast(m.tier_rank as double)
+            when 'aum_total' then m.aum_total
+            when 'products_held' then cast(m.products_held as double)
+            when 'txn_count' then cast(m.txn_count as double)
+            when 'card_spend' then m.card_spend
+            when 'tenure_months' then cast(m.tenure_months as double)
+            when 'risk_score' then cast(m.risk_score as double)
+        end as sort_number,
+        case $sort_key
+            when 'customer_id' then m.customer_id
+            when 'region' then m.region
+            when 'branch_id' then m.branch_id
+            when 'rm_id' then m.rm_id
+            when 'stage' then m.stage
+            when 'risk_level' then m.risk_level
+        end as sort_text,
+        count(*) over () as total_rows
+    from members as m
+    left join people as p on p.customer_id = m.customer_id
+),
+
+final as (
+    select *
+    from keyed
+)
+
+select * exclude (sort_number, sort_text)
+from final
+order by
+    case when $sort_desc then sort_number end desc nulls last,
+    case when not $sort_desc then sort_number end asc nulls last,
+    case when $sort_desc then sort_text end desc nulls last,
+    case when not $sort_desc then sort_text end asc nulls last,
+    customer_id
+limit $limit offset $offset

@@ -1,0 +1,490 @@
+"""The /churn page's data on the session's demo bank (2,000 customers × 12 months, seed 7).
+
+Numbers are checked against independent computations in polars over the raw parquet rows; the model card
+against a recomputation from the exported evaluation sheet.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import numpy as np
+import openpyxl
+import polars as pl
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from clientscope import churn_page as cp
+from clientscope.analytics.churn import score_latest, why_they_churn
+from clientscope.components.page import PageContext, build_page_context
+from clientscope.db import FULL_SCOPE, ViewerScope
+from clientscope.export import write_workbook
+from clientscope.i18n import t
+from clientscope.reports import ReportRequest, builder, report_pages
+from clientscope.state import ViewState
+
+TODAY = date(2026, 11, 23)
+EAST = "华东区"
+RESTRICTED = ViewerScope(regions=frozenset({EAST}))
+
+
+@pytest.fixture(scope="module")
+def raw(demo_data: Path) -> dict[str, pl.DataFrame]:
+    """The extracts as written by the generator (independent of the app's SQL)."""
+
+    def read(name: str) -> pl.DataFrame:
+        single = demo_data / f"{name}.parquet"
+        return pl.read_parquet(single if single.is_file() else demo_data / name / "*.parquet")
+
+    return {name: read(name) for name in ("customers", "customer_months", "branches")}
+
+
+@pytest.fixture(scope="module")
+def latest_open(raw: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Customers open at the latest month-end with their region, branch, RM and AUM (raw rows)."""
+    months = raw["customer_months"]
+    last = months["month"].max()
+    rows = months.filter(pl.col("month") == last).select("customer_id", "aum_total")
+    customers = raw["customers"].join(raw["branches"].select("branch_id", "region"), on="branch_id", how="left")
+    open_ = customers.filter(pl.col("close_date").is_null() | (pl.col("close_date") > last))
+    return rows.join(open_.select("customer_id", "region", "branch_id", "rm_id", "name"), on="customer_id")
+
+
+def context(demo_db, demo_data: Path, query: dict[str, str] | None = None, scope=FULL_SCOPE) -> PageContext:
+    db, model = demo_db
+    return build_page_context(db, model, demo_data, query or {}, scope)
+
+
+@pytest.fixture(scope="module")
+def data(demo_db, cache_dir: Path) -> cp.ChurnData:
+    db, _ = demo_db
+    status = cp.churn_status(db, TODAY)
+    assert status.problem is None, status.problem
+    assert status.data is not None
+    return status.data
+
+
+@pytest.fixture(scope="module")
+def churn_page_module(dash_app):
+    """pages/churn.py as the app's page registry loaded it (importing it again would register it twice)."""
+    import dash
+
+    page = next(p for p in dash.page_registry.values() if p["path"] == "/churn")
+    return sys.modules[page["module"]]
+
+
+def find(component, component_id: str):
+    """The first component with `component_id` in a Dash layout tree."""
+    for node in walk(component):
+        if getattr(node, "id", None) == component_id:
+            return node
+    raise AssertionError(f"no component {component_id!r}")
+
+
+def walk(component) -> Iterator:
+    yield component
+    children = getattr(component, "children", None)
+    if isinstance(children, list | tuple):
+        for child in children:
+            yield from walk(child)
+    elif children is not None and not isinstance(children, str | int | float):
+        yield from walk(children)
+
+
+def text_of(component) -> str:
+    return "".join(str(node) if isinstance(node, str | int | float) else "" for node in flat(component))
+
+
+def flat(component) -> Iterator:
+    if isinstance(component, str | int | float):
+        yield component
+        return
+    children = getattr(component, "children", None)
+    if isinstance(children, list | tuple):
+        for child in children:
+            yield from flat(child)
+    elif children is not None:
+        yield from flat(children)
+
+
+# --- the model, trained on first use ---------------------------------------------------------------------------
+
+
+def test_model_is_trained_once_and_cached_on_disk(demo_db, data: cp.ChurnData, cache_dir: Path) -> None:
+    db, _ = demo_db
+    assert list((cache_dir / "churn").glob("model-*.joblib")), "train_or_load keeps the model on disk"
+    assert data.scores_path.is_file() and data.flags_path.is_file()
+    assert cp.churn_status(db, TODAY).data is data  # one load per data version and day in a process
+    # on 12 month-ends the test period is shortened so the 6-month trends exist in the training months
+    assert data.months == 12
+    assert data.trained.card.periods.test_first == data.trained.card.periods.test_last
+
+
+def test_model_config_keeps_the_default_on_long_extracts() -> None:
+    assert cp.model_config(24).test_months == 3
+    assert cp.model_config(14).test_months == 3
+    assert cp.model_config(13).test_months == 2
+    assert cp.model_config(12).test_months == 1
+    assert cp.model_config(9).test_months == 3  # too short to fit trends at all: the library decides
+
+
+# --- numbers against independent computations ---------------------------------------------------------------------
+
+
+def test_every_open_customer_is_in_the_distribution(demo_db, demo_data, data, latest_open) -> None:
+    pc = context(demo_db, demo_data)
+    totals = cp.level_totals(cp.distribution(pc, data))
+    assert int(totals["customers"].sum()) == latest_open.height
+    assert float(totals["aum_total"].sum()) == pytest.approx(float(latest_open["aum_total"].sum()))
+    scores = pl.read_parquet(data.scores_path)
+    expected = scores.group_by("risk_level").len()
+    for level in cp.RISK_LEVELS:
+        want = expected.filter(pl.col("risk_level") == level)["len"].sum()
+        assert totals.filter(pl.col("risk_level") == level)["customers"][0] == want
+
+
+def test_at_risk_by_region_matches_polars_over_the_raw_rows(demo_db, demo_data, data, latest_open) -> None:
+    db, _ = demo_db
+    pc = context(demo_db, demo_data)
+    scores = score_latest(db, data.trained).select("customer_id", "risk_level")
+    joined = latest_open.join(scores, on="customer_id")
+    expected = (
+        joined.group_by("region")
+        .agg(
+            pl.len().alias("customers"),
+            (pl.col("risk_level") == "high").sum().alias("at_risk_customers"),
+            pl.col("aum_total").filter(pl.col("risk_level") == "high").sum().alias("at_risk_aum"),
+        )
+        .sort("region")
+    )
+    got = cp.at_risk_by(pc, data, "region").sort("code")
+    assert got["code"].to_list() == expected["region"].to_list()
+    assert got["customers"].to_list() == expected["customers"].to_list()
+    assert got["at_risk_customers"].to_list() == expected["at_risk_customers"].to_list()
+    assert got["at_risk_aum"].to_list() == pytest.approx(expected["at_risk_aum"].to_list())
+
+
+def test_drill_path_and_clicked_level_narrow_the_numbers(demo_db, demo_data, data, latest_open) -> None:
+    db, _ = demo_db
+    region = latest_open["region"].drop_nulls().sort()[0]
+    scores = score_latest(db, data.trained).select("customer_id", "risk_level")
+    joined = latest_open.join(scores, on="customer_id").filter(pl.col("region") == region)
+    pc = context(demo_db, demo_data, {"drill": f"region:{region}", "x.risk_level": "medium"})
+    assert cp.selected_levels(pc.state) == ("medium",)
+    by_branch = cp.at_risk_by(pc, data, "branch")
+    assert set(by_branch["code"].to_list()) == set(joined["branch_id"].unique().to_list())
+    assert int(by_branch["at_risk_customers"].sum()) == joined.filter(pl.col("risk_level") == "medium").height
+    page = cp.action_list(pc, data, limit=5_000)
+    assert page.total == joined.filter(pl.col("risk_level") == "medium").height
+    assert set(page.rows["region"].to_list()) <= {region}
+
+
+def test_signal_shares_count_open_customers_each_month(demo_db, demo_data, data, raw) -> None:
+    pc = context(demo_db, demo_data)
+    wide = cp.signal_shares(pc, data)
+    months = raw["customer_months"].join(raw["customers"].select("customer_id", "close_date"), on="customer_id")
+    open_rows = months.filter(pl.col("close_date").is_null() | (pl.col("close_date") > pl.col("month")))
+    expected = open_rows.group_by("month").len().sort("month")
+    assert wide["month"].to_list() == expected["month"].to_list()
+    assert wide["customers"].to_list() == expected["len"].to_list()
+    flags = pl.read_parquet(data.flags_path)
+    last = flags.filter(pl.col("month") == flags["month"].max())
+    assert wide["inactive"][-1] == int(last["inactive_flag"].sum())
+    assert wide["inactive_share"][-1] == pytest.approx(last["inactive_flag"].mean())
+
+
+def test_signal_option_keeps_customers_with_that_signal(demo_db, demo_data, data) -> None:
+    pc = context(demo_db, demo_data, {"p.signal": "aum_drop"})
+    page = cp.action_list(pc, data, limit=5_000, levels=None)
+    scores = pl.read_parquet(data.scores_path)
+    assert page.total == int(scores["aum_drop_flag"].sum())
+    assert page.rows["aum_drop_flag"].all()
+    mix = cp.reason_mix(pc, data)
+    assert mix.filter(pl.col("signal") == "aum_drop")["share"][0] == pytest.approx(1.0)
+
+
+def test_action_list_is_riskiest_first_with_reasons_and_actions(demo_db, demo_data, data) -> None:
+    pc = context(demo_db, demo_data, {"lang": "en"})
+    page = cp.action_list(pc, data, limit=50)
+    probabilities = page.rows["churn_probability"].to_list()
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert set(page.rows["risk_level"].to_list()) == {"high"}
+    first = page.rows.row(0, named=True)
+    assert first["reasons"] and first["action"]
+    assert first["reason_1"] in first["reasons"]
+    by_aum = cp.action_list(pc, data, limit=50, sort_key="aum_total", descending=False)
+    values = by_aum.rows["aum_total"].to_list()
+    assert values == sorted(values)
+    past_end = cp.action_list(pc, data, offset=page.total + 10, limit=10)
+    assert past_end.rows.height == 0 and past_end.total == page.total
+
+
+# --- row-level security -----------------------------------------------------------------------------------------
+
+
+def test_action_list_respects_a_restricted_viewer_scope(demo_db, demo_data, data, latest_open) -> None:
+    pc = context(demo_db, demo_data, scope=RESTRICTED)
+    east = set(latest_open.filter(pl.col("region") == EAST)["customer_id"].to_list())
+    everyone = cp.action_list(pc, data, limit=10_000, levels=None)
+    assert everyone.total == len(east)
+    assert set(everyone.rows["customer_id"].to_list()) == east
+    assert set(everyone.rows["region"].to_list()) == {EAST}
+    at_risk = cp.action_list(pc, data, limit=10_000)
+    assert at_risk.total > 0
+    assert set(at_risk.rows["customer_id"].to_list()) <= east
+    # personal data is masked for a viewer who may not see it
+    names = dict(zip(latest_open["customer_id"], latest_open["name"], strict=True))
+    for row in at_risk.rows.head(20).iter_rows(named=True):
+        assert row["name"] == names[row["customer_id"]][:1] + "**"
+    # the grid rows the page sends to the browser are the same customers
+    records = cp.action_grid_rows(pc, data, {"startRow": 0, "endRow": 10_000}, every_level=False)
+    assert {r["id"] for r in records["rowData"]} <= east
+    assert records["rowCount"] == at_risk.total
+    # the drill chart and the exported list see the same region only
+    assert cp.at_risk_by(pc, data, "region")["code"].to_list() == [EAST]
+
+
+def test_workbook_of_a_restricted_viewer_holds_only_their_customers(
+    demo_db, demo_data, data, latest_open, raw, tmp_path: Path
+) -> None:
+    pc = context(demo_db, demo_data, scope=RESTRICTED)
+    path = write_workbook(builder("churn")(ReportRequest(pc, datetime(2026, 11, 23, 9, 0))), tmp_path / "churn.xlsx")
+    book = openpyxl.load_workbook(path, read_only=True)
+    actions = sheet_frame(book[t("churn.sheet.actions", "zh_CN")])
+    east = set(latest_open.filter(pl.col("region") == EAST)["customer_id"].to_list())
+    assert actions.height > 0
+    assert set(actions[t("churn.col.customer", "zh_CN")].to_list()) <= east
+    assert all(name.endswith("**") for name in actions[t("churn.col.name", "zh_CN")].to_list())
+    evaluation = sheet_frame(book[t("churn.sheet.evaluation", "zh_CN")])
+    ids = set(evaluation[t("churn.col.customer", "zh_CN")].drop_nulls().to_list())
+    east_branches = raw["branches"].filter(pl.col("region") == EAST)["branch_id"]
+    east_ever = set(raw["customers"].filter(pl.col("branch_id").is_in(east_branches.implode()))["customer_id"])
+    assert ids and ids <= east_ever
+    assert evaluation.height == data.trained.card.test_rows  # every row stays, so the card is reproducible
+
+
+# --- model card ---------------------------------------------------------------------------------------------------
+
+
+def sheet_frame(sheet) -> pl.DataFrame:
+    """A data sheet (title, note, header on row 3, then rows) as a frame, stopping at the first empty row."""
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    header = [h for h in rows[0] if h is not None]
+    body = []
+    for row in rows[1:]:
+        if row[0] is None and all(v is None for v in row[1 : len(header)]):
+            break
+        body.append(dict(zip(header, row[: len(header)], strict=True)))
+    return pl.DataFrame(body, infer_schema_length=None)
+
+
+def hand_top_decile_lift(churned: np.ndarray, score: np.ndarray, tie_key: list[int]) -> float:
+    """Rows ranked by score (highest first, ties by tie key); the first ceil(n / 10) rows are decile 1."""
+    order = sorted(range(len(score)), key=lambda i: (-score[i], tie_key[i]))
+    top = order[: math.ceil(len(order) / 10)]
+    return (sum(churned[i] for i in top) / len(top)) / (churned.sum() / len(churned))
+
+
+def test_model_card_on_the_page_equals_a_recomputation_from_the_export(
+    demo_db, demo_data, data, churn_page_module, tmp_path: Path
+) -> None:
+    pc = context(demo_db, demo_data)
+    spec = builder("churn")(ReportRequest(pc, datetime(2026, 11, 23, 9, 0)))
+    book = openpyxl.load_workbook(write_workbook(spec, tmp_path / "churn.xlsx"), read_only=True)
+    rows = sheet_frame(book[t("churn.sheet.evaluation", "zh_CN")])
+    churned = rows[t("churn.col.churned_3m", "zh_CN")].to_numpy()
+    model = rows[t("churn.col.model_score", "zh_CN")].to_numpy()
+    points = rows[t("churn.col.rule_points", "zh_CN")].to_numpy()
+    ties = [int(v) for v in rows[t("churn.col.tie_key", "zh_CN")].to_list()]
+    auc, rule_auc = roc_auc_score(churned, model), roc_auc_score(churned, points)
+    lift = hand_top_decile_lift(churned, model, ties)
+    rule_lift = hand_top_decile_lift(churned, points.astype(float), ties)
+    card = data.trained.card
+    assert rows.height == card.test_rows and int(churned.sum()) == card.test_churners
+    assert auc == pytest.approx(card.model.roc_auc, abs=1e-12)
+    assert rule_auc == pytest.approx(card.rule_baseline.roc_auc, abs=1e-12)
+    assert lift == pytest.approx(card.model.top_decile_lift, abs=1e-12)
+    assert rule_lift == pytest.approx(card.rule_baseline.top_decile_lift, abs=1e-12)
+    # what the page shows
+    section = churn_page_module.card_section(pc, data)
+    assert find(section, "churn-card-auc-model").children == f"{auc:.3f}"
+    assert find(section, "churn-card-auc-rule").children == f"{rule_auc:.3f}"
+    assert find(section, "churn-card-lift-model").children == f"{lift:.2f}×"
+    assert find(section, "churn-card-lift-rule").children == f"{rule_lift:.2f}×"
+    assert card.periods.test_first.isoformat() in find(section, "churn-card-test-period").children
+    assert f"{card.test_rows:,}" in find(section, "churn-card-test-rows").children
+    assert f"{card.train_rows:,}" in find(section, "churn-card-train-rows").children
+    assert find(section, "churn-card-trained-on").children == card.trained_on.isoformat()
+    # the model card sheet carries the same numbers, typed
+    card_rows = sheet_frame(book[t("churn.sheet.card", "zh_CN")])
+    auc_row = card_rows.filter(pl.col(t("churn.col.item", "zh_CN")) == t("churn.card.auc", "zh_CN"))
+    assert auc_row[t("churn.card.model", "zh_CN")][0] == pytest.approx(auc)
+
+
+def test_workbook_has_a_sheet_per_chart_and_table(demo_db, demo_data, data, tmp_path: Path) -> None:
+    assert "churn" in report_pages()
+    pc = context(demo_db, demo_data, {"lang": "en", "p.signal": "inactive"})
+    spec = builder("churn")(ReportRequest(pc, datetime(2026, 11, 23, 9, 0)))
+    names = [sheet.name for sheet in spec.sheets]
+    keys = ("levels", "distribution", "drill", "tiers", "signals", "reasons", "actions", "card", "deciles")
+    expected = [t(f"churn.sheet.{key}", "en") for key in (*keys, "evaluation", "rules")]
+    assert names == expected
+    assert (t("churn.filter.signal", "en"), t("churn.signal.inactive", "en")) in spec.filters
+    book = openpyxl.load_workbook(write_workbook(spec, tmp_path / "churn-en.xlsx"), read_only=True)
+    actions = sheet_frame(book[t("churn.sheet.actions", "en")])
+    assert actions.height > 0
+    reasons = actions[t("churn.col.reason", "en", n=1)].drop_nulls().to_list()
+    assert reasons and not any(re.search(r"[\u4e00-\u9fff]", text) for text in reasons)  # worded in English
+    assert set(actions[t("churn.col.risk_level", "en")].to_list()) == {"High"}
+
+
+# --- why they churn -----------------------------------------------------------------------------------------------
+
+
+def test_decision_tree_rules_render_as_text_with_rates(demo_db, demo_data, churn_page_module) -> None:
+    db, _ = demo_db
+    expected = why_they_churn(db)
+    assert expected
+    for lang in ("zh_CN", "en"):
+        pc = context(demo_db, demo_data, {"lang": lang} if lang == "en" else {})
+        section = churn_page_module.rules_section(pc)
+        table_rows = [node for node in walk(section) if type(node).__name__ == "Tr"][1:]
+        assert len(table_rows) == len(expected)
+        for row, rule in zip(table_rows, expected, strict=True):
+            cells = row.children
+            assert cells[0].children == rule.text(lang)
+            assert cells[1].children == f"{rule.rows:,}"
+            assert f"{rule.churn_rate * 100:.1f}%" in text_of(cells[2])
+            assert f"{rule.base_rate * 100:.1f}%" in text_of(cells[2])
+            assert cells[3].children == f"{rule.lift:.2f}×"
+    # leaf sizes add up to the sample the tree was fitted on, and the rates to its churners
+    view = cp.churn_rules_view(db, FULL_SCOPE)
+    total = sum(rule.rows for rule in view.rules)
+    churners = sum(rule.churners for rule in view.rules)
+    assert churners / total == pytest.approx(view.rules[0].base_rate)
+
+
+# --- drill path and breadcrumb ------------------------------------------------------------------------------------
+
+
+def test_drill_clicks_write_the_next_level_into_the_url(demo_db, demo_data) -> None:
+    pc = context(demo_db, demo_data, {"lang": "en", "tier": "mass", "x.risk_level": "high", "p.signal": "inactive"})
+    hierarchy = pc.choices.hierarchy.drop_nulls("rm_id").row(0, named=True)
+    region, branch, rm = hierarchy["region"], hierarchy["branch_id"], hierarchy["rm_id"]
+    state = pc.state
+    assert cp.drill_level(state) == "region"
+    query = cp.drill_search(state, {"points": [{"customdata": [region, "region", "¥1", 3]}]})
+    args = parse_qs(query.lstrip("?"))
+    assert args["drill"] == [f"region:{region}"]
+    assert args["tier"] == ["mass"] and args["lang"] == ["en"]  # the filters travel with the drill
+    assert args["x.risk_level"] == ["high"] and args["p.signal"] == ["inactive"]
+    state = context(demo_db, demo_data, {"drill": f"region:{region}"}).state
+    assert cp.drill_level(state) == "branch"
+    assert cp.drill_search(state, {"points": [{"customdata": [region, "region"]}]}) is None  # wrong level
+    assert cp.drill_search(state, {"points": [{"customdata": [None, "branch"]}]}) is None  # no RM: no drill
+    query = cp.drill_search(state, {"points": [{"customdata": [branch, "branch"]}]})
+    state = context(demo_db, demo_data, parse_qs_last(query)).state
+    assert state.drill == (("region", region), ("branch", branch))
+    query = cp.drill_search(state, {"points": [{"customdata": [rm, "rm"]}]})
+    state = context(demo_db, demo_data, parse_qs_last(query)).state
+    assert cp.drill_level(state) is None  # after the RM: the customer list
+
+
+def parse_qs_last(query: str) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(query.lstrip("?")).items()}
+
+
+def test_breadcrumb_links_every_level(demo_db, demo_data, churn_page_module) -> None:
+    base = context(demo_db, demo_data)
+    row = base.choices.hierarchy.drop_nulls("rm_id").row(0, named=True)
+    drill = f"region:{row['region']}/branch:{row['branch_id']}/rm:{row['rm_id']}"
+    pc = context(demo_db, demo_data, {"drill": drill, "tier": "mass", "lang": "en"})
+    nav = churn_page_module.breadcrumb(pc)
+    links = [node for node in walk(nav) if type(node).__name__ == "Link"]
+    hrefs = [urlparse(link.href) for link in links]
+    assert [h.path for h in hrefs] == ["/churn"] * 4
+    drills = [parse_qs(h.query).get("drill", [""])[0] for h in hrefs]
+    assert drills == [
+        "",
+        f"region:{row['region']}",
+        f"region:{row['region']}/branch:{row['branch_id']}",
+        drill,
+    ]
+    assert all(parse_qs(h.query)["tier"] == ["mass"] and parse_qs(h.query)["lang"] == ["en"] for h in hrefs)
+    labels = [link.children for link in links]
+    assert labels == [
+        t("churn.drill.all", "en"),
+        row["region"],
+        pc.value_labels()["branch"][row["branch_id"]],
+        pc.value_labels()["rm"][row["rm_id"]],
+    ]
+    assert t("churn.drill.customers", "en") in text_of(nav)  # the last level is the customer list
+
+
+def test_customer_links_carry_the_view_to_the_360_page(demo_db, demo_data, data) -> None:
+    row = context(demo_db, demo_data).choices.hierarchy.row(0, named=True)
+    pc = context(demo_db, demo_data, {"drill": f"region:{row['region']}", "tier": "mass", "lang": "en"})
+    answer = cp.action_grid_rows(pc, data, {"startRow": 0, "endRow": 5}, every_level=True)
+    first = answer["rowData"][0]
+    href = first["customer"].split("](", 1)[1].rstrip(")")
+    parsed = urlparse(href)
+    assert parsed.path == f"/customers/{first['id']}"
+    args = parse_qs(parsed.query)
+    assert args["drill"] == [f"region:{row['region']}"] and args["tier"] == ["mass"] and args["lang"] == ["en"]
+    assert args["p.back"] == ["churn"]
+
+
+def test_state_helpers() -> None:
+    state = ViewState()
+    assert cp.selected_levels(state) == ("high",)
+    assert cp.selected_signal(state.with_option("signal", "bogus")) is None
+    query = cp.signal_search(state, "complaints")
+    assert parse_qs(query.lstrip("?"))["p.signal"] == ["complaints"]
+    assert cp.signal_search(state.with_option("signal", "complaints"), "complaints") == ""
+
+
+def test_the_last_drill_level_shows_the_rms_customer_list(demo_db, demo_data, data, churn_page_module) -> None:
+    base = context(demo_db, demo_data)
+    row = base.choices.hierarchy.drop_nulls("rm_id").row(0, named=True)
+    pc = context(demo_db, demo_data, {"drill": f"region:{row['region']}/branch:{row['branch_id']}/rm:{row['rm_id']}"})
+    card = churn_page_module.drill_section(pc, data)
+    ids = [getattr(node, "id", None) for node in walk(card)]
+    assert {"type": churn_page_module.GRID, "name": churn_page_module.RM_LIST} in ids
+    assert churn_page_module.Ids.DRILL_GRAPH not in ids
+    # the list holds every scored customer of the RM, riskiest first
+    answer = cp.action_grid_rows(pc, data, {"startRow": 0, "endRow": 500}, every_level=True)
+    scores = pl.read_parquet(data.scores_path).filter(pl.col("rm_id") == row["rm_id"])
+    assert answer["rowCount"] == scores.height
+    assert [r["id"] for r in answer["rowData"]] == scores.sort(
+        ["churn_probability", "customer_id"], descending=[True, False]
+    )["customer_id"].to_list()
+
+
+def test_short_extracts_explain_why_there_is_no_model(tmp_path: Path, cache_dir: Path, churn_page_module) -> None:
+    from clientscope.db import Database
+    from clientscope.demo import generate
+    from clientscope.marts import build_marts
+    from clientscope.semantic import load_semantic_model
+    from tests.conftest import REPO_ROOT
+
+    folder = tmp_path / "short"
+    generate(folder, customers=200, months=6, seed=3)
+    model = load_semantic_model(REPO_ROOT / "metrics.yaml")
+    db = Database.open(folder)
+    build_marts(db, model.rules)
+    status = cp.churn_status(db, TODAY)
+    assert status.data is None and status.problem is not None
+    assert status.problem.months == 6 and "at least" in str(status.problem)
+    pc = build_page_context(db, model, folder, {"lang": "en"}, FULL_SCOPE)
+    section = churn_page_module.rules_section(pc)  # the rules need no model: they still render
+    rules = cp.churn_rules_view(db, FULL_SCOPE).rules
+    assert rules and rules[0].text("en") in text_of(section)
+    spec = builder("churn")(ReportRequest(pc, datetime(2026, 11, 23, 9, 0)))
+    assert [sheet.name for sheet in spec.sheets] == [t("churn.sheet.rules", "en")]
+    assert any(label == t("churn.filter.model", "en") for label, _ in spec.filters)

@@ -1,0 +1,507 @@
+"""Segments page data on a hand-written bank (tests/test_segments_bank.py), checked against polars over the
+raw extract rows: tier counts and AUM shares, trend, breakdowns, penetration, migration (with customers who
+opened or closed in between), the potential rule, and the customer list behind a cross-filtered segment."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from clientscope import segments as seg
+from clientscope.components.page import PageContext, build_page_context
+from clientscope.customer_list import (
+    CustomerSegment,
+    customer_href,
+    display_rows,
+    link_query,
+    list_frame,
+    sort_from_model,
+)
+from clientscope.db import FULL_SCOPE, ViewerScope
+from clientscope.state import ViewState
+from tests.test_segments_bank import AUM, HOLDINGS, MONTHS, bank_frames, tier_of, write_bank
+
+APRIL, MARCH, JANUARY = MONTHS[3], MONTHS[2], MONTHS[0]
+
+
+@pytest.fixture(scope="module")
+def bank(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path):
+    from clientscope.startup import prepare
+
+    ctx = prepare(str(write_bank(tmp_path_factory.mktemp("segments") / "bank")))
+    assert ctx.ok, ctx.problems
+    return ctx
+
+
+def context(bank, query: dict[str, str] | None = None, scope: ViewerScope = FULL_SCOPE) -> PageContext:
+    return build_page_context(bank.db, bank.model, bank.data_dir, query or {}, scope)
+
+
+# --- the independent computation -------------------------------------------------------------------------------
+
+
+def raw_months() -> pl.DataFrame:
+    frames = bank_frames()
+    months = frames["customer_months"].join(frames["customers"], on="customer_id")
+    months = months.join(frames["branches"].select("branch_id", "region"), on="branch_id")
+    return months.with_columns(
+        pl.col("aum_total").map_elements(tier_of, return_dtype=pl.Utf8).alias("tier"),
+    )
+
+
+def at(month: date) -> pl.DataFrame:
+    return raw_months().filter(pl.col("month") == month)
+
+
+# --- tests ---------------------------------------------------------------------------------------------------
+
+
+def test_the_view_defaults_to_the_data_period(bank) -> None:
+    view = seg.segments_view(context(bank))
+    assert (view.start, view.end) == ("2025-01", "2025-04")
+    assert (view.from_month, view.to_month) == ("2025-01", "2025-04")
+    assert (view.trend, view.breakdown, view.mix, view.tag, view.move, view.potential) == (
+        "count",
+        "region",
+        "count",
+        None,
+        None,
+        False,
+    )
+
+
+def test_tier_counts_and_aum_shares_with_the_prior_month(bank) -> None:
+    pc = context(bank)
+    mix = seg.tier_mix(pc, seg.segments_view(pc))
+    now, before = at(APRIL), at(MARCH)
+
+    def by_tier(frame: pl.DataFrame) -> dict[str, tuple[int, float]]:
+        grouped = frame.group_by("tier").agg(pl.len().alias("n"), pl.col("aum_total").sum().alias("aum"))
+        return {r["tier"]: (r["n"], r["aum"]) for r in grouped.iter_rows(named=True)}
+
+    expected, prior = by_tier(now), by_tier(before)
+    total_n, total_aum = now.height, now["aum_total"].sum()
+    prior_n, prior_aum = before.height, before["aum_total"].sum()
+    assert mix["tier"].to_list() == ["private", "affluent", "mass"]
+    for row in mix.iter_rows(named=True):
+        n, aum = expected[row["tier"]]
+        assert row["customers"] == n
+        assert row["aum_total"] == pytest.approx(aum)
+        assert row["customers_share"] == pytest.approx(n / total_n)
+        assert row["aum_total_share"] == pytest.approx(aum / total_aum)
+        assert row["customers_prior"] == prior[row["tier"]][0]
+        assert row["aum_total_share_prior"] == pytest.approx(prior[row["tier"]][1] / prior_aum)
+        assert row["customers_share_change"] == pytest.approx(n / total_n - prior[row["tier"]][0] / prior_n)
+    # by hand: April has 2 private (C01, C02), 2 affluent (C05, C08), 3 mass (C03, C06, C07)
+    assert dict(zip(mix["tier"], mix["customers"], strict=True)) == {"private": 2, "affluent": 2, "mass": 3}
+    assert mix["aum_total"].sum() == pytest.approx(18_710_000.0)
+
+
+def test_a_tier_cross_filter_highlights_instead_of_narrowing_the_tier_charts(bank) -> None:
+    pc = context(bank, {"x.tier": "affluent"})
+    view = seg.segments_view(pc)
+    assert seg.tier_mix(pc, view)["customers"].to_list() == [2, 2, 3]
+    assert seg.selected(pc, "tier") == ("affluent",)
+    # the filter bar's tier choice does narrow them
+    narrowed = context(bank, {"tier": "affluent"})
+    assert seg.tier_mix(narrowed, seg.segments_view(narrowed))["customers"].to_list() == [0, 2, 0]
+
+
+def test_tier_trend_counts_and_shares_per_month(bank) -> None:
+    pc = context(bank)
+    trend = seg.tier_trend(pc, seg.segments_view(pc))
+    expected = raw_months().group_by("month", "tier").agg(pl.len().alias("customers"), pl.col("aum_total").sum())
+    got = trend.with_columns(pl.col("period").dt.month_end().alias("month"))
+    joined = expected.join(got, on=["month", "tier"], how="full", coalesce=True)
+    assert joined["customers"].to_list() == joined["customers_right"].to_list()
+    assert joined.height == 12  # every month has all three tiers
+    assert got.group_by("period").agg(pl.col("aum_share").sum())["aum_share"].to_list() == pytest.approx([1.0] * 4)
+
+
+def test_breakdown_by_region_and_by_tag(bank) -> None:
+    now = at(APRIL)
+    pc = context(bank, {"dim": "region"})
+    frame = seg.breakdown(pc, seg.segments_view(pc))
+    expected = now.group_by("region", "tier").agg(pl.len().alias("customers"))
+    assert sorted(frame.select("value", "tier", "customers").rows()) == sorted(expected.rows())
+
+    pc = context(bank, {"p.by": "tag"})
+    view = seg.segments_view(pc)
+    assert view.breakdown == seg.TAG
+    frame = seg.breakdown(pc, view)
+    tags = now.with_columns(
+        pl.when(pl.col("tags").list.len().fill_null(0) == 0)
+        .then(pl.lit([seg.NO_TAG]))
+        .otherwise(pl.col("tags"))
+        .alias("tag")
+    ).explode("tag")
+    expected = tags.group_by("tag", "tier").agg(pl.len().alias("customers"), pl.col("aum_total").sum())
+    assert sorted(frame.select("value", "tier", "customers").rows()) == sorted(
+        expected.select("tag", "tier", "customers").rows()
+    )
+    # by hand: parent = C02 (private), C03 and C06 (mass)
+    parent = frame.filter(pl.col("value") == "parent")
+    assert dict(zip(parent["tier"], parent["customers"], strict=True)) == {"private": 1, "mass": 2}
+
+
+def test_product_penetration_from_holdings_open_at_the_month_end(bank) -> None:
+    for month, end in (("2025-04", APRIL), ("2025-03", MARCH)):
+        pc = context(bank, {"end": month})
+        frame = seg.penetration(pc, seg.segments_view(pc))
+        base = at(end).select("customer_id", "tier")
+        held = HOLDINGS.filter(
+            (pl.col("open_date") <= end) & (pl.col("close_date").is_null() | (pl.col("close_date") > end))
+        )
+        holders = base.join(held, on="customer_id").group_by("tier", "product_type").agg(pl.len().alias("holders"))
+        sizes = base.group_by("tier").agg(pl.len().alias("customers"))
+        expected = holders.join(sizes, on="tier").with_columns((pl.col("holders") / pl.col("customers")).alias("share"))
+        got = frame.filter(pl.col("holders") > 0)
+        assert sorted(got.select("tier", "product_type", "holders", "customers").rows()) == sorted(
+            expected.select("tier", "product_type", "holders", "customers").rows()
+        )
+        # zero cells are there too: every tier × every product type
+        assert frame.height == sizes.height * frame["product_type"].n_unique()
+    # by hand at April: private holds current accounts 2/2, wealth 1/2, the fund opened on the month-end 1/2;
+    # the mass tier's credit card closed on the month-end no longer counts
+    april = seg.penetration(context(bank), seg.segments_view(context(bank)))
+    cells = {(r["tier"], r["product_type"]): r["share"] for r in april.iter_rows(named=True)}
+    assert cells[("private", "fund")] == 0.5
+    assert cells[("mass", "current_account")] == pytest.approx(2 / 3)
+    assert cells[("mass", "credit_card")] == 0.0
+
+
+def test_penetration_says_none_without_holdings(tmp_path: Path, cache_dir: Path) -> None:
+    from clientscope.startup import prepare
+
+    frames = {k: v for k, v in bank_frames().items() if k != "holdings"}
+    ctx = prepare(str(write_bank(tmp_path / "bank", frames)))
+    pc = context(ctx)
+    assert seg.penetration(pc, seg.segments_view(pc)) is None
+    # products per customer still comes from customer_months
+    per_customer = seg.products_per_customer(pc, seg.segments_view(pc))
+    assert per_customer.filter(pl.col("is_total"))["products_per_customer"][0] == 2.0
+
+
+def expected_migration(first: date, last: date, frame: pl.DataFrame | None = None) -> pl.DataFrame:
+    frame = raw_months() if frame is None else frame
+    a = frame.filter(pl.col("month") == first).select("customer_id", pl.col("tier").alias("from_tier"), "aum_total")
+    b = frame.filter(pl.col("month") == last).select("customer_id", pl.col("tier").alias("to_tier"), "aum_total")
+    pairs = a.join(b, on="customer_id", how="full", coalesce=True, suffix="_to").with_columns(
+        pl.col("from_tier").fill_null("new"), pl.col("to_tier").fill_null("closed")
+    )
+    return pairs.group_by("from_tier", "to_tier").agg(
+        pl.len().alias("customers"),
+        pl.col("aum_total").fill_null(0).sum().alias("aum_from"),
+        pl.col("aum_total_to").fill_null(0).sum().alias("aum_to"),
+    )
+
+
+def test_migration_matrix_with_new_and_closed_customers(bank) -> None:
+    pc = context(bank)
+    matrix = seg.migration(pc, seg.segments_view(pc))
+    got = matrix.filter(pl.col("customers") > 0)
+    expected = expected_migration(JANUARY, APRIL)
+    assert sorted(got.select("from_tier", "to_tier", "customers").rows()) == sorted(
+        expected.select("from_tier", "to_tier", "customers").rows()
+    )
+    for row in expected.iter_rows(named=True):
+        cell = got.filter((pl.col("from_tier") == row["from_tier"]) & (pl.col("to_tier") == row["to_tier"]))
+        assert cell["aum_from"][0] == pytest.approx(row["aum_from"])
+        assert cell["aum_to"][0] == pytest.approx(row["aum_to"])
+    # by hand: C02 up, C06 down, C05 new, C04 closed; every from × to cell is present (new → closed excepted)
+    cells = {(r["from_tier"], r["to_tier"]): r["customers"] for r in got.iter_rows(named=True)}
+    assert cells == {
+        ("private", "private"): 1,
+        ("affluent", "private"): 1,
+        ("affluent", "affluent"): 1,
+        ("affluent", "mass"): 1,
+        ("mass", "mass"): 2,
+        ("mass", "closed"): 1,
+        ("new", "affluent"): 1,
+    }
+    assert matrix.height == 4 * 4 - 1
+    summary = seg.migration_summary(matrix, seg.tier_codes(pc))
+    assert (summary.upgrades, summary.downgrades, summary.new, summary.closed, summary.stayed) == (1, 1, 1, 1, 4)
+    assert summary.upgraded_aum == AUM["C02"][3]
+    assert summary.downgraded_aum == AUM["C06"][0]
+    assert summary.new_aum == AUM["C05"][3]
+    assert summary.closed_aum == AUM["C04"][0]
+    assert summary.net_aum_moved_up == AUM["C02"][3] - AUM["C06"][0]
+    flows = {r["tier"]: r for r in seg.tier_flows(matrix, seg.tier_codes(pc)).iter_rows(named=True)}
+    assert (flows["affluent"]["opening"], flows["affluent"]["closing"]) == (3, 2)
+    assert (flows["affluent"]["moved_out"], flows["affluent"]["new"], flows["mass"]["closed"]) == (2, 1, 1)
+    assert flows["private"]["net_aum_moved"] == AUM["C02"][3]
+
+
+def test_migration_between_chosen_months_and_under_filters(bank) -> None:
+    pc = context(bank, {"p.from": "2025-02", "p.to": "2025-03"})
+    view = seg.segments_view(pc)
+    got = seg.migration(pc, view).filter(pl.col("customers") > 0)
+    expected = expected_migration(MONTHS[1], MONTHS[2])
+    assert sorted(got.select("from_tier", "to_tier", "customers").rows()) == sorted(
+        expected.select("from_tier", "to_tier", "customers").rows()
+    )
+    assert ("mass", "closed", 1) in got.select("from_tier", "to_tier", "customers").rows()  # C04 closed in March
+
+    pc = context(bank, {"region": "华北"})
+    got = seg.migration(pc, seg.segments_view(pc)).filter(pl.col("customers") > 0)
+    expected = expected_migration(JANUARY, APRIL, raw_months().filter(pl.col("region") == "华北"))
+    assert sorted(got.select("from_tier", "to_tier", "customers").rows()) == sorted(
+        expected.select("from_tier", "to_tier", "customers").rows()
+    )
+    # a tier filter keeps the customers who were or became that tier
+    pc = context(bank, {"tier": "affluent"})
+    got = seg.migration(pc, seg.segments_view(pc)).filter(pl.col("customers") > 0)
+    assert got["customers"].sum() == 4  # C02, C05, C06, C08
+
+
+def expected_potential(rule: seg.PotentialRule) -> set[str]:
+    """The potential rule re-done in polars (see PotentialRule's docstring)."""
+    months = raw_months().with_columns(pl.col("month").dt.month_start().alias("start"))
+    end = APRIL.replace(day=1)
+    window = months.filter(
+        (pl.col("start") > pl.lit(end).dt.offset_by(f"-{rule.lookback_months}mo")) & (pl.col("start") <= end)
+    )
+    activity = window.group_by("customer_id").agg(
+        pl.col("card_spend").mean().alias("card"),
+        pl.col("payroll_inflow").mean().alias("payroll"),
+        pl.col("cross_border_spend").mean().alias("cross"),
+    )
+    before = months.filter(pl.col("start") == pl.lit(end).dt.offset_by(f"-{rule.growth_months}mo")).select(
+        "customer_id", pl.col("aum_total").alias("before")
+    )
+    snap = (
+        months.filter(pl.col("start") == end)
+        .join(activity, on="customer_id", how="left")
+        .join(before, on="customer_id", how="left")
+    )
+    order = ["private", "affluent", "mass"]
+    floors = {"private": 6_000_000.0, "affluent": 500_000.0, "mass": 0.0}
+    medians = snap.group_by("tier").agg(pl.col("card", "payroll", "cross").median())
+    med = {r["tier"]: r for r in medians.iter_rows(named=True)}
+    found = set()
+    for row in snap.iter_rows(named=True):
+        if row["tier"] == order[0]:
+            continue
+        above = order[order.index(row["tier"]) - 1]
+        peer = med[above]
+        signals = [
+            row["before"] is not None and row["aum_total"] >= row["before"] * (1 + rule.aum_growth_min),
+            bool(peer["card"]) and row["card"] >= rule.peer_share * peer["card"],
+            bool(peer["cross"]) and row["cross"] is not None and row["cross"] >= rule.peer_share * peer["cross"],
+            bool(peer["payroll"])
+            and row["payroll"] is not None
+            and row["payroll"] >= rule.peer_share * peer["payroll"],
+        ]
+        if row["aum_total"] >= rule.headroom_share * floors[above] and sum(signals) >= rule.min_signals:
+            found.add(row["customer_id"])
+    return found
+
+
+def test_potential_customers_follow_the_documented_rule(bank) -> None:
+    pc = context(bank)
+    view = seg.segments_view(pc)
+    summary = seg.potential(pc, view)
+    rows = {r["tier"]: r for r in summary.iter_rows(named=True)}
+    assert set(rows) == {"affluent", "mass"}
+    assert (rows["affluent"]["candidates"], rows["mass"]["candidates"]) == (2, 3)
+    expected = expected_potential(seg.POTENTIAL_RULE)
+    assert expected == {"C03"}  # by hand: C08 has headroom and AUM growth but one signal only
+    assert summary["potential"].sum() == len(expected)
+    assert rows["mass"]["potential_aum"] == AUM["C03"][3]
+    assert (rows["mass"]["aum_growth"], rows["mass"]["card_spend"], rows["mass"]["payroll"]) == (1, 1, 1)
+    assert rows["mass"]["cross_border"] == 0
+    # the drillable list holds the same customers
+    frame, total = list_frame(pc, seg.list_segment(pc, seg.segments_view(context(bank, {"p.list": "potential"}))))
+    assert set(frame["customer_id"]) == expected and total == 1
+    assert frame["signals"][0] == 3
+    # a looser rule (one signal is enough) adds C08
+    loose = seg.PotentialRule(min_signals=1)
+    assert expected_potential(loose) == {"C03", "C08"}
+
+
+def test_the_customer_list_returns_the_rows_of_a_cross_filtered_segment(bank) -> None:
+    pc = context(bank, {"x.region": "华东", "tier": "private"})
+    view = seg.segments_view(pc)
+    segment = seg.list_segment(pc, view)
+    assert segment == CustomerSegment("2025-04", {"region": ("华东",), "tier": ("private",)})
+    now = at(APRIL)
+    expected = (
+        now.filter((pl.col("region") == "华东") & (pl.col("tier") == "private"))
+        .sort("aum_total", descending=True)["customer_id"]
+        .to_list()
+    )
+    frame, total = list_frame(pc, segment)
+    assert frame["customer_id"].to_list() == expected == ["C01", "C02"]
+    assert total == 2
+    page, total = list_frame(pc, segment, limit=1, offset=1, sort=("customer_id", True))
+    assert page["customer_id"].to_list() == ["C01"] and total == 2
+    assert list_frame(pc, segment, sort=sort_from_model([{"colId": "customer_id", "sort": "asc"}]))[0][
+        "customer_id"
+    ].to_list() == ["C01", "C02"]
+    # an unknown sort column falls back to the default order instead of failing
+    assert list_frame(pc, segment, sort=("name; drop table", True))[0]["customer_id"].to_list() == expected
+
+    # a tag narrows the list (tags are a list per customer)
+    pc = context(bank, {"x.region": "华东", "p.tag": "parent"})
+    frame, total = list_frame(pc, seg.list_segment(pc, seg.segments_view(pc)))
+    assert frame["customer_id"].to_list() == ["C02"] and total == 1
+
+
+def test_the_list_masks_personal_data_and_links_to_the_customer_page(bank) -> None:
+    query = {"x.region": "华东", "tier": "private"}
+    masked = context(bank, query, ViewerScope(can_see_personal=False))
+    frame, _ = list_frame(masked, seg.list_segment(masked, seg.segments_view(masked)))
+    rows = display_rows(masked, frame, query=link_query(masked, "segments"))
+    assert [r["name"] for r in rows] == ["张**", "刘**"]
+    assert rows[0]["phone"] == "138****0001"
+    assert rows[0]["customer_id"].startswith("[C01](/customers/C01?")
+    assert "p.back=segments" in rows[0]["customer_id"] and "x.region=" in rows[0]["customer_id"]
+    assert rows[0]["tier"] == "私人银行客户"
+    full = context(bank, query)
+    rows = display_rows(full, frame, query="")
+    assert rows[0]["name"] == "张伟"
+    assert customer_href("C 1/x", "?lang=en") == "/customers/C%201%2Fx?lang=en"
+
+
+def test_the_list_of_a_migration_cell(bank) -> None:
+    pc = context(bank, {"p.move": "mass-closed"})
+    view = seg.segments_view(pc)
+    assert view.move == ("mass", "closed")
+    frame, total = list_frame(pc, seg.list_segment(pc, view))
+    assert frame["customer_id"].to_list() == ["C04"] and total == 1
+    assert frame["aum_from"][0] == AUM["C04"][0] and frame["aum_to"][0] is None
+
+    pc = context(bank, {"p.move": "new-affluent", "x.tier": "private"})  # the move names the tiers
+    frame, _ = list_frame(pc, seg.list_segment(pc, seg.segments_view(pc)))
+    assert frame["customer_id"].to_list() == ["C05"]
+    assert seg.parse_move("new-closed", seg.tier_codes(pc)) is None
+    assert seg.parse_move("gold-mass", seg.tier_codes(pc)) is None
+
+
+def test_segment_round_trip_refuses_what_it_does_not_know() -> None:
+    segment = CustomerSegment("2025-04", {"region": ("华东",)}, "parent", "migration", {"from_month": "2025-01"})
+    assert CustomerSegment.from_dict(segment.to_dict()) == segment
+    tampered = {**segment.to_dict(), "filters": {"customer_id": ["C01"], "region": ["华东"]}, "params": {"x": "1"}}
+    assert CustomerSegment.from_dict(tampered) == CustomerSegment(
+        "2025-04", {"region": ("华东",)}, "parent", "migration"
+    )
+    with pytest.raises(ValueError):
+        CustomerSegment.from_dict({"month": "2025-13"})
+    with pytest.raises(ValueError):
+        CustomerSegment.from_dict({"month": "2025-04", "source": "nope"})
+
+
+def test_controls_and_clicks_change_the_state() -> None:
+    state = ViewState()
+    view = seg.SegmentsView("2025-01", "2025-04", "count", "region", "count", None, "2025-01", "2025-04", None, False)
+    assert seg.with_setting(state, view, "trend", "count") == state  # drawing the control changes nothing
+    assert seg.with_setting(state, view, "trend", "share").options == {"trend": "share"}
+    tagged = seg.with_setting(state, view, "breakdown", "tag")
+    assert tagged.options == {"by": "tag"} and tagged.dim is None
+    assert seg.with_setting(tagged, view, "breakdown", "gender").dim == "gender"
+    assert "by" not in seg.with_setting(tagged, view, "breakdown", "gender").options
+    moved = seg.with_click(state, "move", "mass-affluent")
+    assert moved.options == {"move": "mass-affluent"}
+    assert seg.with_click(moved, "move", "mass-affluent").options == {}  # clicking again clears
+    potential = seg.with_click(moved, "potential", None)
+    assert potential.options == {"list": "potential"}
+    assert seg.with_click(potential.with_option("tag", "parent"), "clear", None).options == {}
+
+
+def test_the_segments_workbook_has_a_sheet_per_chart(bank) -> None:
+    from clientscope.export import workbook_bytes
+    from clientscope.reports import ReportRequest, builder
+
+    pc = context(bank, {"p.move": "affluent-private", "lang": "en"}, ViewerScope(can_see_personal=False))
+    spec = builder("segments")(ReportRequest(pc, datetime(2025, 5, 2, 9, 0)))
+    names = [s.name for s in spec.sheets]
+    assert names[1:] == [
+        "Tier mix",
+        "Tier trend",
+        "Breakdown",
+        "Product penetration",
+        "Products per customer",
+        "Migration matrix",
+        "Tier flows",
+        "Potential customers",
+        "Potential customer list",
+        "Customer list",
+    ]
+    assert not spec.can_see_personal
+    content = workbook_bytes(spec)
+    assert content[:2] == b"PK"
+    listed = spec.sheets[-1].rows
+    assert listed["customer_id"].to_list() == ["C02"]
+
+
+def test_customers_without_a_tag_can_be_listed(bank) -> None:
+    pc = context(bank, {"p.tag": seg.NO_TAG})
+    view = seg.segments_view(pc)
+    assert view.tag == seg.NO_TAG
+    frame, _ = list_frame(pc, seg.list_segment(pc, view))
+    expected = at(APRIL).filter(pl.col("tags").list.len().fill_null(0) == 0)["customer_id"].to_list()
+    assert frame["customer_id"].to_list() == expected == ["C07"]
+    assert seg.segments_view(context(bank, {"p.tag": "no_such_tag"})).tag is None
+
+
+def test_clicks_on_heatmap_cells_and_sankey_links_give_the_move(bank) -> None:
+    from clientscope.figures import segments as figures
+
+    pc = context(bank)
+    matrix = seg.migration(pc, seg.segments_view(pc))
+    labels = seg.migration_labels(pc)
+    common = {
+        "from_order": ("private", "affluent", "mass", "new"),
+        "to_order": ("private", "affluent", "mass", "closed"),
+        "labels": labels,
+        "money": seg.numbers(pc).money,
+        "theme": "light",
+        "move": seg.move_option,
+        "title": "",
+    }
+    heatmap = figures.migration_heatmap(matrix, value="customers", x_title="", y_title="", **common).to_plotly_json()
+    click = {"points": [{"curveNumber": 0, "x": labels["closed"], "y": labels["mass"], "z": 1}]}
+    assert figures.clicked_code(click, heatmap) == "mass-closed"
+    sankey = figures.migration_sankey(matrix, **common).to_plotly_json()
+    links = sankey["data"][0]["link"]["customdata"]
+    index = next(i for i, custom in enumerate(links) if custom[0] == "new-affluent")
+    assert figures.clicked_code({"points": [{"curveNumber": 0, "pointNumber": index}]}, sankey) == "new-affluent"
+    assert figures.clicked_code({"points": [{"customdata": ["B01", "text"]}]}, None) == "B01"
+    assert figures.clicked_code(None, heatmap) is None
+
+
+def test_everything_is_scoped_to_the_viewer(bank) -> None:
+    scope = ViewerScope(branches=frozenset({"B01"}))
+    pc = context(bank, scope=scope)
+    view = seg.segments_view(pc)
+    east = raw_months().filter(pl.col("branch_id") == "B01")
+    assert seg.tier_mix(pc, view)["customers"].sum() == east.filter(pl.col("month") == APRIL).height == 4
+    got = seg.migration(pc, view).filter(pl.col("customers") > 0)
+    assert sorted(got.select("from_tier", "to_tier", "customers").rows()) == sorted(
+        expected_migration(JANUARY, APRIL, east).select("from_tier", "to_tier", "customers").rows()
+    )
+    frame, total = list_frame(pc, seg.list_segment(pc, view))
+    assert set(frame["customer_id"]) == {"C01", "C02", "C05", "C07"} and total == 4
+    assert seg.potential(pc, view)["potential"].sum() == 0  # C03 is in B02
+    tags = set(seg.known_tags(pc))
+    assert tags == {"retiree", "business_owner", "parent", "young_professional"}
+
+
+def test_a_click_on_a_penetration_cell_cross_filters_its_tier() -> None:
+    state = seg.with_click(ViewState(), "tier-penetration", "mass")
+    assert dict(state.cross) == {"tier": "mass"}
+    assert dict(seg.with_click(state, "tier-penetration", "mass").cross) == {}
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+@pytest.mark.parametrize("source", ["snapshot", "migration", "potential"])
+def test_every_list_column_has_a_header(bank, lang: str, source: str) -> None:
+    from clientscope.customer_list import column_defs, list_source
+
+    columns = column_defs(context(bank, {"lang": lang}), list_source(source))
+    assert all(c["headerName"] for c in columns)
+    assert len({c["headerName"] for c in columns}) == len(columns)

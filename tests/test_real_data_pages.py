@@ -36,7 +36,7 @@ def berka_server(berka: Path, cache_dir: Path):
     proc.wait(timeout=10)
 
 
-@pytest.mark.parametrize("path", ["/", "/segments", "/churn", "/campaigns", "/metrics"])
+@pytest.mark.parametrize("path", ["/", "/segments", "/churn", "/campaigns", "/lifecycle", "/metrics"])
 def test_page_renders_on_berka(dash_br, berka_server: str, path: str) -> None:
     dash_br.server_url = berka_server + path
     dash_br.wait_for_element("#page h2, #page .h4", timeout=60)

@@ -1,0 +1,159 @@
+-- lifecycle/cohort_members: one row per customer of the acquisition cohort (open_date in $cohort_start..$cohort_end),
+-- with every funnel step of docs in clientscope/lifecycle.py (FunnelWindows) decided here, once:
+--   month_offset  = calendar months since the month of opening (0 = the opening month), from month_idx, so a
+--                   gap in a customer's months never shifts "month 3";
+--   activated     = the first month with txn_count > 0 ends at most $activation_days days after open_date;
+--   retained_*    = activated, and active (txn_count > 0, not churned) in the month $retain_early (then
+--                   $retain_late) months after the opening month;
+--   grown         = retained at $retain_late, and is_growing (higher tier or more products than
+--                   rules.lifecycle.growing_lookback_months before) in some month 1..$growth_months;
+--   churned       = a churn within $churn_months months of opening: the month of the close date (when it is
+--                   not after the latest month of data) or a month the mart marks churned (is_churned: the
+--                   closure month, or soft churn below the AUM floor), whichever comes first.
+-- Month-varying attributes (tier, tier_alt, age_band) are taken at the customer's first month (entry).
+-- Observation runs through the latest month of data; eligible_* say whether a step's window has closed.
+with
+
+facts as (
+    select
+        customer_id,
+        month,
+        month_idx,
+        open_date,
+        close_date,
+        region,
+        branch_id,
+        rm_id,
+        city,
+        acquisition_channel,
+        gender,
+        risk_profile,
+        age_band,
+        tier,
+        tier_alt,
+        stage,
+        aum_total,
+        txn_count,
+        is_active,
+        is_churned,
+        is_growing,
+        month_idx - (year(open_date) * 12 + month(open_date)) as month_offset
+    from customer_month_facts
+    where open_date between $cohort_start and $cohort_end
+),
+
+as_of as (
+    select max(month_idx) as as_of_idx, max(month) as as_of_month
+    from customer_month_facts
+),
+
+members as (
+    select
+        customer_id,
+        any_value(open_date) as open_date,
+        any_value(close_date) as close_date,
+        any_value(region) as region,
+        any_value(branch_id) as branch_id,
+        any_value(rm_id) as rm_id,
+        any_value(city) as city,
+        any_value(acquisition_channel) as acquisition_channel,
+        any_value(gender) as gender,
+        any_value(risk_profile) as risk_profile,
+        arg_min(tier, month_idx) as entry_tier,
+        arg_min(tier_alt, month_idx) as entry_tier_alt,
+        arg_min(age_band, month_idx) as entry_age_band,
+        arg_max(stage, month_idx) as latest_stage,
+        arg_max(aum_total, month_idx) as latest_aum,
+        max(month) as latest_month,
+        min(month) filter (where is_active) as first_active_month,
+        min(month_offset) filter (where is_active) as first_active_offset,
+        min(month_offset) filter (where is_churned) as churned_row_offset,
+        bool_or(is_growing and month_offset between 1 and $growth_months) as grew,
+        list(month_offset order by month_offset) filter (where is_active and not is_churned) as active_offsets,
+        list(month_offset order by month_offset) filter (where not is_churned) as book_offsets,
+        list(coalesce(aum_total, 0) order by month_offset) filter (where not is_churned) as book_aum
+    from facts
+    group by customer_id
+),
+
+filtered as (
+    select m.*
+    from members as m
+    where ($f_region is null or list_contains($f_region, m.region))
+      and ($f_branch is null or list_contains($f_branch, m.branch_id))
+      and ($f_rm is null or list_contains($f_rm, m.rm_id))
+      and ($f_channel is null or list_contains($f_channel, m.acquisition_channel))
+      and ($f_gender is null or list_contains($f_gender, m.gender))
+      and ($f_city is null or list_contains($f_city, m.city))
+      and ($f_risk_profile is null or list_contains($f_risk_profile, m.risk_profile))
+      and ($f_tier is null or list_contains($f_tier, m.entry_tier))
+      and ($f_tier_alt is null or list_contains($f_tier_alt, m.entry_tier_alt))
+      and ($f_age_band is null or list_contains($f_age_band, m.entry_age_band))
+),
+
+stepped as (
+    select
+        f.*,
+        date_trunc('month', f.open_date)::date as open_month,
+        date_diff('day', f.open_date, f.first_active_month) as days_to_activate,
+        coalesce(date_diff('day', f.open_date, f.first_active_month) <= $activation_days, false) as activated,
+        coalesce(list_contains(f.active_offsets, $retain_early), false) as active_early,
+        coalesce(list_contains(f.active_offsets, $retain_late), false) as active_late,
+        least(
+            f.churned_row_offset,
+            case
+                when f.close_date <= a.as_of_month
+                    then year(f.close_date) * 12 + month(f.close_date) - (year(f.open_date) * 12 + month(f.open_date))
+            end
+        ) as churn_offset,
+        a.as_of_idx - (year(f.open_date) * 12 + month(f.open_date)) as observed_months,
+        date_diff('day', f.open_date, a.as_of_month) as observed_days
+    from filtered as f
+    cross join as_of as a
+),
+
+final as (
+    select
+        s.customer_id,
+        s.open_date,
+        s.open_month,
+        s.close_date,
+        s.region,
+        s.branch_id,
+        b.branch_name,
+        s.rm_id,
+        r.rm_name,
+        s.city,
+        s.acquisition_channel,
+        s.gender,
+        s.risk_profile,
+        s.entry_tier,
+        s.entry_tier_alt,
+        s.entry_age_band,
+        s.first_active_offset,
+        s.days_to_activate,
+        s.activated,
+        s.activated and s.active_early as retained_early,
+        s.activated and s.active_early and s.active_late as retained_late,
+        s.activated and s.active_early and s.active_late and coalesce(s.grew, false) as grown,
+        coalesce(s.churn_offset <= $churn_months, false) as churned,
+        s.churn_offset,
+        s.observed_months,
+        s.observed_days >= $activation_days as eligible_activation,
+        s.observed_months >= $retain_early as eligible_early,
+        s.observed_months >= $retain_late as eligible_late,
+        s.observed_months >= $growth_months as eligible_growth,
+        s.observed_months >= $churn_months as eligible_churn,
+        coalesce(s.active_offsets, []) as active_offsets,
+        coalesce(s.book_offsets, []) as book_offsets,
+        coalesce(s.book_aum, []) as book_aum,
+        s.latest_month,
+        s.latest_stage,
+        s.latest_aum
+    from stepped as s
+    left join branches as b on b.branch_id = s.branch_id
+    left join relationship_managers as r on r.rm_id = s.rm_id
+)
+
+select * from final
+order by open_date, customer_id

@@ -38,12 +38,19 @@ def test_button_and_cli_produce_identical_sheets(page: str, lang: str, dash_app,
         content, filename = build_workbook_bytes(page, search, GENERATED_AT)
     out = tmp_path / filename
     export_page(
-        page=page, data_dir=demo_data, out=out, filters=["tier=mass", "tier=affluent", "compare=yoy"], lang=lang,
-        metrics_path=REPO_ROOT / "metrics.yaml", generated_at=GENERATED_AT,
+        page=page,
+        data_dir=demo_data,
+        out=out,
+        filters=["tier=mass", "tier=affluent", "compare=yoy"],
+        lang=lang,
+        metrics_path=REPO_ROOT / "metrics.yaml",
+        generated_at=GENERATED_AT,
     )
     from_button = sheets(openpyxl.load_workbook(io.BytesIO(content)))
     from_cli = sheets(openpyxl.load_workbook(out))
     assert from_button == from_cli
     first, *_, last = from_cli
-    assert first == ("封面" if lang == "zh_CN" else "Cover") and last == ("指标定义" if lang == "zh_CN" else "Definitions")
+    assert first == ("封面" if lang == "zh_CN" else "Cover") and last == (
+        "指标定义" if lang == "zh_CN" else "Definitions"
+    )
     assert filename.startswith(page + "_")

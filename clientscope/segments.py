@@ -66,7 +66,7 @@ class PotentialRule:
        - card spend, cross-border spend, payroll inflow: the average over the last `lookback_months`
          months ≥ `peer_share` × the median of the tier above (over the whole book in scope).
     Cross-border spend and payroll inflow are optional extract columns; without them two signals remain.
-    Defaults are here until they move to metrics.yaml `rules.potential`.
+    The values come from metrics.yaml `rules.potential`; the defaults here are the same.
     """
 
     headroom_share: float = 0.5
@@ -80,7 +80,14 @@ class PotentialRule:
         return asdict(self)
 
 
-POTENTIAL_RULE = PotentialRule()
+POTENTIAL_RULE = PotentialRule()  # the defaults; the app uses `potential_rule(model)` (metrics.yaml)
+
+
+def potential_rule(model) -> PotentialRule:
+    """The rule as configured in metrics.yaml `rules.potential`."""
+    return PotentialRule(**model.rules.potential.model_dump())
+
+
 SIGNALS: tuple[str, ...] = ("aum_growth", "card_spend", "cross_border", "payroll")
 
 
@@ -485,11 +492,12 @@ def _potential_params(pc: PageContext, month: str, rule: PotentialRule) -> dict[
     return {**rule.sql_params(), "tier_mins": tier_floors(pc), "month_start": month_start(month)}
 
 
-def potential(pc: PageContext, view: SegmentsView, rule: PotentialRule = POTENTIAL_RULE) -> pl.DataFrame:
+def potential(pc: PageContext, view: SegmentsView, rule: PotentialRule | None = None) -> pl.DataFrame:
     """Per candidate tier (below the top): candidates, potential customers, their AUM and signal counts.
 
     `with_cross_border_data` / `with_payroll_data` count candidates with any data for those signals.
     """
+    rule = rule or potential_rule(pc.model)
     params = {**_customer_params(axis_filters(pc)), **_potential_params(pc, view.end, rule)}
     return run_named(pc.db, "segments/potential", bind("segments/potential", params), scope=pc.scope).frame
 
@@ -553,7 +561,7 @@ def _migration_list_params(pc: PageContext, segment: CustomerSegment) -> dict[st
 
 
 def _potential_list_params(pc: PageContext, segment: CustomerSegment) -> dict[str, Any]:
-    return _potential_params(pc, segment.month, POTENTIAL_RULE)
+    return _potential_params(pc, segment.month, potential_rule(pc.model))
 
 
 _COMMON_SORT = {"customer_id", "region", "branch_id", "rm_id", "stage", "risk_level", "products_held", "txn_count"}

@@ -438,7 +438,7 @@ def migration_section(pc: PageContext, view: seg.SegmentsView) -> dbc.Card:
 def potential_section(pc: PageContext, view: seg.SegmentsView) -> dbc.Card:
     lang = pc.lang
     num = seg.numbers(pc)
-    rule = seg.POTENTIAL_RULE
+    rule = seg.potential_rule(pc.model)
     frame = seg.potential(pc, view)
     tier_labels = pc.model.tier_labels(lang)
     description = t(

@@ -505,3 +505,16 @@ def test_every_list_column_has_a_header(bank, lang: str, source: str) -> None:
     columns = column_defs(context(bank, {"lang": lang}), list_source(source))
     assert all(c["headerName"] for c in columns)
     assert len({c["headerName"] for c in columns}) == len(columns)
+
+
+def test_potential_rule_comes_from_metrics_yaml(tmp_path) -> None:
+    from clientscope.semantic import load_semantic_model
+    from tests.conftest import REPO_ROOT
+
+    text = (
+        (REPO_ROOT / "metrics.yaml").read_text(encoding="utf-8").replace("    min_signals: 2 ", "    min_signals: 1 ")
+    )
+    changed = tmp_path / "metrics.yaml"
+    changed.write_text(text, encoding="utf-8")
+    assert seg.potential_rule(load_semantic_model(REPO_ROOT / "metrics.yaml")) == seg.POTENTIAL_RULE
+    assert seg.potential_rule(load_semantic_model(changed)) == seg.PotentialRule(min_signals=1)

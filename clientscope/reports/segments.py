@@ -210,7 +210,7 @@ def migration_sheets(pc: PageContext, view: seg.SegmentsView) -> list[SheetSpec]
 def potential_sheet(pc: PageContext, view: seg.SegmentsView) -> SheetSpec:
     lang = pc.lang
     frame = _labelled(seg.potential(pc, view), "tier", _tier_labels(pc))
-    rule = seg.POTENTIAL_RULE
+    rule = seg.potential_rule(pc.model)
     return SheetSpec(
         name=t("segments.export.potential", lang),
         title=t("segments.potential.title", lang, month=view.end),

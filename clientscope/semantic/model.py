@@ -214,12 +214,24 @@ class AgeBand(Frozen):
     max_age: int | None = None  # inclusive upper bound; None for the open last band
 
 
+class PotentialRules(Frozen):
+    """Mass/affluent customers who look like the tier above (see clientscope/segments.py PotentialRule)."""
+
+    headroom_share: float = Field(default=0.5, gt=0, le=1)
+    aum_growth_min: float = Field(default=0.15, ge=0)
+    growth_months: int = Field(default=3, ge=1)
+    lookback_months: int = Field(default=3, ge=1)
+    peer_share: float = Field(default=0.5, gt=0)
+    min_signals: int = Field(default=2, ge=1, le=4)
+
+
 class Rules(Frozen):
     tiers: TierRules
     lifecycle: LifecycleRules = LifecycleRules()
     churn: ChurnRules = ChurnRules()
     risk: RiskRules
     conversion: ConversionRules = ConversionRules()
+    potential: PotentialRules = PotentialRules()
     age_bands: tuple[AgeBand, ...]
 
 

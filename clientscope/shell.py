@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 import dash
 import dash_bootstrap_components as dbc
@@ -15,7 +14,7 @@ from clientscope.i18n import normalise_language, t
 from clientscope.runtime import AppContext
 from clientscope.settings import PROJECT_ROOT
 from clientscope.shell_ids import ShellIds
-from clientscope.state import ViewState, parse_query, to_query
+from clientscope.state import parse_query
 
 log = logging.getLogger(__name__)
 
@@ -170,8 +169,3 @@ def create_app(ctx: AppContext) -> dash.Dash:
         Input(ShellIds.URL, "search"),
     )
     return app
-
-
-def state_query(state: ViewState, **changes: object) -> str:
-    """The URL query for `state` with some fields changed (for links that carry every filter)."""
-    return to_query(replace(state, **changes))

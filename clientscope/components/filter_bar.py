@@ -237,8 +237,6 @@ def next_state(
     prevent_initial_call=True,
 )
 def on_filter_change(start, end, compare, values, _reset, _chips, ids, search):
-    from clientscope.state import ViewState as _VS  # noqa: F401  (kept local: the callback is thin)
-
     if not ctx.triggered_id:
         return no_update
     trigger = ctx.triggered_id

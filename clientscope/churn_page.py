@@ -57,7 +57,7 @@ from clientscope.analytics.churn_model import (
     score_latest,
 )
 from clientscope.analytics.churn_rules import recent_labelled_periods
-from clientscope.analytics.churn_signals import FLAG_COLUMN
+from clientscope.analytics.churn_signals import DEFAULT_RULES, FLAG_COLUMN, SignalRules
 from clientscope.components.page import PageContext
 from clientscope.db import FULL_SCOPE, Database, ViewerScope, query_sql, run_named
 from clientscope.export import mask_value
@@ -150,8 +150,8 @@ def _status(db: Database, version: str, cache_root: str, today: date) -> ChurnSt
     except ValueError as exc:
         log.warning("churn model unavailable for data version %s: %s", version, exc)
         return ChurnStatus(None, ModelUnavailable(str(exc), months=count))
-    folder = root / "churn_page" / f"{cache_key(version, trained.rules, config)}-{PAGE_FILES_VERSION}"
-    scores_path = folder / "scores.parquet"
+    scores_path = _page_folder(root, version, trained.rules, config) / "scores.parquet"
+    folder = scores_path.parent
     if not scores_path.is_file():
         _write_parquet_atomic(_scores_frame(db, trained), scores_path)
     sample = flags_sample(months, config)
@@ -160,6 +160,25 @@ def _status(db: Database, version: str, cache_root: str, today: date) -> ChurnSt
         _write_parquet_atomic(_flags_frame(db, trained, sample), flags_path)
     as_of = pl.read_parquet(scores_path, columns=["month"])["month"].max() or months["month"].max()
     return ChurnStatus(ChurnData(trained, scores_path, flags_path, sample, as_of, count))
+
+
+def build_churn_files(db: Database, today: date) -> None:
+    """Train the model and write the page files now, in the build step, so that no visitor waits for them.
+
+    Loads nothing when they are already on disk: unpickling the model imports scikit-learn, which would add
+    over a second to every cold start.
+    """
+    config = model_config(month_counts(db).height)
+    root = settings.cache_root()
+    model_file = root / "churn" / f"model-{cache_key(db.version, DEFAULT_RULES, config)}.joblib"
+    if model_file.is_file() and (_page_folder(root, db.version, DEFAULT_RULES, config) / "scores.parquet").is_file():
+        return
+    log.info("training the churn model for data version %s", db.version)
+    churn_status(db, today)
+
+
+def _page_folder(root: Path, version: str, rules: SignalRules, config: ModelConfig) -> Path:
+    return root / "churn_page" / f"{cache_key(version, rules, config)}-{PAGE_FILES_VERSION}"
 
 
 def flags_sample(months: pl.DataFrame, config: ModelConfig) -> Sample:

@@ -1,9 +1,10 @@
-"""Preparing what an app instance serves: demo generation, metrics.yaml, validation, marts."""
+"""Preparing what an app instance serves (the build step): demo, metrics.yaml, validation, marts, churn model."""
 
 from __future__ import annotations
 
 import logging
 import sys
+from datetime import date
 from pathlib import Path
 
 from clientscope import settings
@@ -44,7 +45,9 @@ def load_model(metrics_arg: str | None = None) -> SemanticModel:
 
 
 def prepare(data_arg: str | None = None, metrics_arg: str | None = None) -> AppContext:
-    """Resolve, (generate,) validate and open the data folder and build the marts.
+    """Resolve, (generate,) validate and open the data folder; build the marts, rollups and churn model.
+
+    Everything built is cached per data version, so a later start with the same extracts only opens it.
 
     Bad extracts never raise: they become the problems the app shows on its error page.
     An invalid metrics.yaml refuses start-up (`StartupRefused`), as the operator must fix it.
@@ -53,9 +56,9 @@ def prepare(data_arg: str | None = None, metrics_arg: str | None = None) -> AppC
     data_dir, is_demo = settings.resolve_data_dir(data_arg)
     if is_demo:
         ensure_demo(data_dir)
-    from clientscope.validation import validate
+    from clientscope.validation_cache import validate_once
 
-    report = validate(data_dir)
+    report = validate_once(data_dir)
     warnings = tuple(str(p) for p in report.warnings)
     if not report.ok:
         for problem in report.errors:
@@ -68,4 +71,7 @@ def prepare(data_arg: str | None = None, metrics_arg: str | None = None) -> AppC
     from clientscope.semantic.rollups import build_rollups
 
     build_rollups(db, model)
+    from clientscope.churn_page import build_churn_files
+
+    build_churn_files(db, date.today())
     return AppContext(data_dir, is_demo, db, model, (), warnings)

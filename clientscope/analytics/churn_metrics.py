@@ -12,7 +12,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
 
 DECILES = 10
 
@@ -73,7 +72,7 @@ def evaluate(outcome: np.ndarray, ranking: np.ndarray, predicted: np.ndarray, ti
         rows=len(y),
         churners=churners,
         base_rate=base_rate,
-        roc_auc=float(roc_auc_score(y, ranking)),
+        roc_auc=float(_roc_auc(y, ranking)),
         top_decile_lift=stats[0].observed_rate / base_rate,
         deciles=stats,
     )
@@ -106,3 +105,10 @@ def share_cutoff(score: np.ndarray, share: float) -> float:
     # round first: 0.3 * 10 is 3.0000000000000004 in floating point, which must stay 3 rows
     count = max(1, math.ceil(round(share * len(ordered), 9)))
     return float(ordered[count - 1])
+
+
+def _roc_auc(y: np.ndarray, ranking: np.ndarray) -> float:
+    # imported here: scikit-learn (with scipy and pandas) costs ~1.5 s, and the app only needs it to train
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(y, ranking))

@@ -16,14 +16,13 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import date
+from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import joblib
 import numpy as np
 import polars as pl
-import sklearn
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import LogisticRegression
 
 from clientscope.analytics.churn_metrics import Evaluation, evaluate, share_cutoff
 from clientscope.analytics.churn_reasons import with_reasons
@@ -36,6 +35,10 @@ from clientscope.analytics.churn_signals import (
     load_signals,
 )
 from clientscope.db import FULL_SCOPE, Database, ViewerScope, run_named
+
+if TYPE_CHECKING:  # imported where models are fitted: scikit-learn is slow to import (cold start)
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
 
 # Signals plus levels from the customer-month history; order matters (it is the model's input).
 FEATURES: tuple[str, ...] = (
@@ -166,6 +169,8 @@ def feature_matrix(frame: pl.DataFrame) -> np.ndarray:
 
 
 def fit_classifier(train: pl.DataFrame, config: ModelConfig) -> HistGradientBoostingClassifier:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
     classifier = HistGradientBoostingClassifier(
         learning_rate=config.learning_rate,
         max_iter=config.max_iter,
@@ -185,6 +190,8 @@ def fit_classifier(train: pl.DataFrame, config: ModelConfig) -> HistGradientBoos
 def fit_rule_calibration(train: pl.DataFrame) -> LogisticRegression:
     """Map rule points to a churn probability (logistic in the points), for the baseline's calibration."""
     points = train["rule_points"].cast(pl.Float64).to_numpy().reshape(-1, 1)
+    from sklearn.linear_model import LogisticRegression
+
     return LogisticRegression().fit(points, train["churned_3m"].to_numpy())
 
 
@@ -266,7 +273,7 @@ def train(
         rule_baseline=rule_eval,
         high_cutoff=share_cutoff(scored["model_score"].to_numpy(), config.high_share),
         medium_cutoff=share_cutoff(scored["model_score"].to_numpy(), config.medium_share),
-        sklearn_version=sklearn.__version__,
+        sklearn_version=version("scikit-learn"),
     )
     return TrainedModel(classifier, calibration, rules, config, card)
 
@@ -332,7 +339,7 @@ def score_latest(
 
 def cache_key(data_version: str, rules: SignalRules, config: ModelConfig) -> str:
     """Data version + a digest of the settings and scikit-learn version (pickles do not cross versions)."""
-    settings = f"{rules!r}|{config!r}|{FEATURES!r}|{sklearn.__version__}"
+    settings = f"{rules!r}|{config!r}|{FEATURES!r}|{version('scikit-learn')}"
     return f"{data_version}-{hashlib.sha256(settings.encode()).hexdigest()[:12]}"
 
 

@@ -13,14 +13,17 @@ import math
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
-from sklearn.tree import DecisionTreeClassifier
 
 from clientscope.analytics.churn_model import DEFAULT_CONFIG, ModelConfig, add_months_end, month_counts, plan_sample
 from clientscope.analytics.churn_signals import DEFAULT_RULES, HORIZON_MONTHS, SignalRules, load_signals
 from clientscope.db import FULL_SCOPE, Database, ViewerScope
+
+if TYPE_CHECKING:  # imported where the tree is fitted: scikit-learn is slow to import (cold start)
+    from sklearn.tree import DecisionTreeClassifier
 
 MAX_DEPTH = 3
 MIN_LEAF_SHARE = 0.02
@@ -105,6 +108,8 @@ def churn_rules(
     names = [feature.name for feature in TREE_FEATURES]
     x = labelled.select(pl.col(names).cast(pl.Float64)).to_numpy()
     y = labelled["churned_3m"].to_numpy().astype(int)
+    from sklearn.tree import DecisionTreeClassifier
+
     tree = DecisionTreeClassifier(
         max_depth=max_depth,
         min_samples_leaf=max(MIN_LEAF_ROWS, math.ceil(min_leaf_share * len(y))),

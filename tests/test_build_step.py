@@ -1,0 +1,86 @@
+"""The build step (`startup.prepare`): validation remembered per data version, churn model built up front."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from clientscope import validation, validation_cache
+from clientscope.validation import Severity
+
+
+@pytest.fixture()
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of this test's own: copies keep file times, so every copy has the same data version."""
+    path = tmp_path / "cache"
+    monkeypatch.setenv("CLIENTSCOPE_CACHE", str(path))
+    return path
+
+
+@pytest.fixture()
+def bank_copy(demo_data: Path, tmp_path: Path, own_cache: Path) -> Path:
+    copy = tmp_path / "bank"
+    shutil.copytree(demo_data, copy)
+    return copy
+
+
+@pytest.fixture()
+def counted_validate(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    calls: list[Path] = []
+    real = validation.validate
+
+    def counting(data_dir: Path):
+        calls.append(Path(data_dir))
+        return real(data_dir)
+
+    monkeypatch.setattr(validation, "validate", counting)
+    return calls
+
+
+def test_unchanged_extracts_are_validated_once(bank_copy: Path, counted_validate: list[Path]) -> None:
+    first = validation_cache.validate_once(bank_copy)
+    second = validation_cache.validate_once(bank_copy)
+    assert counted_validate == [bank_copy]
+    assert second == first
+    assert second.ok
+
+
+def test_stored_report_keeps_every_problem_word_for_word(bank_copy: Path, counted_validate: list[Path]) -> None:
+    (bank_copy / "complaints.parquet").write_bytes(b"not a parquet file")
+    fresh = validation_cache.validate_once(bank_copy)
+    stored = validation_cache.validate_once(bank_copy)
+    assert len(counted_validate) == 1
+    assert [str(p) for p in stored.problems] == [str(p) for p in fresh.problems]
+    assert any(p.severity is Severity.ERROR and p.file == "complaints.parquet" for p in stored.problems)
+
+
+def test_a_rewritten_extract_is_validated_again(bank_copy: Path, counted_validate: list[Path]) -> None:
+    assert validation_cache.validate_once(bank_copy).ok
+    target = bank_copy / "complaints.parquet"
+    target.write_bytes(b"not a parquet file")
+    os.utime(target, ns=(1, 1))  # a new size and modification time: a new data version
+    report = validation_cache.validate_once(bank_copy)
+    assert len(counted_validate) == 2
+    assert not report.ok
+
+
+def test_a_damaged_stored_report_is_ignored(bank_copy: Path, counted_validate: list[Path], own_cache: Path) -> None:
+    validation_cache.validate_once(bank_copy)
+    for stored in (own_cache / "validation").glob("*.json"):
+        stored.write_text("{half a file", encoding="utf-8")
+    assert validation_cache.validate_once(bank_copy).ok
+    assert len(counted_validate) == 2
+
+
+def test_prepare_trains_the_churn_model_and_writes_the_page_files(demo_data: Path, cache_dir: Path) -> None:
+    from clientscope.startup import prepare
+
+    context = prepare(str(demo_data))
+    assert context.db is not None
+    models = list((cache_dir / "churn").glob(f"model-{context.db.version}-*.joblib"))
+    scores = list((cache_dir / "churn_page").glob(f"{context.db.version}-*/scores.parquet"))
+    assert len(models) == 1
+    assert len(scores) == 1

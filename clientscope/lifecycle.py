@@ -9,13 +9,15 @@ month of data (the *as-of* month), whatever the period's end.
 **Month offsets.**  `month_offset` = calendar months since the month of opening (0 = the opening month), from
 the mart's `month_idx`; a gap in a customer's months never shifts "month 3".
 
-**The funnel** (nested: each step is a subset of the previous one; windows in `FunnelWindows`):
+**The funnel** (nested: each step is a subset of the previous one; windows from metrics.yaml
+`rules.lifecycle.funnel`: `activation_days`, `retention_months` [early, late], `growth_months`, `churn_months`):
 
 - **acquired**: in the cohort.
 - **activated**: the first month with `txn_count > 0` ends at most `activation_days` days after `open_date`
   (month-end − open date in days: the data is monthly, so a month's transactions are dated at its month-end).
-- **retained at 3 months**: activated, and *active* in the month 3 months after the opening month.
-- **retained at 6 months**: retained at 3 months, and active in the month 6 months after.
+- **retained at 3 months** (the early checkpoint): activated, and *active* in the month 3 months after the opening
+  month.
+- **retained at 6 months** (the late checkpoint): retained at 3 months, and active in the month 6 months after.
 - **grown**: retained at 6 months, and the mart's growing rule (`is_growing`: a higher tier or more products than
   `rules.lifecycle.growing_lookback_months` months before) holds in some month 1..`growth_months` after opening.
 - **churned** (the outflow, beside the funnel, as % of the cohort): a churned month (the mart's `is_churned`:
@@ -55,24 +57,32 @@ from clientscope.components.page import PageContext
 from clientscope.db import Database, ViewerScope, run_named
 from clientscope.i18n import t
 from clientscope.kpis import period_bounds
-from clientscope.semantic import MetricRequest, drill_count_query, drill_query, run_compiled, run_metric_query
+from clientscope.semantic import (
+    MetricRequest,
+    SemanticModel,
+    drill_count_query,
+    drill_query,
+    run_compiled,
+    run_metric_query,
+)
+from clientscope.semantic.model import FunnelRules
 from clientscope.state import ViewState, to_query
 
 
 @dataclass(frozen=True)
 class FunnelWindows:
-    """The funnel's windows that metrics.yaml `rules` does not define yet (see the module docstring).
+    """The funnel's windows, as configured in metrics.yaml `rules.lifecycle.funnel` (see `funnel_windows`)."""
 
-    Proposed home: `rules.lifecycle.activation_days`, `rules.lifecycle.retention_months: [3, 6]`,
-    `rules.lifecycle.growth_months`, `rules.lifecycle.churn_months`.
-    """
+    activation_days: int  # activated: first transacting month ends ≤ this many days after opening
+    retain_early: int  # retained: active this many months after the opening month ...
+    retain_late: int  # ... and this many
+    growth_months: int  # grown: the mart's growing rule holds in some month 1..this after opening
+    churn_months: int  # churned outflow: a churned month within this many months of opening
 
-    activation_days: int = 90  # activated: first transacting month ends ≤ 90 days after opening
-    retain_early: int = 3  # retained: active in the month 3 months after the opening month ...
-    retain_late: int = 6  # ... and 6 months after
-    growth_months: int = 6  # grown: the mart's growing rule holds in some month 1..6 after opening
-    churn_months: int = 6  # churned outflow: a churned month within 6 months of opening
-    max_offset: int = 24  # the retention heatmap shows months since opening 0..24
+    @classmethod
+    def from_rules(cls, rules: FunnelRules) -> FunnelWindows:
+        early, late = rules.retention_months  # two rising checkpoints (checked when metrics.yaml is loaded)
+        return cls(rules.activation_days, early, late, rules.growth_months, rules.churn_months)
 
     def params(self) -> dict[str, int]:
         return {
@@ -84,7 +94,12 @@ class FunnelWindows:
         }
 
 
-WINDOWS = FunnelWindows()
+def funnel_windows(model: SemanticModel) -> FunnelWindows:
+    """The funnel's windows from the loaded metrics.yaml (the only place they are defined)."""
+    return FunnelWindows.from_rules(model.rules.lifecycle.funnel)
+
+
+RETENTION_MAX_OFFSET = 24  # the retention heatmap shows months since opening 0..24 (a display choice)
 
 STEPS: tuple[str, ...] = ("acquired", "activated", "retained_early", "retained_late", "grown")
 OUTFLOW = "churned"
@@ -189,9 +204,9 @@ class LifecycleView:
     flow_a: str
     flow_b: str
     target: DrillTarget | None
+    windows: FunnelWindows  # from metrics.yaml rules.lifecycle.funnel
     params: Mapping[str, Any] = field(default_factory=dict)  # filter parameters of the SQL
     ignored: tuple[str, ...] = ()  # filter dimensions this page cannot apply
-    windows: FunnelWindows = WINDOWS
 
     @property
     def cohort_params(self) -> dict[str, Any]:
@@ -236,7 +251,8 @@ def filter_params(filters: Mapping[str, Sequence[str]]) -> tuple[dict[str, list[
     return params, tuple(sorted(ignored))
 
 
-def lifecycle_view(pc: PageContext, windows: FunnelWindows = WINDOWS) -> LifecycleView:
+def lifecycle_view(pc: PageContext, windows: FunnelWindows | None = None) -> LifecycleView:
+    """What the URL asks for, resolved against the data; `windows` default to metrics.yaml's."""
     start, end = period_bounds(pc)
     months = tuple(pc.choices.months)
     as_of = months[-1] if months else end
@@ -257,9 +273,9 @@ def lifecycle_view(pc: PageContext, windows: FunnelWindows = WINDOWS) -> Lifecyc
         flow_a=flow_a,
         flow_b=flow_b,
         target=DrillTarget.parse(state.options.get(OPT_LIST)),
+        windows=windows or funnel_windows(pc.model),
         params=params,
         ignored=ignored,
-        windows=windows,
     )
 
 
@@ -466,7 +482,7 @@ def funnel_by(members: pl.DataFrame, dim: str, order: Sequence[str] = ()) -> pl.
     )
 
 
-def retention(members: pl.DataFrame, max_offset: int = WINDOWS.max_offset) -> pl.DataFrame:
+def retention(members: pl.DataFrame, max_offset: int = RETENTION_MAX_OFFSET) -> pl.DataFrame:
     """One row per (cohort, month_offset) the as-of month has reached.
 
     cohort (the opening month's first day), month_offset, cohort_size, active, active_share, aum_base (the cohort's
@@ -527,7 +543,7 @@ def retention(members: pl.DataFrame, max_offset: int = WINDOWS.max_offset) -> pl
     )
 
 
-def activation_histogram(members: pl.DataFrame, windows: FunnelWindows = WINDOWS) -> pl.DataFrame:
+def activation_histogram(members: pl.DataFrame) -> pl.DataFrame:
     """bucket (k as text, or `none`), month_offset, within (activated inside the window), after, customers."""
     schema = {"bucket": pl.Utf8, "month_offset": pl.Int64, "within": pl.Int64, "after": pl.Int64, "customers": pl.Int64}
     if not members.height:
@@ -701,7 +717,7 @@ def drill_page(
 # --- labels shared by the page and the workbook -----------------------------------------------------------------
 
 
-def step_labels(lang: str, windows: FunnelWindows = WINDOWS) -> dict[str, str]:
+def step_labels(lang: str, windows: FunnelWindows) -> dict[str, str]:
     return {
         "acquired": t("lifecycle.step.acquired", lang),
         "activated": t("lifecycle.step.activated", lang),
@@ -712,7 +728,7 @@ def step_labels(lang: str, windows: FunnelWindows = WINDOWS) -> dict[str, str]:
     }
 
 
-def step_definitions(pc: PageContext, windows: FunnelWindows = WINDOWS) -> dict[str, str]:
+def step_definitions(pc: PageContext, windows: FunnelWindows) -> dict[str, str]:
     lang = pc.lang
     lookback = pc.model.rules.lifecycle.growing_lookback_months
     return {

@@ -326,7 +326,7 @@ def _retention_section(pc, view, members, count, money, theme) -> dbc.Card:
         inline=True,
         className="small",
     )
-    frame = lc.retention(members, view.windows.max_offset)
+    frame = lc.retention(members)
     title = t("lifecycle.retention.title", lang)
     if not frame.height:
         return _card(
@@ -404,7 +404,7 @@ def _flow_section(pc, view, flow, count, pct, theme) -> dbc.Card:
 def _activation_section(pc, view, members, theme) -> dbc.Card:
     lang = pc.lang
     title = t("lifecycle.activation.title", lang)
-    frame = lc.activation_histogram(members, view.windows)
+    frame = lc.activation_histogram(members)
     if not frame.height:
         return _card(title, empty_state(lang, "lifecycle.empty.cohort"), card_id="lifecycle-act")
     figure = figs.activation_histogram(

@@ -103,3 +103,24 @@ def test_export_to_an_unwritable_folder(demo_data: Path, tmp_path: Path, capsys)
     out = tmp_path / "missing-folder" / "x.xlsx"
     assert main(["export", "overview", "--data", str(demo_data), "--out", str(out)]) == 1
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_metrics_validate_names_bad_funnel_windows_with_their_lines(tmp_path: Path, capsys) -> None:
+    text = (REPO_ROOT / "metrics.yaml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    days = next(i for i, line in enumerate(lines) if line.strip().startswith("activation_days: 90"))
+    months = next(i for i, line in enumerate(lines) if line.strip().startswith("retention_months: [3, 6]"))
+    lines[days] = lines[days].replace("activation_days: 90", "activation_days: 0")
+    lines[months] = lines[months].replace("[3, 6]", "[6, 3]")
+    bad = tmp_path / "metrics.yaml"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["metrics", "validate", str(bad)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert (
+        f"{bad}:{days + 1}: rules: 'lifecycle.funnel.activation_days': input should be greater than or equal to 1"
+        in out
+    )
+    assert (
+        f"{bad}:{months + 1}: rules: 'lifecycle.funnel.retention_months': must be two rising month counts of at "
+        "least 1, e.g. [3, 6] (got [6, 3])" in out
+    )

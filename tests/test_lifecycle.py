@@ -285,7 +285,8 @@ def test_funnel_counts_equal_the_independent_computation_and_the_hand_count(bank
     members = lc.cohort_members(pc, view)
     funnel = lc.funnel(members)
     page = dict(zip(funnel["step"], funnel["customers"], strict=True))
-    expected = independent_funnel(independent_members(model.rules, lc.WINDOWS, date(2025, 1, 1), date(2025, 12, 31)))
+    windows = lc.funnel_windows(model)
+    expected = independent_funnel(independent_members(model.rules, windows, date(2025, 1, 1), date(2025, 12, 31)))
     assert page == expected
     # by hand (see the module docstring)
     assert page == {"acquired": 9, "activated": 7, "retained_early": 4, "retained_late": 4, "grown": 2, "churned": 1}
@@ -302,6 +303,44 @@ def test_funnel_counts_equal_the_independent_computation_and_the_hand_count(bank
                         "churned": 8}  # fmt: skip
 
 
+def test_funnel_windows_come_from_metrics_yaml(bank, model, tmp_path: Path) -> None:
+    assert lc.funnel_windows(model) == lc.FunnelWindows(
+        activation_days=90, retain_early=3, retain_late=6, growth_months=6, churn_months=6
+    )
+    text = (REPO_ROOT / "metrics.yaml").read_text(encoding="utf-8")
+    for old, new in (
+        ("activation_days: 90 ", "activation_days: 30 "),
+        ("retention_months: [3, 6]", "retention_months: [2, 4]"),
+    ):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    changed = load_semantic_model(_write(tmp_path / "metrics.yaml", text))
+    windows = lc.funnel_windows(changed)
+    assert windows == lc.FunnelWindows(activation_days=30, retain_early=2, retain_late=4, growth_months=6,
+                                       churn_months=6)  # fmt: skip
+    pc = context(bank, changed, lang="en")
+    view = lc.lifecycle_view(pc)
+    assert view.windows == windows
+    members = lc.cohort_members(pc, view)
+    page = dict(zip(lc.funnel(members)["step"], lc.funnel(members)["customers"], strict=True))
+    assert page == independent_funnel(independent_members(changed.rules, windows, date(2025, 1, 1), date(2025, 12, 31)))
+    # by hand (the default windows give 9, 7, 4, 4, 2, 1): 30 days activate A1, A4, A6, A7, PN, L1 (no longer A2,
+    # at 90 days); active 2 months after opening: all of them but A4; 4 months after: A1, A6, A7, PN (not yet L1)
+    assert page == {"acquired": 9, "activated": 6, "retained_early": 5, "retained_late": 4, "grown": 2, "churned": 1}
+    # the labels and definitions on the page follow the configured windows
+    labels = lc.step_labels("en", windows)
+    assert (labels["retained_early"], labels["retained_late"]) == ("Retained at 2 months", "Retained at 4 months")
+    definitions = lc.step_definitions(pc, windows)
+    assert "at most 30 days after" in definitions["activated"]
+    assert definitions["retained_late"].startswith("Retained at 2 months, and active 4 months after")
+    assert lc.list_header(pc, view, "retained_late") == "Retained 4m"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def test_activation_window_edges_one_day_inside_and_one_day_outside(bank, model) -> None:
     pc = context(bank, model)
     members = lc.cohort_members(pc, lc.lifecycle_view(pc))
@@ -309,7 +348,7 @@ def test_activation_window_edges_one_day_inside_and_one_day_outside(bank, model)
     assert (row["A2"]["days_to_activate"], row["A2"]["activated"]) == (90, True)
     assert (row["A3"]["days_to_activate"], row["A3"]["activated"]) == (91, False)
     # a window of 89 days drops A2 as well; the independent computation agrees
-    narrow = replace(lc.WINDOWS, activation_days=89)
+    narrow = replace(lc.funnel_windows(model), activation_days=89)
     view = replace(lc.lifecycle_view(pc), windows=narrow)
     members = lc.cohort_members(pc, view)
     assert not members.filter(pl.col("customer_id") == "A2")["activated"][0]
@@ -357,7 +396,7 @@ def test_funnel_by_channel_equals_the_independent_computation(bank, model) -> No
     pc = context(bank, model)
     members = lc.cohort_members(pc, lc.lifecycle_view(pc))
     groups = lc.funnel_by(members, "acquisition_channel")
-    independent = independent_members(model.rules, lc.WINDOWS, date(2025, 1, 1), date(2025, 12, 31))
+    independent = independent_members(model.rules, lc.funnel_windows(model), date(2025, 1, 1), date(2025, 12, 31))
     for channel in independent["acquisition_channel"].unique():
         expected = independent_funnel(independent.filter(pl.col("acquisition_channel") == channel))
         expected.pop("churned")
@@ -529,7 +568,7 @@ def test_workbook_opens_and_its_funnel_sheet_equals_the_page(bank, model) -> Non
     assert [c.value for c in sheet[3]] == ["Step", "Customers", "% of acquired", "% of previous step", "Eligible"]
     view = lc.lifecycle_view(pc)
     funnel = lc.funnel(lc.cohort_members(pc, view))
-    labels = lc.step_labels("en")
+    labels = lc.step_labels("en", view.windows)
     expected = [
         [labels[r["step"]], r["customers"], r["pct_start"], r["pct_previous"], r["eligible"]]
         for r in funnel.iter_rows(named=True)

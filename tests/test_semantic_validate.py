@@ -135,6 +135,29 @@ def test_rules_are_checked(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("[6, 3]", "must be two rising month counts of at least 1, e.g. [3, 6] (got [6, 3])"),
+        ("[3, 3]", "must be two rising month counts of at least 1, e.g. [3, 6] (got [3, 3])"),
+        ("[0, 6]", "must be two rising month counts of at least 1, e.g. [3, 6] (got [0, 6])"),
+        ("[3, 6, 9]", "must be two rising month counts of at least 1, e.g. [3, 6] (got [3, 6, 9])"),
+    ],
+)
+def test_funnel_retention_months_are_two_rising_checkpoints(tmp_path: Path, value: str, message: str) -> None:
+    path, text = broken(tmp_path, ("retention_months: [3, 6]", f"retention_months: {value}"))
+    line = line_of(text, "retention_months:")
+    assert messages(path) == [f"{path}:{line}: rules: 'lifecycle.funnel.retention_months': {message}"]
+
+
+def test_funnel_windows_are_positive(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, ("churn_months: 6 ", "churn_months: 0 "))
+    assert messages(path) == [
+        f"{path}:{line_of(text, 'churn_months: 0')}: rules: 'lifecycle.funnel.churn_months': input should be greater "
+        "than or equal to 1"
+    ]
+
+
 def test_duplicate_keys_are_reported(tmp_path: Path) -> None:
     path, text = broken(tmp_path, ("  customer_base:\n", "  customers:\n"))
     first = line_of(text, "  customers:\n    type: simple\n    label: {zh_CN: 在册客户数")

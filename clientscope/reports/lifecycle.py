@@ -173,7 +173,7 @@ def flow_sheet(pc, view: lc.LifecycleView, flow: pl.DataFrame) -> SheetSpec:
 
 def activation_sheet(pc, view: lc.LifecycleView, members: pl.DataFrame) -> SheetSpec:
     lang = pc.lang
-    frame = lc.activation_histogram(members, view.windows).with_columns(
+    frame = lc.activation_histogram(members).with_columns(
         pl.col("bucket").replace({lc.NOT_ACTIVATED: t("lifecycle.activation.never", lang)}).alias("bucket_label")
     )
     columns = (
@@ -274,7 +274,7 @@ def workbook(request: ReportRequest) -> WorkbookSpec:
     view = lc.lifecycle_view(pc)
     members = lc.cohort_members(pc, view)
     funnel = lc.funnel(members)
-    retention = lc.retention(members, view.windows.max_offset)
+    retention = lc.retention(members)
     flow = lc.stage_flow(pc, view)
     sheets = [
         funnel_sheet(pc, view, funnel),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 Labels = dict[str, str]  # locale → text
 Grain = Literal["month", "quarter", "year"]
@@ -168,11 +168,29 @@ class TierRules(Frozen):
     schemes: dict[str, TierScheme]
 
 
+class FunnelRules(Frozen):
+    """The windows of the acquisition-cohort funnel on /lifecycle (clientscope/lifecycle.py, cohort_members.sql)."""
+
+    activation_days: int = Field(default=90, ge=1)  # activated: first transacting month ends ≤ this after opening
+    retention_months: tuple[int, ...] = (3, 6)  # retained: active this many months after the opening month
+    growth_months: int = Field(default=6, ge=1)  # grown: growing in some month 1..this after opening
+    churn_months: int = Field(default=6, ge=1)  # churned outflow: churned within this many months of opening
+
+    @field_validator("retention_months")
+    @classmethod
+    def _two_rising_checkpoints(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        # the funnel has two retention steps (early, late), each a subset of the one before
+        if len(value) != 2 or value[0] < 1 or value[0] >= value[1]:
+            raise ValueError(f"must be two rising month counts of at least 1, e.g. [3, 6] (got {list(value)})")
+        return value
+
+
 class LifecycleRules(Frozen):
     new_within_days: int = Field(default=90, ge=1)
     dormant_months: int = Field(default=3, ge=1)
     growing_lookback_months: int = Field(default=3, ge=1)
     precedence: tuple[str, ...] = STAGES
+    funnel: FunnelRules = FunnelRules()
 
 
 class ChurnRules(Frozen):

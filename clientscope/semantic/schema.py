@@ -213,6 +213,9 @@ def _describe(error: Mapping[str, Any], cls: type[BaseModel], loc: Sequence[Any]
         choices = _LITERAL.findall(str(error.get("ctx", {}).get("expected", "")))
         value = error.get("input")
         return f"unknown value '{value}' for '{key}'", did_you_mean(value, choices)
+    if kind == "value_error" and "error" in error.get("ctx", {}):
+        # a model's own check (a field validator) words its message for the file's reader: no "Value error, "
+        return f"'{key}': {error['ctx']['error']}", None
     message = str(error["msg"])
     return f"'{key}': {message[:1].lower()}{message[1:]}", None
 

@@ -1,5 +1,6 @@
 -- lifecycle/cohort_members: one row per customer of the acquisition cohort (open_date in $cohort_start..$cohort_end),
--- with every funnel step of docs in clientscope/lifecycle.py (FunnelWindows) decided here, once:
+-- with every funnel step of clientscope/lifecycle.py decided here, once (the windows are the $named parameters,
+-- from metrics.yaml rules.lifecycle.funnel):
 --   month_offset  = calendar months since the month of opening (0 = the opening month), from month_idx, so a
 --                   gap in a customer's months never shifts "month 3";
 --   activated     = the first month with txn_count > 0 ends at most $activation_days days after open_date;

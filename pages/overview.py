@@ -12,7 +12,6 @@ from clientscope.components.empty import empty_state
 from clientscope.components.kpi import kpi_card
 from clientscope.components.page import page_context, page_frame
 from clientscope.figures.segments import tier_mix_bars
-from clientscope.figures.theme import template
 from clientscope.i18n import t
 from clientscope.kpis import kpi_views
 from clientscope.overview import HEADLINE_METRICS, tier_mix
@@ -30,7 +29,7 @@ def layout(**query: str) -> html.Div:
     pc = page_context(query)
     lang, theme = pc.lang, pc.state.theme
     cards = [
-        dbc.Col(kpi_card(view, lang, pc.state.compare, template(theme)), md=4, lg=2, xs=6)
+        dbc.Col(kpi_card(view, lang, pc.state.compare), md=4, lg=2, xs=6)
         for view in kpi_views(pc, HEADLINE_METRICS)
     ]
     mix = tier_mix(pc)

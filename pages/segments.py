@@ -22,7 +22,6 @@ from clientscope.components.page import PageContext, current_state, page_context
 from clientscope.customer_list import customer_list, ignored_filters
 from clientscope.figures import segments as figures
 from clientscope.figures.segments import tier_mix_bars
-from clientscope.figures.theme import template
 from clientscope.i18n import t
 from clientscope.kpis import kpi_views
 from clientscope.semantic import format_value
@@ -97,7 +96,7 @@ def layout(**query: str) -> html.Div:
         html.P(t("segments.intro", lang, start=view.start, end=view.end), className="text-muted small"),
         dbc.Row(
             [
-                dbc.Col(kpi_card(v, lang, pc.state.compare, template(pc.state.theme)), md=3, xs=6)
+                dbc.Col(kpi_card(v, lang, pc.state.compare), md=3, xs=6)
                 for v in kpi_views(pc, seg.HEADLINE_METRICS)
             ],
             className="g-2 mb-3",

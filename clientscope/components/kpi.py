@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import dcc, html
 
+from clientscope.figures.theme import COLORWAY
 from clientscope.i18n import t
 
 
@@ -29,24 +29,33 @@ class KpiView:
     spark_y: Sequence[float | None] = ()
 
 
-def sparkline(view: KpiView, template: object) -> dcc.Graph | None:
+def sparkline(view: KpiView) -> dcc.Graph | None:
+    """A plain-dict figure with no template: axes are hidden, and a validated plotly figure with the page's
+    template costs ~10 ms per card (the largest share of the overview's render before this was changed)."""
     if len(view.spark_x) < 2:
         return None
-    fig = go.Figure(go.Scatter(x=list(view.spark_x), y=list(view.spark_y), mode="lines", hoverinfo="x+y"))
-    fig.update_layout(
-        template=template,
-        height=48,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        showlegend=False,
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-    )
-    return dcc.Graph(figure=fig, config={"displayModeBar": False, "staticPlot": True}, style={"height": "48px"})
+    trace = {
+        "type": "scatter",
+        "x": list(view.spark_x),
+        "y": list(view.spark_y),
+        "mode": "lines",
+        "hoverinfo": "x+y",
+        "line": {"color": COLORWAY[0], "width": 2},
+    }
+    layout = {
+        "height": 48,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "showlegend": False,
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+    }
+    figure = {"data": [trace], "layout": layout}
+    return dcc.Graph(figure=figure, config={"displayModeBar": False, "staticPlot": True}, style={"height": "48px"})
 
 
-def kpi_card(view: KpiView, lang: str, comparison: str, template: object) -> dbc.Card:
+def kpi_card(view: KpiView, lang: str, comparison: str) -> dbc.Card:
     good = (view.direction > 0) == view.good_when_up if view.direction else None
     css = "up" if good else ("down" if good is False else "")
     delta_parts = [p for p in (view.change, f"({view.pct_change})" if view.pct_change else None) if p]
@@ -62,7 +71,7 @@ def kpi_card(view: KpiView, lang: str, comparison: str, template: object) -> dbc
                     id=f"kpi-delta-{view.metric}",
                 ),
                 html.Div(prior, className="small text-muted"),
-                sparkline(view, template),
+                sparkline(view),
             ],
             className="card-body",
             title=view.description,

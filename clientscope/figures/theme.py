@@ -11,14 +11,45 @@ FONT = 'system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", 
 COLORWAY = ("#0d6efd", "#20c997", "#fd7e14", "#6f42c1", "#d63384", "#198754", "#ffc107", "#0dcaf0", "#6c757d")
 
 
+# What the app's figures use of plotly's own light and dark templates: fonts, colours, axes, hover and the
+# colour scales. Only layout keys, no per-trace defaults: a figure validates and serialises its template
+# every time it is built, and plotly's full templates (every trace type's defaults) cost ~10 ms per figure
+# and 7 kB of JSON in every response, against ~1 ms and 1 kB for this.
+_PALETTE = {
+    "light": {"text": "#2a3f5f", "grid": "#EBF0F8", "line": "#EBF0F8"},
+    "dark": {"text": "#f2f5fa", "grid": "#283442", "line": "#506784"},
+}
+
+
 @lru_cache(maxsize=2)
 def template(theme: str) -> go.layout.Template:
-    """Built once per theme (building and validating a template costs ~70 ms); treat it as read-only."""
-    base = pio.templates["plotly_dark" if theme == "dark" else "plotly_white"]
-    tpl = go.layout.Template(base)
-    tpl.layout.font.update(family=FONT, size=12)  # update, not replace: keep the dark template's font colour
-    tpl.layout.colorway = list(COLORWAY)
-    tpl.layout.paper_bgcolor = "rgba(0,0,0,0)"
-    tpl.layout.plot_bgcolor = "rgba(0,0,0,0)"
-    tpl.layout.margin = {"l": 48, "r": 16, "t": 40, "b": 40}
-    return tpl
+    """Built once per theme; treat it as read-only."""
+    palette = _PALETTE["dark" if theme == "dark" else "light"]
+    base = pio.templates["plotly_dark" if theme == "dark" else "plotly_white"].layout
+    axis = {
+        "gridcolor": palette["grid"],
+        "linecolor": palette["line"],
+        "zerolinecolor": palette["grid"],
+        "zerolinewidth": 2,
+        "ticks": "",
+        "automargin": True,
+        "title": {"standoff": 15},
+    }
+    layout = {
+        "font": {"family": FONT, "size": 12, "color": palette["text"]},
+        "colorway": list(COLORWAY),
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "margin": {"l": 48, "r": 16, "t": 40, "b": 40},
+        "hovermode": "closest",
+        "hoverlabel": {"align": "left"},
+        "autotypenumbers": "strict",
+        "title": {"x": 0.05},
+        "xaxis": axis,
+        "yaxis": axis,
+        "colorscale": base.colorscale,
+        "coloraxis": {"colorbar": {"outlinewidth": 0, "ticks": ""}},
+        "annotationdefaults": {"arrowcolor": palette["text"], "arrowhead": 0, "arrowwidth": 1},
+        "shapedefaults": {"line": {"color": palette["text"]}},
+    }
+    return go.layout.Template(layout=layout)

@@ -51,8 +51,18 @@ months_in as (
         txn_amount,
         digital_logins,
         products_held,
-        complaints
-    from customer_months
+        complaints,
+        payroll_inflow,
+        cross_border_spend
+    -- payroll_inflow and cross_border_spend are optional columns: the union by name adds them as nulls
+    from (
+        from customer_months
+        union all by name
+        select
+            cast(null as double) as payroll_inflow,
+            cast(null as double) as cross_border_spend
+        where false
+    )
 ),
 
 -- tier_rank 1 is the highest tier: the first threshold (highest first) the month-end AUM reaches
@@ -225,6 +235,8 @@ final as (
         s.insurance,
         s.loan_balance,
         s.card_spend,
+        s.payroll_inflow,
+        s.cross_border_spend,
         s.txn_count,
         s.txn_amount,
         s.digital_logins,

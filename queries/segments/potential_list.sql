@@ -24,33 +24,16 @@ people as (
     )
 ),
 
--- payroll_inflow and cross_border_spend are optional columns: the union by name adds them as nulls
-extras_in as (
-    select customer_id, month, payroll_inflow, cross_border_spend
-    from (
-        from customer_months
-        union all by name
-        select
-            cast(null as varchar) as customer_id,
-            cast(null as date) as month,
-            cast(null as double) as payroll_inflow,
-            cast(null as double) as cross_border_spend
-        where false
-    )
-    where month > cast($month_start - to_months(cast($lookback_months as integer)) as date)
-        and month <= last_day($month_start)
-),
-
+-- payroll_inflow and cross_border_spend are optional extract columns: the mart holds them as nulls when absent
 window_rows as (
     select
-        f.customer_id,
-        f.card_spend,
-        e.payroll_inflow,
-        e.cross_border_spend
-    from customer_month_facts as f
-    left join extras_in as e on e.customer_id = f.customer_id and e.month = f.month
-    where f.month_start > cast($month_start - to_months(cast($lookback_months as integer)) as date)
-        and f.month_start <= $month_start
+        customer_id,
+        card_spend,
+        payroll_inflow,
+        cross_border_spend
+    from customer_month_facts
+    where month_start > cast($month_start - to_months(cast($lookback_months as integer)) as date)
+        and month_start <= $month_start
 ),
 
 activity as (

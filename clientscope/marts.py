@@ -62,10 +62,11 @@ CUSTOMER_MONTH_FACTS = Mart(
         "customer_id", "month", "month_start", "month_idx", "next_month", "region", "branch_id", "rm_id", "city",
         "acquisition_channel", "gender", "birth_year", "age", "age_band", "risk_profile", "tags", "open_date",
         "close_date", "tenure_months", "aum_total", "deposits", "wealth", "insurance", "loan_balance", "card_spend",
-        "payroll_inflow", "cross_border_spend", "txn_count", "txn_amount", "digital_logins", "products_held", "complaints", "tier", "tier_rank",
-        "prev_tier", "tier_alt", "tier_alt_rank", "stage", "is_new", "is_opened_month", "is_active", "is_dormant",
-        "is_growing", "is_churned_month", "is_soft_churn", "is_churned", "is_churn_event", "risk_score",
-        "risk_level", "risk_txn_drop", "risk_aum_drop", "risk_complaints", "risk_no_logins", "risk_product_closed",
+        "payroll_inflow", "cross_border_spend", "txn_count", "txn_amount", "digital_logins", "products_held",
+        "complaints", "tier", "tier_rank", "prev_tier", "tier_alt", "tier_alt_rank", "stage", "is_new",
+        "is_opened_month", "is_active", "is_dormant", "is_growing", "is_churned_month", "is_soft_churn", "is_churned",
+        "is_churn_event", "risk_score", "risk_level", "risk_txn_drop", "risk_aum_drop", "risk_complaints",
+        "risk_no_logins", "risk_product_closed",
     ),
 )  # fmt: skip
 CHURN_EVENTS = Mart(

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from clientscope import catalog
+from clientscope import catalog, settings
 from clientscope.settings import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ class Database:
 
     @classmethod
     def open(cls, data_dir: Path, *, threads: int | None = None) -> Database:
-        con = duckdb.connect(config={"threads": threads} if threads else {})
+        con = duckdb.connect(config=settings.duckdb_config(threads))
         attached = catalog.attach_extracts(con, data_dir)
         return cls(con, data_dir, catalog.data_version(data_dir), frozenset(attached))
 

@@ -136,3 +136,16 @@ def test_tables_keyed_by_branch_and_rm_are_scoped_like_their_customers(db: Datab
         detail = run_query(db, "select count(*) as n from customers", scope=scope).frame["n"].to_list()
         assert scope == ViewerScope() or detail == [expected]
     assert "scope_units" not in scoped_tables() and "rollup_customer_month_core" in scoped_tables()
+
+
+def test_open_limits_duckdb_memory_and_spills_under_the_cache(
+    demo_data, cache_dir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLIENTSCOPE_DUCKDB_MEMORY", "512MB")
+    opened = Database.open(demo_data, threads=1)
+    [(limit, spill, threads)] = opened.con.sql(
+        "select current_setting('memory_limit'), current_setting('temp_directory'), current_setting('threads')"
+    ).fetchall()
+    assert limit == "488.2 MiB"  # DuckDB reports 512 MB in MiB
+    assert spill == str(cache_dir / "duckdb_spill")
+    assert threads == 1

@@ -7,9 +7,10 @@ from, so:
 - two viewers with different scopes never share an entry;
 - in-memory databases built by tests (no data folder, so no data version) are never cached.
 
-Only metric results go through it (`run_metric_query`, `run_compiled`); drill lists, which page through detail
-rows, do not.  Bounded by entry count and by the estimated size of the cached frames (least recently used
-entries go first; a single frame larger than `max_entry_bytes` is not kept).
+Metric results go through it (`run_metric_query`, `run_compiled`), and so do the pages' own aggregate
+queries (`run_named_cached`); drill lists, which page through detail rows, do not.  Bounded by entry count
+and by the estimated size of the cached frames (least recently used entries go first; a single frame larger
+than `max_entry_bytes` is not kept).
 
 It is the one piece of state shared between requests in a process (`QUERY_CACHE`), guarded by a lock; the
 query itself runs outside the lock, so two threads missing the same key both run it and the second result
@@ -27,7 +28,7 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from clientscope.db import Database, QueryResult, ViewerScope
+from clientscope.db import FULL_SCOPE, Database, QueryResult, ViewerScope, query_sql, run_named
 
 DEFAULT_MAX_ENTRIES = 512
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # per worker process
@@ -159,3 +160,16 @@ class QueryCache:
 
 
 QUERY_CACHE = QueryCache()  # the process's cache (one per gunicorn worker); see the module docstring
+
+
+def run_named_cached(
+    db: Database,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    scope: ViewerScope = FULL_SCOPE,
+    cache: QueryCache = QUERY_CACHE,
+) -> QueryResult:
+    """`run_named` for a page's aggregate query (small answers, asked again on every filter change), cached."""
+    bound = dict(params or {})
+    return cache.fetch(db, query_sql(name), bound, scope, lambda: run_named(db, name, bound, scope=scope))

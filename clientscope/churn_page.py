@@ -58,6 +58,7 @@ from clientscope.analytics.churn_model import (
 )
 from clientscope.analytics.churn_rules import recent_labelled_periods
 from clientscope.analytics.churn_signals import DEFAULT_RULES, FLAG_COLUMN, SignalRules
+from clientscope.cache import run_named_cached
 from clientscope.components.page import PageContext
 from clientscope.db import FULL_SCOPE, Database, ViewerScope, query_sql, run_named
 from clientscope.export import mask_value
@@ -257,7 +258,7 @@ def filter_params(pc: PageContext, *, with_levels: bool = True) -> dict[str, Any
 def _query(pc: PageContext, name: str, data: ChurnData, params: Mapping[str, Any]) -> pl.DataFrame:
     # Only the parameters the file names are bound: DuckDB rejects unused ones.
     bound = params_for(query_sql(f"churn_page/{name}"), {"scores_path": str(data.scores_path), **params})
-    return run_named(pc.db, f"churn_page/{name}", bound, scope=pc.scope).frame
+    return run_named_cached(pc.db, f"churn_page/{name}", bound, scope=pc.scope).frame
 
 
 # --- risk distribution and at-risk numbers -----------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any
 
 import polars as pl
 
+from clientscope.cache import run_named_cached
 from clientscope.components.page import FILTER_DIMENSIONS, PageContext
 from clientscope.customer_list import (
     NO_TAG,
@@ -30,7 +31,6 @@ from clientscope.customer_list import (
     filter_params,
     register_source,
 )
-from clientscope.db import run_named
 from clientscope.i18n import MESSAGES, t
 from clientscope.kpis import period_bounds
 from clientscope.semantic import (
@@ -119,7 +119,7 @@ def tier_floors(pc: PageContext) -> list[float]:
 
 def known_tags(pc: PageContext) -> tuple[str, ...]:
     """The tags present in the customers extract, most common first."""
-    return tuple(run_named(pc.db, "segments/tags", scope=pc.scope).frame["tag"].to_list())
+    return tuple(run_named_cached(pc.db, "segments/tags", scope=pc.scope).frame["tag"].to_list())
 
 
 def tag_label(tag: str, lang: str) -> str:
@@ -292,7 +292,7 @@ def breakdown(pc: PageContext, view: SegmentsView) -> pl.DataFrame:
     filters = axis_filters(pc)
     if view.breakdown == TAG:
         params = {**_customer_params(filters), "month_start": month_start(view.end), "no_tag": NO_TAG}
-        frame = run_named(pc.db, "segments/tag_mix", bind("segments/tag_mix", params), scope=pc.scope).frame
+        frame = run_named_cached(pc.db, "segments/tag_mix", bind("segments/tag_mix", params), scope=pc.scope).frame
         return frame.rename({"tag": "value"}).select("value", "tier", "customers", "aum_total")
     request = MetricRequest(
         metrics=("customers", "aum_total"),
@@ -327,7 +327,7 @@ def penetration(pc: PageContext, view: SegmentsView) -> pl.DataFrame | None:
     if not pc.db.has("holdings"):
         return None
     params = {**_customer_params(axis_filters(pc)), "month_start": month_start(view.end)}
-    frame = run_named(pc.db, "segments/penetration", bind("segments/penetration", params), scope=pc.scope).frame
+    frame = run_named_cached(pc.db, "segments/penetration", bind("segments/penetration", params), scope=pc.scope).frame
     sizes = run_metric_query(
         pc.db,
         pc.model,
@@ -383,7 +383,7 @@ def migration(pc: PageContext, view: SegmentsView) -> pl.DataFrame:
         "new_code": NEW,
         "closed_code": CLOSED,
     }
-    frame = run_named(pc.db, "segments/migration", bind("segments/migration", params), scope=pc.scope).frame
+    frame = run_named_cached(pc.db, "segments/migration", bind("segments/migration", params), scope=pc.scope).frame
     tiers = tier_codes(pc)
     cells = pl.DataFrame(
         [{"from_tier": a, "to_tier": b} for a in (*tiers, NEW) for b in (*tiers, CLOSED) if (a, b) != (NEW, CLOSED)],
@@ -499,7 +499,7 @@ def potential(pc: PageContext, view: SegmentsView, rule: PotentialRule | None = 
     """
     rule = rule or potential_rule(pc.model)
     params = {**_customer_params(axis_filters(pc)), **_potential_params(pc, view.end, rule)}
-    return run_named(pc.db, "segments/potential", bind("segments/potential", params), scope=pc.scope).frame
+    return run_named_cached(pc.db, "segments/potential", bind("segments/potential", params), scope=pc.scope).frame
 
 
 def list_segment(pc: PageContext, view: SegmentsView) -> CustomerSegment:

@@ -151,3 +151,17 @@ def test_concurrent_requests_share_one_bounded_cache(bank: Path) -> None:
     assert all(f.equals(frames[i % 3]) for i, f in enumerate(frames))
     stats = cache.stats()
     assert stats.entries == 3 and stats.hits + stats.misses == 12
+
+
+def test_page_queries_are_cached_per_scope(bank: Path) -> None:
+    from clientscope.cache import run_named_cached
+    from clientscope.db import run_named
+
+    db, cache = open_bank(bank), QueryCache()
+    everyone = run_named_cached(db, "segments/tags", cache=cache).frame
+    again = run_named_cached(db, "segments/tags", cache=cache).frame
+    west = run_named_cached(db, "segments/tags", scope=WEST, cache=cache).frame
+    assert everyone.equals(again)
+    assert everyone.equals(run_named(db, "segments/tags").frame)
+    assert west.equals(run_named(db, "segments/tags", scope=WEST).frame)
+    assert (cache.stats().hits, cache.stats().misses) == (1, 2)

@@ -16,6 +16,8 @@ from clientscope.components.filter_bar import BAR_KEYS, chips, filter_bar
 from clientscope.db import FULL_SCOPE, Database, ViewerScope
 from clientscope.filters import FilterChoices, load_choices
 from clientscope.i18n import t
+from clientscope.lifecycle_codes import PAGE_CROSS
+from clientscope.lifecycle_codes import cross_values as lifecycle_cross_values
 from clientscope.semantic import SemanticModel
 from clientscope.state import Notice, ViewState, parse_state
 
@@ -29,6 +31,13 @@ FILTER_DIMENSIONS: dict[str, str] = {
     "campaign": "campaign",
     "touch_channel": "channel",
 }
+# Cross-filters that are not metrics.yaml dimensions: the lifecycle page's cohort subsets (x.cohort, x.step,
+# x.activation, x.flow; see clientscope/lifecycle_codes.py).  Accepted in every URL, so that another control's
+# change keeps them, but only /lifecycle applies them; metric queries never see them.
+PAGE_CROSS_DIMENSIONS: tuple[str, ...] = PAGE_CROSS
+# metrics.yaml dimensions whose every code is made by the rules (and labelled, as `metrics validate` checks):
+# a cross-filter on them takes only those codes.
+RULE_CODED_DIMENSIONS: tuple[str, ...] = ("stage",)
 
 
 def viewer_scope() -> ViewerScope:
@@ -56,7 +65,8 @@ class PageContext:
         for key, value in self.state.drill:
             merged[FILTER_DIMENSIONS.get(key, key)] = [value]
         for dimension, value in self.state.cross.items():  # cross-filters are keyed by dimension already
-            merged[dimension] = [value]
+            if dimension not in PAGE_CROSS_DIMENSIONS:  # a page's own subsets are not metrics.yaml dimensions
+                merged[dimension] = [value]
         return merged
 
     def value_labels(self) -> dict[str, dict[str, str]]:
@@ -90,11 +100,19 @@ def build_page_context(
     choices = _choices(db, db.version, scope, tuple(model.tier_labels("en")))
     dimensions = tuple(model.dimensions)
     options = choices.options(dimensions)
-    cross_values = {
-        FILTER_DIMENSIONS[key]: values for key, values in options.values.items() if key in FILTER_DIMENSIONS
-    }
-    state, notices = parse_state(query, replace(options, cross_values=cross_values))
+    state, notices = parse_state(query, replace(options, cross_values=cross_allow_lists(model, choices)))
     return PageContext(db, model, data_dir, state, tuple(notices), choices, scope)
+
+
+def cross_allow_lists(model: SemanticModel, choices: FilterChoices) -> dict[str, frozenset[str]]:
+    """The values a cross-filter (`x.<dimension>`) may take; dimensions not listed take any value."""
+    values = {key: frozenset(labels) for key, labels in choices.labels.items()}
+    allowed = {FILTER_DIMENSIONS[key]: codes for key, codes in values.items() if key in FILTER_DIMENSIONS}
+    for dimension in RULE_CODED_DIMENSIONS:
+        if dimension in model.dimensions:
+            allowed[dimension] = frozenset(model.dimension(dimension).value_labels)
+    allowed.update(lifecycle_cross_values(choices.months))
+    return allowed
 
 
 def page_context(query: Mapping[str, str | Sequence[str]]) -> PageContext:

@@ -41,6 +41,15 @@ active and not churned; the customer counts again from the month its rows resume
 **Stage flow.**  Every customer's state at month A and month B (all customers, not only the cohort); see
 `queries/lifecycle/flow.sql`.  *Reactivated* = dormant at A and active or growing at B; the reactivation rate is
 reactivated ÷ dormant at A.
+
+**Clicks** (`click_state`): every chart's click sets a cross-filter (a chip) and the customer list (`p.list`);
+clicking the same point again removes both.  The cohort-level cross-filters (`COHORT_CROSS`, applied to the cohort
+frame by `narrow`): `x.cohort` (a heatmap row: opened in that month), `x.step` (a funnel bar: reached that step),
+`x.activation` (a time-to-activate bar: first transacting month k after opening), `x.flow` (a Sankey link: made that
+move between months A and B), `x.stage` (a stage-mix segment: in that stage at the as-of month, `churned` when the
+customer's rows ended before it).  The funnel by group sets its dimension's cross-filter, which the SQL applies
+like the filter bar.  The chart a filter came from highlights it rather than filtering itself away
+(`CohortFrames`); the stage flow and stage mix show all customers and take none of the cohort-level filters.
 """
 
 from __future__ import annotations
@@ -53,10 +62,25 @@ from typing import Any
 
 import polars as pl
 
+from clientscope.components.crossfilter import point_values
 from clientscope.components.page import PageContext
 from clientscope.db import Database, ViewerScope, run_named
-from clientscope.i18n import t
+from clientscope.i18n import MESSAGES, t
 from clientscope.kpis import period_bounds
+from clientscope.lifecycle_codes import (
+    CROSS_ACTIVATION,
+    CROSS_COHORT,
+    CROSS_FLOW,
+    CROSS_STEP,
+    FROM_STATES,
+    NOT_ACTIVATED,
+    OUTFLOW,
+    PAGE_CROSS,
+    REACTIVATED,
+    STAGE_ORDER,
+    STEPS,
+    TO_STATES,
+)
 from clientscope.semantic import (
     MetricRequest,
     SemanticModel,
@@ -101,8 +125,6 @@ def funnel_windows(model: SemanticModel) -> FunnelWindows:
 
 RETENTION_MAX_OFFSET = 24  # the retention heatmap shows months since opening 0..24 (a display choice)
 
-STEPS: tuple[str, ...] = ("acquired", "activated", "retained_early", "retained_late", "grown")
-OUTFLOW = "churned"
 STEP_COLUMNS: dict[str, str] = {"activated": "activated", "retained_early": "retained_early",
                                 "retained_late": "retained_late", "grown": "grown", "churned": "churned"}  # fmt: skip
 ELIGIBLE_COLUMNS: dict[str, str] = {
@@ -143,11 +165,10 @@ OPT_FLOW_B = "flow_b"
 OPT_LIST = "list"
 RETENTION_MEASURES: tuple[str, ...] = ("customers", "aum")
 
-STAGE_ORDER: tuple[str, ...] = ("new", "active", "growing", "inactive", "dormant", "churned")
-FROM_STATES: tuple[str, ...] = ("not_yet", *STAGE_ORDER, "gap")
-TO_STATES: tuple[str, ...] = ("new", "active", "growing", "reactivated", "inactive", "dormant", "gap", "churned")
-REACTIVATED = "reactivated"
-NOT_ACTIVATED = "none"  # the time-to-activate bucket of customers with no transacting month yet
+# Cross-filters applied to the cohort frame here (not in the SQL): the page's own (clientscope/lifecycle_codes.py)
+# and the metrics.yaml `stage` (the stage at the as-of month).
+CROSS_STAGE = "stage"
+COHORT_CROSS: tuple[str, ...] = (*PAGE_CROSS, CROSS_STAGE)
 
 _ROW_CAP = 2_000_000  # cohort and flow frames; far above any cohort the page shows
 _DRILL_LIMIT = 100_000
@@ -207,6 +228,7 @@ class LifecycleView:
     windows: FunnelWindows  # from metrics.yaml rules.lifecycle.funnel
     params: Mapping[str, Any] = field(default_factory=dict)  # filter parameters of the SQL
     ignored: tuple[str, ...] = ()  # filter dimensions this page cannot apply
+    cohort_cross: Mapping[str, str] = field(default_factory=dict)  # COHORT_CROSS filters (dimension → value)
 
     @property
     def cohort_params(self) -> dict[str, Any]:
@@ -238,11 +260,14 @@ def month_index(month: str | date) -> int:
 
 
 def filter_params(filters: Mapping[str, Sequence[str]]) -> tuple[dict[str, list[str] | None], tuple[str, ...]]:
-    """The SQL filter parameters for metrics.yaml-keyed filters, and the dimensions that cannot apply here."""
+    """The SQL filter parameters for metrics.yaml-keyed filters, and the dimensions that cannot apply here.
+
+    The stage is applied to the cohort frame (`narrow`), not in the SQL.
+    """
     params: dict[str, list[str] | None] = dict.fromkeys(FILTER_PARAMS.values())
     ignored = []
     for dimension, values in filters.items():
-        if not values:
+        if not values or dimension in COHORT_CROSS:
             continue
         if dimension in FILTER_PARAMS:
             params[FILTER_PARAMS[dimension]] = [str(v) for v in values]
@@ -257,7 +282,7 @@ def lifecycle_view(pc: PageContext, windows: FunnelWindows | None = None) -> Lif
     months = tuple(pc.choices.months)
     as_of = months[-1] if months else end
     state = pc.state
-    dim = state.dim if state.dim in COMPARE_COLUMNS else DEFAULT_DIMENSION
+    dim = compare_dimension(state)
     flow_a = state.option(OPT_FLOW_A, months, start)
     flow_b = state.option(OPT_FLOW_B, months, end)
     if flow_a > flow_b:
@@ -276,6 +301,7 @@ def lifecycle_view(pc: PageContext, windows: FunnelWindows | None = None) -> Lif
         windows=windows or funnel_windows(pc.model),
         params=params,
         ignored=ignored,
+        cohort_cross={d: v for d, v in state.cross.items() if d in COHORT_CROSS},
     )
 
 
@@ -309,24 +335,19 @@ def link_query(state: ViewState) -> str:
     return to_query(replace(state, cross={}, dim=None, drill=(), options={}))
 
 
-def target_from_click(chart: str, click: Mapping[str, Any] | None) -> DrillTarget | None:
-    """The drill target a click on one of the page's charts asks for.
+def compare_dimension(state: ViewState) -> str:
+    return state.dim if state.dim in COMPARE_COLUMNS else DEFAULT_DIMENSION
 
-    Bars carry their meaning in `customdata`.  dcc.Graph passes a point's customdata only when its
-    `pointNumber` is a number, so a heatmap cell is read from its `y` (cohort) and `x` (month offset), and a
-    Sankey link from its `label` ("from|to"; node labels have no "|", so a click on a node does nothing).
+
+def target_from_click(chart: str, click: Mapping[str, Any] | None) -> DrillTarget | None:
+    """The drill target a click on one of the page's charts asks for (None when the click holds no valid one).
+
+    `point_values` reads bars' customdata, a heatmap cell's (cohort, month offset) and a Sankey link's (from, to).
     """
-    if not click or not click.get("points"):
-        return None
-    point = click["points"][0]
-    custom = point.get("customdata")
-    values = [str(v) for v in custom] if isinstance(custom, list | tuple) else [] if custom is None else [str(custom)]
-    if chart == "heatmap" and not values:
-        values = [str(point.get("y", "")), str(point.get("x", ""))]
-    if chart == "flow" and not values:
-        values = str(point.get("label", "")).split("|")
+    values = point_values(click)
     raw = {
         "funnel": lambda v: f"step:{v[0]}",
+        "groups": lambda v: f"step:{v[1]}",  # customdata = [group, step, ...]
         "heatmap": lambda v: f"cell:{v[0]}:{v[1]}",
         "activation": lambda v: f"act:{v[0]}",
         "flow": lambda v: f"flow:{v[0]}:{v[1]}",
@@ -336,6 +357,51 @@ def target_from_click(chart: str, click: Mapping[str, Any] | None) -> DrillTarge
         return DrillTarget.parse(raw(values)) if raw else None
     except IndexError:
         return None
+
+
+def cross_from_click(chart: str, click: Mapping[str, Any] | None, dim: str) -> tuple[str, str | None] | None:
+    """The cross-filter a click sets, (dimension, value): what the clicked point is, for the other charts.
+
+    A click on the funnel's `acquired` bar (the whole cohort) removes the step filter: (step, None).  `dim` is
+    the comparison dimension of the funnel by group.  The value is checked when the page parses the URL: an
+    unknown one is dropped there with the usual notice.
+    """
+    target = target_from_click(chart, click)
+    if target is None:
+        return None
+    args = target.args
+    match chart:
+        case "funnel":
+            return CROSS_STEP, None if args[0] == "acquired" else args[0]
+        case "groups":
+            group = point_values(click)[0]
+            return (dim, group) if group else None  # customers without a value (shown as unknown): no filter
+        case "heatmap":
+            return CROSS_COHORT, args[0]
+        case "activation":
+            return CROSS_ACTIVATION, args[0]
+        case "flow":
+            return CROSS_FLOW, f"{args[0]}:{args[1]}"
+        case "mix":
+            return CROSS_STAGE, args[1]
+    return None
+
+
+def click_state(state: ViewState, chart: str, click: Mapping[str, Any] | None) -> ViewState | None:
+    """The state after a click on one of the page's charts: the clicked value becomes a cross-filter (a chip that
+    narrows the other charts) and the customer list shows the clicked point's customers.
+
+    Clicking the value that is already the cross-filter removes both (the toggle of decision 14).  None when the
+    click means nothing (a Sankey node, a point without data).
+    """
+    target = target_from_click(chart, click)
+    cross = cross_from_click(chart, click, compare_dimension(state))
+    if target is None or cross is None:
+        return None
+    dimension, value = cross
+    if value is not None and state.cross.get(dimension) == value:
+        return with_target(state.with_cross(dimension, None), None)
+    return with_target(state.with_cross(dimension, value), target)
 
 
 # --- queries ----------------------------------------------------------------------------------------------------
@@ -363,6 +429,77 @@ def run_lifecycle(pc: PageContext, name: str, params: Mapping[str, Any]) -> pl.D
 def cohort_members(pc: PageContext, view: LifecycleView) -> pl.DataFrame:
     """One row per cohort customer with every step flag (queries/lifecycle/cohort_members.sql)."""
     return run_lifecycle(pc, "lifecycle/cohort_members", view.cohort_params)
+
+
+def flow_movers(pc: PageContext, view: LifecycleView, source: str, target: str) -> list[str]:
+    """Customers in state `source` at the flow's month A and `target` at month B (queries/lifecycle/flow_customers)."""
+    params = {**view.flow_params, "from_state": source, "to_state": target}
+    return run_lifecycle(pc, "lifecycle/flow_customers", params)["customer_id"].to_list()
+
+
+def stage_at_as_of(view: LifecycleView) -> pl.Expr:
+    """A cohort customer's stage at the as-of month, as the stage flow sees a month B: the stage of the row of that
+    month, or `churned` when the customer's rows end before it (the relationship ended)."""
+    return (
+        pl.when(pl.col("latest_month") == _month_last(view.as_of))
+        .then(pl.col("latest_stage"))
+        .otherwise(pl.lit(OUTFLOW))
+    )
+
+
+def _cross_condition(pc: PageContext, view: LifecycleView, dimension: str, value: str) -> pl.Expr:
+    if dimension == CROSS_COHORT:
+        return pl.col("open_month") == _month_first(value)
+    if dimension == CROSS_STEP:
+        return _step_mask(value)
+    if dimension == CROSS_ACTIVATION:
+        first = pl.col("first_active_offset")
+        return first.is_null() if value == NOT_ACTIVATED else first == int(value)
+    if dimension == CROSS_FLOW:
+        source, target = value.split(":")
+        return pl.col("customer_id").is_in(flow_movers(pc, view, source, target))
+    return stage_at_as_of(view) == value  # CROSS_STAGE
+
+
+def narrow(pc: PageContext, view: LifecycleView, members: pl.DataFrame, skip: Sequence[str] = ()) -> pl.DataFrame:
+    """The cohort customers that every cohort-level cross-filter keeps (`COHORT_CROSS`), except those in `skip`."""
+    for dimension, value in view.cohort_cross.items():
+        if dimension not in skip:
+            members = members.filter(_cross_condition(pc, view, dimension, value))
+    return members
+
+
+@dataclass(frozen=True)
+class CohortFrames:
+    """The cohort behind each chart of the page (and its workbook).
+
+    Every cross-filter narrows every cohort chart except the one it came from, which highlights the clicked value
+    instead of filtering itself away (as tier-axis charts do on /segments): the funnel and the summary cards keep
+    every step (x.step), the funnel by group every step and every group of its dimension, the heatmap every cohort
+    (x.cohort), time to activate every bucket (x.activation).  The customer list takes every filter.
+    """
+
+    funnel: pl.DataFrame
+    groups: pl.DataFrame
+    retention: pl.DataFrame
+    activation: pl.DataFrame
+    listed: pl.DataFrame
+
+
+def cohort_frames(pc: PageContext, view: LifecycleView) -> CohortFrames:
+    members = cohort_members(pc, view)
+    groups = members
+    if view.dim in pc.state.cross:  # the cohort without the group's own cross-filter (a bar-filter value stays)
+        without = replace(pc, state=pc.state.with_cross(view.dim, None))
+        params, _ = filter_params(without.metric_filters())
+        groups = cohort_members(pc, replace(view, params=params))
+    return CohortFrames(
+        funnel=narrow(pc, view, members, skip=(CROSS_STEP,)),
+        groups=narrow(pc, view, groups, skip=(CROSS_STEP,)),
+        retention=narrow(pc, view, members, skip=(CROSS_COHORT,)),
+        activation=narrow(pc, view, members, skip=(CROSS_ACTIVATION,)),
+        listed=narrow(pc, view, members),
+    )
 
 
 def stage_flow(pc: PageContext, view: LifecycleView) -> pl.DataFrame:
@@ -394,12 +531,17 @@ def reactivation(flow: pl.DataFrame) -> Reactivation:
     return Reactivation(int(dormant["customers"].sum()), int(reactivated["customers"].sum()))
 
 
+def mix_filters(pc: PageContext) -> dict[str, list[str]]:
+    """The stage mix's filters: all but the stage, which the mix highlights (and its list takes from the click)."""
+    return {d: v for d, v in pc.metric_filters().items() if d != CROSS_STAGE}
+
+
 def stage_mix(pc: PageContext, view: LifecycleView) -> pl.DataFrame:
     """period (date), stage, customers, share of the month: all customers on the books, by month-end stage."""
     request = MetricRequest(
         metrics=("customers",),
         dimensions=("stage",),
-        filters=pc.metric_filters(),
+        filters=mix_filters(pc),
         grain="month",
         start=view.start,
         end=view.end,
@@ -634,7 +776,7 @@ class DrillList:
 def drill_list(pc: PageContext, view: LifecycleView, target: DrillTarget | None = None) -> DrillList:
     target = target if target is not None else view.target
     if target is None or target.kind in {"step", "cell", "act"}:
-        members = cohort_members(pc, view)
+        members = narrow(pc, view, cohort_members(pc, view))
         return _cohort_list(members, target)
     if target.kind == "flow":
         params = {**view.flow_params, "from_state": target.args[0], "to_state": target.args[1]}
@@ -642,7 +784,7 @@ def drill_list(pc: PageContext, view: LifecycleView, target: DrillTarget | None 
         return DrillList(target, FLOW_LIST_COLUMNS, rows.select(FLOW_LIST_COLUMNS), rows.height)
     month, stage = target.args
     clicked = {"stage": stage, "period": month}
-    filters = pc.metric_filters()
+    filters = mix_filters(pc)
     query = drill_query(
         pc.model, "customers", filters, clicked, fields=MIX_LIST_FIELDS, limit=_DRILL_LIMIT, order_by=("-aum_total",)
     )
@@ -764,6 +906,40 @@ def group_order(pc: PageContext, dim: str) -> tuple[str, ...]:
     if dim in pc.model.dimensions and pc.model.dimension(dim).value_labels:
         return tuple(pc.model.value_labels(dim, pc.lang))
     return ()
+
+
+def cross_dimension_label(pc: PageContext, dimension: str) -> str:
+    """A cross-filter's name: the page's own from the messages (as its chip), metrics.yaml dimensions' from there."""
+    key = f"filter.{dimension}"
+    if key in MESSAGES:
+        return t(key, pc.lang)
+    return pc.model.dimension_label(dimension, pc.lang) if dimension in pc.model.dimensions else dimension
+
+
+def cross_value_labels(pc: PageContext, view: LifecycleView) -> dict[str, dict[str, str]]:
+    """Labels of the chips of the page's own cross-filters (value → label), added to the dimensions' labels."""
+    lang = pc.lang
+    states = state_labels(pc)
+    activation = {str(k): t("lifecycle.cross.activation", lang, k=k) for k in range(len(view.months))}
+    activation[NOT_ACTIVATED] = t("lifecycle.activation.never", lang)
+    flows = {
+        f"{a}:{b}": t("lifecycle.list.flow", lang, a=view.flow_a, b=view.flow_b, source=states[a], target=states[b])
+        for a in FROM_STATES
+        for b in TO_STATES
+    }
+    return {
+        **pc.value_labels(),
+        CROSS_STEP: step_labels(lang, view.windows),
+        CROSS_ACTIVATION: activation,
+        CROSS_FLOW: flows,
+    }
+
+
+def unapplied(view: LifecycleView, chart: str) -> tuple[str, ...]:
+    """The cohort-level cross-filters an all-customer chart (`flow`, `mix`) does not apply: they select cohort
+    customers, while those charts show every customer.  Each highlights its own (x.flow, x.stage) instead."""
+    own = {"flow": CROSS_FLOW, "mix": CROSS_STAGE}[chart]
+    return tuple(d for d in COHORT_CROSS if d in view.cohort_cross and d != own)
 
 
 def list_value_labels(pc: PageContext) -> dict[str, dict[str, str]]:

@@ -1,9 +1,11 @@
 """`/lifecycle`: the acquisition-cohort funnel, the funnel by group, cohort retention, stage flow, time to activate
 and stage mix, with a customer list behind every click.
 
-URL state: the period (cohort range), filters and cross-filters as everywhere; `dim` = the comparison dimension;
-page options `p.retention` (customers | aum), `p.flow_a` / `p.flow_b` (the Sankey's months), `p.list` (the drill
-target of the customer list, see `clientscope.lifecycle.DrillTarget`).  Definitions: `clientscope/lifecycle.py`.
+URL state: the period (cohort range), filters and cross-filters as everywhere, plus the page's own cross-filters
+`x.cohort`, `x.step`, `x.activation`, `x.flow` (set by clicks, see `clientscope.lifecycle.click_state`); `dim` = the
+comparison dimension; page options `p.retention` (customers | aum), `p.flow_a` / `p.flow_b` (the Sankey's months),
+`p.list` (the drill target of the customer list, see `clientscope.lifecycle.DrillTarget`).
+Definitions: `clientscope/lifecycle.py`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from clientscope import lifecycle as lc
 from clientscope import runtime
-from clientscope.components.crossfilter import graph_id
 from clientscope.components.empty import empty_state
 from clientscope.components.export_button import export_button
 from clientscope.components.grid import grid_options
@@ -31,7 +32,6 @@ from clientscope.state import parse_query, to_query
 dash.register_page(__name__, path="/lifecycle", order=20, title="Clientscope · lifecycle")
 
 CHART = "lifecycle-chart"
-GROUPS_GRAPH = "lifecycle-funnel-groups"
 GRAPH_CONFIG = {"displaylogo": False}
 
 
@@ -49,7 +49,7 @@ class Ids(StrEnum):
 
 
 def chart_id(name: str) -> dict[str, str]:
-    """Charts whose clicks choose the customer list (funnel step, cohort cell, flow, bucket, stage-month)."""
+    """The page's charts: a click sets a cross-filter and the customer list (`lc.click_state`)."""
     return {"type": CHART, "chart": name}
 
 
@@ -72,7 +72,8 @@ def layout(**query: str) -> html.Div:
     pc = page_context(query)
     lang, theme = pc.lang, pc.state.theme
     view = lc.lifecycle_view(pc)
-    members = lc.cohort_members(pc, view)
+    frames = lc.cohort_frames(pc, view)
+    members = frames.funnel
     funnel = lc.funnel(members)
     flow = lc.stage_flow(pc, view)
     count = _formatter(pc, "count")
@@ -96,6 +97,8 @@ def layout(**query: str) -> html.Div:
         ),
         html.P(t("lifecycle.entry_note", lang), className="small text-muted mb-1"),
     ]
+    if lc.CROSS_STAGE in view.cohort_cross:
+        intro.append(html.P(t("lifecycle.stage_note", lang, as_of=view.as_of), className="small text-muted mb-1"))
     if view.ignored:
         names = "、".join(pc.model.dimension_label(d, lang) for d in view.ignored if d in pc.model.dimensions)
         intro.append(dbc.Alert(t("lifecycle.ignored", lang, names=names), color="info", className="py-1 small"))
@@ -104,19 +107,29 @@ def layout(**query: str) -> html.Div:
         html.Div(intro, className="mb-2"),
         _summary(pc, view, members, funnel, flow, count, pct),
         _funnel_section(pc, view, members, funnel, steps, count, theme),
-        _compare_section(pc, view, members, steps, count, theme),
-        _retention_section(pc, view, members, count, money, theme),
+        _compare_section(pc, view, frames.groups, steps, count, theme),
+        _retention_section(pc, view, frames.retention, count, money, theme),
         dbc.Row(
             [
                 dbc.Col(_flow_section(pc, view, flow, count, pct, theme), lg=7),
-                dbc.Col(_activation_section(pc, view, members, theme), lg=5),
+                dbc.Col(_activation_section(pc, view, frames.activation, theme), lg=5),
             ],
             className="g-3",
         ),
         _mix_section(pc, view, count, theme),
         _list_section(pc, view),
     ]
-    return page_frame(pc, title, content)
+    # the chips of the page's own cross-filters read "Funnel step: Grown", not the code
+    return page_frame(pc, title, content, value_labels=lc.cross_value_labels(pc, view))
+
+
+def _unapplied_note(pc: PageContext, view: lc.LifecycleView, chart: str) -> html.P | None:
+    """Which cohort cross-filters an all-customer chart leaves out (so a chart that did not change says why)."""
+    dimensions = lc.unapplied(view, chart)
+    if not dimensions:
+        return None
+    names = ("、" if pc.lang == "zh_CN" else ", ").join(lc.cross_dimension_label(pc, d) for d in dimensions)
+    return html.P(t("lifecycle.not_narrowed", pc.lang, names=names), className="small text-muted mb-1")
 
 
 def _formatter(pc: PageContext, fmt: str):
@@ -201,6 +214,7 @@ def _funnel_section(pc, view, members, funnel, steps, count, theme) -> dbc.Card:
             "eligible": t("lifecycle.eligible", lang, value="{value}"),
             "hover_customers": t("lifecycle.customers", lang),
         },
+        selected=view.cohort_cross.get(lc.CROSS_STEP),
     )
     definitions = lc.step_definitions(pc, view.windows)
     rows = [
@@ -306,11 +320,12 @@ def _compare_section(pc, view, members, steps, count, theme) -> dbc.Card:
             "share_axis": t("lifecycle.share_axis", lang),
             "unknown": t("lifecycle.unknown", lang),
         },
+        selected=pc.state.cross.get(view.dim),
     )
-    # graph_id: a click cross-filters the page by the clicked group (customdata[0] is the group's code)
+    # a click cross-filters the page by the clicked group (customdata[0]) and lists its customers at the step
     return _card(
         title,
-        _graph(graph_id(view.dim, GROUPS_GRAPH), figure),
+        _graph(chart_id("groups"), figure),
         t("lifecycle.compare.hint", lang),
         header_extra=header,
         card_id="lifecycle-compare",
@@ -348,6 +363,7 @@ def _retention_section(pc, view, members, count, money, theme) -> dbc.Card:
             "aum": t("lifecycle.retention.aum_now", lang),
             "aum_base": t("lifecycle.retention.aum_base", lang),
         },
+        selected=view.cohort_cross.get(lc.CROSS_COHORT),
     )
     return _card(
         title,
@@ -385,6 +401,7 @@ def _flow_section(pc, view, flow, count, pct, theme) -> dbc.Card:
         title=None,
         count=count,
         texts={"customers": t("lifecycle.customers", lang), "share_of_from": t("lifecycle.flow.share_of_from", lang)},
+        selected=view.cohort_cross.get(lc.CROSS_FLOW),
     )
     note = (
         t(
@@ -397,7 +414,13 @@ def _flow_section(pc, view, flow, count, pct, theme) -> dbc.Card:
         if react.dormant
         else t("lifecycle.flow.no_dormant", lang, months=pc.model.rules.lifecycle.dormant_months)
     )
-    body = html.Div([html.P(note, className="small mb-1", id=Ids.REACTIVATION), _graph(chart_id("flow"), figure)])
+    body = html.Div(
+        [
+            html.P(note, className="small mb-1", id=Ids.REACTIVATION),
+            _unapplied_note(pc, view, "flow"),
+            _graph(chart_id("flow"), figure),
+        ]
+    )
     return _card(title, body, t("lifecycle.flow.hint", lang), header_extra=pickers, card_id="lifecycle-flow")
 
 
@@ -418,6 +441,7 @@ def _activation_section(pc, view, members, theme) -> dbc.Card:
             "offset": t("lifecycle.activation.offset", lang),
             "customers": t("lifecycle.customers", lang),
         },
+        selected=view.cohort_cross.get(lc.CROSS_ACTIVATION),
     )
     return _card(
         title, _graph(chart_id("activation"), figure), t("lifecycle.activation.hint", lang), card_id="lifecycle-act"
@@ -438,8 +462,10 @@ def _mix_section(pc, view, count, theme) -> dbc.Card:
         title=None,
         count=count,
         texts={"customers": t("lifecycle.customers", lang), "share": t("lifecycle.mix.share", lang)},
+        selected=view.cohort_cross.get(lc.CROSS_STAGE),
     )
-    return _card(title, _graph(chart_id("mix"), figure), t("lifecycle.mix.hint", lang), card_id="lifecycle-mix")
+    body = html.Div([_unapplied_note(pc, view, "mix"), _graph(chart_id("mix"), figure)])
+    return _card(title, body, t("lifecycle.mix.hint", lang), card_id="lifecycle-mix")
 
 
 NUMERIC = {"latest_aum", "aum_at", "aum_a", "aum_b", "aum_total"}
@@ -520,10 +546,10 @@ def on_chart_click(_clicks, search):
     trigger = ctx.triggered_id
     if not isinstance(trigger, dict) or not ctx.triggered or ctx.triggered[0].get("value") is None:
         return no_update
-    target = lc.target_from_click(trigger["chart"], ctx.triggered[0]["value"])
-    if target is None:
+    state = lc.click_state(current_state(parse_query(search or "")), trigger["chart"], ctx.triggered[0]["value"])
+    if state is None:
         return no_update
-    query = to_query(lc.with_target(current_state(parse_query(search or "")), target))
+    query = to_query(state)
     return query if query != (search or "") else no_update
 
 

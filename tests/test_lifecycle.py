@@ -31,6 +31,7 @@ import io
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import openpyxl
 import polars as pl
@@ -43,7 +44,7 @@ from clientscope.export import workbook_bytes
 from clientscope.marts import build_marts_in_memory
 from clientscope.reports import ReportRequest, builder
 from clientscope.semantic import load_semantic_model
-from clientscope.state import to_query
+from clientscope.state import parse_query, to_query
 from tests.conftest import REPO_ROOT
 from tests.tiny_extracts import write_frames
 
@@ -604,3 +605,347 @@ def test_the_cohort_frame_is_cached_per_data_version(bank, model) -> None:
     view = lc.lifecycle_view(pc)
     assert lc.cohort_members(pc, view) is lc.cohort_members(pc, view)
     assert Path(REPO_ROOT / "queries" / "lifecycle" / "cohort_members.sql").is_file()
+
+
+# --- cross-filters: every chart's click narrows the other charts and lists its customers ---------------------------
+
+GROUP_CLICK = {"points": [{"customdata": ["partner", "activated", "1", "—", "1"]}]}
+CLICKS: list[tuple[str, dict, dict[str, str], str]] = [
+    # chart, the click as dcc.Graph reports it, the cross-filter it sets, the customer list it shows
+    ("funnel", {"points": [{"customdata": ["grown", "2", "22%", "50%", "8"]}]}, {"step": "grown"}, "step:grown"),
+    ("groups", GROUP_CLICK, {"acquisition_channel": "partner"}, "step:activated"),
+    # a heatmap cell arrives without its customdata: its row (cohort) and column (month offset)
+    ("heatmap", {"points": [{"x": "3", "y": "2025-02", "z": 0.5, "curveNumber": 0}]}, {"cohort": "2025-02"},
+     "cell:2025-02:3"),
+    ("activation", {"points": [{"customdata": ["none"]}]}, {"activation": "none"}, "act:none"),
+    # a Sankey link arrives with its label, "from|to"
+    ("flow", {"points": [{"label": "dormant|reactivated", "value": 2, "pointNumber": 3}]},
+     {"flow": "dormant:reactivated"}, "flow:dormant:reactivated"),
+    ("mix", {"points": [{"customdata": ["2025-06", "dormant", "3"]}]}, {"stage": "dormant"}, "mix:2025-06:dormant"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("chart", "click", "cross", "target"), CLICKS, ids=[c[0] for c in CLICKS])
+def test_a_click_sets_a_cross_filter_and_the_list_and_a_second_click_undoes_it(
+    bank, model, chart: str, click: dict, cross: dict[str, str], target: str
+) -> None:
+    pc = context(bank, model, lang="en")
+    clicked = lc.click_state(pc.state, chart, click)
+    assert clicked is not None
+    assert dict(clicked.cross) == cross and dict(clicked.options) == {"list": target}
+    query = to_query(clicked)
+    dimension, value = next(iter(cross.items()))
+    assert f"x.{dimension}={quote(value)}" in query and "p.list=" in query
+    # the page accepts what the click wrote (the allow-lists of components/page.py), and shows it as a chip
+    again = context(bank, model, **parse_query(query))
+    assert again.notices == () and dict(again.state.cross) == cross
+    view = lc.lifecycle_view(again)
+    assert view.target == lc.DrillTarget.parse(target)
+    chip = lc.cross_value_labels(again, view).get(dimension, {}).get(value, value)  # as filter_bar.chips reads it
+    assert chip != value or dimension == "cohort"  # a month is its own label
+    # the same point again removes the filter and the list (as every cross-filter toggles, decision 14)
+    assert lc.click_state(clicked, chart, click) == pc.state
+
+
+def test_clicks_that_mean_nothing_change_nothing(bank, model) -> None:
+    state = context(bank, model).state
+    assert lc.click_state(state, "flow", {"points": [{"label": "Dormant (2025-06)", "value": 3}]}) is None  # a node
+    assert lc.click_state(state, "groups", {"points": [{"customdata": ["", "activated"]}]}) is None  # unknown group
+    assert lc.click_state(state, "heatmap", {"points": []}) is None
+    assert lc.click_state(state, "mix", {"points": [{"customdata": []}]}) is None
+    assert lc.click_state(state, "funnel", None) is None
+    assert lc.click_state(state, "elsewhere", GROUP_CLICK) is None
+    # the funnel's first bar is the whole cohort: it lists the cohort and removes a step filter
+    stepped = state.with_cross("step", "grown")
+    acquired = lc.click_state(stepped, "funnel", {"points": [{"customdata": ["acquired", "9"]}]})
+    assert acquired is not None and dict(acquired.cross) == {} and acquired.options == {"list": "step:acquired"}
+    # the funnel by group filters by the dimension it compares
+    by_tier = lc.click_state(replace(state, dim="tier"), "groups", {"points": [{"customdata": ["mass", "grown"]}]})
+    assert by_tier is not None and dict(by_tier.cross) == {"tier": "mass"}
+
+
+def test_cross_filter_values_the_data_does_not_have_are_dropped_with_a_notice(bank, model) -> None:
+    bad = {"x.cohort": "2019-01", "x.step": "acquired", "x.activation": "99", "x.flow": "dormant:nowhere",
+           "x.stage": "asleep"}  # fmt: skip
+    pc = context(bank, model, **bad)
+    assert dict(pc.state.cross) == {}
+    assert sorted((n.key, n.value, n.reason) for n in pc.notices) == sorted(
+        (key, value, "unknown_value") for key, value in bad.items()
+    )
+    # a click whose value is not in the data: the URL carries it, the page drops it with the same notice
+    clicked = lc.click_state(pc.state, "heatmap", {"points": [{"x": "0", "y": "2019-01", "z": 0.1}]})
+    again = context(bank, model, **parse_query(to_query(clicked)))
+    assert dict(again.state.cross) == {}
+    assert [(n.key, n.reason) for n in again.notices] == [("x.cohort", "unknown_value")]
+    view = lc.lifecycle_view(again)
+    assert lc.cohort_frames(again, view).funnel.height == 9  # the whole cohort, unfiltered
+    assert lc.drill_list(again, view).total == 0  # the list of that cohort (p.list=cell:2019-01:0): empty, no error
+
+
+def test_the_page_s_own_cross_filters_never_reach_a_metric_query(bank, model) -> None:
+    pc = context(bank, model, **{"x.cohort": "2025-02", "x.step": "grown", "x.stage": "dormant"})
+    assert set(pc.metric_filters()) == {"stage"}  # a metrics.yaml dimension; the page's own ones are left out
+    view = lc.lifecycle_view(pc)
+    assert view.ignored == () and view.params["f_channel"] is None
+    assert dict(view.cohort_cross) == {"cohort": "2025-02", "step": "grown", "stage": "dormant"}
+    # the stage mix highlights the stage rather than filtering itself to it: every stage is still there
+    assert set(lc.stage_mix(pc, view)["stage"]) == {"new", "active", "growing", "inactive", "dormant", "churned"}
+
+
+def _ids(frame: pl.DataFrame) -> list[str]:
+    return sorted(frame["customer_id"].to_list())
+
+
+def independent_retention(rules, ids: list[str]) -> dict[tuple[date, int], tuple[int, int]]:
+    """(cohort, k) → (cohort size, customers active k months after opening) for the given 2025 customers."""
+    rows = raw_rows(rules).filter(pl.col("customer_id").is_in(ids))
+    rows = rows.with_columns(pl.col("open_date").dt.truncate("1mo").alias("cohort"))
+    out = {}
+    for (cohort,), group in rows.group_by("cohort"):
+        size = group["customer_id"].n_unique()
+        for k in range(2025 * 12 + 12 - (cohort.year * 12 + cohort.month) + 1):
+            out[(cohort, k)] = (size, group.filter((pl.col("offset") == k) & pl.col("active")).height)
+    return out
+
+
+def independent_histogram(members: pl.DataFrame) -> dict[str, tuple[int, int]]:
+    """bucket → (activated within the window, first transaction after it), buckets with customers only."""
+    out: dict[str, tuple[int, int]] = {}
+    for row in members.iter_rows(named=True):
+        bucket = lc.NOT_ACTIVATED if row["first_offset"] is None else str(row["first_offset"])
+        within, after = out.get(bucket, (0, 0))
+        out[bucket] = (within + 1, after) if row["activated"] else (within, after + 1)
+    return out
+
+
+COHORT_FEBRUARY = pl.col("open_date").dt.strftime("%Y-%m") == "2025-02"
+NARROWING: list[dict[str, tuple[str, pl.Expr]]] = [
+    # cross-filter → (its value, which customers it keeps, decided from the independent computation's columns)
+    {"cohort": ("2025-02", COHORT_FEBRUARY)},
+    {"step": ("retained_early", pl.col("retained_early"))},
+    {"step": ("churned", pl.col("churned"))},
+    {"activation": ("0", pl.col("first_offset") == 0)},
+    {"acquisition_channel": ("branch", pl.col("acquisition_channel") == "branch")},
+    {"cohort": ("2025-01", pl.col("open_date").dt.month() == 1), "activation": ("3", pl.col("first_offset") == 3)},
+    {"cohort": ("2025-02", COHORT_FEBRUARY), "step": ("activated", pl.col("activated"))},
+]
+
+
+@pytest.mark.parametrize("filters", NARROWING, ids=[",".join(f"{d}={v}" for d, (v, _) in f.items()) for f in NARROWING])
+def test_cross_filters_narrow_the_other_charts_like_the_independent_computation(
+    bank, model, filters: dict[str, tuple[str, pl.Expr]]
+) -> None:
+    pc = context(bank, model, **{f"x.{dim}": value for dim, (value, _) in filters.items()})
+    view = lc.lifecycle_view(pc)
+    frames = lc.cohort_frames(pc, view)
+    everyone = independent_members(model.rules, view.windows, date(2025, 1, 1), date(2025, 12, 31))
+
+    def kept(*skip: str) -> pl.DataFrame:
+        """The customers every filter but `skip` keeps (a chart highlights its own filter instead of applying it)."""
+        return everyone.filter(pl.lit(True), *(condition for dim, (_, condition) in filters.items() if dim not in skip))
+
+    assert kept().height  # each case keeps someone
+    assert _ids(frames.listed) == _ids(kept())
+    assert lc.drill_list(pc, view).total == kept().height  # the customer list
+    assert _ids(frames.funnel) == _ids(kept("step"))
+    assert _ids(frames.retention) == _ids(kept("cohort"))
+    assert _ids(frames.activation) == _ids(kept("activation"))
+    assert _ids(frames.groups) == _ids(kept("step", "acquisition_channel"))  # the funnel by channel (the default)
+    funnel = lc.funnel(frames.funnel)
+    assert dict(zip(funnel["step"], funnel["customers"], strict=True)) == independent_funnel(kept("step"))
+    retention = lc.retention(frames.retention)
+    cells = {(r["cohort"], r["month_offset"]): (r["cohort_size"], r["active"]) for r in retention.iter_rows(named=True)}
+    assert cells == independent_retention(model.rules, kept("cohort")["customer_id"].to_list())
+    histogram = lc.activation_histogram(frames.activation).filter(pl.col("customers") > 0)
+    buckets = {r["bucket"]: (r["within"], r["after"]) for r in histogram.iter_rows(named=True)}
+    assert buckets == independent_histogram(kept("activation"))
+
+
+def test_a_flow_cross_filter_keeps_the_cohort_customers_who_made_that_move(bank, model) -> None:
+    months = {"p.flow_a": "2025-06", "p.flow_b": "2025-12"}
+    everyone = independent_members(model.rules, lc.funnel_windows(model), date(2025, 1, 1), date(2025, 12, 31))
+    cohort = set(everyone["customer_id"])
+    # by hand (test_stage_flow_from_june_to_december_by_hand): A2, A3, A6, A7 and B1 are active in June and December
+    moves = {"active:active": ["A2", "A3", "A6", "A7"], "not_yet:new": ["L1"], "dormant:reactivated": ["A5"],
+             "churned:churned": ["A4"], "growing:active": ["A1"], "gap:active": []}  # fmt: skip
+    for move, expected in moves.items():
+        pc = context(bank, model, **months, **{"x.flow": move})
+        view = lc.lifecycle_view(pc)
+        frames = lc.cohort_frames(pc, view)
+        assert _ids(frames.listed) == expected, move
+        movers = lc.drill_list(pc, view, lc.DrillTarget.parse(f"flow:{move}")).rows["customer_id"].to_list()
+        assert _ids(frames.listed) == sorted(cohort & set(movers)), move  # the Sankey's own list, within the cohort
+        funnel = lc.funnel(frames.funnel)
+        members = everyone.filter(pl.col("customer_id").is_in(expected))
+        assert dict(zip(funnel["step"], funnel["customers"], strict=True)) == independent_funnel(members), move
+        assert lc.stage_flow(pc, view).height == lc.stage_flow(context(bank, model, **months), view).height
+
+
+def test_a_stage_cross_filter_keeps_the_cohort_customers_in_that_stage_at_the_latest_month(bank, model) -> None:
+    everyone = independent_members(model.rules, lc.funnel_windows(model), date(2025, 1, 1), date(2025, 12, 31))
+    cohort = set(everyone["customer_id"])
+    # by hand at 2025-12: L1 opened 89 days before (new); A4 closed in June (left: churned); the others transact
+    expected = {"active": ["A1", "A2", "A3", "A5", "A6", "A7", "PN"], "new": ["L1"], "churned": ["A4"], "dormant": []}
+    for stage, ids in expected.items():
+        pc = context(bank, model, **{"x.stage": stage})
+        view = lc.lifecycle_view(pc)
+        frames = lc.cohort_frames(pc, view)
+        assert _ids(frames.listed) == ids, stage
+        if stage != "churned":  # the stage mix's own list at the latest month, within the cohort, agrees
+            at_end = lc.drill_list(pc, view, lc.DrillTarget("mix", ("2025-12", stage))).rows["customer_id"]
+            assert ids == sorted(cohort & set(at_end.to_list())), stage
+        funnel = lc.funnel(frames.funnel)
+        members = everyone.filter(pl.col("customer_id").is_in(ids))
+        assert dict(zip(funnel["step"], funnel["customers"], strict=True)) == independent_funnel(members), stage
+    # the mix's list of another month ignores the stage filter and takes the clicked stage (June: A5, B2, B3)
+    pc = context(bank, model, **{"x.stage": "active", "p.list": "mix:2025-06:dormant"})
+    assert _ids(lc.drill_list(pc, lc.lifecycle_view(pc)).rows) == ["A5", "B2", "B3"]
+
+
+def test_the_workbook_shows_the_page_s_cross_filters(bank, model) -> None:
+    pc = context(bank, model, lang="en", **{"x.cohort": "2025-02", "x.step": "grown", "p.list": "step:grown"})
+    spec = builder("lifecycle")(ReportRequest(pc, datetime(2026, 1, 5, 9, 0)))
+    assert ("Cross-filter · Opening-month cohort", "2025-02") in spec.filters
+    assert ("Cross-filter · Funnel step", "Grown") in spec.filters
+    funnel = next(s for s in spec.sheets if s.name == "Funnel")
+    assert dict(zip(funnel.rows["step"], funnel.rows["customers"], strict=True))["acquired"] == 2  # A4 and A6
+    customers = next(s for s in spec.sheets if s.name == "Customers")
+    assert customers.rows.height == 0  # neither of February's customers grew
+
+
+def _texts(component) -> list[str]:
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, list | tuple):
+        return [text for child in component for text in _texts(child)]
+    children = getattr(component, "children", None)
+    return _texts(children) if children is not None else []
+
+
+def _graphs(component) -> dict[str, dict]:
+    """chart name → figure of every lifecycle chart in a layout."""
+    found: dict[str, dict] = {}
+    stack = [component]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list | tuple):
+            stack.extend(item)
+            continue
+        if isinstance(getattr(item, "id", None), dict) and item.id.get("type") == "lifecycle-chart":
+            found[item.id["chart"]] = item.figure
+        children = getattr(item, "children", None)
+        if children is not None:
+            stack.append(children)
+    return found
+
+
+def test_the_page_shows_chips_highlights_and_says_what_the_all_customer_charts_leave_out(bank, model, dash_app) -> None:
+    import sys
+
+    import flask
+
+    from clientscope import runtime
+
+    del dash_app  # registers the pages
+    module = next(m for name, m in sys.modules.items() if name.endswith("pages.lifecycle"))
+    db, folder = bank
+    server = flask.Flask("lifecycle-test")
+    runtime.attach(server, runtime.AppContext(folder, False, db, model))
+    query = {"start": "2025-01", "end": "2025-12", "lang": "en", "p.flow_a": "2025-06", "x.cohort": "2025-02",
+             "x.step": "activated", "x.activation": "0", "x.flow": "active:active", "x.stage": "active",
+             "x.acquisition_channel": "branch"}  # fmt: skip
+    with server.test_request_context():
+        layout = module.layout(**query)
+    text = " ".join(_texts(layout))
+    for chip in ("Opening-month cohort: 2025-02", "Funnel step: Activated", "First transaction: 0 months after opening",
+                 "Stage flow: 2025-06: Active → 2025-12: Active", "Lifecycle stage: Active",
+                 "Acquisition channel: Branch"):  # fmt: skip
+        assert chip in text, chip
+    narrowed = "All customers: not narrowed by Opening-month cohort, Funnel step, First transaction, "
+    assert narrowed + "Lifecycle stage" in text  # the stage flow
+    assert narrowed + "Stage flow" in text  # the stage mix
+    assert "Lifecycle-stage filter: the cohort customers in that stage at 2025-12" in text
+    assert "Not applied on this page" not in text
+    graphs = _graphs(layout)
+    assert set(graphs) == {"funnel", "groups", "heatmap", "flow", "activation", "mix"}
+    # each chart highlights its own filter: the other points fade
+    funnel = graphs["funnel"]["data"][0]
+    assert list(funnel["marker"]["opacity"]) == [0.3, 1.0, 0.3, 0.3, 0.3, 0.3]
+    groups = {trace["customdata"][0][0]: trace["opacity"] for trace in graphs["groups"]["data"]}
+    assert groups == {"branch": 1.0}  # A6 is the only February customer left by the other filters
+    shape = graphs["heatmap"]["layout"]["shapes"][0]
+    rows = graphs["heatmap"]["data"][0]["y"]
+    assert rows[round(shape["y0"] + 0.5)] == "2025-02"
+    mix = {trace["customdata"][0][1]: trace["opacity"] for trace in graphs["mix"]["data"]}
+    assert mix["active"] == 1.0 and {v for k, v in mix.items() if k != "active"} == {0.3}
+    activation = graphs["activation"]["data"][0]
+    assert list(activation["marker"]["opacity"])[:2] == [1.0, 0.3] and activation["customdata"][0] == ["0"]
+    links = graphs["flow"]["data"][0]["link"]
+    selected = links["label"].index("active|active")
+    assert links["color"][selected].endswith(",0.8)") and all(
+        colour.endswith(",0.12)") for i, colour in enumerate(links["color"]) if i != selected
+    )
+    # the funnel by channel keeps every channel when only its own filter is set, and highlights the clicked one
+    with server.test_request_context():
+        layout = module.layout(start="2025-01", end="2025-12", **{"x.acquisition_channel": "branch"})
+    groups = {trace["customdata"][0][0]: trace["opacity"] for trace in _graphs(layout)["groups"]["data"]}
+    assert groups == {"branch": 1.0, "app": 0.3, "partner": 0.3, "referral": 0.3}
+
+
+def test_cross_filters_on_the_demo_bank_equal_a_polars_computation_over_the_extracts(demo_db, demo_data) -> None:
+    """On the session's demo bank (soft churn, closures, gaps): the cohort of a heatmap row and of a
+    time-to-activate bar, from the raw extract files."""
+    db, model = demo_db
+    customers = pl.read_parquet(
+        demo_data / "customers" / "*.parquet", columns=["customer_id", "open_date", "close_date"]
+    )
+    months = pl.read_parquet(demo_data / "customer_months" / "*.parquet", columns=["customer_id", "month", "txn_count"])
+    rows = months.join(customers, on="customer_id").with_columns(
+        (
+            pl.col("month").dt.year() * 12 + pl.col("month").dt.month()
+            - pl.col("open_date").dt.year() * 12 - pl.col("open_date").dt.month()
+        ).alias("offset"),
+        (pl.col("open_date").dt.strftime("%Y-%m")).alias("cohort"),
+        ((pl.col("txn_count") > 0) & ~(pl.col("close_date") <= pl.col("month")).fill_null(False)).alias("active"),
+    )  # fmt: skip
+    first = (
+        rows.filter(pl.col("txn_count") > 0).group_by("customer_id").agg(pl.col("month").min(), pl.col("offset").min())
+    )
+    data_months = sorted(months["month"].dt.strftime("%Y-%m").unique().to_list())
+    period = {"start": data_months[0], "end": data_months[-1]}
+    opened = pl.col("open_date").dt.strftime("%Y-%m")
+    cohort = customers.filter(opened.is_between(pl.lit(period["start"]), pl.lit(period["end"]))).join(
+        first, on="customer_id", how="left"
+    )
+    windows = lc.funnel_windows(model)
+    cohort = cohort.with_columns(
+        ((pl.col("month") - pl.col("open_date")).dt.total_days() <= windows.activation_days)
+        .fill_null(False)
+        .alias("ok")
+    )
+    biggest = cohort.group_by(pl.col("open_date").dt.strftime("%Y-%m").alias("m")).len().sort("len")["m"][-1]
+
+    # x.cohort: the funnel, time to activate and the customer list keep that opening month; the heatmap keeps all
+    pc = build_page_context(db, model, demo_data, {**period, "x.cohort": biggest}, FULL_SCOPE)
+    view = lc.lifecycle_view(pc)
+    frames = lc.cohort_frames(pc, view)
+    expected = cohort.filter(pl.col("open_date").dt.strftime("%Y-%m") == biggest)
+    assert _ids(frames.listed) == _ids(expected) and _ids(frames.retention) == _ids(cohort)
+    funnel = dict(zip(lc.funnel(frames.funnel)["step"], lc.funnel(frames.funnel)["customers"], strict=True))
+    assert (funnel["acquired"], funnel["activated"]) == (expected.height, int(expected["ok"].sum()))
+    histogram = lc.activation_histogram(frames.activation).filter(pl.col("customers") > 0)
+    counts = expected.group_by(pl.col("offset").cast(pl.Utf8).fill_null(lc.NOT_ACTIVATED).alias("bucket")).len()
+    assert dict(zip(histogram["bucket"], histogram["customers"], strict=True)) == dict(counts.iter_rows())
+
+    # x.activation=0: the heatmap's cells count the customers who transacted in their opening month
+    pc = build_page_context(db, model, demo_data, {**period, "x.activation": "0"}, FULL_SCOPE)
+    view = lc.lifecycle_view(pc)
+    retention = lc.retention(lc.cohort_frames(pc, view).retention)
+    early = cohort.filter(pl.col("offset") == 0)
+    active = rows.filter(pl.col("customer_id").is_in(early["customer_id"].implode()) & pl.col("active"))
+    cells = {(r["cohort"].strftime("%Y-%m"), r["month_offset"]): r["active"] for r in retention.iter_rows(named=True)}
+    assert {key: n for key, n in cells.items() if n} == {
+        (c, k): n for c, k, n in active.group_by("cohort", "offset").len().iter_rows()
+    }
+    sizes = {r["cohort"].strftime("%Y-%m"): r["cohort_size"] for r in retention.iter_rows(named=True)}
+    assert sizes == dict(early.group_by(pl.col("open_date").dt.strftime("%Y-%m")).len().iter_rows())

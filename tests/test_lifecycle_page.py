@@ -47,8 +47,9 @@ def _click_at(dash_duo, selector: str, fx: float, fy: float) -> None:
 def _wait_rendered(dash_duo) -> None:
     for card in ("lifecycle-funnel", "lifecycle-compare", "lifecycle-retention-card", "lifecycle-flow",
                  "lifecycle-act", "lifecycle-mix"):  # fmt: skip
-        dash_duo.wait_for_element(f"#{card} .js-plotly-plot", timeout=30)
-    dash_duo.wait_for_element("#lifecycle-list .ag-row", timeout=30)
+        # a chart, or the sentence saying the (cross-filtered) cohort is empty
+        dash_duo.wait_for_element(f"#{card} .js-plotly-plot, #{card} .empty-state", timeout=30)
+    dash_duo.wait_for_element("#lifecycle-list .ag-row, #lifecycle-list .ag-overlay-no-rows-center", timeout=30)
 
 
 def _settle(dash_duo, quiet: float = 1.5, timeout: float = 30) -> None:
@@ -72,15 +73,18 @@ def _then(dash_duo, action, fragment: str) -> None:
     _settle(dash_duo)
 
 
-def _click_point(dash_duo, card: str, index: int = 0) -> None:
-    """Click over the centre of a chart's `index`-th bar, through the chart's drag layer (which takes the clicks)."""
+def _click_point(dash_duo, card: str, index: int = 0, trace: int | None = None) -> None:
+    """Click over the centre of a chart's `index`-th bar (of its `trace`-th trace, else of all), through the chart's
+    drag layer (which takes the clicks)."""
     drag = f"#{card} .nsewdrag"
     _scroll_to(dash_duo, dash_duo.find_element(drag))
+    scope = dash_duo.find_elements(f"#{card} .trace.bars")[trace] if trace is not None else dash_duo.find_element(drag)
+    points = scope.find_elements(By.CSS_SELECTOR, "g.point path") if trace is not None else None
     box = dash_duo.driver.execute_script(
         "const d = arguments[0].getBoundingClientRect(), b = arguments[1].getBoundingClientRect();"
         "return [(b.x + b.width / 2 - d.x) / d.width, (b.y + b.height / 2 - d.y) / d.height];",
         dash_duo.find_element(drag),
-        dash_duo.find_elements(f"#{card} g.point path")[index],
+        points[index] if points is not None else dash_duo.find_elements(f"#{card} g.point path")[index],
     )
     _click_at(dash_duo, drag, box[0], box[1])
 
@@ -128,4 +132,62 @@ def test_lifecycle_page_in_chinese_with_an_empty_cohort(dash_duo, dash_app) -> N
     dash_duo.wait_for_page(url=dash_duo.server_url + "/lifecycle?tier=private")  # nobody enters as private
     dash_duo.wait_for_contains_text("#lifecycle-funnel", "没有符合条件的新开户客户", timeout=30)
     dash_duo.wait_for_text_to_equal("#lifecycle-kpi-acquired", "0", timeout=20)
+    assert_clean(dash_duo)
+
+
+def _chip_texts(dash_duo) -> list[str]:
+    return [chip.text for chip in dash_duo.find_elements("#filter-chips .chip")]
+
+
+def _wait_chip(dash_duo, text: str, timeout: float = 20) -> None:
+    WebDriverWait(dash_duo.driver, timeout).until(lambda _: any(text in chip for chip in _chip_texts(dash_duo)))
+
+
+def test_heatmap_stage_mix_and_sankey_clicks_cross_filter_the_page(dash_duo, dash_app) -> None:
+    dash_duo.start_server(dash_app)
+    dash_duo.wait_for_page(url=dash_duo.server_url + "/lifecycle?lang=en")
+    _settle(dash_duo)
+    assert not _chip_texts(dash_duo)
+
+    # a heatmap cell: the page is filtered to that opening-month cohort (a chip) and the list shows the cohort
+    _then(dash_duo, lambda: _click_at(dash_duo, "#lifecycle-retention-card .nsewdrag", 0.03, 0.03), "x.cohort=")
+    _wait_chip(dash_duo, "Opening-month cohort: ")
+    assert "p.list=cell" in _url(dash_duo)
+    dash_duo.wait_for_contains_text("#lifecycle-list-title", "Cohort opened", timeout=20)
+    cohort = _url(dash_duo).split("x.cohort=")[1].split("&")[0]
+    dash_duo.wait_for_contains_text("#lifecycle-list-title", cohort, timeout=20)
+    # the heatmap keeps every cohort and outlines the selected one
+    assert dash_duo.find_elements("#lifecycle-retention-card .shapelayer path")
+
+    # a stage-mix segment (active, the last month): the cohort charts keep the customers active at the latest month;
+    # the list shows that month's active customers.  Traces follow the stage order: new, active, ...
+    _then(dash_duo, lambda: _click_point(dash_duo, "lifecycle-mix", index=-1, trace=1), "x.stage=active")
+    _wait_chip(dash_duo, "Lifecycle stage: ")
+    assert "x.cohort=" in _url(dash_duo) and "p.list=mix" in _url(dash_duo)
+    dash_duo.wait_for_contains_text("#lifecycle-list-title", "In stage", timeout=20)
+    dash_duo.wait_for_contains_text("#lifecycle-intro", "customers who opened", timeout=20)
+
+    # a Sankey link: the cohort charts keep the customers who made that move
+    links = dash_duo.find_elements("#lifecycle-flow .sankey-link")
+    link = max(links, key=lambda element: element.size["height"])
+
+    def click_link() -> None:
+        _scroll_to(dash_duo, link)
+        ActionChains(dash_duo.driver).move_to_element(link).pause(0.3).click().perform()
+
+    _then(dash_duo, click_link, "x.flow=")
+    _wait_chip(dash_duo, "Stage flow: ")
+    assert len(_chip_texts(dash_duo)) == 3
+
+    # the chip's × removes that filter and keeps the others
+    remove = dash_duo.driver.find_element(
+        By.XPATH,
+        "//*[@id='filter-chips']//*[contains(@class, 'chip')][contains(., 'Opening-month cohort')]"
+        "//*[contains(@class, 'chip-remove')]",
+    )
+    _scroll_to(dash_duo, remove)
+    _then(dash_duo, remove.click, "x.flow=")
+    WebDriverWait(dash_duo.driver, 20).until(lambda driver: "x.cohort=" not in driver.current_url)
+    assert "x.stage=active" in _url(dash_duo) and len(_chip_texts(dash_duo)) == 2
+    assert not dash_duo.find_elements("#url-notices")  # every value the clicks wrote was valid
     assert_clean(dash_duo)

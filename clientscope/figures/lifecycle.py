@@ -1,8 +1,9 @@
 """Lifecycle figures: the cohort funnel, the funnel by group, cohort retention, stage flow, time to activate, stage mix.
 
 Every builder takes a frame from `clientscope.lifecycle` and translated texts, and returns a plotly figure.
-Each point's `customdata` starts with what a click means: a funnel step, a group code (cross-filter), a
-(cohort, month offset) cell, a (from, to) flow, a month bucket, a (month, stage) pair.
+Each point's `customdata` starts with what a click means: a funnel step, a group code, a (cohort, month offset)
+cell, a (from, to) flow, a month bucket, a (month, stage) pair.  `selected` is the page's cross-filter from that
+chart: the chart highlights it (the other points fade) rather than filtering itself down to it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,14 @@ STAGE_COLOURS: dict[str, str] = {
 }
 STEP_COLOUR = "#0d6efd"
 OUTFLOW_COLOUR = "#dc3545"
+FADED = 0.3  # opacity of the points that are not the selected one
+
+
+def _opacity(codes: Sequence[str], selected: str | None) -> list[float] | float:
+    """Full opacity for the selected code (or for all when nothing is selected), faded for the others."""
+    if selected is None:
+        return 1.0
+    return [1.0 if code == selected else FADED for code in codes]
 
 
 def _pct(value: float | None) -> str:
@@ -43,8 +52,9 @@ def funnel_bars(
     title: str,
     count: Formatter,
     texts: Mapping[str, str],
+    selected: str | None = None,
 ) -> go.Figure:
-    """Horizontal bars, one per step (top to bottom) and the churned outflow last, in red.
+    """Horizontal bars, one per step (top to bottom) and the churned outflow last, in red; `selected` a step.
 
     `texts` holds `of_start`, `of_previous`, `eligible` templates with `{value}` and `hover_customers`.
     customdata = [step code, count text, % of start, % of previous, eligible text].
@@ -72,7 +82,10 @@ def funnel_bars(
             text=bar_text,
             textposition="auto",
             cliponaxis=False,
-            marker={"color": [STEP_COLOUR if s else OUTFLOW_COLOUR for s in is_step]},
+            marker={
+                "color": [STEP_COLOUR if s else OUTFLOW_COLOUR for s in is_step],
+                "opacity": _opacity(frame["step"].to_list(), selected),
+            },
             customdata=custom,
             hovertemplate=(
                 "<b>%{y}</b><br>"
@@ -108,8 +121,10 @@ def funnel_groups(
     title: str,
     count: Formatter,
     texts: Mapping[str, str],
+    selected: str | None = None,
 ) -> go.Figure:
-    """Grouped bars: x = funnel step, one bar per group, y = share of the group's acquired customers.
+    """Grouped bars: x = funnel step, one bar per group, y = share of the group's acquired customers; `selected` a
+    group code.
 
     customdata = [group code, step, count text, % of previous, group size text]; the group code first, so that
     `graph_id(dimension, name)` makes a click cross-filter by the group.
@@ -124,6 +139,7 @@ def funnel_groups(
             x=[step_labels.get(s, s) for s in rows["step"]],
             y=rows["pct_start"].to_list(),
             marker={"color": COLORWAY[index % len(COLORWAY)]},
+            opacity=1.0 if selected is None or group == selected else FADED,
             customdata=[
                 [group, step, count(n), _pct(prev), count(size)]
                 for step, n, prev, size in zip(
@@ -161,8 +177,10 @@ def retention_heatmap(
     count: Formatter,
     money: Formatter,
     texts: Mapping[str, str],
+    selected: str | None = None,
 ) -> go.Figure:
-    """Opening month (rows, newest at the bottom) × months since opening (columns); colour = share retained.
+    """Opening month (rows, newest at the bottom) × months since opening (columns); colour = share retained;
+    `selected` a cohort (YYYY-MM), outlined.
 
     `measure` "customers" shows active_share, "aum" aum_share.  customdata = [cohort YYYY-MM, month offset,
     numerator text, denominator text]; cells the as-of month has not reached stay empty.
@@ -224,6 +242,20 @@ def retention_heatmap(
             ),
         )
     )
+    rows = [c.strftime("%Y-%m") for c in cohorts]
+    if selected in rows:  # an outline around the selected cohort's row (category i spans i - 0.5 .. i + 0.5)
+        row = rows.index(selected)
+        fig.add_shape(
+            type="rect",
+            xref="x",
+            yref="y",
+            x0=-0.5,
+            x1=len(offsets) - 0.5,
+            y0=row - 0.5,
+            y1=row + 0.5,
+            line={"color": OUTFLOW_COLOUR, "width": 2},
+            fillcolor="rgba(0,0,0,0)",
+        )
     fig.update_layout(
         template=template(theme),
         title=title,
@@ -247,8 +279,9 @@ def stage_sankey(
     title: str,
     count: Formatter,
     texts: Mapping[str, str],
+    selected: str | None = None,
 ) -> go.Figure:
-    """States at month A (left) → states at month B (right).
+    """States at month A (left) → states at month B (right); `selected` a link, "from:to".
 
     Each link's `label` is "from|to" (what a click reads: dcc.Graph does not pass a Sankey link's customdata);
     link customdata = [from, to, count, share of from] feeds the hover.
@@ -286,7 +319,10 @@ def stage_sankey(
                 "value": frame["customers"].to_list(),
                 "label": [f"{row['from_state']}|{row['to_state']}" for row in frame.iter_rows(named=True)],
                 "customdata": link_custom,
-                "color": [_rgba(STAGE_COLOURS.get(s, "#6c757d"), 0.35) for s in frame["to_state"]],
+                "color": [
+                    _rgba(STAGE_COLOURS.get(row["to_state"], "#6c757d"), _link_alpha(row, selected))
+                    for row in frame.iter_rows(named=True)
+                ],
                 "hovertemplate": (
                     "%{source.label} → %{target.label}<br>"
                     + texts["customers"]
@@ -301,6 +337,12 @@ def stage_sankey(
     return fig
 
 
+def _link_alpha(row: Mapping[str, object], selected: str | None) -> float:
+    if selected is None:
+        return 0.35
+    return 0.8 if f"{row['from_state']}:{row['to_state']}" == selected else 0.12
+
+
 def _rgba(hex_colour: str, alpha: float) -> str:
     value = hex_colour.lstrip("#")
     red, green, blue = (int(value[i : i + 2], 16) for i in (0, 2, 4))
@@ -313,9 +355,10 @@ def activation_histogram(
     theme: str,
     title: str,
     texts: Mapping[str, str],
+    selected: str | None = None,
 ) -> go.Figure:
     """Customers by months from opening to their first transacting month: inside / after the activation window,
-    and those with none yet.  customdata = [bucket] (a month offset or `none`)."""
+    and those with none yet.  customdata = [bucket] (a month offset or `none`); `selected` a bucket."""
     x = [texts["never"] if b == "none" else b for b in frame["bucket"]]
     custom = [[b] for b in frame["bucket"]]
     fig = go.Figure()
@@ -328,7 +371,7 @@ def activation_histogram(
             name=name,
             x=x,
             y=frame[column].to_list(),
-            marker={"color": colours},
+            marker={"color": colours, "opacity": _opacity(frame["bucket"].to_list(), selected)},
             customdata=custom,
             hovertemplate="%{x}<br>" + name + ": %{y:,}<extra></extra>",
         )
@@ -353,8 +396,10 @@ def stage_mix_bars(
     title: str,
     count: Formatter,
     texts: Mapping[str, str],
+    selected: str | None = None,
 ) -> go.Figure:
-    """100% stacked bars: each month's customers by lifecycle stage.  customdata = [YYYY-MM, stage, count text]."""
+    """100% stacked bars: each month's customers by lifecycle stage.  customdata = [YYYY-MM, stage, count text];
+    `selected` a stage."""
     fig = go.Figure()
     months = sorted(set(frame["period"].to_list()))
     for stage in stage_order:
@@ -367,6 +412,7 @@ def stage_mix_bars(
             x=[m.strftime("%Y-%m") for m in months],
             y=[by_month.get(m, (0, 0.0))[1] for m in months],
             marker={"color": STAGE_COLOURS.get(stage)},
+            opacity=1.0 if selected is None or stage == selected else FADED,
             customdata=[[m.strftime("%Y-%m"), stage, count(by_month.get(m, (0, 0.0))[0])] for m in months],
             hovertemplate=(
                 "%{x} · %{fullData.name}<br>"

@@ -50,6 +50,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "filter.channel": {"zh_CN": "获客渠道", "en": "Acquisition channel"},
     "filter.campaign": {"zh_CN": "营销活动", "en": "Campaign"},
     "filter.touch_channel": {"zh_CN": "触达渠道", "en": "Touch channel"},
+    # the lifecycle page's own cross-filters (chips; clientscope/lifecycle_codes.py)
+    "filter.cohort": {"zh_CN": "开户批次", "en": "Opening-month cohort"},
+    "filter.step": {"zh_CN": "漏斗环节", "en": "Funnel step"},
+    "filter.activation": {"zh_CN": "首次交易", "en": "First transaction"},
+    "filter.flow": {"zh_CN": "阶段流转", "en": "Stage flow"},
     "filter.period": {"zh_CN": "统计期间", "en": "Period"},
     "filter.drill": {"zh_CN": "下钻", "en": "Drill"},
     "filter.cross": {"zh_CN": "联动筛选", "en": "Cross-filter"},

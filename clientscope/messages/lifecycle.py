@@ -29,8 +29,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # funnel
     "lifecycle.funnel.title": {"zh_CN": "获客生命周期漏斗", "en": "Lifecycle funnel of the cohort"},
     "lifecycle.funnel.hint": {
-        "zh_CN": "点击环节查看该环节的客户名单。",
-        "en": "Click a step to list its customers.",
+        "zh_CN": "点击环节查看该环节的客户名单，并将其他图表筛选为这些客户（再次点击取消）。",
+        "en": "Click a step to list its customers and narrow the other charts to them (click again to undo).",
     },
     "lifecycle.step.acquired": {"zh_CN": "获客", "en": "Acquired"},
     "lifecycle.step.activated": {"zh_CN": "激活", "en": "Activated"},
@@ -93,8 +93,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lifecycle.compare.title": {"zh_CN": "按{dimension}对比漏斗", "en": "Funnel by {dimension}"},
     "lifecycle.compare.by": {"zh_CN": "对比维度", "en": "Compare by"},
     "lifecycle.compare.hint": {
-        "zh_CN": "点击柱子按该分组筛选整页。",
-        "en": "Click a bar to filter the whole page to that group.",
+        "zh_CN": "点击柱子按该分组筛选整页，并查看该分组到达此环节的客户。",
+        "en": "Click a bar to filter the whole page to that group and list the group's customers at that step.",
     },
     "lifecycle.share_axis": {"zh_CN": "占获客数", "en": "Share of acquired"},
     # retention
@@ -103,9 +103,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lifecycle.retention.aum": {"zh_CN": "AUM留存", "en": "AUM retained"},
     "lifecycle.retention.hint": {
         "zh_CN": "客户留存：该批次在开户后第k个月仍活跃的客户占比；AUM留存：未流失客户的AUM ÷ 开户当月AUM。"
-        "点击格子查看该批次客户。",
+        "点击格子将整页筛选为该批次，并查看该批次客户。",
         "en": "Customers retained: share of the cohort active k months after opening; AUM retained: AUM of "
-        "customers not churned ÷ the cohort's AUM in its opening month. Click a cell to list the cohort.",
+        "customers not churned ÷ the cohort's AUM in its opening month. Click a cell to filter the page to that "
+        "cohort and list it.",
     },
     "lifecycle.retention.cohort": {"zh_CN": "开户月份", "en": "Opening month"},
     "lifecycle.retention.offset": {"zh_CN": "开户后月数", "en": "Months since opening"},
@@ -119,8 +120,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lifecycle.flow.from": {"zh_CN": "起始月份 A", "en": "Month A"},
     "lifecycle.flow.to": {"zh_CN": "结束月份 B", "en": "Month B"},
     "lifecycle.flow.hint": {
-        "zh_CN": "全部客户在月份A所处阶段流向月份B的阶段；点击连线查看客户名单。",
-        "en": "Where every customer in each stage at month A is at month B; click a link to list its customers.",
+        "zh_CN": "全部客户在月份A所处阶段流向月份B的阶段；点击连线查看客户名单，并将批次图表筛选为完成该流转的客户。",
+        "en": "Where every customer in each stage at month A is at month B; click a link to list its customers and "
+        "narrow the cohort charts to those who made that move.",
     },
     "lifecycle.flow.reactivation": {
         "zh_CN": "沉睡客户唤醒率：{rate}（月份A沉睡 {dormant} 户，月份B恢复活跃或成长 {reactivated} 户）",
@@ -145,16 +147,27 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lifecycle.activation.after": {"zh_CN": "窗口后首次交易", "en": "First transaction after the window"},
     "lifecycle.activation.never": {"zh_CN": "尚无交易", "en": "None yet"},
     "lifecycle.activation.hint": {
-        "zh_CN": "点击柱子查看客户名单。",
-        "en": "Click a bar to list its customers.",
+        "zh_CN": "点击柱子查看客户名单，并将其他图表筛选为这些客户。",
+        "en": "Click a bar to list its customers and narrow the other charts to them.",
     },
     # stage mix
     "lifecycle.mix.title": {"zh_CN": "阶段结构变化（全部在册客户）", "en": "Stage mix over time (all customers)"},
     "lifecycle.mix.share": {"zh_CN": "占比", "en": "Share"},
     "lifecycle.mix.hint": {
-        "zh_CN": "点击色块查看该月该阶段的客户。",
-        "en": "Click a segment to list that month's customers in the stage.",
+        "zh_CN": "点击色块查看该月该阶段的客户，并将批次图表筛选为最新数据月处于该阶段的客户。",
+        "en": "Click a segment to list that month's customers in the stage and narrow the cohort charts to the "
+        "customers in that stage at the latest month.",
     },
+    "lifecycle.not_narrowed": {
+        "zh_CN": "本图为全部客户，未按以下批次筛选缩小：{names}",
+        "en": "All customers: not narrowed by {names}",
+    },
+    "lifecycle.stage_note": {
+        "zh_CN": "生命周期阶段筛选：批次中在 {as_of} 处于该阶段的客户（此前已离开的客户计为流失）。",
+        "en": "Lifecycle-stage filter: the cohort customers in that stage at {as_of} (those who left earlier count "
+        "as churned).",
+    },
+    "lifecycle.cross.activation": {"zh_CN": "开户后第{k}个月", "en": "{k} months after opening"},
     # drill list
     "lifecycle.list.title": {"zh_CN": "客户名单", "en": "Customers"},
     "lifecycle.list.cohort": {"zh_CN": "获客批次全部客户", "en": "All customers of the cohort"},

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import polars as pl
 
 from clientscope.components.page import FILTER_DIMENSIONS, PageContext
 from clientscope.export import ChartSpec, ColumnSpec, MetricDefinition, SheetSpec, TotalRow, WorkbookSpec
-from clientscope.i18n import t
+from clientscope.i18n import MESSAGES, t
 from clientscope.kpis import period_bounds
 from clientscope.semantic import SemanticModel, excel_header_unit, excel_number_format
 from clientscope.semantic.model import ConversionMetric, DerivedMetric, RatioMetric, SimpleMetric
@@ -22,15 +22,18 @@ def month_end(month: str) -> date:
     return date.fromordinal(following.toordinal() - 1)
 
 
-def applied_filters(pc: PageContext) -> tuple[tuple[str, str], ...]:
-    """Every filter of the view (period, comparison, bar filters, drill path, cross-filters), translated."""
+def applied_filters(
+    pc: PageContext, value_labels: Mapping[str, Mapping[str, str]] | None = None
+) -> tuple[tuple[str, str], ...]:
+    """Every filter of the view (period, comparison, bar filters, drill path, cross-filters), translated
+    (`value_labels`: the page's own, as on its chips; default the dimensions' labels)."""
     lang = pc.lang
     start, end = period_bounds(pc)
     rows = [
         (t("filter.period", lang), f"{start} – {end}"),
         (t("filter.compare", lang), t(f"compare.{pc.state.compare}", lang)),
     ]
-    labels = pc.value_labels()
+    labels = value_labels if value_labels is not None else pc.value_labels()
     for key, values in pc.state.filters.items():
         rows.append((dimension_title(pc, key), "、".join(labels.get(key, {}).get(v, v) for v in values)))
     for key, value in pc.state.drill:
@@ -44,6 +47,8 @@ def dimension_title(pc: PageContext, key: str) -> str:
     dimension = FILTER_DIMENSIONS.get(key, key)
     if dimension in pc.model.dimensions:
         return pc.model.dimension_label(dimension, pc.lang)
+    if f"filter.{key}" in MESSAGES:  # a page's own cross-filter (e.g. the lifecycle page's x.cohort)
+        return t(f"filter.{key}", pc.lang)
     return key
 
 
@@ -152,6 +157,7 @@ def workbook_spec(
     metrics: Sequence[str],
     generated_at,
     user: str | None,
+    value_labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> WorkbookSpec:
     _, end = period_bounds(pc)
     as_of = month_end(end) if end else None
@@ -159,7 +165,7 @@ def workbook_spec(
         title=title,
         page=page,
         language=pc.lang,
-        filters=applied_filters(pc),
+        filters=applied_filters(pc, value_labels),
         data_as_of=as_of,
         generated_at=generated_at,
         user=user,

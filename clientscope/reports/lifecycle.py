@@ -272,17 +272,17 @@ def workbook(request: ReportRequest) -> WorkbookSpec:
     pc = request.page
     lang = pc.lang
     view = lc.lifecycle_view(pc)
-    members = lc.cohort_members(pc, view)
-    funnel = lc.funnel(members)
-    retention = lc.retention(members)
+    frames = lc.cohort_frames(pc, view)  # the same cohort behind each chart as on the page
+    funnel = lc.funnel(frames.funnel)
+    retention = lc.retention(frames.retention)
     flow = lc.stage_flow(pc, view)
     sheets = [
         funnel_sheet(pc, view, funnel),
-        compare_sheet(pc, view, members),
+        compare_sheet(pc, view, frames.groups),
         retention_matrix_sheet(pc, view, retention),
         retention_detail_sheet(pc, retention),
         flow_sheet(pc, view, flow),
-        activation_sheet(pc, view, members),
+        activation_sheet(pc, view, frames.activation),
         mix_sheet(pc, view),
         list_sheet(pc, view),
         definitions_sheet(pc, view),
@@ -295,4 +295,5 @@ def workbook(request: ReportRequest) -> WorkbookSpec:
         metrics=DEFINITION_METRICS,
         generated_at=request.generated_at,
         user=request.user,
+        value_labels=lc.cross_value_labels(pc, view),
     )

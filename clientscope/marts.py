@@ -95,13 +95,13 @@ CAMPAIGN_FACTS = Mart(
 TOUCH_FACTS = Mart(
     name="touch_facts",
     requires=("touches", "campaigns", "customers", "branches"),
-    stand_ins=(),
+    stand_ins=("conversions",),
     after=("customer_month_facts",),
     order_by="month",
     columns=(
         "touch_id", "customer_id", "campaign_id", "channel", "touch_type", "is_control", "touch_ts", "month",
         "campaign_type", "product_type", "region", "branch_id", "rm_id", "acquisition_channel", "gender",
-        "age_band", "tier", "tier_alt", "stage", "risk_level",
+        "age_band", "tier", "tier_alt", "stage", "risk_level", "next_conversion_ts",
     ),
 )  # fmt: skip
 CONVERSION_FACTS = Mart(

@@ -347,3 +347,23 @@ def test_labels_and_formats_come_from_the_model(model: SemanticModel) -> None:
     assert model.value_label("stage", "dormant", "en") == "Dormant"
     assert model.value_label("acquisition_channel", "carrier_pigeon", "en") == "carrier_pigeon"
     assert model.format_of("churn_rate").type == "percent"
+
+
+def test_conversion_metrics_read_the_precomputed_next_conversion_and_agree_with_the_join(demo_db) -> None:
+    """The touch mart's next_conversion_ts answers a conversion metric without a join; a conversion filter
+    (only some conversions count) still joins. With an always-true filter both must give the same numbers."""
+    db, model = demo_db
+    fast = model.metrics["campaign_conversion_rate"]
+    joined = fast.model_copy(update={"conversion": fast.conversion.model_copy(update={"filter": "value >= 0"})})
+    slow_model = model.model_copy(update={"metrics": {**model.metrics, "campaign_conversion_rate": joined}})
+    request = MetricRequest(
+        metrics=("campaign_conversion_rate",), dimensions=("channel",), grain="month", start="2025-11", end="2026-10"
+    )
+    fast_sql, slow_sql = compile_query(model, request).sql, compile_query(slow_model, request).sql
+    assert "next_conversion_ts" in fast_sql and "exists" not in fast_sql
+    assert "exists" in slow_sql and "next_conversion_ts" not in slow_sql
+    fast_frame = run_metric_query(db, model, request, cache=None).frame
+    slow_frame = run_metric_query(db, slow_model, request, cache=None).frame
+    assert fast_frame.height > 12
+    assert fast_frame["campaign_conversion_rate"].drop_nulls().sum() > 0
+    assert fast_frame.equals(slow_frame)

@@ -1,6 +1,9 @@
 -- touch_facts: one row per marketing touch (or control-group assignment), with the campaign's type and
 -- product, the customer's home branch / region / RM, and the customer's tier, stage and risk in the
 -- month of the touch (null when the customer had no month row then, e.g. a prospect).
+-- next_conversion_ts is the customer's first conversion at or after the touch (an ASOF join): "converted within
+-- N days of the touch" is then one comparison, so conversion metrics need no join at query time
+-- (clientscope/semantic/compiler.py, NEXT_EVENT_COLUMNS).
 with
 
 touches_in as (
@@ -14,6 +17,11 @@ touches_in as (
         cast(touch_ts as timestamp) as touch_ts,
         last_day(cast(touch_ts as date)) as month
     from touches
+),
+
+conversions_in as (
+    select customer_id, cast(conversion_ts as timestamp) as conversion_ts
+    from conversions
 ),
 
 campaigns_in as (
@@ -53,8 +61,10 @@ final as (
         f.tier,
         f.tier_alt,
         f.stage,
-        f.risk_level
+        f.risk_level,
+        v.conversion_ts as next_conversion_ts
     from touches_in as t
+    asof left join conversions_in as v on v.customer_id = t.customer_id and v.conversion_ts >= t.touch_ts
     left join campaigns_in as p on p.campaign_id = t.campaign_id
     left join customers_in as c on c.customer_id = t.customer_id
     left join facts_in as f on f.customer_id = t.customer_id and f.month = t.month

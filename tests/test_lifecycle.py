@@ -949,3 +949,24 @@ def test_cross_filters_on_the_demo_bank_equal_a_polars_computation_over_the_extr
     }
     sizes = {r["cohort"].strftime("%Y-%m"): r["cohort_size"] for r in retention.iter_rows(named=True)}
     assert sizes == dict(early.group_by(pl.col("open_date").dt.strftime("%Y-%m")).len().iter_rows())
+
+
+def test_a_selection_the_chart_does_not_show_fades_nothing() -> None:
+    from clientscope.figures import lifecycle as figures
+
+    flow = pl.DataFrame({"from_state": ["active"], "to_state": ["dormant"], "customers": [3], "share": [1.0]})
+    texts = {"customers": "Customers", "share_of_from": "Share"}
+    common = {"from_order": lc.FROM_STATES, "to_order": lc.TO_STATES, "state_labels": {}, "month_a": "2025-06",
+              "month_b": "2025-12", "theme": "light", "title": None, "count": str, "texts": texts}  # fmt: skip
+
+    # e.g. the Sankey's months changed after its link was clicked: no link is faded
+    def colours(selected: str) -> tuple[str, ...]:
+        return figures.stage_sankey(flow, **common, selected=selected).data[0].link.color
+
+    assert colours("dormant:active") == ("rgba(253,126,20,0.35)",)
+    assert colours("active:dormant") == ("rgba(253,126,20,0.8)",)
+    bars = pl.DataFrame({"bucket": ["0", "none"], "month_offset": [0, None], "within": [2, 0], "after": [0, 1],
+                         "customers": [2, 1]})  # fmt: skip
+    words = {"within": "in", "after": "after", "never": "none", "offset": "k", "customers": "n"}
+    shown = figures.activation_histogram(bars, theme="light", title=None, texts=words, selected="7")
+    assert shown.data[0].marker.opacity == 1.0

@@ -34,8 +34,8 @@ FADED = 0.3  # opacity of the points that are not the selected one
 
 
 def _opacity(codes: Sequence[str], selected: str | None) -> list[float] | float:
-    """Full opacity for the selected code (or for all when nothing is selected), faded for the others."""
-    if selected is None:
+    """Full opacity for the selected code, faded for the others; all full when nothing (shown) is selected."""
+    if selected not in codes:
         return 1.0
     return [1.0 if code == selected else FADED for code in codes]
 
@@ -131,6 +131,7 @@ def funnel_groups(
     """
     fig = go.Figure()
     groups = list(dict.fromkeys(frame["group"].to_list()))
+    selected = selected if selected in groups else None
     for index, group in enumerate(groups):
         rows = frame.filter(pl.col("group") == group)
         name = group_labels.get(group, group) or texts["unknown"]
@@ -298,6 +299,8 @@ def stage_sankey(
         f"{state_labels.get(s, s)} ({month_b})" for s in targets
     ]
     node_custom = [count(sum_a.get(s, 0)) for s in sources] + [count(sum_b.get(s, 0)) for s in targets]
+    if selected not in {f"{a}:{b}" for a, b in zip(frame["from_state"], frame["to_state"], strict=True)}:
+        selected = None  # e.g. the flow's months changed since the click: no link to highlight
     link_custom = [
         [row["from_state"], row["to_state"], count(row["customers"]), _pct(row["share"])]
         for row in frame.iter_rows(named=True)
@@ -402,6 +405,7 @@ def stage_mix_bars(
     `selected` a stage."""
     fig = go.Figure()
     months = sorted(set(frame["period"].to_list()))
+    selected = selected if selected in set(frame["stage"]) else None
     for stage in stage_order:
         rows = frame.filter(pl.col("stage") == stage)
         if not rows.height:

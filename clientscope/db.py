@@ -29,6 +29,7 @@ SCOPE_DIR = QUERIES_DIR / "scope"
 DEFAULT_ROW_CAP = 200_000
 DEFAULT_TIMEOUT_S = 30.0
 _QUERY_NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
+_INCLUDE = re.compile(r"^-- include: ([a-z0-9_/]+)[ \t]*$", re.MULTILINE)
 
 
 class QueryError(RuntimeError):
@@ -114,12 +115,24 @@ def query_sql(name: str) -> str:
 
 @lru_cache(maxsize=512)
 def _sql(name: str) -> str:
+    """The file's text with every `-- include: <name>` line replaced by that file's text.
+
+    DuckDB has no parameterised views: where two queries share a rule (a page's numbers and its drill list), the
+    shared CTEs live in one file that both include, so the rule is written once.
+    """
     if not _QUERY_NAME.match(name):
         raise ValueError(f"invalid query name {name!r}")
     path = QUERIES_DIR / f"{name}.sql"
     if not path.is_file():
         raise ValueError(f"no query file queries/{name}.sql")
-    return path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    return _INCLUDE.sub(lambda match: _included(name, match.group(1)), text)
+
+
+def _included(name: str, included: str) -> str:
+    if included == name:
+        raise ValueError(f"queries/{name}.sql includes itself")
+    return _sql(included).rstrip("\n")
 
 
 # Temp tables built first from the scope's values: the visible customers (for customer-keyed tables) and the

@@ -149,3 +149,29 @@ def test_open_limits_duckdb_memory_and_spills_under_the_cache(
     assert limit == "488.2 MiB"  # DuckDB reports 512 MB in MiB
     assert spill == str(cache_dir / "duckdb_spill")
     assert threads == 1
+
+
+def test_included_query_text_is_written_once_and_expanded_in_place() -> None:
+    numbers, page = query_sql("segments/potential"), query_sql("segments/potential_list")
+    rule = query_sql("segments/potential_rule").rstrip("\n")
+    for text in (numbers, page):
+        assert rule in text
+        assert text.count("flagged_potential as (") == 1
+        assert "-- include: segments/potential_rule" not in text
+
+
+def test_an_include_of_a_missing_file_or_itself_is_refused(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clientscope import db as db_module
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "self.sql").write_text("with\n-- include: a/self\nselect 1\n", encoding="utf-8")
+    (tmp_path / "a" / "lost.sql").write_text("with\n-- include: a/nowhere\nselect 1\n", encoding="utf-8")
+    monkeypatch.setattr(db_module, "QUERIES_DIR", tmp_path)
+    db_module._sql.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"^queries/a/self\.sql includes itself$"):
+            query_sql("a/self")
+        with pytest.raises(ValueError, match=r"^no query file queries/a/nowhere\.sql$"):
+            query_sql("a/lost")
+    finally:
+        db_module._sql.cache_clear()

@@ -6,18 +6,7 @@
 -- total_rows is the size of the whole list (every row carries it), for the grid's page count.
 with
 
-people as (
-    select customer_id, name, phone
-    from (
-        from customers
-        union all by name
-        select
-            cast(null as varchar) as customer_id,
-            cast(null as varchar) as name,
-            cast(null as varchar) as phone
-        where false
-    )
-),
+-- include: customer/people
 
 members as (
     select

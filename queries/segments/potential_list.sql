@@ -5,18 +5,7 @@
 -- come from a union by name (nulls when the extract has none).
 with
 
-people as (
-    select customer_id, name, phone
-    from (
-        from customers
-        union all by name
-        select
-            cast(null as varchar) as customer_id,
-            cast(null as varchar) as name,
-            cast(null as varchar) as phone
-        where false
-    )
-),
+-- include: customer/people
 
 -- include: segments/potential_rule
 

@@ -57,7 +57,7 @@ from clientscope.analytics.churn_model import (
     score_latest,
 )
 from clientscope.analytics.churn_rules import recent_labelled_periods
-from clientscope.analytics.churn_signals import DEFAULT_RULES, FLAG_COLUMN, SignalRules
+from clientscope.analytics.churn_signals import FLAG_COLUMN, SignalRules
 from clientscope.cache import run_named_cached
 from clientscope.components.page import PageContext
 from clientscope.db import FULL_SCOPE, Database, ViewerScope, query_sql, run_named
@@ -166,13 +166,14 @@ def _status(db: Database, version: str, cache_root: str, today: date) -> ChurnSt
 def build_churn_files(db: Database, today: date) -> None:
     """Train the model and write the page files now, in the build step, so that no visitor waits for them.
 
-    Loads nothing when they are already on disk: unpickling the model imports scikit-learn, which would add
-    over a second to every cold start.
+    When this data version's files are on disk, nothing is read: unpickling the model imports scikit-learn and
+    counting the months scans the extract, which together cost seconds of every cold start. (Files of the same
+    data version under other settings count as present; the page then trains its own on first use.)
     """
-    config = model_config(month_counts(db).height)
     root = settings.cache_root()
-    model_file = root / "churn" / f"model-{cache_key(db.version, DEFAULT_RULES, config)}.joblib"
-    if model_file.is_file() and (_page_folder(root, db.version, DEFAULT_RULES, config) / "scores.parquet").is_file():
+    models = (root / "churn").glob(f"model-{db.version}-*.joblib")
+    scores = (root / "churn_page").glob(f"{db.version}-*/scores.parquet")
+    if next(models, None) is not None and next(scores, None) is not None:
         return
     log.info("training the churn model for data version %s", db.version)
     churn_status(db, today)

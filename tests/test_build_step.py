@@ -84,3 +84,21 @@ def test_prepare_trains_the_churn_model_and_writes_the_page_files(demo_data: Pat
     scores = list((cache_dir / "churn_page").glob(f"{context.db.version}-*/scores.parquet"))
     assert len(models) == 1
     assert len(scores) == 1
+
+
+def test_a_start_with_the_churn_files_built_trains_and_reads_nothing(
+    demo_data: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    from clientscope import churn_page
+    from clientscope.db import Database
+    from clientscope.startup import prepare
+
+    prepare(str(demo_data))  # the build: files written (or already there from an earlier test)
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the churn model was loaded or trained again")
+
+    monkeypatch.setattr(churn_page, "churn_status", refuse)
+    churn_page.build_churn_files(Database.open(demo_data), date.today())

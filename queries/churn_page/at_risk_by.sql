@@ -1,50 +1,9 @@
 -- At-risk customers and their AUM at the scoring month, by one level of the drill hierarchy (or by tier).
 -- $level picks the grouping column ('region', 'branch', 'rm' or 'tier'); $at_risk_levels the risk levels
 -- counted as at risk. Every scored customer in the filtered scope counts towards `customers` and `aum_total`.
-with scores as (
-    select
-        customer_id,
-        month,
-        churn_probability,
-        risk_level,
-        aum_total,
-        txn_drop_flag,
-        aum_drop_flag,
-        complaints_flag,
-        closures_flag,
-        inactive_flag,
-        logins_drop_flag
-    from read_parquet($scores_path)
-),
+with
 
-scored as (
-    select
-        s.*,
-        f.region,
-        f.branch_id,
-        f.rm_id,
-        f.tier,
-        f.acquisition_channel
-    from scores as s
-    inner join customer_month_facts as f on f.customer_id = s.customer_id and f.month = s.month
-    where ($regions is null or list_contains($regions, f.region))
-        and ($branches is null or list_contains($branches, f.branch_id))
-        and ($rms is null or list_contains($rms, f.rm_id))
-        and ($tiers is null or list_contains($tiers, f.tier))
-        and ($channels is null or list_contains($channels, f.acquisition_channel))
-        and (
-            $signal is null
-            or case $signal
-                when 'txn_drop' then s.txn_drop_flag
-                when 'aum_drop' then s.aum_drop_flag
-                when 'complaints' then s.complaints_flag
-                when 'closures' then s.closures_flag
-                when 'inactive' then s.inactive_flag
-                when 'logins_drop' then s.logins_drop_flag
-                else false
-            end
-        )
-),
+-- include: churn_page/scored
 
 grouped as (
     select

@@ -117,7 +117,23 @@ CONVERSION_FACTS = Mart(
     ),
 )  # fmt: skip
 
-MARTS: tuple[Mart, ...] = (CUSTOMER_MONTH_FACTS, CHURN_EVENTS, CAMPAIGN_FACTS, TOUCH_FACTS, CONVERSION_FACTS)
+CUSTOMER_LIFECYCLE = Mart(
+    name="customer_lifecycle",
+    requires=("customers", "customer_months", "branches"),
+    stand_ins=(),
+    after=("customer_month_facts",),
+    order_by="open_date",  # the lifecycle page selects a cohort by open date
+    columns=(
+        "customer_id", "open_date", "close_date", "region", "branch_id", "rm_id", "city", "acquisition_channel",
+        "gender", "risk_profile", "entry_tier", "entry_tier_alt", "entry_age_band", "latest_stage", "latest_aum",
+        "latest_month", "first_active_month", "first_active_offset", "churned_row_offset", "first_growing_offset",
+        "active_offsets", "book_offsets", "book_aum",
+    ),
+)  # fmt: skip
+
+MARTS: tuple[Mart, ...] = (
+    CUSTOMER_MONTH_FACTS, CHURN_EVENTS, CAMPAIGN_FACTS, TOUCH_FACTS, CONVERSION_FACTS, CUSTOMER_LIFECYCLE,
+)  # fmt: skip
 MART_COLUMNS: Mapping[str, tuple[str, ...]] = {m.name: m.columns for m in MARTS}
 
 

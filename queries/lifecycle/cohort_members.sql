@@ -2,7 +2,7 @@
 -- with every funnel step of clientscope/lifecycle.py decided here, once (the windows are the $named parameters,
 -- from metrics.yaml rules.lifecycle.funnel):
 --   month_offset  = calendar months since the month of opening (0 = the opening month), from month_idx, so a
---                   gap in a customer's months never shifts "month 3";
+--                   gap in a customer's months never shifts "month 3" (offsets are in the customer_lifecycle mart);
 --   activated     = the first month with txn_count > 0 ends at most $activation_days days after open_date;
 --   retained_*    = activated, and active (txn_count > 0, not churned) in the month $retain_early (then
 --                   $retain_late) months after the opening month;
@@ -15,66 +15,18 @@
 -- Observation runs through the latest month of data; eligible_* say whether a step's window has closed.
 with
 
-facts as (
-    select
-        customer_id,
-        month,
-        month_idx,
-        open_date,
-        close_date,
-        region,
-        branch_id,
-        rm_id,
-        city,
-        acquisition_channel,
-        gender,
-        risk_profile,
-        age_band,
-        tier,
-        tier_alt,
-        stage,
-        aum_total,
-        txn_count,
-        is_active,
-        is_churned,
-        is_growing,
-        month_idx - (year(open_date) * 12 + month(open_date)) as month_offset
-    from customer_month_facts
-    where open_date between $cohort_start and $cohort_end
-),
-
 as_of as (
     select max(month_idx) as as_of_idx, max(month) as as_of_month
     from customer_month_facts
 ),
 
+-- the per-customer aggregates are built once per data version (queries/marts/customer_lifecycle.sql)
 members as (
     select
-        customer_id,
-        any_value(open_date) as open_date,
-        any_value(close_date) as close_date,
-        any_value(region) as region,
-        any_value(branch_id) as branch_id,
-        any_value(rm_id) as rm_id,
-        any_value(city) as city,
-        any_value(acquisition_channel) as acquisition_channel,
-        any_value(gender) as gender,
-        any_value(risk_profile) as risk_profile,
-        arg_min(tier, month_idx) as entry_tier,
-        arg_min(tier_alt, month_idx) as entry_tier_alt,
-        arg_min(age_band, month_idx) as entry_age_band,
-        arg_max(stage, month_idx) as latest_stage,
-        arg_max(aum_total, month_idx) as latest_aum,
-        max(month) as latest_month,
-        min(month) filter (where is_active) as first_active_month,
-        min(month_offset) filter (where is_active) as first_active_offset,
-        min(month_offset) filter (where is_churned) as churned_row_offset,
-        bool_or(is_growing and month_offset between 1 and $growth_months) as grew,
-        list(month_offset order by month_offset) filter (where is_active and not is_churned) as active_offsets,
-        list(month_offset order by month_offset) filter (where not is_churned) as book_offsets,
-        list(coalesce(aum_total, 0) order by month_offset) filter (where not is_churned) as book_aum
-    from facts
-    group by customer_id
+        *,
+        first_growing_offset <= $growth_months as grew
+    from customer_lifecycle
+    where open_date between $cohort_start and $cohort_end
 ),
 
 filtered as (

@@ -1,0 +1,67 @@
+-- customer_lifecycle: one row per customer with customer-month rows, holding what the /lifecycle cohort funnel
+-- and retention read, aggregated once per data version instead of on every filter change
+-- (queries/lifecycle/cohort_members.sql selects a cohort by open_date and applies the funnel windows here).
+--   month_offset (per row) = calendar months since the month of opening (0 = the opening month), from
+--                            month_idx, so a gap in a customer's months never shifts "month 3";
+--   entry_*                = month-varying attributes at the customer's first month;
+--   first_growing_offset   = the first month 1.. after opening in which is_growing holds;
+--   active_offsets         = offsets of the active (txn_count > 0), not churned months;
+--   book_offsets, book_aum = offsets and AUM (0 when missing) of the months on the books (not churned).
+with
+
+facts as (
+    select
+        customer_id,
+        month,
+        month_idx,
+        open_date,
+        close_date,
+        region,
+        branch_id,
+        rm_id,
+        city,
+        acquisition_channel,
+        gender,
+        risk_profile,
+        age_band,
+        tier,
+        tier_alt,
+        stage,
+        aum_total,
+        is_active,
+        is_churned,
+        is_growing,
+        month_idx - (year(open_date) * 12 + month(open_date)) as month_offset
+    from customer_month_facts
+),
+
+final as (
+    select
+        customer_id,
+        any_value(open_date) as open_date,
+        any_value(close_date) as close_date,
+        any_value(region) as region,
+        any_value(branch_id) as branch_id,
+        any_value(rm_id) as rm_id,
+        any_value(city) as city,
+        any_value(acquisition_channel) as acquisition_channel,
+        any_value(gender) as gender,
+        any_value(risk_profile) as risk_profile,
+        arg_min(tier, month_idx) as entry_tier,
+        arg_min(tier_alt, month_idx) as entry_tier_alt,
+        arg_min(age_band, month_idx) as entry_age_band,
+        arg_max(stage, month_idx) as latest_stage,
+        arg_max(aum_total, month_idx) as latest_aum,
+        max(month) as latest_month,
+        min(month) filter (where is_active) as first_active_month,
+        min(month_offset) filter (where is_active) as first_active_offset,
+        min(month_offset) filter (where is_churned) as churned_row_offset,
+        min(month_offset) filter (where is_growing and month_offset >= 1) as first_growing_offset,
+        list(month_offset order by month_offset) filter (where is_active and not is_churned) as active_offsets,
+        list(month_offset order by month_offset) filter (where not is_churned) as book_offsets,
+        list(coalesce(aum_total, 0) order by month_offset) filter (where not is_churned) as book_aum
+    from facts
+    group by customer_id
+)
+
+select * from final

@@ -6,11 +6,13 @@ glue the page, its workbook and the tests share:
 - `churn_status(db, today)` trains or loads the model once per data version (`train_or_load`, cached on disk
   under `settings.cache_root()/churn/`) and caches two derived Parquet files next to it: the scores of every
   open customer at the latest month-end (`scores.parquet`) and the six signal flags of every open
-  customer-month (`flags.parquet`). Files are written to a temporary name and renamed, so two workers racing
-  on a first visit both end up reading a whole file; a restart reuses them.
-- The page queries (`queries/churn_page/*.sql`) read those files and join the scoped `customer_month_facts`,
-  so the viewer's row-level security and the page filters (filter bar, drill path, cross-filters, the
-  `p.signal` page option) apply to every number.
+  customer-month (`flags.parquet`), each row with the region, branch, RM, tier and acquisition channel of its
+  month. Files are written to a temporary name and renamed, so two workers racing on a first visit both end
+  up reading a whole file; a restart reuses them. The build step (`build_churn_files`) makes them up front.
+- The page queries (`queries/churn_page/*.sql`) read those files as the views `churn_scores` and
+  `churn_flags`, which a restricted viewer's scope filters like every customer-keyed table, and apply the page
+  filters (filter bar, drill path, cross-filters, the `p.signal` page option) to their own columns: no join
+  with the customer-month mart per request.
 
 "At risk" means the model's risk level `high` (top 10 % of the test period's scores); a risk-level
 cross-filter (`x.risk_level`) replaces it with the clicked level.
@@ -70,7 +72,7 @@ from clientscope.state import ViewState, to_query
 
 log = logging.getLogger(__name__)
 
-PAGE_FILES_VERSION = "1"  # bump when the layout of scores.parquet / flags.parquet changes
+PAGE_FILES_VERSION = "2"  # bump when the layout of scores.parquet / flags.parquet changes
 LEVELS: tuple[str, ...] = ("region", "branch", "rm")  # the drill hierarchy; after the RM: the customer list
 RISK_LEVELS: tuple[str, ...] = ("high", "medium", "low")
 AT_RISK: tuple[str, ...] = ("high",)
@@ -160,6 +162,9 @@ def _status(db: Database, version: str, cache_root: str, today: date) -> ChurnSt
     if not flags_path.is_file():
         _write_parquet_atomic(_flags_frame(db, trained, sample), flags_path)
     as_of = pl.read_parquet(scores_path, columns=["month"])["month"].max() or months["month"].max()
+    # the page's queries read them as views, which a restricted viewer's scope filters (queries/scope/churn_*.sql)
+    db.register("churn_scores", db.con.read_parquet(str(scores_path)))
+    db.register("churn_flags", db.con.read_parquet(str(flags_path)))
     return ChurnStatus(ChurnData(trained, scores_path, flags_path, sample, as_of, count))
 
 
@@ -194,12 +199,23 @@ def flags_sample(months: pl.DataFrame, config: ModelConfig) -> Sample:
 def _scores_frame(db: Database, trained: TrainedModel) -> pl.DataFrame:
     """Every open customer at the latest month-end, scored (reasons are worded per request, per language)."""
     scored = score_latest(db, trained, scope=FULL_SCOPE)
-    return scored.drop("reason_1", "reason_2", "reason_3", "action", "reason_codes")
+    return _with_attributes(db, scored.drop("reason_1", "reason_2", "reason_3", "action", "reason_codes"))
 
 
 def _flags_frame(db: Database, trained: TrainedModel, sample: Sample) -> pl.DataFrame:
     frame = load_signals(db, trained.rules, sample=sample, scope=FULL_SCOPE)
-    return frame.select("customer_id", "month", *FLAG_COLUMN.values())
+    return _with_attributes(db, frame.select("customer_id", "month", *FLAG_COLUMN.values()))
+
+
+def _with_attributes(db: Database, rows: pl.DataFrame) -> pl.DataFrame:
+    """`rows` (customer_id, month, …) with the attributes the page filters on, as of each row's month."""
+    cur = db.con.cursor()  # its own connection: the registered rows never leak into other queries
+    try:
+        own = rows.drop("region", "branch_id", "rm_id", "tier", "acquisition_channel", strict=False)
+        cur.register("page_rows", own)
+        return cur.sql(query_sql("churn_page/with_attributes")).pl()
+    finally:
+        cur.close()
 
 
 def _write_parquet_atomic(frame: pl.DataFrame, path: Path) -> None:
@@ -256,9 +272,9 @@ def filter_params(pc: PageContext, *, with_levels: bool = True) -> dict[str, Any
     return params
 
 
-def _query(pc: PageContext, name: str, data: ChurnData, params: Mapping[str, Any]) -> pl.DataFrame:
+def _query(pc: PageContext, name: str, params: Mapping[str, Any]) -> pl.DataFrame:
     # Only the parameters the file names are bound: DuckDB rejects unused ones.
-    bound = params_for(query_sql(f"churn_page/{name}"), {"scores_path": str(data.scores_path), **params})
+    bound = params_for(query_sql(f"churn_page/{name}"), params)
     return run_named_cached(pc.db, f"churn_page/{name}", bound, scope=pc.scope).frame
 
 
@@ -279,7 +295,7 @@ def distribution(pc: PageContext, data: ChurnData) -> pl.DataFrame:
     """
     edges = histogram_edges(data)
     params = {**filter_params(pc, with_levels=False), "edges": list(edges)}
-    frame = _query(pc, "distribution", data, params)
+    frame = _query(pc, "distribution", params)
     lows = pl.Series("low", edges[:-1], dtype=pl.Float64)
     highs = pl.Series("high", edges[1:], dtype=pl.Float64)
     bins = pl.DataFrame({"bin": list(range(1, len(edges))), "low": lows, "high": highs})
@@ -332,7 +348,7 @@ def at_risk_by(pc: PageContext, data: ChurnData, level: str) -> pl.DataFrame:
         "level": level,
         "at_risk_levels": list(selected_levels(pc.state)),
     }
-    frame = _query(pc, "at_risk_by", data, params)
+    frame = _query(pc, "at_risk_by", params)
     return frame.with_columns(
         pl.col("customers").cast(pl.Int64),
         pl.col("at_risk_customers").cast(pl.Int64),
@@ -344,7 +360,7 @@ def at_risk_by(pc: PageContext, data: ChurnData, level: str) -> pl.DataFrame:
 def reason_mix(pc: PageContext, data: ChurnData) -> pl.DataFrame:
     """signal, customers (with it firing), share — among the selected customers at the selected risk levels."""
     params = {**filter_params(pc), "levels": list(selected_levels(pc.state))}
-    row = _query(pc, "reason_mix", data, params).row(0, named=True)
+    row = _query(pc, "reason_mix", params).row(0, named=True)
     total = int(row["customers"] or 0)
     return pl.DataFrame(
         {
@@ -412,11 +428,10 @@ def signal_shares(pc: PageContext, data: ChurnData) -> pl.DataFrame:
     params = {
         **filter_params(pc, with_levels=False),
         "levels": [levels] if levels in RISK_LEVELS else None,
-        "flags_path": str(data.flags_path),
         "first_month": date.fromisoformat(start + "-01") if start else date.min,
         "last_month": _month_end(end) if end else date.max,
     }
-    frame = _query(pc, "signal_shares", data, params)
+    frame = _query(pc, "signal_shares", params)
     return frame.with_columns(
         pl.col("customers").cast(pl.Int64),
         *(pl.col(s).cast(pl.Int64) for s in SIGNALS),
@@ -488,7 +503,7 @@ def action_list(
         "limit": max(0, int(limit)),
         "offset": max(0, int(offset)),
     }
-    frame = _query(pc, "action_list", data, params)
+    frame = _query(pc, "action_list", params)
     total = int(frame["total_rows"][0]) if frame.height else _count(pc, data, params)
     return ActionPage(worded(frame, data, pc.lang, pc.scope if mask else FULL_SCOPE), total)
 
@@ -497,7 +512,7 @@ def _count(pc: PageContext, data: ChurnData, params: dict[str, Any]) -> int:
     """The row count when the requested page is past the end (the page query returns no row to carry it)."""
     if params["offset"] == 0:
         return 0
-    first = _query(pc, "action_list", data, {**params, "offset": 0, "limit": 1})
+    first = _query(pc, "action_list", {**params, "offset": 0, "limit": 1})
     return int(first["total_rows"][0]) if first.height else 0
 
 

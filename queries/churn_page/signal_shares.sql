@@ -1,11 +1,11 @@
 -- Early-warning signals over time: per month-end, the open customers in the filtered scope and how many
--- have each signal firing. Flags come from the page's cached parquet ($flags_path, one row per open
--- customer-month); the scoped customer_month_facts applies row-level security and the page filters (tier
--- as of each month). With $levels or $signal set, only customers at those risk levels / with that signal
+-- have each signal firing. Flags and the attributes the filters test (tier as of each month) come from the
+-- page's cached flags (the `churn_flags` view: one row per open customer-month, scoped like every
+-- customer-keyed table). With $levels or $signal set, only customers at those risk levels / with that signal
 -- firing at the scoring month are followed back in time.
 with chosen as (
     select customer_id
-    from read_parquet($scores_path)
+    from churn_scores
     where ($levels is null or list_contains($levels, risk_level))
         and (
             $signal is null
@@ -21,27 +21,15 @@ with chosen as (
         )
 ),
 
-flags as (
-    select *
-    from read_parquet($flags_path)
-    where month >= $first_month and month <= $last_month
-),
-
-facts as (
-    select customer_id, month, region, branch_id, rm_id, tier, acquisition_channel
-    from customer_month_facts
-    where month >= $first_month and month <= $last_month
-),
-
 selected as (
     select g.*
-    from flags as g
-    inner join facts as f on f.customer_id = g.customer_id and f.month = g.month
-    where ($regions is null or list_contains($regions, f.region))
-        and ($branches is null or list_contains($branches, f.branch_id))
-        and ($rms is null or list_contains($rms, f.rm_id))
-        and ($tiers is null or list_contains($tiers, f.tier))
-        and ($channels is null or list_contains($channels, f.acquisition_channel))
+    from churn_flags as g
+    where g.month >= $first_month and g.month <= $last_month
+        and ($regions is null or list_contains($regions, g.region))
+        and ($branches is null or list_contains($branches, g.branch_id))
+        and ($rms is null or list_contains($rms, g.rm_id))
+        and ($tiers is null or list_contains($tiers, g.tier))
+        and ($channels is null or list_contains($channels, g.acquisition_channel))
         and (($levels is null and $signal is null) or g.customer_id in (select customer_id from chosen))
 ),
 

@@ -6,7 +6,7 @@
 with
 
 touches_in as (
-    select customer_id, campaign_id, is_control, touch_ts
+    select customer_id, campaign_id, is_control, touch_ts, next_conversion_ts
     from touch_facts
     where month between $start_month and $end_month
         and ($f_region is null or list_contains($f_region, region))
@@ -25,24 +25,14 @@ touches_in as (
         and ($f_product_type is null or list_contains($f_product_type, product_type))
 ),
 
-conversions_in as (
-    select customer_id, conversion_ts
-    from conversion_facts
-),
-
+-- next_conversion_ts: the customer's first conversion at or after the touch (queries/marts/touch_facts.sql)
 flagged as (
     select
-        t.customer_id,
-        t.campaign_id,
-        t.is_control,
-        exists (
-            select 1
-            from conversions_in as v
-            where v.customer_id = t.customer_id
-                and v.conversion_ts >= t.touch_ts
-                and v.conversion_ts <= t.touch_ts + to_days(cast($window_days as integer))
-        ) as converted
-    from touches_in as t
+        customer_id,
+        campaign_id,
+        is_control,
+        coalesce(next_conversion_ts <= touch_ts + to_days(cast($window_days as integer)), false) as converted
+    from touches_in
 ),
 
 final as (

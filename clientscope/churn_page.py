@@ -177,7 +177,7 @@ def build_churn_files(db: Database, today: date) -> None:
     """
     root = settings.cache_root()
     models = (root / "churn").glob(f"model-{db.version}-*.joblib")
-    scores = (root / "churn_page").glob(f"{db.version}-*/scores.parquet")
+    scores = (root / "churn_page").glob(f"{db.version}-*-{PAGE_FILES_VERSION}/scores.parquet")
     if next(models, None) is not None and next(scores, None) is not None:
         return
     log.info("training the churn model for data version %s", db.version)

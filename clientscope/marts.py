@@ -127,7 +127,8 @@ CUSTOMER_LIFECYCLE = Mart(
         "customer_id", "open_date", "close_date", "region", "branch_id", "rm_id", "city", "acquisition_channel",
         "gender", "risk_profile", "entry_tier", "entry_tier_alt", "entry_age_band", "latest_stage", "latest_aum",
         "latest_month", "first_active_month", "first_active_offset", "churned_row_offset", "first_growing_offset",
-        "active_offsets", "book_offsets", "book_aum",
+        "active_offsets", "book_offsets", "book_aum", "first_idx", "last_idx", "row_idx", "row_stage", "row_aum",
+        "row_tier", "row_tier_alt", "row_age_band",
     ),
 )  # fmt: skip
 

@@ -6,7 +6,11 @@
 --   entry_*                = month-varying attributes at the customer's first month;
 --   first_growing_offset   = the first month 1.. after opening in which is_growing holds;
 --   active_offsets         = offsets of the active (txn_count > 0), not churned months;
---   book_offsets, book_aum = offsets and AUM (0 when missing) of the months on the books (not churned).
+--   book_offsets, book_aum = offsets and AUM (0 when missing) of the months on the books (not churned);
+--   first_idx, last_idx    = the first and last month_idx with a row;
+--   row_idx, row_stage, row_aum, row_tier, row_tier_alt, row_age_band = every row's month_idx (ascending) with
+--                            its stage, AUM, tier, tier_alt and age band, for the stage flow between two months
+--                            (queries/lifecycle/flow_states.sql).
 with
 
 facts as (
@@ -59,7 +63,15 @@ final as (
         min(month_offset) filter (where is_growing and month_offset >= 1) as first_growing_offset,
         list(month_offset order by month_offset) filter (where is_active and not is_churned) as active_offsets,
         list(month_offset order by month_offset) filter (where not is_churned) as book_offsets,
-        list(coalesce(aum_total, 0) order by month_offset) filter (where not is_churned) as book_aum
+        list(coalesce(aum_total, 0) order by month_offset) filter (where not is_churned) as book_aum,
+        min(month_idx) as first_idx,
+        max(month_idx) as last_idx,
+        list(month_idx order by month_idx) as row_idx,
+        list(stage order by month_idx) as row_stage,
+        list(aum_total order by month_idx) as row_aum,
+        list(tier order by month_idx) as row_tier,
+        list(tier_alt order by month_idx) as row_tier_alt,
+        list(age_band order by month_idx) as row_age_band
     from facts
     group by customer_id
 )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import re
 import shutil
 import uuid
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
+import pyarrow as pa
 
 from clientscope import settings
 from clientscope.db import Database, query_sql
@@ -34,6 +36,7 @@ if TYPE_CHECKING:  # marts must not import the semantic package at run time (it 
 
 log = logging.getLogger(__name__)
 MARTS_VERSION = "2"  # bump to invalidate every cached mart when the layout changes
+CUSTOMERS_PER_PART = 250_000  # per-customer marts with list columns fit the default DuckDB memory limit at this size
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _OPEN_AGE = 200  # the open last age band is "age <= 200"
 
@@ -46,6 +49,10 @@ class Mart:
     after: tuple[str, ...]  # marts it reads
     columns: tuple[str, ...]
     order_by: str | None = None  # sort of the Parquet file, for row-group pruning on the time column
+    # Built in parts of at most CUSTOMERS_PER_PART customers (its SQL keeps `hash(customer_id) % $parts = $part`):
+    # a per-customer aggregate with lists cannot spill to disk, so one pass over 1M customers outgrows the
+    # DuckDB memory limit.
+    by_customer_parts: bool = False
 
     @property
     def sql_name(self) -> str:
@@ -123,6 +130,7 @@ CUSTOMER_LIFECYCLE = Mart(
     stand_ins=(),
     after=("customer_month_facts",),
     order_by="open_date",  # the lifecycle page selects a cohort by open date
+    by_customer_parts=True,
     columns=(
         "customer_id", "open_date", "close_date", "region", "branch_id", "rm_id", "city", "acquisition_channel",
         "gender", "risk_profile", "entry_tier", "entry_tier_alt", "entry_age_band", "latest_stage", "latest_aum",
@@ -207,21 +215,28 @@ def _relation(cur: duckdb.DuckDBPyConnection, db: Database, mart: Mart, params: 
     return relation.order(mart.order_by) if mart.order_by else relation
 
 
-def _build_each(db: Database, rules: Rules, write: Callable[[Mart, duckdb.DuckDBPyRelation], None]) -> None:
+def _build_each(db: Database, rules: Rules, write: Callable[[Mart, list[duckdb.DuckDBPyRelation]], None]) -> None:
     params = mart_params(rules)
     for mart in buildable(db):
+        parts = customer_parts(db) if mart.by_customer_parts else 1
         cur = db.con.cursor()  # its own connection: the stand-in temp views never leak into queries
         try:
-            write(mart, _relation(cur, db, mart, params))
+            write(mart, [_relation(cur, db, mart, {**params, "parts": parts, "part": part}) for part in range(parts)])
         finally:
             cur.close()
+
+
+def customer_parts(db: Database) -> int:
+    """How many parts a per-customer mart is built in (one per CUSTOMERS_PER_PART customers)."""
+    customers = int(db.con.sql(query_sql("marts/customer_count")).fetchall()[0][0])
+    return max(1, math.ceil(customers / CUSTOMERS_PER_PART))
 
 
 def build_marts_in_memory(db: Database, rules: Rules) -> None:
     """Build every mart into memory and register it on `db` (tests and small in-memory databases)."""
 
-    def keep(mart: Mart, relation: duckdb.DuckDBPyRelation) -> None:
-        db.register(mart.name, db.con.from_arrow(relation.to_arrow_table()))
+    def keep(mart: Mart, relations: list[duckdb.DuckDBPyRelation]) -> None:
+        db.register(mart.name, db.con.from_arrow(pa.concat_tables([r.to_arrow_table() for r in relations])))
 
     _build_each(db, rules, keep)
 
@@ -245,10 +260,11 @@ def _write_atomically(db: Database, rules: Rules, final: Path) -> None:
     log.info("building marts into %s", final)
 
     def write_all(tmp: Path) -> None:
-        def write(mart: Mart, relation: duckdb.DuckDBPyRelation) -> None:
-            path = tmp / f"{mart.name}.parquet"
-            relation.write_parquet(str(path), compression="zstd")
-            db.register(mart.name, db.con.read_parquet(str(path)))  # later marts read it
+        def write(mart: Mart, relations: list[duckdb.DuckDBPyRelation]) -> None:
+            paths = _mart_files(tmp, mart, len(relations))
+            for relation, path in zip(relations, paths, strict=True):
+                relation.write_parquet(str(path), compression="zstd")  # runs the part's query now
+            db.register(mart.name, db.con.read_parquet([str(p) for p in paths]))  # later marts read it
 
         _build_each(db, rules, write)
 
@@ -275,8 +291,14 @@ def write_folder_atomically(final: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
+def _mart_files(folder: Path, mart: Mart, parts: int) -> list[Path]:
+    if parts == 1:
+        return [folder / f"{mart.name}.parquet"]
+    return [folder / f"{mart.name}.part{part:03d}.parquet" for part in range(parts)]
+
+
 def _register_folder(db: Database, folder: Path) -> None:
     for mart in buildable(db):
-        path = folder / f"{mart.name}.parquet"
-        if path.is_file():
-            db.register(mart.name, db.con.read_parquet(str(path)))
+        paths = sorted(folder.glob(f"{mart.name}.part*.parquet")) or [folder / f"{mart.name}.parquet"]
+        if all(path.is_file() for path in paths):
+            db.register(mart.name, db.con.read_parquet([str(p) for p in paths]))

@@ -235,3 +235,25 @@ def test_changed_rules_get_their_own_cache_folder(model: SemanticModel) -> None:
     )
     assert marts.fingerprint(rules) != marts.fingerprint(model.rules)
     assert marts.mart_params(rules)["tier_mins"] == [5_000_000.0, 500_000.0, 0.0]
+
+
+def test_per_customer_marts_built_in_parts_equal_one_pass(
+    demo_data: Path, model: SemanticModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLIENTSCOPE_CACHE", str(tmp_path / "cache"))
+    whole = Database.open(demo_data)
+    marts.build_marts_in_memory(whole, model.rules)  # 2,000 customers: one part
+    monkeypatch.setattr(marts, "CUSTOMERS_PER_PART", 600)  # 2,000 customers: four parts
+    parted = Database.open(demo_data)
+    assert marts.customer_parts(parted) == 4
+    marts.build_marts(parted, model.rules)
+    folder = marts.marts_dir(parted, model.rules)
+    assert len(list(folder.glob("customer_lifecycle.part*.parquet"))) == 4
+    assert not (folder / "customer_lifecycle.parquet").exists()
+    query = "select * from customer_lifecycle order by customer_id"
+    one_pass, in_parts = whole.con.sql(query).pl(), parted.con.sql(query).pl()
+    assert one_pass.height == 2_000
+    assert in_parts.equals(one_pass)
+    reopened = Database.open(demo_data)
+    marts.build_marts(reopened, model.rules)  # registered from the four files, not built again
+    assert reopened.con.sql(query).pl().equals(one_pass)

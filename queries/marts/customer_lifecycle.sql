@@ -37,6 +37,8 @@ facts as (
         is_growing,
         month_idx - (year(open_date) * 12 + month(open_date)) as month_offset
     from customer_month_facts
+    -- built in $parts parts by customer (clientscope.marts.customer_parts): list aggregates cannot spill to disk
+    where hash(customer_id) % $parts = $part
 ),
 
 final as (

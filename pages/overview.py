@@ -29,8 +29,7 @@ def layout(**query: str) -> html.Div:
     pc = page_context(query)
     lang, theme = pc.lang, pc.state.theme
     cards = [
-        dbc.Col(kpi_card(view, lang, pc.state.compare), md=4, lg=2, xs=6)
-        for view in kpi_views(pc, HEADLINE_METRICS)
+        dbc.Col(kpi_card(view, lang, pc.state.compare), md=4, lg=2, xs=6) for view in kpi_views(pc, HEADLINE_METRICS)
     ]
     mix = tier_mix(pc)
     tier_labels = pc.model.tier_labels(lang)

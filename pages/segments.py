@@ -95,10 +95,7 @@ def layout(**query: str) -> html.Div:
     content = [
         html.P(t("segments.intro", lang, start=view.start, end=view.end), className="text-muted small"),
         dbc.Row(
-            [
-                dbc.Col(kpi_card(v, lang, pc.state.compare), md=3, xs=6)
-                for v in kpi_views(pc, seg.HEADLINE_METRICS)
-            ],
+            [dbc.Col(kpi_card(v, lang, pc.state.compare), md=3, xs=6) for v in kpi_views(pc, seg.HEADLINE_METRICS)],
             className="g-2 mb-3",
             id=Ids.KPIS,
         ),

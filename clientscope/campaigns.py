@@ -56,7 +56,7 @@ from clientscope.analytics.uplift import uplift
 from clientscope.components.page import PageContext
 from clientscope.db import Database, QueryResult, ViewerScope, query_sql, run_named
 from clientscope.export import mask_value
-from clientscope.i18n import t
+from clientscope.i18n import join_words, t
 from clientscope.kpis import period_bounds
 from clientscope.marts import params_for
 from clientscope.semantic import FormatSpec, format_change, format_pct_change, format_value
@@ -869,7 +869,11 @@ def selection_label(pc: PageContext) -> str | None:
         "campaign_type": labels.campaign_types,
         "product_type": pc.model.value_labels("product_type", pc.lang) if "product_type" in pc.model.dimensions else {},
     }
-    parts = ["、".join(mapping[dim].get(v, v) for v in values) for dim, values in view.filters if dim in TOUCH_FILTERS]
+    parts = [
+        join_words([mapping[dim].get(v, v) for v in values], pc.lang)
+        for dim, values in view.filters
+        if dim in TOUCH_FILTERS
+    ]
     return " · ".join(parts)
 
 

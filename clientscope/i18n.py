@@ -8,6 +8,7 @@ key that does not exist.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from typing import Final
 
 
@@ -44,3 +45,11 @@ def t(message_id: str, lang: str, /, **values: object) -> str:
     """The string `message_id` in `lang`, with `{placeholders}` filled from `values`."""
     text = MESSAGES[message_id][normalise_language(lang)]
     return text.format(**values) if values else text
+
+
+_LIST_SEPARATOR: Final[dict[str, str]] = {"zh_CN": "、", "en": ", "}
+
+
+def join_words(items: Iterable[str], lang: str) -> str:
+    """A short list in running text: 华东、华南 in Chinese, East, West in English."""
+    return _LIST_SEPARATOR[normalise_language(lang)].join(items)

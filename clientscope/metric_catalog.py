@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from clientscope.i18n import t
+from clientscope.i18n import join_words, t
 from clientscope.reports.common import formula_text
 from clientscope.semantic import CompileError, MetricRequest, SemanticModel, compile_query, metric_dimensions
 from clientscope.semantic.model import ConversionMetric, DerivedMetric, RatioMetric, SimpleMetric
@@ -84,9 +84,9 @@ def catalog_frame(model: SemanticModel, lang: str) -> pl.DataFrame:
                 "sql": metric_sql(model, name),
                 "owner": metric.owner or "",
                 "format": metric.format or "",
-                "dimensions": "、".join(model.dimension_label(d, lang) for d in metric_dimensions(model, name))
-                if lang == "zh_CN"
-                else ", ".join(model.dimension_label(d, lang) for d in metric_dimensions(model, name)),
+                "dimensions": join_words(
+                    [model.dimension_label(d, lang) for d in metric_dimensions(model, name)], lang
+                ),
                 "compare": ", ".join(t(f"compare.{c}", lang) for c in metric.compare),
             }
         )

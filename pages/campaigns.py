@@ -27,7 +27,7 @@ from clientscope.components.export_button import export_button
 from clientscope.components.grid import grid_options
 from clientscope.components.page import PageContext, page_context, page_frame
 from clientscope.figures.campaigns import campaign_trend_lines, channel_model_bars, uplift_intervals
-from clientscope.i18n import t
+from clientscope.i18n import join_words, t
 from clientscope.semantic import format_value
 from clientscope.shell import carried_query
 from clientscope.state import parse_query, to_query
@@ -179,7 +179,9 @@ def notes(pc: PageContext, settings: cp.Settings, result: cp.Attribution) -> lis
     items = []
     ignored = cp.ignored_filters(pc)
     if ignored:
-        names = "、".join(pc.model.dimension_label(d, lang) if d in pc.model.dimensions else d for d in ignored)
+        names = join_words(
+            [pc.model.dimension_label(d, lang) if d in pc.model.dimensions else d for d in ignored], lang
+        )
         items.append(t("campaigns.note.ignored", lang, dimensions=names))
     if cp.view_of(pc).selects:
         items.append(t("campaigns.note.selection", lang))

@@ -31,7 +31,7 @@ from clientscope.components.export_button import export_button
 from clientscope.components.grid import grid_options
 from clientscope.components.page import PageContext, current_state, page_context, page_frame
 from clientscope.figures import churn as figures
-from clientscope.i18n import t
+from clientscope.i18n import join_words, t
 from clientscope.semantic import format_value
 from clientscope.shell_ids import ShellIds
 from clientscope.state import parse_query, to_query
@@ -132,7 +132,7 @@ def risk_section(pc: PageContext, data: cp.ChurnData) -> list:
     totals = cp.level_totals(dist)
     head = cp.headline(pc, totals)
     levels = cp.selected_levels(pc.state)
-    level_names = "、".join(risk_level_labels(pc)[lv] for lv in levels)
+    level_names = join_words([risk_level_labels(pc)[lv] for lv in levels], lang)
     percent = pc.model.formats["percent"]
     kpis = dbc.Row(
         [
@@ -276,7 +276,7 @@ def signals_section(pc: PageContext, data: cp.ChurnData) -> list:
         else empty_state(lang)
     )
     mix = cp.reason_mix(pc, data)
-    levels = "、".join(risk_level_labels(pc)[lv] for lv in cp.selected_levels(pc.state))
+    levels = join_words([risk_level_labels(pc)[lv] for lv in cp.selected_levels(pc.state)], lang)
     bars = (
         dcc.Graph(
             id=Ids.REASON_GRAPH,
@@ -356,7 +356,7 @@ def customer_grid(pc: PageContext, name: str, *, height: int) -> dag.AgGrid:
 
 def actions_section(pc: PageContext) -> dbc.Card:
     lang = pc.lang
-    levels = "、".join(risk_level_labels(pc)[lv] for lv in cp.selected_levels(pc.state))
+    levels = join_words([risk_level_labels(pc)[lv] for lv in cp.selected_levels(pc.state)], lang)
     return _card(
         t("churn.actions.title", lang),
         [
@@ -405,7 +405,7 @@ def card_section(pc: PageContext, data: cp.ChurnData) -> dbc.Card:
     features = html.Details(
         [
             html.Summary(t("churn.card.features", lang, count=len(card.features))),
-            html.P("、".join(feature_labels(card.features, lang)), className="small"),
+            html.P(join_words(feature_labels(card.features, lang), lang), className="small"),
         ],
         className="small",
     )

@@ -24,7 +24,7 @@ from clientscope.components.export_button import export_button
 from clientscope.components.grid import grid_options
 from clientscope.components.page import PageContext, current_state, page_context, page_frame
 from clientscope.figures import lifecycle as figs
-from clientscope.i18n import t
+from clientscope.i18n import join_words, t
 from clientscope.semantic import format_value
 from clientscope.shell_ids import ShellIds
 from clientscope.state import parse_query, to_query
@@ -100,7 +100,7 @@ def layout(**query: str) -> html.Div:
     if lc.CROSS_STAGE in view.cohort_cross:
         intro.append(html.P(t("lifecycle.stage_note", lang, as_of=view.as_of), className="small text-muted mb-1"))
     if view.ignored:
-        names = "、".join(pc.model.dimension_label(d, lang) for d in view.ignored if d in pc.model.dimensions)
+        names = join_words([pc.model.dimension_label(d, lang) for d in view.ignored if d in pc.model.dimensions], lang)
         intro.append(dbc.Alert(t("lifecycle.ignored", lang, names=names), color="info", className="py-1 small"))
 
     content = [
@@ -128,7 +128,7 @@ def _unapplied_note(pc: PageContext, view: lc.LifecycleView, chart: str) -> html
     dimensions = lc.unapplied(view, chart)
     if not dimensions:
         return None
-    names = ("、" if pc.lang == "zh_CN" else ", ").join(lc.cross_dimension_label(pc, d) for d in dimensions)
+    names = join_words([lc.cross_dimension_label(pc, d) for d in dimensions], pc.lang)
     return html.P(t("lifecycle.not_narrowed", pc.lang, names=names), className="small text-muted mb-1")
 
 

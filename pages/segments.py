@@ -22,7 +22,7 @@ from clientscope.components.page import PageContext, current_state, page_context
 from clientscope.customer_list import customer_list, ignored_filters
 from clientscope.figures import segments as figures
 from clientscope.figures.segments import tier_mix_bars
-from clientscope.i18n import t
+from clientscope.i18n import join_words, t
 from clientscope.kpis import kpi_views
 from clientscope.semantic import format_value
 from clientscope.shell_ids import ShellIds
@@ -457,7 +457,7 @@ def potential_section(pc: PageContext, view: seg.SegmentsView) -> dbc.Card:
         if not frame[column].sum()
     ]
     if missing:
-        body.append(dbc.Alert(t("segments.potential.missing", lang, signals="、".join(missing)), color="light"))
+        body.append(dbc.Alert(t("segments.potential.missing", lang, signals=join_words(missing, lang)), color="light"))
     rows = [
         {
             "tier": tier_labels.get(r["tier"], r["tier"]),
@@ -507,7 +507,7 @@ def list_section(pc: PageContext, view: seg.SegmentsView) -> dbc.Card:
     body: list = []
     ignored = ignored_filters(pc.metric_filters())
     if ignored:
-        names = "、".join(pc.model.dimension_label(d, lang) for d in ignored)
+        names = join_words([pc.model.dimension_label(d, lang) for d in ignored], lang)
         body.append(html.P(t("segments.list.ignored", lang, filters=names), className="small text-muted"))
     body.append(customer_list(pc, segment, LIST_NAME, back="segments", title=seg.list_title(pc, view)))
     if view.move or view.potential or view.tag:

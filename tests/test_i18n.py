@@ -60,3 +60,11 @@ def test_language_from_url_values(raw: object, expected: str) -> None:
 def test_placeholders_are_filled() -> None:
     assert t("overview.warnings", "en", count=3) == "3 data warnings"
     assert t("overview.warnings", "zh_CN", count=3) == "数据校验提示 3 条"
+
+
+def test_lists_in_running_text_use_each_language_s_separator() -> None:
+    from clientscope.i18n import join_words
+
+    assert join_words(["华东", "华南"], "zh_CN") == "华东、华南"
+    assert join_words(["East", "South"], "en") == "East, South"
+    assert join_words([], "en") == ""

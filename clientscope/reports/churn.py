@@ -10,7 +10,7 @@ import polars as pl
 from clientscope import churn_page as cp
 from clientscope.export import EXCEL_MAX_ROWS, ChartSpec, ColumnSpec, MetricDefinition, SheetSpec, WorkbookSpec
 from clientscope.figures.churn import bin_label
-from clientscope.i18n import t
+from clientscope.i18n import join_words, t
 from clientscope.reports import ReportRequest
 from clientscope.reports.common import workbook_spec
 from clientscope.semantic import excel_number_format
@@ -97,7 +97,7 @@ def at_risk_sheet(pc: cp.PageContext, data: cp.ChurnData, level: str, key: str) 
         ColumnSpec("share", t("churn.col.share", lang), "percent", excel_format=PERCENT),
         _money_column(pc, "aum_total", t("churn.aum", lang)),
     )
-    levels = "、".join(cp.risk_level_labels(pc)[lv] for lv in cp.selected_levels(pc.state))
+    levels = join_words([cp.risk_level_labels(pc)[lv] for lv in cp.selected_levels(pc.state)], lang)
     chart = ChartSpec("bar", t(f"churn.sheet.{key}.title", lang), "member", ("at_risk_customers",))
     return _sheet(lang, key, columns, rows, chart=chart, note=t("churn.sheet.at_risk_note", lang, levels=levels))
 
@@ -156,7 +156,7 @@ def actions_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
         ColumnSpec("reason_3", t("churn.col.reason", lang, n=3), "text", width=36),
         ColumnSpec("action", t("churn.col.action", lang), "text", width=30),
     )
-    levels = "、".join(cp.risk_level_labels(pc)[lv] for lv in cp.selected_levels(pc.state))
+    levels = join_words([cp.risk_level_labels(pc)[lv] for lv in cp.selected_levels(pc.state)], lang)
     note = t("churn.actions.note", lang, levels=levels)
     return _sheet(lang, "actions", columns, rows, note=note)
 
@@ -188,7 +188,7 @@ def card_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
         },
         schema={"item": pl.String, "model": pl.Float64, "rule": pl.Float64, "detail": pl.String},
     )
-    features = "、".join(cp.feature_labels(card.features, lang))
+    features = join_words(cp.feature_labels(card.features, lang), lang)
     rows = pl.concat(
         [
             rows,

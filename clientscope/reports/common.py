@@ -9,7 +9,7 @@ import polars as pl
 
 from clientscope.components.page import FILTER_DIMENSIONS, PageContext
 from clientscope.export import ChartSpec, ColumnSpec, MetricDefinition, SheetSpec, TotalRow, WorkbookSpec
-from clientscope.i18n import MESSAGES, t
+from clientscope.i18n import MESSAGES, join_words, t
 from clientscope.kpis import period_bounds
 from clientscope.semantic import SemanticModel, excel_header_unit, excel_number_format
 from clientscope.semantic.model import ConversionMetric, DerivedMetric, RatioMetric, SimpleMetric
@@ -35,7 +35,7 @@ def applied_filters(
     ]
     labels = value_labels if value_labels is not None else pc.value_labels()
     for key, values in pc.state.filters.items():
-        rows.append((dimension_title(pc, key), "、".join(labels.get(key, {}).get(v, v) for v in values)))
+        rows.append((dimension_title(pc, key), join_words([labels.get(key, {}).get(v, v) for v in values], lang)))
     for key, value in pc.state.drill:
         rows.append((t("filter.drill", lang) + " · " + dimension_title(pc, key), labels.get(key, {}).get(value, value)))
     for key, value in sorted(pc.state.cross.items()):

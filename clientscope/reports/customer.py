@@ -13,7 +13,7 @@ from clientscope import customer360 as c360
 from clientscope.components.page import PageContext
 from clientscope.export import ColumnSpec, ExportError, SheetSpec, WorkbookSpec
 from clientscope.exporting import ExportRequestError
-from clientscope.i18n import t
+from clientscope.i18n import join_words, t
 from clientscope.reports import ReportRequest
 from clientscope.reports.common import workbook_spec
 from clientscope.segments import tag_label
@@ -44,7 +44,7 @@ def profile_sheet(pc: PageContext, data: c360.Customer360) -> SheetSpec:
         (t("customer.list.col.phone", lang), p.get("phone")),
         (t("customer.id_number", lang), p.get("id_number")),
         (model.dimension_label("tier", lang), model.tier_labels(lang).get(p.get("tier"), p.get("tier"))),
-        (t("customer.tags", lang), "、".join(tag_label(tag, lang) for tag in (p.get("tags") or []))),
+        (t("customer.tags", lang), join_words([tag_label(tag, lang) for tag in (p.get("tags") or [])], lang)),
         (model.dimension_label("region", lang), p.get("region")),
         (model.dimension_label("branch", lang), p.get("branch_name") or p.get("branch_id")),
         (model.dimension_label("rm", lang), p.get("rm_name") or p.get("rm_id")),

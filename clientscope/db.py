@@ -89,8 +89,8 @@ class Database:
     tables: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
-    def open(cls, data_dir: Path, *, threads: int | None = None) -> Database:
-        con = duckdb.connect(config=settings.duckdb_config(threads))
+    def open(cls, data_dir: Path, *, threads: int | None = None, memory_limit: str | None = None) -> Database:
+        con = duckdb.connect(config=settings.duckdb_config(threads, memory_limit))
         attached = catalog.attach_extracts(con, data_dir)
         return cls(con, data_dir, catalog.data_version(data_dir), frozenset(attached))
 
@@ -106,6 +106,10 @@ class Database:
 
     def has(self, *names: str) -> bool:
         return all(n in self.tables for n in names)
+
+    def set_memory_limit(self, limit: str) -> None:
+        """Change the DuckDB memory limit of this database (e.g. "1.5GB"); DuckDB rejects malformed values."""
+        self.con.execute(_sql("settings/memory_limit"), {"limit": limit})
 
 
 def query_sql(name: str) -> str:

@@ -13,9 +13,12 @@ DATA_ENV = "CLIENTSCOPE_DATA"
 CACHE_ENV = "CLIENTSCOPE_CACHE"
 METRICS_ENV = "CLIENTSCOPE_METRICS"
 MEMORY_ENV = "CLIENTSCOPE_DUCKDB_MEMORY"
-# DuckDB would otherwise take 80 % of the machine's RAM per process (a 24M-row mart build reached 10 GB); with a
-# limit it spills sorts, joins and windows to disk instead. Each gunicorn worker has its own DuckDB.
-DEFAULT_DUCKDB_MEMORY = "3GB"
+BUILD_MEMORY_ENV = "CLIENTSCOPE_DUCKDB_BUILD_MEMORY"
+# DuckDB would otherwise take 80 % of the machine's RAM per process; with a limit it spills sorts, joins and
+# windows to disk instead. Serving keeps each worker small (gunicorn runs several); the build step (marts,
+# per-customer lists, the churn files) gets more while it runs, then the limit drops to the serving one.
+DEFAULT_DUCKDB_MEMORY = "1.5GB"
+DEFAULT_DUCKDB_BUILD_MEMORY = "3GB"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,10 +56,20 @@ def metrics_file(cli_value: str | os.PathLike[str] | None = None) -> Path:
     return PROJECT_ROOT / "metrics.yaml"
 
 
-def duckdb_config(threads: int | None = None) -> dict[str, str | int]:
-    """DuckDB settings of every connection: a memory limit (`CLIENTSCOPE_DUCKDB_MEMORY`) and a spill folder."""
+def duckdb_memory() -> str:
+    """The DuckDB memory limit of a process serving pages or exports (`CLIENTSCOPE_DUCKDB_MEMORY`)."""
+    return os.environ.get(MEMORY_ENV) or DEFAULT_DUCKDB_MEMORY
+
+
+def duckdb_build_memory() -> str:
+    """The DuckDB memory limit while the build step runs (`CLIENTSCOPE_DUCKDB_BUILD_MEMORY`)."""
+    return os.environ.get(BUILD_MEMORY_ENV) or DEFAULT_DUCKDB_BUILD_MEMORY
+
+
+def duckdb_config(threads: int | None = None, memory_limit: str | None = None) -> dict[str, str | int]:
+    """DuckDB settings of every connection: a memory limit (the serving one by default) and a spill folder."""
     config: dict[str, str | int] = {
-        "memory_limit": os.environ.get(MEMORY_ENV) or DEFAULT_DUCKDB_MEMORY,
+        "memory_limit": memory_limit or duckdb_memory(),
         "temp_directory": str(cache_root() / "duckdb_spill"),
     }
     if threads:

@@ -64,7 +64,7 @@ def prepare(data_arg: str | None = None, metrics_arg: str | None = None) -> AppC
         for problem in report.errors:
             log.error("%s", problem)
         return AppContext(data_dir, is_demo, None, model, tuple(str(p) for p in report.errors), warnings)
-    db = Database.open(data_dir)
+    db = Database.open(data_dir, memory_limit=settings.duckdb_build_memory())
     from clientscope.marts import build_marts
 
     build_marts(db, model.rules)
@@ -74,4 +74,5 @@ def prepare(data_arg: str | None = None, metrics_arg: str | None = None) -> AppC
     from clientscope.churn_page import build_churn_files
 
     build_churn_files(db, date.today())
+    db.set_memory_limit(settings.duckdb_memory())
     return AppContext(data_dir, is_demo, db, model, (), warnings)

@@ -102,3 +102,25 @@ def test_a_start_with_the_churn_files_built_trains_and_reads_nothing(
 
     monkeypatch.setattr(churn_page, "churn_status", refuse)
     churn_page.build_churn_files(Database.open(demo_data), date.today())
+
+
+def test_the_build_gets_its_own_duckdb_memory_limit_and_serving_the_smaller_one(
+    demo_data: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clientscope import startup
+    from clientscope.db import Database
+
+    monkeypatch.setenv("CLIENTSCOPE_DUCKDB_MEMORY", "700MB")
+    monkeypatch.setenv("CLIENTSCOPE_DUCKDB_BUILD_MEMORY", "900MB")
+    seen: list[str] = []
+    real_open = Database.open
+
+    def recording_open(data_dir, **kwargs):
+        db = real_open(data_dir, **kwargs)
+        seen.append(db.con.sql("select current_setting('memory_limit')").fetchall()[0][0])
+        return db
+
+    monkeypatch.setattr(Database, "open", staticmethod(recording_open))
+    context = startup.prepare(str(demo_data))
+    assert seen == ["858.3 MiB"]  # 900 MB while building
+    assert context.db.con.sql("select current_setting('memory_limit')").fetchall() == [("667.5 MiB",)]  # 700 MB

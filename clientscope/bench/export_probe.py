@@ -39,6 +39,13 @@ def _rss_mb() -> float:
 
 
 def _peak_rss_mb() -> float:
+    """This process's own high-water mark: VmHWM belongs to its address space. (ru_maxrss would not do: Linux
+    carries it across exec, so it reported the benchmark parent's memory, 8.3 GB after the pandas baseline.)"""
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text(encoding="ascii", errors="replace").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 

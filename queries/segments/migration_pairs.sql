@@ -4,8 +4,9 @@
 -- ($f_<dimension>, null = no filter) tested on the attributes at the later month-end (the earlier one for
 -- closed customers); a tier filter keeps customers whose from or to tier matches. Ends with `filtered`.
 
-origin as (
+two_months as (
     select
+        month_start,
         customer_id,
         tier,
         tier_rank,
@@ -26,31 +27,18 @@ origin as (
         txn_count,
         tenure_months
     from customer_month_facts
+    where month_start = $from_start or month_start = $to_start
+),
+
+origin as (
+    select *
+    from two_months
     where month_start = $from_start
 ),
 
 target as (
-    select
-        customer_id,
-        tier,
-        tier_rank,
-        aum_total,
-        region,
-        branch_id,
-        rm_id,
-        city,
-        tier_alt,
-        stage,
-        acquisition_channel,
-        gender,
-        age_band,
-        risk_profile,
-        risk_level,
-        tags,
-        products_held,
-        txn_count,
-        tenure_months
-    from customer_month_facts
+    select *
+    from two_months
     where month_start = $to_start
 ),
 

@@ -9,16 +9,7 @@ touches_in as (
     select customer_id, campaign_id, is_control, touch_ts, next_conversion_ts
     from touch_facts
     where month between $start_month and $end_month
-        and ($f_region is null or list_contains($f_region, region))
-        and ($f_branch is null or list_contains($f_branch, branch_id))
-        and ($f_rm is null or list_contains($f_rm, rm_id))
-        and ($f_tier is null or list_contains($f_tier, tier))
-        and ($f_tier_alt is null or list_contains($f_tier_alt, tier_alt))
-        and ($f_stage is null or list_contains($f_stage, stage))
-        and ($f_acquisition_channel is null or list_contains($f_acquisition_channel, acquisition_channel))
-        and ($f_gender is null or list_contains($f_gender, gender))
-        and ($f_age_band is null or list_contains($f_age_band, age_band))
-        and ($f_risk_level is null or list_contains($f_risk_level, risk_level))
+-- include: campaigns/customer_filters
         and ($f_campaign is null or list_contains($f_campaign, campaign_id))
         and ($f_channel is null or list_contains($f_channel, channel))
         and ($f_campaign_type is null or list_contains($f_campaign_type, campaign_type))

@@ -70,17 +70,4 @@ keyed as (
     left join people as p on p.customer_id = m.customer_id
 ),
 
-final as (
-    select *
-    from keyed
-)
-
-select * exclude (sort_number, sort_text)
-from final
-order by
-    case when $sort_desc then sort_number end desc nulls last,
-    case when not $sort_desc then sort_number end asc nulls last,
-    case when $sort_desc then sort_text end desc nulls last,
-    case when not $sort_desc then sort_text end asc nulls last,
-    customer_id
-limit $limit offset $offset
+-- include: customer/paged

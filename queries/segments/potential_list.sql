@@ -63,17 +63,4 @@ keyed as (
                 else coalesce(list_contains(m.tags, $tag), false) end))
 ),
 
-final as (
-    select *
-    from keyed
-)
-
-select * exclude (sort_number, sort_text)
-from final
-order by
-    case when $sort_desc then sort_number end desc nulls last,
-    case when not $sort_desc then sort_number end asc nulls last,
-    case when $sort_desc then sort_text end desc nulls last,
-    case when not $sort_desc then sort_text end asc nulls last,
-    customer_id
-limit $limit offset $offset
+-- include: customer/paged

@@ -25,7 +25,7 @@ from clientscope.components.crossfilter import cross_filtered_query, graph_id
 from clientscope.components.empty import empty_state
 from clientscope.components.export_button import export_button
 from clientscope.components.grid import grid_options
-from clientscope.components.page import PageContext, page_context, page_frame
+from clientscope.components.page import PageContext, changed_search, page_context, page_frame
 from clientscope.figures.campaigns import campaign_trend_lines, channel_model_bars, uplift_intervals
 from clientscope.i18n import join_words, t
 from clientscope.semantic import format_value
@@ -578,7 +578,7 @@ def on_settings(model: str | None, lookback: str | None, half_life: str | None, 
         return no_update
     settings = cp.Settings(model, int(lookback), int(half_life))
     query = to_query(cp.settings_state(pc.state, settings, default))
-    return query if query != (search or "") else no_update
+    return changed_search(query, search)
 
 
 @callback(
@@ -594,7 +594,7 @@ def on_campaign_click(cell: dict | None, search: str | None):
     if not value or str(value) not in pc.choices.labels.get("campaign", {}):
         return no_update
     query = cross_filtered_query(search, "campaign", str(value))
-    return query if query != (search or "") else no_update
+    return changed_search(query, search)
 
 
 @callback(

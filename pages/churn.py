@@ -29,7 +29,7 @@ from clientscope.components.crossfilter import clicked_value, graph_id
 from clientscope.components.empty import empty_state
 from clientscope.components.export_button import export_button
 from clientscope.components.grid import grid_options
-from clientscope.components.page import PageContext, current_state, page_context, page_frame
+from clientscope.components.page import PageContext, changed_search, current_state, page_context, page_frame
 from clientscope.figures import churn as figures
 from clientscope.i18n import join_words, t
 from clientscope.semantic import format_value
@@ -489,7 +489,7 @@ def rules_section(pc: PageContext) -> dbc.Card:
 def on_drill(click, search):
     """A click on a bar drills one level down (region → branch → RM → the RM's customer list)."""
     query = drill_search(current_state(parse_query(search or "")), click)
-    return query if query is not None and query != (search or "") else no_update
+    return changed_search(query, search)
 
 
 @callback(
@@ -506,7 +506,7 @@ def on_signal(line_click, bar_click, search):
     if code is None:
         return no_update
     query = signal_search(current_state(parse_query(search or "")), code)
-    return query if query != (search or "") else no_update
+    return changed_search(query, search)
 
 
 @callback(

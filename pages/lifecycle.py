@@ -22,7 +22,7 @@ from clientscope import runtime
 from clientscope.components.empty import empty_state
 from clientscope.components.export_button import export_button
 from clientscope.components.grid import grid_options
-from clientscope.components.page import PageContext, current_state, page_context, page_frame
+from clientscope.components.page import PageContext, changed_search, current_state, page_context, page_frame
 from clientscope.figures import lifecycle as figs
 from clientscope.i18n import join_words, t
 from clientscope.semantic import format_value
@@ -550,7 +550,7 @@ def on_chart_click(_clicks, search):
     if state is None:
         return no_update
     query = to_query(state)
-    return query if query != (search or "") else no_update
+    return changed_search(query, search)
 
 
 @callback(
@@ -561,7 +561,7 @@ def on_chart_click(_clicks, search):
 )
 def on_dimension(dim, search):
     query = to_query(lc.with_dimension(current_state(parse_query(search or "")), dim))
-    return query if query != (search or "") else no_update
+    return changed_search(query, search)
 
 
 @callback(
@@ -572,7 +572,7 @@ def on_dimension(dim, search):
 )
 def on_retention(measure, search):
     query = to_query(lc.with_retention(current_state(parse_query(search or "")), measure))
-    return query if query != (search or "") else no_update
+    return changed_search(query, search)
 
 
 @callback(
@@ -587,7 +587,7 @@ def on_flow_months(month_a, month_b, search):
     pc = page_context(parse_query(search or ""))
     view = lc.lifecycle_view(pc)
     query = to_query(lc.with_flow_months(pc.state, month_a, month_b, (view.start, view.end)))
-    return query if query != (search or "") else no_update
+    return changed_search(query, search)
 
 
 @callback(

@@ -18,7 +18,7 @@ from clientscope.components.export_button import export_button
 from clientscope.components.filter_bar import dropdown_labels
 from clientscope.components.grid import grid_options
 from clientscope.components.kpi import kpi_card
-from clientscope.components.page import PageContext, current_state, page_context, page_frame
+from clientscope.components.page import PageContext, changed_search, current_state, page_context, page_frame
 from clientscope.customer_list import customer_list, ignored_filters
 from clientscope.figures import segments as figures
 from clientscope.figures.segments import tier_mix_bars
@@ -523,7 +523,7 @@ def list_section(pc: PageContext, view: seg.SegmentsView) -> dbc.Card:
 
 def _write(search: str | None, state) -> str:
     query = to_query(state)
-    return query if query != (search or "") else no_update
+    return changed_search(query, search)
 
 
 @callback(

@@ -84,8 +84,9 @@ def on_click(_graphs, _grids, search):
     value = clicked_value(payload) if trigger["type"] == GRAPH else _grid_value(payload, trigger["dim"])
     if value is None:
         return no_update
-    query = cross_filtered_query(search, trigger["dim"], value)
-    return query if query != (search or "") else no_update
+    from clientscope.components.page import changed_search  # page imports this module
+
+    return changed_search(cross_filtered_query(search, trigger["dim"], value), search)
 
 
 def _grid_value(cell: dict[str, Any], dimension: str) -> str | None:

@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import html, no_update
 
 from clientscope import runtime
 from clientscope.components.filter_bar import BAR_KEYS, chips, filter_bar
@@ -122,6 +123,12 @@ def page_context(query: Mapping[str, str | Sequence[str]]) -> PageContext:
 
 def current_state(query: Mapping[str, str | Sequence[str]]) -> ViewState:
     return page_context(query).state
+
+
+def changed_search(query: str | None, search: str | None) -> Any:
+    """What a callback writes to the URL's query string: `query`, or no_update when there is none or it is the
+    current one (writing the same URL again would re-render the page for nothing)."""
+    return query if query is not None and query != (search or "") else no_update
 
 
 def notices_alert(notices: Sequence[Notice], lang: str) -> dbc.Alert | None:

@@ -168,6 +168,14 @@ def _status(db: Database, version: str, cache_root: str, today: date) -> ChurnSt
     return ChurnStatus(ChurnData(trained, scores_path, flags_path, sample, as_of, count))
 
 
+def churn_files_present(db: Database) -> bool:
+    """Whether this data version's model and page files are on disk (looked up by name: nothing is read)."""
+    root = settings.cache_root()
+    models = (root / "churn").glob(f"model-{db.version}-*.joblib")
+    scores = (root / "churn_page").glob(f"{db.version}-*-{PAGE_FILES_VERSION}/scores.parquet")
+    return next(models, None) is not None and next(scores, None) is not None
+
+
 def build_churn_files(db: Database, today: date) -> None:
     """Train the model and write the page files now, in the build step, so that no visitor waits for them.
 
@@ -175,10 +183,7 @@ def build_churn_files(db: Database, today: date) -> None:
     counting the months scans the extract, which together cost seconds of every cold start. (Files of the same
     data version under other settings count as present; the page then trains its own on first use.)
     """
-    root = settings.cache_root()
-    models = (root / "churn").glob(f"model-{db.version}-*.joblib")
-    scores = (root / "churn_page").glob(f"{db.version}-*-{PAGE_FILES_VERSION}/scores.parquet")
-    if next(models, None) is not None and next(scores, None) is not None:
+    if churn_files_present(db):
         return
     log.info("training the churn model for data version %s", db.version)
     churn_status(db, today)

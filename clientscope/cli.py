@@ -133,6 +133,35 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from clientscope import settings
+    from clientscope.build import STEPS, StepTiming, run_build
+    from clientscope.startup import StartupRefused, load_model
+    from clientscope.validation import format_report
+
+    try:
+        model = load_model(args.metrics)
+    except StartupRefused:
+        return EXIT_PROBLEMS
+    data_dir = Path(args.data)
+    with tqdm(total=len(STEPS), desc="build", unit="step", disable=args.quiet, file=sys.stderr) as bar:
+
+        def advance(step: StepTiming) -> None:
+            bar.set_postfix_str(step.describe())
+            bar.update(1)
+
+        result = run_build(data_dir, model, on_step=advance)
+    for step in result.steps:
+        print(f"{step.name:<9} {step.seconds:8.1f} s  {'cached' if step.reused else 'built'}")
+    if result.db is None:
+        print(format_report(result.report), file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Built {data_dir} in {result.seconds:.1f} s; cache: {settings.cache_root()}")
+    return EXIT_OK
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     from clientscope.bench.cli import run_from_args
 
@@ -170,6 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--out", required=True, help="output folder")
     imp.add_argument("--mapping", help="mapping YAML (mapped only)")
     imp.set_defaults(func=_cmd_import)
+
+    build = sub.add_parser("build", help="run the build step alone (validation, marts, rollups, churn model)")
+    build.add_argument("--data", required=True, help="data folder")
+    build.add_argument("--metrics", help="metrics file (default: $CLIENTSCOPE_METRICS, else ./metrics.yaml)")
+    build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.set_defaults(func=_cmd_build)
 
     export = sub.add_parser("export", help="write a page's Excel workbook (the same file as the page's button)")
     export.add_argument("page", help="overview, segments, lifecycle, campaigns, churn, ...")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from clientscope.db import FULL_SCOPE, Database
+from clientscope.db import FULL_SCOPE
 
 
 class ExportRequestError(Exception):
@@ -35,13 +35,12 @@ def export_page(
     metrics_path: Path,
     generated_at: datetime,
 ) -> Path:
+    from clientscope.build import run_build
     from clientscope.components.page import build_page_context
     from clientscope.export import ExportError, write_workbook
-    from clientscope.marts import build_marts
     from clientscope.reports import ReportRequest, builder, report_pages
     from clientscope.semantic import SemanticError, format_problems, load_semantic_model
-    from clientscope.semantic.rollups import build_rollups
-    from clientscope.validation import format_report, validate
+    from clientscope.validation import format_report
 
     if page not in report_pages():
         raise ExportRequestError(f"unknown page {page!r}; choose one of: {', '.join(report_pages())}")
@@ -50,16 +49,16 @@ def export_page(
     query = parse_filters(filters)
     if lang != "zh_CN":
         query["lang"] = lang
-    report = validate(data_dir)
-    if not report.ok:
-        raise ExportRequestError(f"the extracts in {data_dir} are not valid:\n{format_report(report)}")
     try:
         model = load_semantic_model(metrics_path)
     except SemanticError as exc:
         raise ExportRequestError(f"{metrics_path} is not valid:\n{format_problems(exc.problems)}") from exc
-    db = Database.open(data_dir)
-    build_marts(db, model.rules)
-    build_rollups(db, model)  # the same tables the app answers from, so the CLI file equals the button's
+    # The server's build step, cached per data version: a scheduled export after `clientscope build` (or a
+    # running server) reads what was built instead of validating and rebuilding, and equals the page's button.
+    built = run_build(data_dir, model)
+    if built.db is None:
+        raise ExportRequestError(f"the extracts in {data_dir} are not valid:\n{format_report(built.report)}")
+    db = built.db
     pc = build_page_context(db, model, data_dir, query, FULL_SCOPE)
     if pc.notices:
         problems = "; ".join(f"{n.key}={n.value} ({n.reason.replace('_', ' ')})" for n in pc.notices)

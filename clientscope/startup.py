@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
-from datetime import date
 from pathlib import Path
 
 from clientscope import settings
-from clientscope.db import Database
 from clientscope.runtime import AppContext
 from clientscope.semantic import SemanticError, SemanticModel, format_problems, load_semantic_model
 
@@ -56,23 +54,14 @@ def prepare(data_arg: str | None = None, metrics_arg: str | None = None) -> AppC
     data_dir, is_demo = settings.resolve_data_dir(data_arg)
     if is_demo:
         ensure_demo(data_dir)
-    from clientscope.validation_cache import validate_once
+    from clientscope.build import run_build
 
-    report = validate_once(data_dir)
+    result = run_build(data_dir, model)
+    report = result.report
     warnings = tuple(str(p) for p in report.warnings)
-    if not report.ok:
+    if result.db is None:
         for problem in report.errors:
             log.error("%s", problem)
         return AppContext(data_dir, is_demo, None, model, tuple(str(p) for p in report.errors), warnings)
-    db = Database.open(data_dir, memory_limit=settings.duckdb_build_memory())
-    from clientscope.marts import build_marts
-
-    build_marts(db, model.rules)
-    from clientscope.semantic.rollups import build_rollups
-
-    build_rollups(db, model)
-    from clientscope.churn_page import build_churn_files
-
-    build_churn_files(db, date.today())
-    db.set_memory_limit(settings.duckdb_memory())
-    return AppContext(data_dir, is_demo, db, model, (), warnings)
+    log.info("build step: %s", ", ".join(step.describe() for step in result.steps))
+    return AppContext(data_dir, is_demo, result.db, model, (), warnings)

@@ -31,7 +31,7 @@ def validate_once(data_dir: Path) -> ValidationReport:
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         return validation.validate(data_dir)
-    path = settings.cache_root() / "validation" / f"{catalog.data_version(data_dir)}-{checker_digest()}.json"
+    path = _report_path(data_dir)
     stored = _load(path, data_dir)
     if stored is not None:
         log.info("extracts unchanged since their validation (%s): not validated again", path.name)
@@ -39,6 +39,15 @@ def validate_once(data_dir: Path) -> ValidationReport:
     report = validation.validate(data_dir)
     _save(path, report)
     return report
+
+
+def is_validated(data_dir: Path) -> bool:
+    """Whether a stored report exists for these extracts (then `validate_once` reads no extract)."""
+    return Path(data_dir).is_dir() and _report_path(Path(data_dir)).is_file()
+
+
+def _report_path(data_dir: Path) -> Path:
+    return settings.cache_root() / "validation" / f"{catalog.data_version(data_dir)}-{checker_digest()}.json"
 
 
 @cache

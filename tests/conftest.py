@@ -6,6 +6,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Deterministic property tests that do not fail because the machine is busy (CI shares two cores with xdist
+# workers and a browser): no per-example deadline, no "too slow" health check, a fixed example sequence.
+hypothesis_settings.register_profile(
+    "clientscope", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("clientscope")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REAL_DATA = REPO_ROOT.parent / "shared" / "data" / "real"

@@ -52,6 +52,35 @@ def test_validate_names_a_truncated_file(demo_data: Path, tmp_path: Path, capsys
     assert f"customer_months/{part.name}" in out
 
 
+def test_build_reports_each_step_and_reuses_them_on_the_next_run(demo_data: Path, capsys, caplog) -> None:
+    assert main(["build", "--data", str(demo_data), "--quiet"]) == 0
+    assert main(["build", "--data", str(demo_data), "--quiet"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    first, second = lines[:4], lines[5:9]
+    assert [line.split()[0] for line in first] == ["validate", "marts", "rollups", "churn"]
+    assert [line.split()[0] for line in second] == ["validate", "marts", "rollups", "churn"]
+    assert all(line.endswith("cached") for line in second), second
+    assert lines[9].startswith(f"Built {demo_data} in ")
+    # The export reads the same build: no extract is validated again.
+    caplog.set_level("INFO", logger="clientscope.validation_cache")
+    out = demo_data.parent / "after-build.xlsx"
+    assert main(["export", "overview", "--data", str(demo_data), "--out", str(out)]) == 0
+    assert "extracts unchanged since their validation" in caplog.text
+    out.unlink()
+
+
+def test_build_of_invalid_extracts_exits_1_naming_the_file_and_builds_nothing(
+    demo_data: Path, tmp_path: Path, capsys
+) -> None:
+    bank = copy_bank(demo_data, tmp_path / "bank")
+    pl.read_parquet(bank / "branches.parquet").drop("city").write_parquet(bank / "branches.parquet")
+    assert main(["build", "--data", str(bank), "--quiet"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [captured.out.splitlines()[0]]  # the validation step only
+    assert captured.out.startswith("validate ")
+    assert "branches.parquet" in captured.err and "'city'" in captured.err
+
+
 def test_metrics_validate_ok(capsys) -> None:
     assert main(["metrics", "validate", str(REPO_ROOT / "metrics.yaml")]) == 0
     assert capsys.readouterr().out.strip().endswith("metrics.yaml: OK")

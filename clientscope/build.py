@@ -1,0 +1,93 @@
+"""The build step: everything a page needs, built once per data version and reused by every later start.
+
+One function runs it for the server (`startup.prepare`), the scheduled refresh (`clientscope build`) and the
+command-line export (`clientscope export`), so all three read the same cached validation, marts, rollups and
+churn files, and none of them repeats work a previous run already did.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from clientscope import settings
+from clientscope.db import Database
+from clientscope.semantic import SemanticModel
+from clientscope.validation import ValidationReport
+
+STEPS = ("validate", "marts", "rollups", "churn")
+
+
+@dataclass(frozen=True)
+class StepTiming:
+    name: str
+    seconds: float
+    reused: bool  # True when this data version's result was already on disk
+
+    def describe(self) -> str:
+        return f"{self.name} {self.seconds:.1f} s" + (" (cached)" if self.reused else "")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    report: ValidationReport
+    db: Database | None  # None when the extracts are not valid
+    steps: tuple[StepTiming, ...]
+
+    @property
+    def seconds(self) -> float:
+        return sum(step.seconds for step in self.steps)
+
+
+class _Timer:
+    """Collects each step's duration and tells the caller's progress hook that a step is done."""
+
+    def __init__(self, on_step: Callable[[StepTiming], None] | None) -> None:
+        self.steps: list[StepTiming] = []
+        self._on_step = on_step
+
+    @contextmanager
+    def step(self, name: str, reused: bool) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        timing = StepTiming(name, time.perf_counter() - start, reused)
+        self.steps.append(timing)
+        if self._on_step is not None:
+            self._on_step(timing)
+
+
+def run_build(
+    data_dir: Path,
+    model: SemanticModel,
+    *,
+    today: date | None = None,
+    on_step: Callable[[StepTiming], None] | None = None,
+) -> BuildResult:
+    """Validate the extracts (cached per data version), then build or reuse the marts, rollups and churn files.
+
+    Returns the open database, its memory limit lowered to the serving limit, or None with the validation
+    report when the extracts are not valid (nothing is built from bad extracts).
+    """
+    from clientscope.churn_page import build_churn_files, churn_files_present
+    from clientscope.marts import build_marts, marts_dir
+    from clientscope.semantic.rollups import build_rollups, rollups_dir
+    from clientscope.validation_cache import is_validated, validate_once
+
+    timer = _Timer(on_step)
+    with timer.step("validate", reused=is_validated(data_dir)):
+        report = validate_once(data_dir)
+    if not report.ok:
+        return BuildResult(report, None, tuple(timer.steps))
+    db = Database.open(data_dir, memory_limit=settings.duckdb_build_memory())
+    with timer.step("marts", reused=marts_dir(db, model.rules).is_dir()):
+        build_marts(db, model.rules)
+    with timer.step("rollups", reused=rollups_dir(db, model).is_dir()):
+        build_rollups(db, model)
+    with timer.step("churn", reused=churn_files_present(db)):
+        build_churn_files(db, today or date.today())
+    db.set_memory_limit(settings.duckdb_memory())
+    return BuildResult(report, db, tuple(timer.steps))

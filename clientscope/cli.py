@@ -39,9 +39,20 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from clientscope.shell import create_app
-    from clientscope.startup import prepare
+    from clientscope.startup import StartupRefused, load_access_setup, prepare
 
-    app = create_app(prepare(args.data, args.metrics))
+    try:
+        access = load_access_setup(args.access)
+    except StartupRefused:
+        return EXIT_PROBLEMS
+    if access.config is None and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"error: without an access file Clientscope runs in open mode (no sign-in) and serves this machine only; "
+            f"use --host 127.0.0.1, or configure access.yaml (docs/access.md) to serve {args.host}",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    app = create_app(prepare(args.data, args.metrics), access)
     app.run(host=args.host, port=args.port, debug=False)
     return EXIT_OK
 
@@ -162,6 +173,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_users(args: argparse.Namespace) -> int:
+    from clientscope.access.cli import run
+
+    return run(args)
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     from clientscope.bench.cli import run_from_args
 
@@ -191,6 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8050)
     serve.add_argument("--metrics", help="metrics file (default: $CLIENTSCOPE_METRICS, else ./metrics.yaml)")
+    serve.add_argument(
+        "--access", help="access file (default: $CLIENTSCOPE_ACCESS, else ./access.yaml; none: open mode)"
+    )
     serve.set_defaults(func=_cmd_serve)
 
     imp = sub.add_parser("import", help="import a public data set or a mapped bank extract into the contract")
@@ -205,6 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--metrics", help="metrics file (default: $CLIENTSCOPE_METRICS, else ./metrics.yaml)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     build.set_defaults(func=_cmd_build)
+
+    from clientscope.access.cli import add_arguments as add_users_arguments
+
+    users = sub.add_parser("users", help="built-in accounts: add, disable, reset, list")
+    add_users_arguments(users)
+    users.set_defaults(func=_cmd_users)
 
     export = sub.add_parser("export", help="write a page's Excel workbook (the same file as the page's button)")
     export.add_argument("page", help="overview, segments, lifecycle, campaigns, churn, ...")

@@ -25,7 +25,17 @@ def _merge() -> dict[str, dict[str, str]]:
 
 LANGUAGES: Final = ("zh_CN", "en")
 # One module of strings per area (clientscope/messages/*.py), so pages can be worked on independently.
-MESSAGE_MODULES: Final = ("core", "segments", "customer", "lifecycle", "campaigns", "churn", "metrics", "export")
+MESSAGE_MODULES: Final = (
+    "core",
+    "segments",
+    "customer",
+    "lifecycle",
+    "campaigns",
+    "churn",
+    "metrics",
+    "export",
+    "access",
+)
 DEFAULT_LANGUAGE: Final = "zh_CN"
 
 MESSAGES: Final[dict[str, dict[str, str]]] = _merge()

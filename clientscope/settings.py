@@ -14,6 +14,10 @@ CACHE_ENV = "CLIENTSCOPE_CACHE"
 METRICS_ENV = "CLIENTSCOPE_METRICS"
 MEMORY_ENV = "CLIENTSCOPE_DUCKDB_MEMORY"
 BUILD_MEMORY_ENV = "CLIENTSCOPE_DUCKDB_BUILD_MEMORY"
+STATE_ENV = "CLIENTSCOPE_STATE"
+STORE_URL_ENV = "CLIENTSCOPE_STORE_URL"
+ACCESS_ENV = "CLIENTSCOPE_ACCESS"
+SECRET_KEY_ENV = "CLIENTSCOPE_SECRET_KEY"
 # DuckDB would otherwise take 80 % of the machine's RAM per process; with a limit it spills sorts, joins and
 # windows to disk instead. Serving keeps each worker small (gunicorn runs several); the build step (marts,
 # per-customer lists, the churn files) gets more while it runs, then the limit drops to the serving one.
@@ -31,6 +35,29 @@ def cache_root() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
     return base / "clientscope"
+
+
+def state_dir() -> Path:
+    """The folder for what the app writes and must keep (the app store, the session key): unlike the cache,
+    deleting it loses accounts and the audit log. `CLIENTSCOPE_STATE`, else `$XDG_STATE_HOME/clientscope`,
+    else `~/.local/state/clientscope`."""
+    explicit = os.environ.get(STATE_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_STATE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "state"
+    return base / "clientscope"
+
+
+def access_file(cli_value: str | os.PathLike[str] | None = None) -> Path | None:
+    """The access configuration: `--access`, else `CLIENTSCOPE_ACCESS`, else `./access.yaml` when present;
+    None means open mode (no sign-in, loopback only)."""
+    if cli_value:
+        return Path(cli_value)
+    if os.environ.get(ACCESS_ENV):
+        return Path(os.environ[ACCESS_ENV])
+    default = Path.cwd() / "access.yaml"
+    return default if default.is_file() else None
 
 
 def demo_dir() -> Path:

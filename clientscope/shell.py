@@ -9,11 +9,13 @@ import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Input, Output, dcc, html
 
 from clientscope import runtime
+from clientscope.access import OPEN_VIEWER, AccessSetup, Viewer, current_viewer
 from clientscope.errors import on_callback_error
 from clientscope.i18n import normalise_language, t
 from clientscope.runtime import AppContext
 from clientscope.settings import PROJECT_ROOT
 from clientscope.shell_ids import ShellIds
+from clientscope.startup import load_access_setup
 from clientscope.state import parse_query
 
 log = logging.getLogger(__name__)
@@ -39,7 +41,7 @@ def _encode(args: dict[str, str]) -> str:
     return "?" + urlencode(args) if args else ""
 
 
-def navbar(pathname: str | None, search: str | None) -> dbc.Navbar:
+def navbar(pathname: str | None, search: str | None, viewer: Viewer = OPEN_VIEWER) -> html.Div:
     args = parse_query(search or "")
     lang = normalise_language(args.get("lang"))
     theme = "dark" if args.get("theme") == "dark" else "light"
@@ -52,7 +54,7 @@ def navbar(pathname: str | None, search: str | None) -> dbc.Navbar:
             )
         )
         for page in dash.page_registry.values()
-        if not page.get("nav_hidden")
+        if not page.get("nav_hidden") and viewer.may_open(page["path"])
     ]
     other_lang = "zh_CN" if lang == "en" else "en"
     other_theme = "light" if theme == "dark" else "dark"
@@ -72,12 +74,12 @@ def navbar(pathname: str | None, search: str | None) -> dbc.Navbar:
             )
         ),
     ]
-    return dbc.Navbar(
+    bar = dbc.Navbar(
         dbc.Container(
             [
                 dbc.NavbarBrand(t("app.title", lang), href="/" + carried_query(search)),
                 dbc.Nav(links, navbar=True, className="me-auto"),
-                dbc.Nav(switches, navbar=True),
+                dbc.Nav(switches + viewer_items(viewer, lang), navbar=True),
             ],
             fluid=True,
         ),
@@ -85,6 +87,41 @@ def navbar(pathname: str | None, search: str | None) -> dbc.Navbar:
         dark=True,
         className="mb-3",
     )
+    banner = (
+        html.Div(t("access.open_mode", lang), id="open-mode-banner", className="alert alert-info py-1 px-3 small")
+        if viewer.open_mode
+        else None
+    )
+    return html.Div([bar, banner])
+
+
+def viewer_items(viewer: Viewer, lang: str) -> list:
+    """Who is signed in, and the sign-out button (a POST with the session's CSRF token)."""
+    if viewer.open_mode:
+        return []
+    from clientscope.access.web import csrf_token, signs_out
+
+    role = t(f"access.role.{viewer.role.value}", lang)
+    items: list = [
+        dbc.NavItem(html.Span(t("access.user", lang, user=viewer.username, role=role), className="navbar-text ms-3"))
+    ]
+    if signs_out():
+        items.append(
+            dbc.NavItem(
+                html.Form(
+                    [
+                        dcc.Input(type="hidden", name="csrf", value=csrf_token()),
+                        dcc.Input(type="hidden", name="lang", value=lang),
+                        html.Button(
+                            t("access.logout", lang), className="btn btn-sm btn-outline-light ms-2", id="logout"
+                        ),
+                    ],
+                    action="/logout",
+                    method="POST",
+                )
+            )
+        )
+    return items
 
 
 def _with(search: str | None, **changes: str) -> str:
@@ -131,7 +168,11 @@ def shell_layout() -> html.Div:
     )
 
 
-def create_app(ctx: AppContext) -> dash.Dash:
+def create_app(ctx: AppContext, access: AccessSetup | None = None) -> dash.Dash:
+    """The Dash app for `ctx`; `access` defaults to the access.yaml and app store from the settings."""
+    from clientscope.access.web import install_access
+
+    access = access or load_access_setup()
     app = dash.Dash(
         __name__,
         use_pages=True,
@@ -145,6 +186,7 @@ def create_app(ctx: AppContext) -> dash.Dash:
         on_error=on_callback_error,
     )
     runtime.attach(app.server, ctx)
+    install_access(app, access.config, access.store)
     app.layout = shell_layout
     import clientscope.components.crossfilter
     import clientscope.components.filter_bar  # noqa: F401  (registers the filter bar callbacks)
@@ -158,10 +200,11 @@ def create_app(ctx: AppContext) -> dash.Dash:
     )
     def render_shell(pathname: str | None, search: str | None):
         current = runtime.current()
+        viewer = current_viewer()
         if current.ok:
-            return navbar(pathname, search), None, None
+            return navbar(pathname, search, viewer), None, None
         lang = normalise_language(parse_query(search or "").get("lang"))
-        return navbar(pathname, search), error_page(current, lang), {"display": "none"}
+        return navbar(pathname, search, viewer), error_page(current, lang), {"display": "none"}
 
     app.clientside_callback(
         ClientsideFunction(namespace="clientscope", function_name="applyTheme"),

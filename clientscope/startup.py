@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 
 from clientscope import settings
+from clientscope.access import AccessSetup, access_setup
 from clientscope.runtime import AppContext
 from clientscope.semantic import SemanticError, SemanticModel, format_problems, load_semantic_model
+from clientscope.store.engine import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,25 @@ def load_model(metrics_arg: str | None = None) -> SemanticModel:
         message = f"{path} is not valid; the app will not start until it is fixed:\n{format_problems(exc.problems)}"
         print(message, file=sys.stderr)
         raise StartupRefused(1) from exc
+
+
+def load_access_setup(access_arg: str | None = None) -> AccessSetup:
+    """access.yaml (if any) and the app store; a bad access file or an unreachable store refuses the start."""
+    path = settings.access_file(access_arg)
+    try:
+        setup = access_setup(path)
+    except SemanticError as exc:
+        print(
+            f"{path} is not valid; the app will not start until it is fixed:\n{format_problems(exc.problems)}",
+            file=sys.stderr,
+        )
+        raise StartupRefused(1) from exc
+    except StoreError as exc:
+        print(f"{exc}", file=sys.stderr)
+        raise StartupRefused(1) from exc
+    if setup.config is None:
+        log.warning("no access.yaml: open mode, no sign-in, answering this machine (loopback) only")
+    return setup
 
 
 def prepare(data_arg: str | None = None, metrics_arg: str | None = None) -> AppContext:

@@ -16,6 +16,8 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile("clientscope")
 
+pytest_plugins = ["tests.access_fixtures", "tests.postgres_server"]
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REAL_DATA = REPO_ROOT.parent / "shared" / "data" / "real"
 
@@ -55,6 +57,8 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Marts and other caches of the test session go to a temporary folder, never ~/.cache."""
     path = tmp_path_factory.mktemp("cache")
     os.environ["CLIENTSCOPE_CACHE"] = str(path)
+    # The app store (accounts, audit log) and the session key of the test session live beside it.
+    os.environ["CLIENTSCOPE_STATE"] = str(tmp_path_factory.mktemp("state"))
     return path
 
 

@@ -32,17 +32,37 @@ def export_button(page: str, lang: str) -> html.Div:
 
 
 def build_workbook_bytes(page: str, search: str | None, generated_at: datetime) -> tuple[bytes, str]:
-    """The workbook for `page` in the state written in the URL: (content, file name)."""
+    """The workbook for `page` in the state written in the URL, for the current viewer: (content, file name).
+
+    The cover names the viewer and their role; personal data is masked unless the role may see it; the
+    export is audited with its rows and masking."""
+    from clientscope.access import current_viewer
+    from clientscope.access.audit import Action, record_for
+    from clientscope.access.web import access_runtime
     from clientscope.components.page import page_context
-    from clientscope.export import export_filename, workbook_bytes
+    from clientscope.export import export_filename, render_workbook
     from clientscope.kpis import period_bounds
     from clientscope.reports import ReportRequest, builder
 
+    viewer = current_viewer()
     pc = page_context(parse_query(search or ""))
-    spec = builder(page)(ReportRequest(pc, generated_at))
+    # Open mode has no identity to name: its cover says "—", as the command line's does.
+    role = t(f"access.role.{viewer.role.value}", pc.lang)
+    user = None if viewer.open_mode else t("access.user", pc.lang, user=viewer.username, role=role)
+    spec = builder(page)(ReportRequest(pc, generated_at, user=user))
+    rendered = render_workbook(spec)
+    record_for(
+        access_runtime().store,
+        viewer,
+        Action.EXPORT,
+        target=page,
+        search=search or "",
+        rows=rendered.rows,
+        masked=any(sheet.masked for sheet in rendered.sheets),
+    )
     _, end = period_bounds(pc)
     period_end = datetime.strptime(end, "%Y-%m").date() if end else None
-    return workbook_bytes(spec), export_filename(page, period_end, pc.lang)
+    return rendered.content, export_filename(page, period_end, pc.lang)
 
 
 @callback(

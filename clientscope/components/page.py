@@ -13,8 +13,9 @@ import dash_bootstrap_components as dbc
 from dash import html, no_update
 
 from clientscope import runtime
+from clientscope.access.viewer import current_viewer
 from clientscope.components.filter_bar import BAR_KEYS, chips, filter_bar
-from clientscope.db import FULL_SCOPE, Database, ViewerScope
+from clientscope.db import Database, ViewerScope
 from clientscope.filters import FilterChoices, load_choices
 from clientscope.i18n import t
 from clientscope.lifecycle_codes import PAGE_CROSS
@@ -42,8 +43,8 @@ RULE_CODED_DIMENSIONS: tuple[str, ...] = ("stage",)
 
 
 def viewer_scope() -> ViewerScope:
-    """The scope of the current viewer. Authentication is not part of this release: everyone sees all."""
-    return FULL_SCOPE
+    """The scope of the current viewer (signed in, named by the gateway, or the local viewer of open mode)."""
+    return current_viewer().scope()
 
 
 @dataclass(frozen=True)

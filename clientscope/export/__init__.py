@@ -16,7 +16,7 @@ from clientscope.export.spec import (
     TotalRow,
     WorkbookSpec,
 )
-from clientscope.export.workbook import workbook_bytes, write_workbook
+from clientscope.export.workbook import RenderedWorkbook, render_workbook, workbook_bytes, write_workbook
 
 __all__ = [
     "EXCEL_MAX_ROWS",
@@ -24,11 +24,13 @@ __all__ = [
     "ColumnSpec",
     "ExportError",
     "MetricDefinition",
+    "RenderedWorkbook",
     "SheetSpec",
     "TotalRow",
     "WorkbookSpec",
     "export_filename",
     "mask_value",
+    "render_workbook",
     "safe_sheet_name",
     "workbook_bytes",
     "write_workbook",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -41,17 +42,32 @@ def write_workbook(spec: WorkbookSpec, out_path: Path, *, row_limit: int = EXCEL
     return target
 
 
+@dataclass(frozen=True)
+class RenderedWorkbook:
+    content: bytes
+    sheets: tuple[SheetResult, ...]  # rows written and masking, per data sheet (for the audit log)
+
+    @property
+    def rows(self) -> int:
+        return sum(sheet.rows for sheet in self.sheets)
+
+
 def workbook_bytes(spec: WorkbookSpec, *, row_limit: int = EXCEL_MAX_ROWS) -> bytes:
     """The workbook as bytes, for a browser download. Raises ExportError."""
+    return render_workbook(spec, row_limit=row_limit).content
+
+
+def render_workbook(spec: WorkbookSpec, *, row_limit: int = EXCEL_MAX_ROWS) -> RenderedWorkbook:
+    """The workbook as bytes with what was written on each data sheet. Raises ExportError."""
     _check_row_limit(row_limit)
     buffer = io.BytesIO()
     try:
-        _build(spec, buffer, row_limit)
+        sheets = _build(spec, buffer, row_limit)
     except ExportError:
         raise
     except Exception as exc:
         raise ExportError(f"cannot build the workbook: {describe(exc)}") from exc
-    return buffer.getvalue()
+    return RenderedWorkbook(buffer.getvalue(), sheets)
 
 
 def _check_row_limit(row_limit: int) -> None:
@@ -60,20 +76,21 @@ def _check_row_limit(row_limit: int) -> None:
         raise ValueError(f"row_limit must be between {MIN_ROW_LIMIT} and {EXCEL_MAX_ROWS:,}, not {row_limit}")
 
 
-def _build(spec: WorkbookSpec, output: BinaryIO, row_limit: int) -> None:
+def _build(spec: WorkbookSpec, output: BinaryIO, row_limit: int) -> tuple[SheetResult, ...]:
     # constant_memory: each finished row goes to a scratch file, so memory stays flat for a
     # million-row drill list. The scratch folder is ours and is removed whatever happens.
     with tempfile.TemporaryDirectory(prefix="clientscope-xlsx-", ignore_cleanup_errors=True) as scratch:
         workbook = Workbook(output, {"constant_memory": True, "tmpdir": scratch, "remove_timezone": True})
         try:
-            _fill(workbook, spec, row_limit)
+            results = _fill(workbook, spec, row_limit)
             workbook.close()
+            return results
         finally:
             if not workbook.fileclosed:
                 _discard(workbook)
 
 
-def _fill(workbook: Workbook, spec: WorkbookSpec, row_limit: int) -> None:
+def _fill(workbook: Workbook, spec: WorkbookSpec, row_limit: int) -> tuple[SheetResult, ...]:
     words = labels_for(spec.language)
     styles = Styles(workbook)
     cover = workbook.add_worksheet(words["cover"])
@@ -94,6 +111,11 @@ def _fill(workbook: Workbook, spec: WorkbookSpec, row_limit: int) -> None:
     )
     write_definitions(definitions, spec.definitions, styles, words)
     write_cover(cover, spec, results, styles, words)
+    _set_properties(workbook, spec)
+    return results
+
+
+def _set_properties(workbook: Workbook, spec: WorkbookSpec) -> None:
     workbook.set_properties(
         {
             "title": spec.title,

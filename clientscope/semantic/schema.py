@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -253,3 +253,20 @@ def _unwrap(annotation: Any) -> Any:
         models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
         return _unwrap((models or members)[0])
     return annotation
+
+
+def pydantic_problems(
+    exc: ValidationError, cls: type[BaseModel], file: str, line: Callable[..., int | None]
+) -> list[Problem]:
+    """A pydantic error of another YAML file (access.yaml, ...) as line-numbered problems, worded as for
+    metrics.yaml: unknown keys with a did-you-mean, missing keys, unknown values, the model's own checks."""
+    return _from_pydantic(exc, cls, _Lines(file, line), ())
+
+
+@dataclass
+class _Lines:
+    file: str
+    lookup: Callable[..., int | None]
+
+    def line(self, *path: Any) -> int | None:
+        return self.lookup(*path)

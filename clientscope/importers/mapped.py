@@ -2,23 +2,28 @@
 
 The mapping names, per contract table, the source file and how each target column is filled: from a source
 column (`rename`, target: source) with optional `casts`, `dates` (strptime formats), `values` (value maps) and
-`split` (delimited text → list), from a constant (`constants`) or as a generated row-number id (`ids`).
-Every problem names the mapping key (`table.column`) and the source column, file and row, so a bank's data
-team can fix the mapping or the extract without reading code.  docs/importing.md has a worked example.
+`split` (delimited text → list), from a constant (`constants`), as a generated row-number id (`ids`), or derived
+from a source column and a date (`derive`: a birth year from an age, an open date from a tenure, a close date from
+an exited flag).  A snapshot file (one row per customer as of one date) gives customer_months rows for the
+month-ends up to the snapshot (`snapshot_months`), reference tables de-duplicated from the customer file
+(`distinct`), and tables the contract allows to be empty (`empty`).
+Mapping problems name the line of the mapping file; data problems are all collected and reported together, each
+naming the mapping key (`table.column`), the source column, file, row and value, with a fix.  docs/importing.md
+has worked examples.
 """
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from clientscope.contract import REQUIRED_TABLES, TABLES_BY_NAME, Column, LogicalType, Table
@@ -29,6 +34,7 @@ from clientscope.importers.common import (
     check_target,
     write_extract,
 )
+from clientscope.semantic.loader import LineLoader, YamlSyntaxError, duplicate_keys, line_at
 
 SOURCE = "mapped"
 CastType = Literal["string", "integer", "float", "boolean", "date", "timestamp"]
@@ -40,6 +46,9 @@ EXCEL_SUFFIXES = (".xlsx",)
 DEFAULT_FORMATS = {"date": "%Y-%m-%d", "timestamp": "%Y-%m-%d %H:%M:%S"}
 TRUE_TEXTS = ("true", "t", "yes", "y", "1")
 FALSE_TEXTS = ("false", "f", "no", "n", "0")
+SNAPSHOT = "snapshot"  # the word a derivation uses for the mapping's snapshot date
+MINUS_UNITS = {"minus_years": "y", "minus_months": "mo", "minus_days": "d"}
+ROWS_LISTED = 20  # bad rows listed one by one per column and problem; the rest are counted
 # Which intermediate types can become which contract types (anything can become text).
 CONVERTIBLE: dict[str, tuple[str, ...]] = {
     "integer": ("integer", "float"),
@@ -63,12 +72,54 @@ class IdSpec(BaseModel):
     width: int = Field(default=0, ge=0, le=18)
 
 
+class Derivation(BaseModel):
+    """A column computed from a source column and a date (the snapshot or a fixed date).
+
+    `{year_of: snapshot, minus: Age}`: the year of the date minus a whole number (a birth year from an age);
+    `{date: snapshot, minus_years: Tenure}` (or minus_months / minus_days): the date minus a whole number of
+    years, months or days; `{date: snapshot}`: the date itself.  With `flag: COLUMN, yes: [...], no: [...]` the
+    value is written only on rows whose flag is a yes value and left empty where it is a no value.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    year_of: str | date | None = None
+    minus: str | None = None
+    on_date: str | date | None = Field(default=None, alias="date")
+    minus_years: str | None = None
+    minus_months: str | None = None
+    minus_days: str | None = None
+    flag: str | None = None
+    yes: tuple[MapValue, ...] | None = None
+    no: tuple[MapValue, ...] | None = None
+
+    @property
+    def base(self) -> str | date | None:
+        return self.year_of if self.year_of is not None else self.on_date
+
+    @property
+    def offset(self) -> tuple[str, str] | None:
+        """(mapping key, source column) of the date offset, if any."""
+        for name in MINUS_UNITS:
+            if getattr(self, name) is not None:
+                return name, getattr(self, name)
+        return None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        names = [self.minus, self.flag, *(getattr(self, n) for n in MINUS_UNITS)]
+        return tuple(n for n in names if n is not None)
+
+
 class TableMapping(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    source: str
+    source: str | None = None
+    empty: bool = False
+    distinct: bool = False
+    snapshot_months: int | None = Field(default=None, ge=1, le=120)
     sheet: str | None = None
     separator: str = Field(default=",", min_length=1, max_length=1)
     encoding: str = "utf-8"
+    decimal_comma: bool = False
     null_values: tuple[str, ...] = ()
     rename: dict[str, str] = {}
     casts: dict[str, CastType] = {}
@@ -77,64 +128,113 @@ class TableMapping(BaseModel):
     constants: dict[str, Constant] = {}
     ids: dict[str, IdSpec] = {}
     split: dict[str, str] = {}
+    derive: dict[str, Derivation] = {}
+
+    @property
+    def file(self) -> str:
+        return Path(self.source or "").name
 
 
 class MappingFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     version: Literal[1] = 1
     currency: str = Field(default="CNY", pattern=r"^[A-Z]{3}$")
+    snapshot: date | None = None
     tables: dict[str, TableMapping]
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML 1.2 booleans: only true/false, so value-map keys like Y, N, yes, no, on, off stay text."""
+class _Loader(LineLoader):
+    """Line-remembering YAML with 1.2 booleans: only true/false, so keys like Y, N, yes, no, on, off stay text."""
 
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in LineLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
+Path_ = tuple[Any, ...]  # a key path in the mapping file, for its line number
+
+
+@dataclass(frozen=True)
+class MappingProblem:
+    path: Path_
+    message: str
+
 
 def load_mapping(mapping_file: Path) -> MappingFile:
-    """Parse and validate the mapping file; every problem is reported at once, each naming its key."""
+    """Parse and validate the mapping file; every problem is reported at once as `FILE:LINE: key: message`."""
     name = mapping_file.name
     if not mapping_file.is_file():
         raise ImportFailed(f"{mapping_file}: mapping file not found")
     try:
-        raw = yaml.load(mapping_file.read_text(encoding="utf-8"), Loader=_Loader)
-    except yaml.YAMLError as exc:
-        raise ImportFailed(f"{name}: not valid YAML: {exc}") from exc
+        text = mapping_file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ImportFailed(f"{name}: not UTF-8 text") from exc
+    try:
+        raw = _load_yaml(text)
+    except YamlSyntaxError as exc:
+        where = f"{name}:{exc.line}" if exc.line else name
+        raise ImportFailed(f"{where}: {exc}") from exc
     if not isinstance(raw, dict):
         raise ImportFailed(f"{name}: expected a mapping with a 'tables' key")
+    repeats = [
+        f"{name}:{line}: '{key}' is given twice (first on line {first}); remove one"
+        for key, line, first in duplicate_keys(raw)
+    ]
     try:
         spec = MappingFile.model_validate(raw)
     except ValidationError as exc:
-        raise ImportFailed("\n".join(_pydantic_problem(err) for err in exc.errors())) from exc
+        problems = [_pydantic_problem(err) for err in exc.errors()]
+        raise ImportFailed("\n".join([*repeats, *_in_file_order(name, raw, problems)])) from exc
     problems = check_mapping(spec)
-    if problems:
-        raise ImportFailed("\n".join(problems))
+    if repeats or problems:
+        raise ImportFailed("\n".join([*repeats, *_in_file_order(name, raw, problems)]))
     return spec
 
 
-def _pydantic_problem(error: Any) -> str:
-    loc = [str(part) for part in error["loc"]]
+def _load_yaml(text: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader: plain YAML types only
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlSyntaxError(f"not valid YAML: {exc.problem or exc}", mark.line + 1 if mark else None) from exc
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(f"not valid YAML: {exc}", None) from exc
+
+
+def _in_file_order(name: str, raw: Any, problems: Sequence[MappingProblem]) -> list[str]:
+    """`FILE:LINE: message` for each problem, sorted by line (problems without a line first)."""
+    located = [(line_at(raw, p.path) or 0, p.message) for p in problems]
+    return [
+        f"{name}:{line}: {message}" if line else f"{name}: {message}"
+        for line, message in sorted(located, key=lambda item: item[0])
+    ]
+
+
+def _pydantic_problem(error: Any) -> MappingProblem:
+    loc = [part for part in error["loc"]]
     # Union types add the tried member to the location ("str", "list[str]", ...): not a mapping key.
-    keys = [part for part in loc if not re.fullmatch(r"[a-z]+\[.*\]|str|int|float|bool|date|datetime|none", part)]
-    where = ".".join(keys) or "(top level)"
-    if error["type"] == "extra_forbidden":
-        known = {*MappingFile.model_fields, *TableMapping.model_fields, *IdSpec.model_fields}
-        return f"{where}: unknown key{_did_you_mean(keys[-1], known)}"
+    keys = [p for p in loc if not re.fullmatch(r"[a-z]+\[.*\]|str|int|float|bool|date|datetime|none", str(p))]
+    where = ".".join(str(k) for k in keys) or "(top level)"
+    path = tuple(keys)
+    if error["type"] == "extra_forbid" or error["type"] == "extra_forbidden":
+        known = {*MappingFile.model_fields, *TableMapping.model_fields, *IdSpec.model_fields, *DERIVE_KEYS}
+        return MappingProblem(path, f"{where}: unknown key{_did_you_mean(str(keys[-1]), known)}")
     if error["type"] == "string_pattern_mismatch" and keys == ["currency"]:
-        return "currency: must be a three-letter currency code in capitals, e.g. CNY"
+        return MappingProblem(path, "currency: must be a three-letter currency code in capitals, e.g. CNY")
+    if keys == ["snapshot"]:
+        return MappingProblem(path, "snapshot: must be a date written YYYY-MM-DD, e.g. 2019-12-31")
     if error["type"] == "missing":
-        return f"{where}: required key is missing"
-    return f"{where}: {error['msg']}"
+        return MappingProblem(path, f"{where}: required key is missing")
+    return MappingProblem(path, f"{where}: {error['msg']}")
+
+
+DERIVE_KEYS = ("year_of", "minus", "date", "minus_years", "minus_months", "minus_days", "flag", "yes", "no")
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -142,29 +242,34 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def check_mapping(spec: MappingFile) -> list[str]:
+def check_mapping(spec: MappingFile) -> list[MappingProblem]:
     """Problems a schema cannot see: contract tables and columns, and sections that must agree."""
-    problems: list[str] = []
+    problems: list[MappingProblem] = []
     for name, mapping in spec.tables.items():
         table = TABLES_BY_NAME.get(name)
         if table is None:
-            problems.append(f"tables.{name}: not a contract table{_did_you_mean(name, TABLES_BY_NAME)}")
+            problems.append(
+                MappingProblem(
+                    ("tables", name), f"tables.{name}: not a contract table{_did_you_mean(name, TABLES_BY_NAME)}"
+                )
+            )
             continue
-        problems.extend(_check_table(table, mapping))
+        problems.extend(_check_table(table, mapping, spec))
     for name in REQUIRED_TABLES:
         if name not in spec.tables:
-            problems.append(f"tables.{name}: required table is not in the mapping")
+            problems.append(MappingProblem(("tables",), f"tables.{name}: required table is not in the mapping"))
     for name in spec.tables:
         table = TABLES_BY_NAME.get(name)
         for needed in table.requires if table else ():
             if needed not in spec.tables:
-                problems.append(f"tables.{name}: needs the table {needed} in the mapping as well")
+                problems.append(
+                    MappingProblem(("tables", name), f"tables.{name}: needs the table {needed} in the mapping as well")
+                )
     return problems
 
 
-def _check_table(table: Table, mapping: TableMapping) -> list[str]:
-    problems: list[str] = []
-    sections = {
+def _sections(mapping: TableMapping) -> dict[str, dict[Any, Any]]:
+    return {
         "rename": mapping.rename,
         "casts": mapping.casts,
         "dates": mapping.dates,
@@ -172,39 +277,133 @@ def _check_table(table: Table, mapping: TableMapping) -> list[str]:
         "constants": mapping.constants,
         "ids": mapping.ids,
         "split": mapping.split,
+        "derive": mapping.derive,
     }
-    for section, entries in sections.items():
+
+
+def _check_table(table: Table, mapping: TableMapping, spec: MappingFile) -> list[MappingProblem]:
+    at = ("tables", table.name)
+    if mapping.empty:
+        return _check_empty_table(table, mapping)
+    if mapping.source is None:
+        return [MappingProblem(at, f"tables.{table.name}.source: required key is missing (or write empty: true)")]
+    problems: list[MappingProblem] = []
+    for section, entries in _sections(mapping).items():
         for target in entries:
             if target not in table.column_names:
                 problems.append(
-                    f"{table.name}.{target}: not a column of the contract table {table.name}"
-                    f"{_did_you_mean(target, table.column_names)} (under {section})"
+                    MappingProblem(
+                        (*at, section, target),
+                        f"{table.name}.{target}: not a column of the contract table {table.name}"
+                        f"{_did_you_mean(str(target), table.column_names)} (under {section})",
+                    )
                 )
     if problems:
         return problems
+    problems.extend(_check_snapshot_months(table, mapping, spec))
     for column in table.columns:
-        problems.extend(_check_column(table, column, mapping))
+        problems.extend(_check_column(table, column, mapping, spec))
+    if mapping.distinct and mapping.ids:
+        problems.append(
+            MappingProblem(
+                (*at, "ids"),
+                f"tables.{table.name}: ids number the source rows, so they cannot be used "
+                "with distinct (map the key from a source column)",
+            )
+        )
     suffix = Path(mapping.source).suffix.lower()
     if suffix not in (*CSV_SUFFIXES, *PARQUET_SUFFIXES, *EXCEL_SUFFIXES):
-        problems.append(f"{table.name}.source: '{mapping.source}' is not a .csv, .parquet or .xlsx file")
+        problems.append(
+            MappingProblem(
+                (*at, "source"), f"{table.name}.source: '{mapping.source}' is not a .csv, .parquet or .xlsx file"
+            )
+        )
     if mapping.sheet is not None and suffix not in EXCEL_SUFFIXES:
-        problems.append(f"{table.name}.sheet: only for .xlsx sources")
+        problems.append(MappingProblem((*at, "sheet"), f"{table.name}.sheet: only for .xlsx sources"))
     return problems
 
 
-def _check_column(table: Table, column: Column, mapping: TableMapping) -> list[str]:
+def _check_empty_table(table: Table, mapping: TableMapping) -> list[MappingProblem]:
+    at = ("tables", table.name)
+    if table.optional:
+        return [
+            MappingProblem(
+                (*at, "empty"), f"tables.{table.name}.empty: {table.name} is optional; leave it out of the mapping"
+            )
+        ]
+    if not table.may_be_empty:
+        return [
+            MappingProblem(
+                (*at, "empty"),
+                f"tables.{table.name}.empty: the contract table {table.name} may not be empty; map it from a file",
+            )
+        ]
+    given = [key for key in mapping.model_fields_set if key != "empty"]
+    if given:
+        return [
+            MappingProblem(
+                (*at, given[0]),
+                f"tables.{table.name}: a table with empty: true is written without rows, so it takes no "
+                f"{', '.join(sorted(given))}",
+            )
+        ]
+    return []
+
+
+def _check_snapshot_months(table: Table, mapping: TableMapping, spec: MappingFile) -> list[MappingProblem]:
+    if mapping.snapshot_months is None:
+        return []
+    at = ("tables", table.name, "snapshot_months")
+    if "month" not in table.column_names:
+        return [
+            MappingProblem(
+                at, f"tables.{table.name}.snapshot_months: only for customer_months (a table with a month column)"
+            )
+        ]
+    if spec.snapshot is None:
+        return [
+            MappingProblem(
+                at,
+                f"tables.{table.name}.snapshot_months: needs the snapshot date (snapshot: "
+                "YYYY-MM-DD at the top of the mapping)",
+            )
+        ]
+    return []
+
+
+def _fillers(column: Column, mapping: TableMapping) -> list[str]:
+    sections = (
+        ("rename", mapping.rename),
+        ("constants", mapping.constants),
+        ("ids", mapping.ids),
+        ("derive", mapping.derive),
+    )
+    found = [section for section, entries in sections if column.name in entries]
+    if column.name == "month" and mapping.snapshot_months is not None:
+        found.append("snapshot_months")
+    return found
+
+
+def _check_column(table: Table, column: Column, mapping: TableMapping, spec: MappingFile) -> list[MappingProblem]:
     key = f"{table.name}.{column.name}"
-    fillers = [
-        section
-        for section, entries in (("rename", mapping.rename), ("constants", mapping.constants), ("ids", mapping.ids))
-        if column.name in entries
-    ]
+    at = ("tables", table.name)
+    fillers = _fillers(column, mapping)
     if len(fillers) > 1:
-        return [f"{key}: mapped more than once (under {' and '.join(fillers)})"]
+        return [
+            MappingProblem(
+                (*at, fillers[-1], column.name), f"{key}: mapped more than once (under {' and '.join(fillers)})"
+            )
+        ]
     if not fillers and column.required and not column.nullable:
-        return [f"{key}: required column is not mapped (give it a source under rename, or use constants or ids)"]
+        return [
+            MappingProblem(
+                at,
+                f"{key}: required column is not mapped (give it a source under rename, or use constants, ids or "
+                "derive)",
+            )
+        ]
     problems = [
-        f"{key}: {section} needs a source column under rename"
+        MappingProblem((*at, section, column.name), f"{key}: {section} needs a source column under rename")
         for section, entries in (
             ("casts", mapping.casts),
             ("dates", mapping.dates),
@@ -215,27 +414,70 @@ def _check_column(table: Table, column: Column, mapping: TableMapping) -> list[s
     ]
     problems.extend(_check_conversions(key, column, mapping))
     if column.name in mapping.constants:
-        problems.extend(_check_constant(key, column, mapping.constants[column.name]))
+        problems.extend(
+            MappingProblem((*at, "constants", column.name), message)
+            for message in _check_constant(key, column, mapping.constants[column.name])
+        )
+    if column.name in mapping.derive:
+        problems.extend(
+            MappingProblem((*at, "derive", column.name), message)
+            for message in _check_derivation(key, column, mapping.derive[column.name], spec)
+        )
     return problems
 
 
-def _check_conversions(key: str, column: Column, mapping: TableMapping) -> list[str]:
-    """casts, dates, split and ids must suit the contract type of the column."""
+def _check_derivation(key: str, column: Column, spec: Derivation, mapping: MappingFile) -> list[str]:
+    """The derivation's keys must fit together, the column type and the snapshot date."""
+    if (spec.year_of is None) == (spec.on_date is None):
+        return [f"{key}: derive needs exactly one of year_of (a year) or date (a date)"]
     problems: list[str] = []
+    base = spec.base
+    if isinstance(base, str) and base != SNAPSHOT:
+        problems.append(f"{key}: '{base}' is neither {SNAPSHOT} nor a date written YYYY-MM-DD")
+    if base == SNAPSHOT and mapping.snapshot is None:
+        problems.append(
+            f"{key}: derive uses the snapshot date, but the mapping has none (add snapshot: YYYY-MM-DD at the top)"
+        )
+    if spec.year_of is not None:
+        if column.type is not LogicalType.INTEGER:
+            problems.append(f"{key}: year_of gives a year, an integer (this column is {column.type})")
+        if spec.minus is None:
+            problems.append(f"{key}: year_of needs minus: the source column of whole years to subtract")
+        if spec.offset is not None:
+            problems.append(f"{key}: {spec.offset[0]} goes with date; with year_of use minus")
+    else:
+        if column.type is not LogicalType.DATE:
+            problems.append(f"{key}: date gives a date (this column is {column.type})")
+        if spec.minus is not None:
+            problems.append(f"{key}: with date use minus_years, minus_months or minus_days, not minus")
+        offsets = [name for name in MINUS_UNITS if getattr(spec, name) is not None]
+        if len(offsets) > 1:
+            problems.append(f"{key}: use one of {', '.join(offsets)}, not both")
+    if spec.flag is None and (spec.yes is not None or spec.no is not None):
+        problems.append(f"{key}: yes and no go with flag: the source column holding the flag")
+    if spec.flag is not None and not spec.yes:
+        problems.append(f"{key}: flag needs yes: the flag values that mean yes, e.g. yes: [1]")
+    return problems
+
+
+def _check_conversions(key: str, column: Column, mapping: TableMapping) -> list[MappingProblem]:
+    """casts, dates, split and ids must suit the contract type of the column."""
+    problems: list[tuple[str, str]] = []
     kind = str(column.type)
     via = mapping.casts.get(column.name, kind)
     if column.name in mapping.casts and not _convertible(via, kind):
-        problems.append(f"{key}: cannot cast through {via} to the contract type {kind}")
+        problems.append(("casts", f"{key}: cannot cast through {via} to the contract type {kind}"))
     if column.name in mapping.dates and via not in ("date", "timestamp"):
-        problems.append(f"{key}: dates only apply to date and timestamp columns (this one is {kind})")
+        problems.append(("dates", f"{key}: dates only apply to date and timestamp columns (this one is {kind})"))
     is_list = column.type is LogicalType.STRING_LIST
     if is_list and column.name in mapping.rename and column.name not in mapping.split:
-        problems.append(f"{key}: a list<string> column needs its separator under split")
+        problems.append(("rename", f"{key}: a list<string> column needs its separator under split"))
     if column.name in mapping.split and not is_list:
-        problems.append(f"{key}: split only applies to list<string> columns (this one is {kind})")
+        problems.append(("split", f"{key}: split only applies to list<string> columns (this one is {kind})"))
     if column.name in mapping.ids and column.type is not LogicalType.STRING:
-        problems.append(f"{key}: ids only apply to string columns (this one is {kind})")
-    return problems
+        problems.append(("ids", f"{key}: ids only apply to string columns (this one is {kind})"))
+    table = key.split(".")[0]
+    return [MappingProblem(("tables", table, section, column.name), message) for section, message in problems]
 
 
 def _convertible(from_kind: str, to_kind: str) -> bool:
@@ -257,11 +499,12 @@ def _check_constant(key: str, column: Column, value: Constant) -> list[str]:
 
 
 def _read_source(src_dir: Path, name: str, mapping: TableMapping) -> pl.DataFrame:
-    path = src_dir / mapping.source
+    path = src_dir / str(mapping.source)
     if not path.is_file():
         present = [p.name for p in src_dir.iterdir() if p.is_file()] if src_dir.is_dir() else []
         raise ImportFailed(
-            f"{name}.source: file '{mapping.source}' not found in {src_dir}{_did_you_mean(mapping.source, present)}"
+            f"{name}.source: file '{mapping.source}' not found in {src_dir}"
+            f"{_did_you_mean(str(mapping.source), present)}"
         )
     suffix = path.suffix.lower()
     try:
@@ -302,7 +545,23 @@ def _read_excel(path: Path, sheet: str | None) -> pl.DataFrame:
     return pl.read_excel(path, engine="openpyxl", sheet_name=sheet, infer_schema_length=0)
 
 
-# --- building a table ---------------------------------------------------------------------------------------
+# --- data problems --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Findings:
+    """Every data problem of one import, in the order found; the import fails at the end if there are any."""
+
+    lines: list[str] = field(default_factory=list)
+
+    def rows(self, prefix: str, indices: Sequence[int], describe: Callable[[int], str], fix: str) -> None:
+        """One line per bad row (the first ROWS_LISTED), a count of the rest, and the fix once."""
+        if not indices:
+            return
+        self.lines.extend(f"{prefix}, data row {i + 1:,}{describe(i)}" for i in indices[:ROWS_LISTED])
+        if len(indices) > ROWS_LISTED:
+            self.lines.append(f"{prefix}: {len(indices) - ROWS_LISTED:,} more data rows with the same problem")
+        self.lines.append(f"{prefix.split(':')[0]}: fix: {fix}")
 
 
 @dataclass(frozen=True)
@@ -313,6 +572,15 @@ class ColumnContext:
     source: str  # source column
     file: str  # source file name
     fmt: str | None  # the date / timestamp format in use
+    decimal_comma: bool = False
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.key}: source column '{self.source}'"
+
+    @property
+    def column(self) -> str:
+        return self.key.split(".", 1)[1]
 
 
 def _text(value: Any) -> str:
@@ -321,6 +589,13 @@ def _text(value: Any) -> str:
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
     return str(value)
+
+
+def _quoted(value: Any) -> str:
+    return f"'{value}'"
+
+
+# --- building a table ---------------------------------------------------------------------------------------
 
 
 def _family(dtype: pl.DataType) -> str:
@@ -338,13 +613,17 @@ def _family(dtype: pl.DataType) -> str:
     return "string"
 
 
-def _parse_text(text: pl.Series, kind: str, fmt: str | None, *, iso_fallback: bool = False) -> pl.Series:
+def _parse_text(
+    text: pl.Series, kind: str, fmt: str | None, *, iso_fallback: bool = False, decimal_comma: bool = False
+) -> pl.Series:
     """Text → the named type; values that do not parse become null (the caller reports them)."""
     if kind == "string":
         return text
     if kind == "integer":
         return text.cast(pl.Int64, strict=False)
     if kind == "float":
+        if decimal_comma:  # 1234,56 as European files write it
+            text = text.str.replace(",", ".", literal=True)
         return text.cast(pl.Float64, strict=False)
     if kind == "boolean":
         lower = text.str.to_lowercase()
@@ -398,21 +677,42 @@ def _problem_word(kind: str, ctx: ColumnContext, whole: bool) -> str:
     return f"is not a valid {kind}"
 
 
-def _raise_first_bad(before: pl.Series, after: pl.Series, raw: pl.Series, ctx: ColumnContext, message: str) -> None:
-    bad = (before.is_not_null() & after.is_null()).arg_true()
-    if bad.len():
-        index = int(bad[0])
-        raise ImportFailed(f"{ctx.key}: source column '{ctx.source}', data row {index + 1:,}: '{raw[index]}' {message}")
+def _fix_word(kind: str, ctx: ColumnContext) -> str:
+    if kind in ("date", "timestamp"):
+        fmt = ctx.fmt or DEFAULT_FORMATS[kind]
+        return f"write these values as '{fmt}' in {ctx.file}, or set dates.{ctx.column} to the format the file uses"
+    if kind == "boolean":
+        return f"correct these values in {ctx.file}, or map them to true or false under values.{ctx.column}"
+    if kind == "float" and not ctx.decimal_comma:
+        return (
+            f"correct these values in {ctx.file} (add decimal_comma: true if it writes decimals as 1234,56), or "
+            "list the text under null_values if it means empty"
+        )
+    return f"correct these values in {ctx.file}, or list the text under null_values if it means empty"
 
 
-def _from_source(frame: pl.DataFrame, column: Column, mapping: TableMapping, ctx: ColumnContext) -> pl.Series:
-    """One target column from its source column: value map, parse (or native cast), convert, split."""
+def _note_bad(
+    before: pl.Series, after: pl.Series, raw: pl.Series, ctx: ColumnContext, kind: str, whole: bool, findings: Findings
+) -> pl.Series:
+    """Report the rows whose value was there before a step and is gone after it; returns their mask."""
+    bad = before.is_not_null() & after.is_null()
+    problem = _problem_word(kind, ctx, whole)
+    findings.rows(ctx.prefix, bad.arg_true().to_list(), lambda i: f": '{raw[i]}' {problem}", _fix_word(kind, ctx))
+    return bad
+
+
+def _from_source(
+    frame: pl.DataFrame, column: Column, mapping: TableMapping, ctx: ColumnContext, findings: Findings
+) -> tuple[pl.Series, pl.Series]:
+    """One target column from its source column (value map, parse or native cast, convert, split), and the mask
+    of the rows already reported as bad."""
     raw = frame.get_column(ctx.source)
+    none = pl.Series([False] * frame.height)
     kind = str(column.type)
     if column.type is LogicalType.STRING_LIST:
         text = raw.cast(pl.String)
         parts = text.str.split(mapping.split[column.name]).list.eval(pl.element().str.strip_chars())
-        return parts.list.eval(pl.element().filter(pl.element() != ""))
+        return parts.list.eval(pl.element().filter(pl.element() != "")), none
     via = mapping.casts.get(column.name, kind)
     native = _family(raw.dtype)
     value_map = mapping.values.get(column.name)
@@ -420,18 +720,20 @@ def _from_source(frame: pl.DataFrame, column: Column, mapping: TableMapping, ctx
         text = raw.cast(pl.String)
         if value_map is not None:
             text = text.replace({_text(k): (None if v is None else _text(v)) for k, v in value_map.items()})
-        parsed = _parse_text(text, via, ctx.fmt, iso_fallback=mapping.source.lower().endswith(EXCEL_SUFFIXES))
-        _raise_first_bad(text, parsed, raw, ctx, _problem_word(via, ctx, whole=False))
+        iso = str(mapping.source).lower().endswith(EXCEL_SUFFIXES)
+        parsed = _parse_text(text, via, ctx.fmt, iso_fallback=iso, decimal_comma=mapping.decimal_comma)
+        bad = _note_bad(text, parsed, raw, ctx, via, False, findings)
     else:
         if not _convertible(native, via):
-            raise ImportFailed(
+            findings.lines.append(
                 f"{ctx.key}: source column '{ctx.source}' in {ctx.file} holds {native} values, not {via}"
             )
+            return pl.Series([None] * frame.height, dtype=POLARS_TYPES[column.type]), ~none
         parsed = _convert(raw, native, via)
-        _raise_first_bad(raw, parsed, raw, ctx, _problem_word(via, ctx, whole=True))
+        bad = _note_bad(raw, parsed, raw, ctx, via, True, findings)
     result = _convert(parsed, via, kind)
-    _raise_first_bad(parsed, result, raw, ctx, _problem_word(kind, ctx, whole=True))
-    return result
+    bad = bad | _note_bad(parsed, result, raw, ctx, kind, True, findings)
+    return result, bad
 
 
 def _constant(column: Column, value: Constant, height: int) -> pl.Series:
@@ -449,66 +751,249 @@ def _generated_ids(spec: IdSpec, height: int) -> pl.Series:
     return (spec.prefix + numbers) if spec.prefix else numbers
 
 
-def build_table(table: Table, mapping: TableMapping, frame: pl.DataFrame) -> pl.DataFrame:
-    """The contract table from the source frame, column by column, in contract order."""
-    missing = [(t, s) for t, s in mapping.rename.items() if s not in frame.columns]
-    if missing:
-        target, source = missing[0]
-        raise ImportFailed(
-            f"{table.name}.{target}: source column '{source}' not found in {Path(mapping.source).name}"
+# --- derived columns ----------------------------------------------------------------------------------------------
+
+
+def _base_date(spec: Derivation, snapshot: date | None) -> date:
+    base = spec.base
+    if base == SNAPSHOT:
+        assert snapshot is not None  # check_mapping requires it
+        return snapshot
+    assert isinstance(base, date)
+    return base
+
+
+def _whole_numbers(frame: pl.DataFrame, ctx: ColumnContext, findings: Findings) -> tuple[pl.Series, pl.Series]:
+    """A source column of whole numbers (12, 12.0), not negative; bad values reported, and their mask."""
+    raw = frame.get_column(ctx.source)
+    text = raw.cast(pl.String)
+    if ctx.decimal_comma:
+        text = text.str.replace(",", ".", literal=True)
+    numbers = text.cast(pl.Float64, strict=False)
+    whole = pl.select(pl.when(numbers == numbers.round()).then(numbers)).to_series()
+    bad = _note_bad(text, whole, raw, ctx, "integer", True, findings)
+    negative = (whole < 0).fill_null(False)
+    findings.rows(
+        ctx.prefix,
+        negative.arg_true().to_list(),
+        lambda i: f": '{raw[i]}' is negative",
+        f"correct these values in {ctx.file}",
+    )
+    values = pl.select(pl.when(~negative).then(whole.cast(pl.Int64))).to_series()
+    return values, bad | negative
+
+
+def _flag_mask(
+    frame: pl.DataFrame, spec: Derivation, ctx: ColumnContext, findings: Findings
+) -> tuple[pl.Series, pl.Series]:
+    """(rows whose flag is a yes value, rows reported because it is neither yes nor no)."""
+    raw = frame.get_column(str(spec.flag))
+    lower = raw.cast(pl.String).str.to_lowercase()
+    yes_texts = [_text(v).lower() for v in spec.yes or ()]
+    is_yes = lower.is_in(yes_texts).fill_null(False)
+    if spec.no is None:  # without a list of no values, everything else means no
+        return is_yes, pl.Series([False] * frame.height)
+    no_texts = [_text(v).lower() for v in spec.no]
+    bad = ~is_yes & ~lower.is_in(no_texts).fill_null(False)
+    choices = f"a yes value ({', '.join(map(_text, spec.yes or ()))}) nor a no value ({', '.join(map(_text, spec.no))})"
+    flag_ctx = ColumnContext(ctx.key, str(spec.flag), ctx.file, None)
+
+    def describe(i: int) -> str:
+        return f" is empty, neither {choices}" if raw[i] is None else f": '{raw[i]}' is neither {choices}"
+
+    findings.rows(
+        flag_ctx.prefix,
+        bad.arg_true().to_list(),
+        describe,
+        f"correct these values in {ctx.file}, or add them to derive.{ctx.column}.yes or derive.{ctx.column}.no",
+    )
+    return is_yes, bad
+
+
+def _derived(
+    frame: pl.DataFrame, column: Column, spec: Derivation, snapshot: date | None, ctx: ColumnContext, findings: Findings
+) -> tuple[pl.Series, pl.Series]:
+    """The derived column and the mask of rows already reported."""
+    base = _base_date(spec, snapshot)
+    bad = pl.Series([False] * frame.height)
+    if spec.year_of is not None:
+        number_ctx = ColumnContext(ctx.key, str(spec.minus), ctx.file, None, ctx.decimal_comma)
+        numbers, bad = _whole_numbers(frame, number_ctx, findings)
+        values = (base.year - numbers).cast(pl.Int64)
+    elif spec.offset is not None:
+        unit_key, source = spec.offset
+        number_ctx = ColumnContext(ctx.key, source, ctx.file, None, ctx.decimal_comma)
+        numbers, bad = _whole_numbers(frame, number_ctx, findings)
+        by = pl.format(f"-{{}}{MINUS_UNITS[unit_key]}", pl.lit(numbers))
+        values = pl.select(pl.lit(base).dt.offset_by(by)).to_series()
+    else:
+        values = pl.Series([base] * frame.height, dtype=pl.Date)
+    if spec.flag is not None:
+        is_yes, flag_bad = _flag_mask(frame, spec, ctx, findings)
+        values = pl.select(pl.when(is_yes).then(values)).to_series()
+        bad = (bad & is_yes) | flag_bad
+    return values.cast(POLARS_TYPES[column.type]).alias(column.name), bad
+
+
+def build_table(
+    table: Table, mapping: TableMapping, frame: pl.DataFrame, findings: Findings, snapshot: date | None = None
+) -> pl.DataFrame | None:
+    """The contract table from the source frame, column by column, in contract order; None when a source
+    column is missing (reported in `findings`)."""
+    sources = [(t, s) for t, s in mapping.rename.items()]
+    sources += [(t, s) for t, d in mapping.derive.items() for s in d.sources]
+    missing = [(t, s) for t, s in sources if s not in frame.columns]
+    for target, source in missing:
+        findings.lines.append(
+            f"{table.name}.{target}: source column '{source}' not found in {mapping.file}"
             f"{_did_you_mean(source, frame.columns)}"
         )
+    if missing:
+        return None
     out: dict[str, pl.Series] = {}
+    reported = pl.Series([False] * frame.height)
     for column in table.columns:
+        ctx = ColumnContext(
+            key=f"{table.name}.{column.name}",
+            source=mapping.rename.get(column.name, ""),
+            file=mapping.file,
+            fmt=mapping.dates.get(column.name),
+            decimal_comma=mapping.decimal_comma,
+        )
+        bad = pl.Series([False] * frame.height)
         if column.name in mapping.rename:
-            ctx = ColumnContext(
-                key=f"{table.name}.{column.name}",
-                source=mapping.rename[column.name],
-                file=Path(mapping.source).name,
-                fmt=mapping.dates.get(column.name),
-            )
-            out[column.name] = _from_source(frame, column, mapping, ctx).alias(column.name)
-            _require_values(out[column.name], column, ctx)
+            out[column.name], bad = _from_source(frame, column, mapping, ctx, findings)
+            out[column.name] = out[column.name].alias(column.name)
+        elif column.name in mapping.derive:
+            out[column.name], bad = _derived(frame, column, mapping.derive[column.name], snapshot, ctx, findings)
         elif column.name in mapping.constants:
             out[column.name] = _constant(column, mapping.constants[column.name], frame.height)
         elif column.name in mapping.ids:
             out[column.name] = _generated_ids(mapping.ids[column.name], frame.height).alias(column.name)
+        elif column.name == "month" and mapping.snapshot_months is not None and snapshot is not None:
+            out[column.name] = pl.Series(column.name, [_month_end(snapshot, 0)] * frame.height, dtype=pl.Date)
         elif column.required:
             out[column.name] = pl.Series(column.name, [None] * frame.height, dtype=POLARS_TYPES[column.type])
+        if column.name in mapping.rename or column.name in mapping.derive:
+            _require_values(out[column.name], bad, column, mapping, ctx, findings)
+        reported = reported | bad
     result = pl.DataFrame(out)
-    _require_unique_key(table, mapping, result)
+    if mapping.distinct:
+        result = _distinct_rows(table, mapping, result, reported, findings)
+    else:
+        _require_unique_key(table, mapping, result, findings)
+    if mapping.snapshot_months is not None and snapshot is not None:
+        result = pl.concat(
+            result.with_columns(pl.lit(_month_end(snapshot, back)).alias("month"))
+            for back in range(mapping.snapshot_months)
+        )
     return result
 
 
-def _require_values(values: pl.Series, column: Column, ctx: ColumnContext) -> None:
+def _month_end(day: date, months_back: int) -> date:
+    """The last day of the month `months_back` months before the month of `day`."""
+    index = day.year * 12 + day.month - 1 - months_back
+    year, month = divmod(index, 12)
+    return date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+
+
+def _require_values(
+    values: pl.Series, bad: pl.Series, column: Column, mapping: TableMapping, ctx: ColumnContext, findings: Findings
+) -> None:
+    """Empty values in a column that may not be empty (rows already reported for a bad value are not repeated)."""
     if column.nullable:
         return
-    empty = values.is_null().arg_true()
-    if empty.len():
-        raise ImportFailed(
-            f"{ctx.key}: source column '{ctx.source}', data row {int(empty[0]) + 1:,} is empty; "
-            "the column may not be empty"
-        )
+    empty = (values.is_null() & ~bad).arg_true().to_list()
+    if column.name in mapping.derive:
+        derivation = mapping.derive[column.name]
+        source = derivation.minus or (derivation.offset or ("", ""))[1] or str(derivation.flag)
+    else:
+        source = ctx.source
+    prefix = f"{ctx.key}: source column '{source}'"
+    findings.rows(
+        prefix,
+        empty,
+        lambda _i: " is empty; the column may not be empty",
+        f"fill in {source} on these rows of {ctx.file}, or give {ctx.column} a constant",
+    )
 
 
-def _require_unique_key(table: Table, mapping: TableMapping, frame: pl.DataFrame) -> None:
+def _key_text(table: Table, row: dict[str, Any]) -> str:
+    return f"({', '.join(table.primary_key)}) = ({', '.join(_text(row[k]) for k in table.primary_key)})"
+
+
+def _row_list(rows: Sequence[int]) -> str:
+    shown = [f"{r:,}" for r in rows[:ROWS_LISTED]]
+    more = f" and {len(rows) - ROWS_LISTED:,} more" if len(rows) > ROWS_LISTED else ""
+    if len(shown) == 1:
+        return shown[0] + more
+    return ", ".join(shown[:-1]) + f" and {shown[-1]}" if not more else ", ".join(shown) + more
+
+
+def _key_groups(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows (1-based) per primary key, for keys on more than one row, in the order of their first row."""
     key = list(table.primary_key)
-    dupes = frame.with_row_index("row", offset=1).filter(pl.struct(key).is_duplicated())
-    if dupes.height:
-        first = dupes.row(0, named=True)
-        same = dupes.filter(pl.all_horizontal(pl.col(k) == first[k] for k in key)).get_column("row")
-        values = ", ".join(_text(first[k]) for k in key)
-        raise ImportFailed(
-            f"{table.name}: duplicate key ({', '.join(key)}) = ({values}) in data rows {same[0]:,} and {same[1]:,} "
-            f"of {Path(mapping.source).name}"
+    numbered = frame.with_row_index("row", offset=1).filter(pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+    return numbered.group_by(key, maintain_order=True).agg(pl.col("row")).filter(pl.col("row").list.len() > 1)
+
+
+def _require_unique_key(table: Table, mapping: TableMapping, frame: pl.DataFrame, findings: Findings) -> None:
+    groups = _key_groups(table, frame)
+    if groups.height == 0:
+        return
+    for group in groups.head(ROWS_LISTED).iter_rows(named=True):
+        findings.lines.append(
+            f"{table.name}: duplicate key {_key_text(table, group)} in data rows {_row_list(group['row'])} of "
+            f"{mapping.file}"
         )
+    if groups.height > ROWS_LISTED:
+        findings.lines.append(f"{table.name}: {groups.height - ROWS_LISTED:,} more duplicate keys")
+    findings.lines.append(
+        f"{table.name}: fix: keep one row per {', '.join(table.primary_key)} in {mapping.file}"
+        + (", or add distinct: true if the file repeats each one on many rows" if table.name != "customers" else "")
+    )
+
+
+def _distinct_rows(
+    table: Table, mapping: TableMapping, frame: pl.DataFrame, reported: pl.Series, findings: Findings
+) -> pl.DataFrame:
+    """One row per key from a file that repeats it (a branch on every customer row); a key whose other columns
+    differ between rows is reported."""
+    kept = frame.filter(~reported)
+    unique = kept.unique(maintain_order=True)
+    groups = _key_groups(table, unique)
+    if groups.height == 0:
+        return unique
+    numbered = frame.with_row_index("row", offset=1)
+    others = [c for c in frame.columns if c not in table.primary_key]
+    for group in groups.head(ROWS_LISTED).iter_rows(named=True):
+        key_rows = numbered.filter(pl.all_horizontal(pl.col(k) == group[k] for k in table.primary_key))
+        firsts = key_rows.unique(subset=others, keep="first", maintain_order=True)
+        differing = [c for c in others if firsts.get_column(c).n_unique() > 1]
+        values = "; ".join(
+            f"{c}: {', '.join(_quoted(_text(v)) for v in firsts.get_column(c).to_list())}" for c in differing
+        )
+        findings.lines.append(
+            f"{table.name}: key {_key_text(table, group)} has different values in data rows "
+            f"{_row_list(firsts.get_column('row').to_list())} of {mapping.file} ({values})"
+        )
+    if groups.height > ROWS_LISTED:
+        findings.lines.append(f"{table.name}: {groups.height - ROWS_LISTED:,} more keys with different values")
+    findings.lines.append(
+        f"{table.name}: fix: map the other columns of {table.name} from source columns with one value per "
+        f"{', '.join(table.primary_key)}, or correct these rows of {mapping.file}"
+    )
+    return unique
 
 
 # --- the import ---------------------------------------------------------------------------------------------------
 
 
 def import_mapped(src: Path, mapping_file: Path, out_dir: Path) -> ImportSummary:
-    """Read the bank's files in the folder `src` as the mapping says and write contract extracts."""
+    """Read the bank's files in the folder `src` as the mapping says and write contract extracts.
+
+    Every data problem of every table is collected first and reported together; nothing is written then.
+    """
     src = Path(src)
     mapping_file = Path(mapping_file)
     out_dir = Path(out_dir)
@@ -516,25 +1001,54 @@ def import_mapped(src: Path, mapping_file: Path, out_dir: Path) -> ImportSummary
     if not src.is_dir():
         raise ImportFailed(f"{src}: not a folder (a mapped import reads the files named in the mapping from a folder)")
     spec = load_mapping(mapping_file)
+    findings = Findings()
+    read: dict[tuple[Any, ...], pl.DataFrame] = {}
     tables: dict[str, pl.DataFrame] = {}
     for name, mapping in spec.tables.items():
         table = TABLES_BY_NAME[name]
-        tables[name] = build_table(table, mapping, _read_source(src, name, mapping))
-    notes = _notes(spec)
+        if mapping.empty:
+            tables[name] = pl.DataFrame(schema={c.name: POLARS_TYPES[c.type] for c in table.columns if c.required})
+            continue
+        reading = _reading_options(mapping)
+        if reading not in read:
+            read[reading] = _read_source(src, name, mapping)
+        built = build_table(table, mapping, read[reading], findings, spec.snapshot)
+        if built is not None:
+            tables[name] = built
+    if findings.lines:
+        raise ImportFailed("\n".join(findings.lines))
+    notes = _notes(spec, tables)
     return write_extract(out_dir, tables, source=SOURCE, notes=notes, currency=spec.currency, protect=[src])
 
 
-def _notes(spec: MappingFile) -> tuple[str, ...]:
+def _reading_options(mapping: TableMapping) -> tuple[Any, ...]:
+    """The part of a table's mapping that decides how its file is read (tables sharing a file read it once)."""
+    return (mapping.source, mapping.sheet, mapping.separator, mapping.encoding, mapping.null_values)
+
+
+def _notes(spec: MappingFile, tables: dict[str, pl.DataFrame]) -> tuple[str, ...]:
     notes = [
         f"currency: amounts are {spec.currency} as declared in the mapping"
         + ("" if spec.currency == "CNY" else "; they are not converted to CNY")
         + "."
     ]
+    if spec.snapshot is not None:
+        notes.append(f"snapshot: the source describes the customers as of {spec.snapshot.isoformat()}.")
     for name, mapping in spec.tables.items():
         table = TABLES_BY_NAME[name]
-        filled = {*mapping.rename, *mapping.constants, *mapping.ids}
+        if mapping.empty:
+            notes.append(f"{name}: empty (empty: true in the mapping).")
+            continue
+        filled = {*mapping.rename, *mapping.constants, *mapping.ids, *mapping.derive}
+        if mapping.snapshot_months is not None:
+            filled.add("month")
         empty = [c.name for c in table.columns if c.required and c.name not in filled]
         line = f"{name}: from {mapping.source}"
+        if mapping.distinct:
+            line += f", one row per distinct {', '.join(table.primary_key)} ({tables[name].height:,})"
+        if mapping.snapshot_months is not None and spec.snapshot is not None:
+            months = [_month_end(spec.snapshot, back).isoformat() for back in range(mapping.snapshot_months)]
+            line += f", each source row on the month-ends {', '.join(reversed(months))}"
         if empty:
             line += f"; not mapped, left empty: {', '.join(empty)}"
         notes.append(line + ".")

@@ -190,6 +190,24 @@ def test_every_mapping_problem_is_listed(tmp_path: Path) -> None:
     ]
 
 
+def test_missing_and_needed_tables_name_their_lines(tmp_path: Path) -> None:
+    without_branches = MAPPING.replace(
+        "  branches:\n    source: branches.csv\n"
+        "    rename: {branch_id: BranchCode, branch_name: BranchName, region: Region, city: City}\n",
+        "",
+    )
+    assert (
+        failure(tmp_path, without_branches) == "mapping.yaml:5: tables.branches: required table is not in the mapping"
+    )
+    touches = (
+        "  touches:\n    source: touches.csv\n    rename: {customer_id: CustNo, campaign_id: Code, touch_ts: At}\n"
+        "    constants: {channel: sms, touch_type: sms, is_control: false}\n    ids: {touch_id: {prefix: T}}\n"
+    )
+    assert failure(tmp_path / "touches", MAPPING + touches) == (
+        "mapping.yaml:66: tables.touches: needs the table campaigns in the mapping as well"
+    )
+
+
 def test_bad_currency(tmp_path: Path) -> None:
     assert failure(tmp_path, MAPPING.replace("currency: CNY", "currency: rmb")) == (
         "mapping.yaml:4: currency: must be a three-letter currency code in capitals, e.g. CNY"

@@ -235,6 +235,20 @@ def test_a_semicolon_file_with_other_names_decimal_commas_and_yes_no_flags(tmp_p
     )
 
 
+def test_a_parquet_snapshot_with_native_types_and_a_float_flag(tmp_path: Path) -> None:
+    """Native Parquet columns: integer ids and ages, float balances and an Exited flag stored as 1.0 / 0.0."""
+    rows = churn_rows(200, seed=9).with_columns(pl.col("Exited").cast(pl.Float64))
+    src = tmp_path / "churn"
+    src.mkdir()
+    rows.write_parquet(src / "churn.parquet")
+    (src / "mapping.yaml").write_text(doc_mapping().replace("Churn_Modelling.csv", "churn.parquet"))
+    out = tmp_path / "imported"
+    import_mapped(src, src / "mapping.yaml", out)
+    customers = pl.read_parquet(out / "customers.parquet")
+    assert customers.get_column("close_date").is_not_null().sum() == rows.get_column("Exited").sum()
+    assert customers.get_column("customer_id").sort().to_list() == sorted(str(i) for i in rows["CustomerId"])
+
+
 # --- every data error in one run ---------------------------------------------------------------------------------
 
 

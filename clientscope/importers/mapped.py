@@ -783,18 +783,25 @@ def _whole_numbers(frame: pl.DataFrame, ctx: ColumnContext, findings: Findings) 
     return values, bad | negative
 
 
+def _matches(text: pl.Series, wanted: Sequence[MapValue]) -> pl.Series:
+    """Rows whose flag equals one of `wanted`: as text ignoring case, or as numbers (1 matches 1.0)."""
+    lower = text.str.to_lowercase()
+    texts = [_text(v).lower() for v in wanted]
+    numbers = pl.Series(texts).cast(pl.Float64, strict=False).drop_nulls().to_list()
+    as_number = text.cast(pl.Float64, strict=False)
+    return (lower.is_in(texts) | as_number.is_in(numbers)).fill_null(False)
+
+
 def _flag_mask(
     frame: pl.DataFrame, spec: Derivation, ctx: ColumnContext, findings: Findings
 ) -> tuple[pl.Series, pl.Series]:
     """(rows whose flag is a yes value, rows reported because it is neither yes nor no)."""
     raw = frame.get_column(str(spec.flag))
-    lower = raw.cast(pl.String).str.to_lowercase()
-    yes_texts = [_text(v).lower() for v in spec.yes or ()]
-    is_yes = lower.is_in(yes_texts).fill_null(False)
+    text = raw.cast(pl.String)
+    is_yes = _matches(text, spec.yes or ())
     if spec.no is None:  # without a list of no values, everything else means no
         return is_yes, pl.Series([False] * frame.height)
-    no_texts = [_text(v).lower() for v in spec.no]
-    bad = ~is_yes & ~lower.is_in(no_texts).fill_null(False)
+    bad = ~is_yes & ~_matches(text, spec.no)
     choices = f"a yes value ({', '.join(map(_text, spec.yes or ()))}) nor a no value ({', '.join(map(_text, spec.no))})"
     flag_ctx = ColumnContext(ctx.key, str(spec.flag), ctx.file, None)
 

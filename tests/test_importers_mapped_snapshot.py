@@ -295,6 +295,31 @@ def test_every_data_error_of_the_file_is_reported_in_one_run(tmp_path: Path) -> 
     ]
 
 
+def test_the_command_line_prints_every_problem_as_an_error(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from clientscope.cli import main
+
+    src = tmp_path / "churn"
+    src.mkdir()
+    rows = churn_rows(10).with_columns(
+        pl.when(pl.col("RowNumber").is_in([2, 9]))
+        .then(pl.lit("x"))
+        .otherwise(pl.col("Tenure").cast(pl.String))
+        .alias("Tenure")
+    )
+    rows.write_csv(src / FILE)
+    (src / "mapping.yaml").write_text(doc_mapping())
+    code = main(["import", "mapped", str(src), "--mapping", str(src / "mapping.yaml"), "--out", str(tmp_path / "o")])
+    assert code == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "error: customers.open_date: source column 'Tenure', data row 2: 'x' is not a whole number",
+        "error: customers.open_date: source column 'Tenure', data row 9: 'x' is not a whole number",
+        "error: customers.open_date: fix: correct these values in Churn_Modelling.csv, or list the text under "
+        "null_values if it means empty",
+        "nothing was written",
+    ]
+    assert not (tmp_path / "o").exists()
+
+
 def test_many_bad_rows_are_listed_up_to_twenty_then_counted(tmp_path: Path) -> None:
     rows = churn_rows(30).with_columns(pl.col("Age").cast(pl.String) + "y")
     message = failure(tmp_path, doc_mapping(), rows.write_csv())

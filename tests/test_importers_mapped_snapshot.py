@@ -410,3 +410,13 @@ def test_an_empty_rm_table_with_customers_naming_rms_fails_validation(tmp_path: 
         "'RM7'). Fix: add the missing rows to relationship_managers, or correct these rm_id values (leave rm_id "
         "empty where there is none)"
     ]
+
+
+def test_a_repeated_key_and_a_yaml_syntax_error_name_their_lines(tmp_path: Path) -> None:
+    repeated = doc_mapping().replace("      name: Surname\n", "      name: Surname\n      name: Surname\n")
+    assert mapping_failure(tmp_path, repeated) == [
+        "mapping.yaml:20: 'name' is given twice (first on line 19); remove one"
+    ]
+    broken = doc_mapping().replace("    distinct: true\n", "    distinct: true\n   rename: [\n")
+    message = mapping_failure(tmp_path / "broken", broken)
+    assert len(message) == 1 and message[0].startswith("mapping.yaml:10: not valid YAML: ")

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import polars as pl
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from clientscope.contract import REQUIRED_TABLES, TABLES_BY_NAME, Column, LogicalType, Table
@@ -110,6 +111,9 @@ class Derivation(BaseModel):
         return tuple(n for n in names if n is not None)
 
 
+DERIVE_KEYS = ("year_of", "minus", "date", "minus_years", "minus_months", "minus_days", "flag", "yes", "no")
+
+
 class TableMapping(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     source: str | None = None
@@ -155,12 +159,12 @@ _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
-Path_ = tuple[Any, ...]  # a key path in the mapping file, for its line number
+KeyPath = tuple[Any, ...]  # a key path in the mapping file, for its line number
 
 
 @dataclass(frozen=True)
 class MappingProblem:
-    path: Path_
+    path: KeyPath
     message: str
 
 
@@ -196,8 +200,6 @@ def load_mapping(mapping_file: Path) -> MappingFile:
 
 
 def _load_yaml(text: str) -> Any:
-    import yaml
-
     try:
         return yaml.load(text, Loader=_Loader)  # a SafeLoader: plain YAML types only
     except yaml.MarkedYAMLError as exc:
@@ -217,12 +219,12 @@ def _in_file_order(name: str, raw: Any, problems: Sequence[MappingProblem]) -> l
 
 
 def _pydantic_problem(error: Any) -> MappingProblem:
-    loc = [part for part in error["loc"]]
+    loc = list(error["loc"])
     # Union types add the tried member to the location ("str", "list[str]", ...): not a mapping key.
     keys = [p for p in loc if not re.fullmatch(r"[a-z]+\[.*\]|str|int|float|bool|date|datetime|none", str(p))]
     where = ".".join(str(k) for k in keys) or "(top level)"
     path = tuple(keys)
-    if error["type"] == "extra_forbid" or error["type"] == "extra_forbidden":
+    if error["type"] == "extra_forbidden":
         known = {*MappingFile.model_fields, *TableMapping.model_fields, *IdSpec.model_fields, *DERIVE_KEYS}
         return MappingProblem(path, f"{where}: unknown key{_did_you_mean(str(keys[-1]), known)}")
     if error["type"] == "string_pattern_mismatch" and keys == ["currency"]:
@@ -232,9 +234,6 @@ def _pydantic_problem(error: Any) -> MappingProblem:
     if error["type"] == "missing":
         return MappingProblem(path, f"{where}: required key is missing")
     return MappingProblem(path, f"{where}: {error['msg']}")
-
-
-DERIVE_KEYS = ("year_of", "minus", "date", "minus_years", "minus_months", "minus_days", "flag", "yes", "no")
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:

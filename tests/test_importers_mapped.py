@@ -173,10 +173,15 @@ def test_not_a_contract_column(tmp_path: Path) -> None:
 
 
 def test_missing_source_file(tmp_path: Path) -> None:
-    message = failure(tmp_path, MAPPING.replace("source: staff.csv", "source: staf.csv"))
-    assert message == (
-        f"relationship_managers.source: file 'staf.csv' not found in {tmp_path / 'bank'} (did you mean 'staff.csv'?)"
-    )
+    """A missing file is reported with the data problems of the other files of the same run."""
+    customers = (EXAMPLE / "customers.csv").read_text().replace(",1979,", ",19x9,")
+    message = failure(tmp_path, MAPPING.replace("source: staff.csv", "source: staf.csv"), {"customers.csv": customers})
+    assert message.splitlines() == [
+        f"relationship_managers.source: file 'staf.csv' not found in {tmp_path / 'bank'} (did you mean 'staff.csv'?)",
+        "customers.birth_year: source column 'YOB', data row 4: '19x9' is not an integer",
+        "customers.birth_year: fix: correct these values in customers.csv, or list the text under null_values if it "
+        "means empty",
+    ]
 
 
 def test_every_mapping_problem_is_listed(tmp_path: Path) -> None:

@@ -1017,7 +1017,11 @@ def import_mapped(src: Path, mapping_file: Path, out_dir: Path) -> ImportSummary
             continue
         reading = _reading_options(mapping)
         if reading not in read:
-            read[reading] = _read_source(src, name, mapping)
+            try:
+                read[reading] = _read_source(src, name, mapping)
+            except ImportFailed as exc:  # a missing or unreadable file: report it with the other problems
+                findings.lines.append(exc.message)
+                continue
         built = build_table(table, mapping, read[reading], findings, spec.snapshot)
         if built is not None:
             tables[name] = built

@@ -9,6 +9,7 @@ reported in one run, word for word.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -247,6 +248,26 @@ def test_a_parquet_snapshot_with_native_types_and_a_float_flag(tmp_path: Path) -
     customers = pl.read_parquet(out / "customers.parquet")
     assert customers.get_column("close_date").is_not_null().sum() == rows.get_column("Exited").sum()
     assert customers.get_column("customer_id").sort().to_list() == sorted(str(i) for i in rows["CustomerId"])
+
+
+def test_a_fixed_date_instead_of_the_snapshot(tmp_path: Path) -> None:
+    """date / year_of also take a fixed date, written plain or quoted."""
+    mapping = (
+        doc_mapping()
+        .replace("{year_of: snapshot, minus: Age}", "{year_of: 2020-06-30, minus: Age}")
+        .replace("{date: snapshot, minus_years: Tenure}", '{date: "2018-03-31", minus_months: Tenure}')
+    )
+    rows = churn_rows(50)
+    out = import_with(tmp_path, mapping, rows)
+    customers = pl.read_parquet(out / "customers.parquet").sort("customer_id")
+    independent = rows.with_columns(pl.col("CustomerId").cast(pl.String)).sort("CustomerId")
+    assert customers.get_column("birth_year").to_list() == (2020 - independent["Age"]).to_list()
+    # 31 March minus m months is the last day of that month (the 31st, or the month's end when shorter)
+    expected_open = []
+    for m in independent["Tenure"].to_list():
+        year, month = divmod(2018 * 12 + 2 - m, 12)
+        expected_open.append(date(year, month + 1, calendar.monthrange(year, month + 1)[1]))
+    assert customers.get_column("open_date").to_list() == expected_open
 
 
 # --- every data error in one run ---------------------------------------------------------------------------------

@@ -69,7 +69,16 @@ class Derivation(BaseModel):
 
     @property
     def base(self) -> str | date | None:
-        return self.year_of if self.year_of is not None else self.on_date
+        """`snapshot`, a date (also when written as quoted ISO text or with a time), or other text (a mistake)."""
+        value = self.year_of if self.year_of is not None else self.on_date
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, str) and value != SNAPSHOT:
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                return value
+        return value
 
     @property
     def offset(self) -> tuple[str, str] | None:

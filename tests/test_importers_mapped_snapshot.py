@@ -270,6 +270,38 @@ def test_a_fixed_date_instead_of_the_snapshot(tmp_path: Path) -> None:
     assert customers.get_column("open_date").to_list() == expected_open
 
 
+def test_defaults_fill_empty_values_only(tmp_path: Path) -> None:
+    rows = churn_rows(30).with_columns(
+        pl.when(pl.col("RowNumber") <= 3).then(None).otherwise(pl.col("Balance")).alias("Balance"),
+        pl.when(pl.col("RowNumber") == 4).then(None).otherwise(pl.col("Gender")).alias("Gender"),
+    )
+    mapping = (
+        doc_mapping()
+        .replace(
+            "      products_held: NumOfProducts\n",
+            "      products_held: NumOfProducts\n    defaults: {aum_total: 0, deposits: 0}\n",
+        )
+        .replace(
+            "      gender: {Female: F, Male: M}\n", "      gender: {Female: F, Male: M}\n    defaults: {gender: U}\n"
+        )
+    )
+    out = import_with(tmp_path, mapping, rows)
+    months = pl.read_parquet(out / "customer_months.parquet").filter(pl.col("month") == SNAPSHOT)
+    assert months.get_column("aum_total").sum() == pytest.approx(rows.get_column("Balance").fill_null(0).sum())
+    customers = pl.read_parquet(out / "customers.parquet")
+    assert customers.get_column("gender").value_counts().sort("gender").rows() == (
+        rows.select(pl.col("Gender").str.slice(0, 1).fill_null("U").alias("gender")).to_series().value_counts()
+        .sort("gender").rows()
+    )  # fmt: skip
+    bad = doc_mapping().replace("      gender: {Female: F, Male: M}\n", "      gender: {Female: F, Male: M}\n"
+                                "    defaults: {open_date: someday, tags: x}\n")  # fmt: skip
+    assert mapping_failure(tmp_path / "bad", bad) == [
+        "mapping.yaml:24: customers.open_date: the default 'someday' is not a valid date",
+        "mapping.yaml:24: customers.tags: defaults needs a source column under rename or derive",
+        "mapping.yaml:24: customers.tags: the default must be a list of tags, e.g. [retiree]",
+    ]
+
+
 # --- every data error in one run ---------------------------------------------------------------------------------
 
 

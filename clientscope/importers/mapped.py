@@ -364,6 +364,8 @@ def build_table(
             out[column.name] = pl.Series(column.name, [_month_end(snapshot, 0)] * frame.height, dtype=pl.Date)
         elif column.required:
             out[column.name] = pl.Series(column.name, [None] * frame.height, dtype=POLARS_TYPES[column.type])
+        if column.name in mapping.defaults:
+            out[column.name] = _with_default(out[column.name], bad, column, mapping.defaults[column.name])
         if column.name in mapping.rename or column.name in mapping.derive:
             _require_values(out[column.name], bad, column, mapping, ctx, findings)
         reported = reported | bad
@@ -378,6 +380,12 @@ def build_table(
             for back in range(mapping.snapshot_months)
         )
     return result
+
+
+def _with_default(values: pl.Series, bad: pl.Series, column: Column, default: Constant) -> pl.Series:
+    """Empty values (not the ones reported as bad) become the mapping's default."""
+    fill = _constant(column, default, values.len())
+    return pl.select(pl.when(values.is_null() & ~bad).then(fill).otherwise(values)).to_series().alias(column.name)
 
 
 def _month_end(day: date, months_back: int) -> date:

@@ -115,6 +115,7 @@ class TableMapping(BaseModel):
     constants: dict[str, Constant] = {}
     ids: dict[str, IdSpec] = {}
     split: dict[str, str] = {}
+    defaults: dict[str, Constant] = {}
     derive: dict[str, Derivation] = {}
 
     @property
@@ -254,6 +255,7 @@ def _sections(mapping: TableMapping) -> dict[str, dict[Any, Any]]:
         "constants": mapping.constants,
         "ids": mapping.ids,
         "split": mapping.split,
+        "defaults": mapping.defaults,
         "derive": mapping.derive,
     }
 
@@ -399,6 +401,14 @@ def _check_column(table: Table, column: Column, mapping: TableMapping, spec: Map
         problems.extend(
             MappingProblem((*at, "derive", column.name), message)
             for message in _check_derivation(key, column, mapping.derive[column.name], spec)
+        )
+    if column.name in mapping.defaults:
+        where = (*at, "defaults", column.name)
+        if column.name not in mapping.rename and column.name not in mapping.derive:
+            problems.append(MappingProblem(where, f"{key}: defaults needs a source column under rename or derive"))
+        problems.extend(
+            MappingProblem(where, message.replace("the constant", "the default"))
+            for message in _check_constant(key, column, mapping.defaults[column.name])
         )
     return problems
 

@@ -72,7 +72,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
         else:
             summary = importer(src, out)
     except ImportFailed as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        # one problem per line (the mapped import reports all of them at once), each marked as an error
+        for line in exc.message.splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        print("nothing was written", file=sys.stderr)
         return EXIT_PROBLEMS
     rows = ", ".join(f"{name} {count:,}" for name, count in summary.rows.items())
     print(f"Imported {args.source} into {out}: {rows}")

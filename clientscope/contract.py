@@ -49,6 +49,7 @@ class Table:
     optional: bool = False
     without_it: str = ""  # what the app does when an optional table is absent
     requires: tuple[str, ...] = field(default=())  # tables that must exist if this one does
+    may_be_empty: str = ""  # when a required table may have no rows (validation accepts it then)
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -93,6 +94,10 @@ RELATIONSHIP_MANAGERS = Table(
     ),
     primary_key=("rm_id",),
     foreign_keys=(ForeignKey("branch_id", "branches", "branch_id"),),
+    may_be_empty=(
+        "A bank (or a snapshot file) without relationship managers writes this table without rows and leaves "
+        "customers.rm_id empty; the RM level of the drill-downs then shows no RMs."
+    ),
 )
 
 CUSTOMERS = Table(

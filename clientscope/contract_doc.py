@@ -23,10 +23,10 @@ width), `float` (float, double, decimal; integers accepted), `boolean`, `date` (
 `timestamp` (any Parquet TIMESTAMP), `list<string>` (a list of strings).
 
 **Checks**: required tables and columns present; types as above; no nulls in non-nullable columns; unique
-primary keys; foreign keys resolve; required tables not empty; readable (not truncated or corrupt) files;
-`customer_months.month` is a month-end date. Warnings (the data loads): dates after the latest month-end,
-negative balances, `aum_total` differing from `deposits + wealth + insurance` by more than 1 CNY, a close date
-before the open date, unknown extra columns.
+primary keys; foreign keys resolve; required tables not empty (except those marked *may be empty*); readable
+(not truncated or corrupt) files; `customer_months.month` is a month-end date. Warnings (the data loads): dates
+after the latest month-end, negative balances, `aum_total` differing from `deposits + wealth + insurance` by
+more than 1 CNY, a close date before the open date, unknown extra columns.
 
 This file is generated from `clientscope/contract.py` by `python -m clientscope.contract_doc`.
 """
@@ -41,6 +41,8 @@ def render_table(table: Table) -> str:
         lines.append(f"Requires: {', '.join(f'`{name}`' for name in table.requires)}.")
     if table.optional:
         lines.append(f"Without it: {table.without_it}")
+    if table.may_be_empty:
+        lines.append(f"May be empty: {table.may_be_empty}")
     lines += ["", "| column | type | nullable | required | description |", "|---|---|---|---|---|"]
     for col in table.columns:
         note = " Personal data: masked in drill lists and exports." if col.personal else ""

@@ -269,7 +269,8 @@ def _check_table(data_dir: Path, found: catalog.TableFiles) -> _TableCheck:
         problems.extend(_schema_mismatch(table, info, reference[0]) for info in odd)
         problems.extend(_column_problems(table, reference[0].schema, _location([i.path for i in reference], data_dir)))
     failed = any(p.severity is Severity.ERROR for p in problems)
-    if not failed and not table.optional and sum(info.rows for info in infos) == 0:
+    may_be_empty = table.optional or bool(table.may_be_empty)
+    if not failed and not may_be_empty and sum(info.rows for info in infos) == 0:
         problems.append(
             Problem(
                 Severity.ERROR,

@@ -125,50 +125,63 @@ def test_missing_source_column_suggests_the_nearest(tmp_path: Path) -> None:
 
 def test_unparseable_date_names_column_row_value_and_format(tmp_path: Path) -> None:
     customers = (EXAMPLE / "customers.csv").read_text().replace("02/11/2020", "2020-11-02")
-    assert failure(tmp_path, files={"customers.csv": customers}) == (
+    # Every data problem now ends with its fix (issue 22, item 9).
+    assert failure(tmp_path, files={"customers.csv": customers}).splitlines() == [
         "customers.open_date: source column 'OpenDate', data row 2: '2020-11-02' does not match the date format "
-        "'%d/%m/%Y'"
-    )
+        "'%d/%m/%Y'",
+        "customers.open_date: fix: write these values as '%d/%m/%Y' in customers.csv, or set dates.open_date to the "
+        "format the file uses",
+    ]
 
 
 def test_unparseable_number(tmp_path: Path) -> None:
     customers = (EXAMPLE / "customers.csv").read_text().replace(",1979,", ",19x9,")
-    assert failure(tmp_path, files={"customers.csv": customers}) == (
-        "customers.birth_year: source column 'YOB', data row 4: '19x9' is not an integer"
-    )
+    assert failure(tmp_path, files={"customers.csv": customers}).splitlines() == [
+        "customers.birth_year: source column 'YOB', data row 4: '19x9' is not an integer",
+        "customers.birth_year: fix: correct these values in customers.csv, or list the text under null_values if it "
+        "means empty",
+    ]
 
 
 def test_empty_value_in_a_required_column(tmp_path: Path) -> None:
     holdings = (EXAMPLE / "holdings.csv").read_text().replace("C002,wealth,20201115,", "C002,wealth,,")
-    assert failure(tmp_path, files={"holdings.csv": holdings}) == (
-        "holdings.open_date: source column 'Opened', data row 5 is empty; the column may not be empty"
-    )
+    assert failure(tmp_path, files={"holdings.csv": holdings}).splitlines() == [
+        "holdings.open_date: source column 'Opened', data row 5 is empty; the column may not be empty",
+        "holdings.open_date: fix: fill in Opened on these rows of holdings.csv, or give open_date a constant",
+    ]
 
 
 def test_duplicate_key(tmp_path: Path) -> None:
     customers = (EXAMPLE / "customers.csv").read_text().replace("C004,09", "C003,09")
-    assert failure(tmp_path, files={"customers.csv": customers}) == (
-        "customers: duplicate key (customer_id) = (C003) in data rows 3 and 4 of customers.csv"
-    )
+    assert failure(tmp_path, files={"customers.csv": customers}).splitlines() == [
+        "customers: duplicate key (customer_id) = (C003) in data rows 3 and 4 of customers.csv",
+        "customers: fix: keep one row per customer_id in customers.csv",
+    ]
 
 
 def test_unknown_mapping_key(tmp_path: Path) -> None:
+    # Mapping problems start with the file and line, as metrics.yaml problems do.
     assert failure(tmp_path, MAPPING.replace("rename: {branch_id", "renames: {branch_id")) == (
-        "tables.branches.renames: unknown key (did you mean 'rename'?)"
+        "mapping.yaml:8: tables.branches.renames: unknown key (did you mean 'rename'?)"
     )
 
 
 def test_not_a_contract_column(tmp_path: Path) -> None:
     assert failure(tmp_path, MAPPING.replace("      gender: Sex\n", "      gender: Sex\n      colour: Sex\n")) == (
-        "customers.colour: not a column of the contract table customers (under rename)"
+        "mapping.yaml:22: customers.colour: not a column of the contract table customers (under rename)"
     )
 
 
 def test_missing_source_file(tmp_path: Path) -> None:
-    message = failure(tmp_path, MAPPING.replace("source: staff.csv", "source: staf.csv"))
-    assert message == (
-        f"relationship_managers.source: file 'staf.csv' not found in {tmp_path / 'bank'} (did you mean 'staff.csv'?)"
-    )
+    """A missing file is reported with the data problems of the other files of the same run."""
+    customers = (EXAMPLE / "customers.csv").read_text().replace(",1979,", ",19x9,")
+    message = failure(tmp_path, MAPPING.replace("source: staff.csv", "source: staf.csv"), {"customers.csv": customers})
+    assert message.splitlines() == [
+        f"relationship_managers.source: file 'staf.csv' not found in {tmp_path / 'bank'} (did you mean 'staff.csv'?)",
+        "customers.birth_year: source column 'YOB', data row 4: '19x9' is not an integer",
+        "customers.birth_year: fix: correct these values in customers.csv, or list the text under null_values if it "
+        "means empty",
+    ]
 
 
 def test_every_mapping_problem_is_listed(tmp_path: Path) -> None:
@@ -176,14 +189,33 @@ def test_every_mapping_problem_is_listed(tmp_path: Path) -> None:
         "digital_logins: 0", "digital_logins: none yet"
     )
     assert failure(tmp_path, mapping).splitlines() == [
-        "customers.open_date: required column is not mapped (give it a source under rename, or use constants or ids)",
-        "customer_months.digital_logins: the constant 'none yet' is not a valid integer",
+        "mapping.yaml:14: customers.open_date: required column is not mapped (give it a source under rename, or use "
+        "constants, ids or derive)",
+        "mapping.yaml:52: customer_months.digital_logins: the constant 'none yet' is not a valid integer",
     ]
+
+
+def test_missing_and_needed_tables_name_their_lines(tmp_path: Path) -> None:
+    without_branches = MAPPING.replace(
+        "  branches:\n    source: branches.csv\n"
+        "    rename: {branch_id: BranchCode, branch_name: BranchName, region: Region, city: City}\n",
+        "",
+    )
+    assert (
+        failure(tmp_path, without_branches) == "mapping.yaml:5: tables.branches: required table is not in the mapping"
+    )
+    touches = (
+        "  touches:\n    source: touches.csv\n    rename: {customer_id: CustNo, campaign_id: Code, touch_ts: At}\n"
+        "    constants: {channel: sms, touch_type: sms, is_control: false}\n    ids: {touch_id: {prefix: T}}\n"
+    )
+    assert failure(tmp_path / "touches", MAPPING + touches) == (
+        "mapping.yaml:66: tables.touches: needs the table campaigns in the mapping as well"
+    )
 
 
 def test_bad_currency(tmp_path: Path) -> None:
     assert failure(tmp_path, MAPPING.replace("currency: CNY", "currency: rmb")) == (
-        "currency: must be a three-letter currency code in capitals, e.g. CNY"
+        "mapping.yaml:4: currency: must be a three-letter currency code in capitals, e.g. CNY"
     )
 
 

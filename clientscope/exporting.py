@@ -39,7 +39,13 @@ def export_page(
     from clientscope.export import ExportError, write_workbook
     from clientscope.marts import build_marts
     from clientscope.reports import ReportRequest, builder, report_pages
-    from clientscope.semantic import SemanticError, format_problems, load_semantic_model
+    from clientscope.semantic import (
+        ExtractCurrencyError,
+        SemanticError,
+        format_problems,
+        load_semantic_model,
+        model_for_extracts,
+    )
     from clientscope.semantic.rollups import build_rollups
     from clientscope.validation import format_report, validate
 
@@ -57,6 +63,10 @@ def export_page(
         model = load_semantic_model(metrics_path)
     except SemanticError as exc:
         raise ExportRequestError(f"{metrics_path} is not valid:\n{format_problems(exc.problems)}") from exc
+    try:
+        model = model_for_extracts(model, data_dir)
+    except ExtractCurrencyError as exc:
+        raise ExportRequestError(str(exc)) from exc
     db = Database.open(data_dir)
     build_marts(db, model.rules)
     build_rollups(db, model)  # the same tables the app answers from, so the CLI file equals the button's

@@ -119,8 +119,8 @@ def tier_codes(pc: PageContext) -> tuple[str, ...]:
 
 
 def tier_floors(pc: PageContext) -> list[float]:
-    tiers = pc.model.rules.tiers
-    return [float(tier.min_aum) for tier in tiers.schemes[tiers.primary].tiers]
+    """The primary scheme's floors in the currency of the data, highest tier first."""
+    return list(pc.model.rules.tiers.primary_floors(pc.model.currency))
 
 
 def known_tags(pc: PageContext) -> tuple[str, ...]:

@@ -10,7 +10,14 @@ from pathlib import Path
 from clientscope import settings
 from clientscope.db import Database
 from clientscope.runtime import AppContext
-from clientscope.semantic import SemanticError, SemanticModel, format_problems, load_semantic_model
+from clientscope.semantic import (
+    ExtractCurrencyError,
+    SemanticError,
+    SemanticModel,
+    format_problems,
+    load_semantic_model,
+    model_for_extracts,
+)
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +71,11 @@ def prepare(data_arg: str | None = None, metrics_arg: str | None = None) -> AppC
         for problem in report.errors:
             log.error("%s", problem)
         return AppContext(data_dir, is_demo, None, model, tuple(str(p) for p in report.errors), warnings)
+    try:  # amounts in the extracts' declared currency: its formats and tier floors
+        model = model_for_extracts(model, data_dir)
+    except ExtractCurrencyError as exc:
+        log.error("%s", exc)
+        return AppContext(data_dir, is_demo, None, model, (str(exc),), warnings)
     db = Database.open(data_dir, memory_limit=settings.duckdb_build_memory())
     from clientscope.marts import build_marts
 

@@ -242,6 +242,8 @@ class Checker:
 
     def tier_floors_per_currency(self, scheme: str, tiers: tuple[TierBand, ...]) -> bool:
         """Every tier has a floor for every supported currency and none for another; False when one is missing."""
+        if not self.d.currencies_valid:
+            return False  # its own problems are reported; checking floors against it would only add noise
         supported = self.d.currencies.supported
         complete = True
         for index, tier in enumerate(tiers):

@@ -43,6 +43,7 @@ class Draft:
     raw: Any
     locales: Locales | None = None
     currencies: Currencies = field(default_factory=Currencies)
+    currencies_valid: bool = True  # False: the tier floors are not checked against a section that failed
     formats: dict[str, FormatSpec] = field(default_factory=dict)
     dimensions: dict[str, Dimension] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
@@ -69,7 +70,9 @@ def check_schema(raw: Any, file: str) -> tuple[Draft, list[Problem]]:
         if section not in raw and section not in OPTIONAL_SECTIONS:
             problems.append(Problem(file, 1, f"missing required section '{section}'"))
     problems += _single(draft, "locales", Locales, "locales")
-    problems += _single(draft, "currencies", Currencies, "currencies")
+    currency_problems = _single(draft, "currencies", Currencies, "currencies")
+    draft.currencies_valid = not currency_problems
+    problems += currency_problems
     problems += _single(draft, "rules", Rules, "rules")
     problems += _formats(draft)
     for section, cls in NAMED_SECTIONS.items():

@@ -253,7 +253,7 @@ def test_floors_must_fall_in_every_currency(tmp_path: Path) -> None:
             "{code: affluent, min_aum: {CNY: 500000, CZK: 95000, EUR: 100000, USD: 100000}}",
         ),
     )
-    tiers = [i + 1 for i, row in enumerate(text.splitlines()) if row == "        tiers:"][0]  # the standard scheme's
+    tiers = next(i + 1 for i, row in enumerate(text.splitlines()) if row == "        tiers:")  # standard
     assert messages(path) == [
         f"{path}:{tiers}: tier scheme 'standard': tiers must be listed highest first with falling min_aum, the last "
         "at 0 (in CZK)"

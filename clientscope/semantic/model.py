@@ -340,6 +340,13 @@ class SemanticModel(Frozen):
         name = self.metric(metric).format
         return self.formats[name] if name else FormatSpec(type="number")
 
+    def format_name(self, metric: str) -> str:
+        """The metric's format as the catalog and the workbooks' definitions name it: `cny_auto (CZK)` for a
+        currency format (the currency in effect), the bare name otherwise."""
+        name = self.metric(metric).format or ""
+        fmt = self.formats.get(name)
+        return f"{name} ({fmt.currency})" if fmt is not None and fmt.type == "currency" and fmt.currency else name
+
     def label(self, metric: str, locale: str) -> str:
         labels = self.metric(metric).label or {}
         return labels.get(locale) or labels.get(self.locales.default) or metric

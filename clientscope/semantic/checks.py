@@ -222,9 +222,8 @@ class Checker:
             if not scheme.tiers:
                 self.add(path, "a tier scheme needs at least one tier", context=f"tier scheme '{name}'")
                 continue
-            if not self.tier_floors_per_currency(name, scheme.tiers):
-                continue
-            for currency in self.d.currencies.supported:
+            complete = self.tier_floors_per_currency(name, scheme.tiers)
+            for currency in self.d.currencies.supported if complete else ():
                 mins = scheme.floors(currency)
                 if any(a <= b for a, b in pairwise(mins)) or mins[-1] != 0:
                     self.add(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from clientscope import settings
 from clientscope.db import Database
-from clientscope.semantic import SemanticModel
+from clientscope.semantic import ExtractCurrencyError, SemanticModel, model_for_extracts
 from clientscope.validation import ValidationReport
 
 STEPS = ("validate", "marts", "rollups", "churn")
@@ -35,8 +35,10 @@ class StepTiming:
 @dataclass(frozen=True)
 class BuildResult:
     report: ValidationReport
-    db: Database | None  # None when the extracts are not valid
+    db: Database | None  # None when the extracts cannot be served (`problems` says why)
     steps: tuple[StepTiming, ...]
+    model: SemanticModel  # in the extracts' declared currency (formats and tier floors)
+    problems: tuple[str, ...] = ()
 
     @property
     def seconds(self) -> float:
@@ -69,8 +71,9 @@ def run_build(
 ) -> BuildResult:
     """Validate the extracts (cached per data version), then build or reuse the marts, rollups and churn files.
 
-    Returns the open database, its memory limit lowered to the serving limit, or None with the validation
-    report when the extracts are not valid (nothing is built from bad extracts).
+    Returns the open database, its memory limit lowered to the serving limit, and the model in the extracts'
+    declared currency; or no database and the problems when the extracts are not valid or declare a currency
+    metrics.yaml has no floors for (nothing is built from them).
     """
     from clientscope.churn_page import build_churn_files, churn_files_present
     from clientscope.marts import build_marts, marts_dir
@@ -81,7 +84,11 @@ def run_build(
     with timer.step("validate", reused=is_validated(data_dir)):
         report = validate_once(data_dir)
     if not report.ok:
-        return BuildResult(report, None, tuple(timer.steps))
+        return BuildResult(report, None, tuple(timer.steps), model, tuple(str(p) for p in report.errors))
+    try:  # amounts in the extracts' declared currency: its formats and tier floors
+        model = model_for_extracts(model, data_dir)
+    except ExtractCurrencyError as exc:
+        return BuildResult(report, None, tuple(timer.steps), model, (str(exc),))
     db = Database.open(data_dir, memory_limit=settings.duckdb_build_memory())
     with timer.step("marts", reused=marts_dir(db, model.rules).is_dir()):
         build_marts(db, model.rules)
@@ -90,4 +97,4 @@ def run_build(
     with timer.step("churn", reused=churn_files_present(db)):
         build_churn_files(db, today or date.today())
     db.set_memory_limit(settings.duckdb_memory())
-    return BuildResult(report, db, tuple(timer.steps))
+    return BuildResult(report, db, tuple(timer.steps), model)

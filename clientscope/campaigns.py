@@ -687,7 +687,7 @@ def clear_caches() -> None:
 _FALLBACK_FORMATS: dict[str, FormatSpec] = {
     "count": FormatSpec(type="number", decimals=0),
     "percent": FormatSpec(type="percent", decimals=2),
-    "money": FormatSpec(type="currency", currency="CNY", unit="auto", decimals=2),
+    "money": FormatSpec(type="currency", unit="auto", decimals=2),  # in the model's currency (column_format)
 }
 # Screen column → the metrics.yaml metric whose format (and label) it uses, with a fallback kind.
 COLUMN_METRICS: dict[str, tuple[str, str]] = {
@@ -714,6 +714,8 @@ def column_format(pc: PageContext, column: str) -> FormatSpec:
     fractional under every model but first and last touch)."""
     metric, kind = COLUMN_METRICS[column]
     fmt = pc.model.format_of(metric) if metric in pc.model.metrics else _FALLBACK_FORMATS[kind]
+    if fmt.type == "currency":
+        fmt = fmt.model_copy(update={"currency": pc.model.currency})
     if column == "attributed_conversions":
         fmt = fmt.model_copy(update={"decimals": max(fmt.decimals, 2)})
     return fmt

@@ -107,7 +107,13 @@ def _open_with_marts(data_dir: Path, metrics_path: Path):
     """Open a data folder for checks that need the marts; None (after printing why) when it cannot be."""
     from clientscope.db import Database
     from clientscope.marts import build_marts
-    from clientscope.semantic import SemanticError, format_problems, load_semantic_model
+    from clientscope.semantic import (
+        ExtractCurrencyError,
+        SemanticError,
+        format_problems,
+        load_semantic_model,
+        model_for_extracts,
+    )
     from clientscope.validation import format_report, validate
 
     report = validate(data_dir)
@@ -115,9 +121,12 @@ def _open_with_marts(data_dir: Path, metrics_path: Path):
         print(format_report(report), file=sys.stderr)
         return None
     try:
-        model = load_semantic_model(metrics_path)
+        model = model_for_extracts(load_semantic_model(metrics_path), data_dir)
     except SemanticError as exc:
         print(format_problems(exc.problems))
+        return None
+    except ExtractCurrencyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return None
     db = Database.open(data_dir)
     build_marts(db, model.rules)
@@ -170,7 +179,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     for step in result.steps:
         print(f"{step.name:<9} {step.seconds:8.1f} s  {'cached' if step.reused else 'built'}")
     if result.db is None:
-        print(format_report(result.report), file=sys.stderr)
+        print(format_report(result.report) if not result.report.ok else "\n".join(result.problems), file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"Built {data_dir} in {result.seconds:.1f} s; cache: {settings.cache_root()}")
     return EXIT_OK

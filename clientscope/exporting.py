@@ -56,9 +56,11 @@ def export_page(
     # The server's build step, cached per data version: a scheduled export after `clientscope build` (or a
     # running server) reads what was built instead of validating and rebuilding, and equals the page's button.
     built = run_build(data_dir, model)
-    if built.db is None:
+    if not built.report.ok:
         raise ExportRequestError(f"the extracts in {data_dir} are not valid:\n{format_report(built.report)}")
-    db = built.db
+    if built.db is None:
+        raise ExportRequestError("\n".join(built.problems))
+    db, model = built.db, built.model
     pc = build_page_context(db, model, data_dir, query, FULL_SCOPE)
     if pc.notices:
         problems = "; ".join(f"{n.key}={n.value} ({n.reason.replace('_', ' ')})" for n in pc.notices)

@@ -89,6 +89,7 @@ from clientscope.semantic import (
     run_compiled,
     run_metric_query,
 )
+from clientscope.semantic.formats import currency_unit
 from clientscope.semantic.model import FunnelRules
 from clientscope.state import ViewState, to_query
 
@@ -968,10 +969,11 @@ def list_header(pc: PageContext, view: LifecycleView, column: str) -> str:
     if column in {"retained_early", "retained_late"}:
         months = view.windows.retain_early if column == "retained_early" else view.windows.retain_late
         return t(f"lifecycle.col.{column}", lang, months=months)
+    unit = currency_unit(pc.model.currency, lang)  # amounts are in the extracts' currency
     if column in {"active_at", "aum_at"}:
         k = view.target.args[1] if view.target is not None and view.target.kind == "cell" else "k"
-        return t(f"lifecycle.col.{column}", lang, k=k)
-    return t(f"lifecycle.col.{column}", lang)
+        return t(f"lifecycle.col.{column}", lang, k=k, unit=unit)
+    return t(f"lifecycle.col.{column}", lang, unit=unit)
 
 
 def list_title(pc: PageContext, view: LifecycleView, target: DrillTarget | None) -> str:

@@ -149,14 +149,14 @@ MART_COLUMNS: Mapping[str, tuple[str, ...]] = {m.name: m.columns for m in MARTS}
 def mart_params(rules: Rules) -> dict[str, Any]:
     """Every `$named` value the mart SQL uses, from metrics.yaml `rules` (each file takes the ones it names)."""
     tiers = rules.tiers
-    primary = tiers.schemes[tiers.primary].tiers
-    alternative = tiers.schemes[tiers.alternative].tiers
     signals = rules.risk.signals
     return {
-        "tier_codes": [t.code for t in primary],
-        "tier_mins": [float(t.min_aum) for t in primary],
-        "alt_tier_codes": [t.code for t in alternative],
-        "alt_tier_mins": [float(t.min_aum) for t in alternative],
+        # the currency of the amounts: it picks the tier floors, and (unused by the SQL) keys the cache on its own
+        "currency": rules.currency,
+        "tier_codes": list(tiers.schemes[tiers.primary].codes),
+        "tier_mins": list(tiers.primary_floors(rules.currency)),
+        "alt_tier_codes": list(tiers.schemes[tiers.alternative].codes),
+        "alt_tier_mins": list(tiers.alternative_floors(rules.currency)),
         "age_band_codes": [b.code for b in rules.age_bands],
         "age_band_max": [b.max_age if b.max_age is not None else _OPEN_AGE for b in rules.age_bands],
         "new_within_days": rules.lifecycle.new_within_days,

@@ -83,7 +83,7 @@ def catalog_frame(model: SemanticModel, lang: str) -> pl.DataFrame:
                 "formula": formula_in_words(model, name, lang),
                 "sql": metric_sql(model, name),
                 "owner": metric.owner or "",
-                "format": metric.format or "",
+                "format": model.format_name(name),
                 "dimensions": join_words(
                     [model.dimension_label(d, lang) for d in metric_dimensions(model, name)], lang
                 ),

@@ -101,10 +101,16 @@ class SegmentsView:
     breakdown: str  # dim=<dimension>, or p.by=tag
     mix: str  # p.mix: count | aum | share (the breakdown chart's measure)
     tag: str | None  # p.tag: the customer list's tag
-    from_month: str  # p.from (default: the period's first month)
-    to_month: str  # p.to (default: the period's last month)
+    from_month: str  # p.from: the migration period's first month (default: the period's first month)
+    to_month: str  # p.to: the migration period's last month (default: the period's last month)
     move: tuple[str, str] | None  # p.move=<from>-<to>: the migration cell the customer list shows
     potential: bool  # p.list=potential: the customer list shows the potential customers
+
+    @property
+    def opening_month(self) -> str:
+        """The month-end the migration starts from: the one before `from_month` (as the churn rate's opening book),
+        so the moves of the period's first month are counted."""
+        return previous_month(self.from_month)
 
 
 def tier_codes(pc: PageContext) -> tuple[str, ...]:
@@ -113,8 +119,8 @@ def tier_codes(pc: PageContext) -> tuple[str, ...]:
 
 
 def tier_floors(pc: PageContext) -> list[float]:
-    tiers = pc.model.rules.tiers
-    return [float(tier.min_aum) for tier in tiers.schemes[tiers.primary].tiers]
+    """The primary scheme's floors in the currency of the data, highest tier first."""
+    return list(pc.model.rules.tiers.primary_floors(pc.model.currency))
 
 
 def known_tags(pc: PageContext) -> tuple[str, ...]:
@@ -170,6 +176,12 @@ def move_option(origin: str, target: str) -> str:
 
 def month_start(month: str) -> date:
     return date(int(month[:4]), int(month[5:7]), 1)
+
+
+def previous_month(month: str) -> str:
+    """`YYYY-MM` of the month before `month` (`2025-01` → `2024-12`)."""
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
 
 
 # --- filters ---------------------------------------------------------------------------------------------------
@@ -371,14 +383,16 @@ def products_per_customer(pc: PageContext, view: SegmentsView) -> pl.DataFrame:
 
 
 def migration(pc: PageContext, view: SegmentsView) -> pl.DataFrame:
-    """The from-tier × to-tier matrix between `view.from_month` and `view.to_month`, zero cells included.
+    """The from-tier × to-tier matrix of the migration period `view.from_month` .. `view.to_month`, zero cells
+    included: the tier at the month-end before the period (`view.opening_month`) against the tier at its last
+    month-end, so a move in the period's first month is counted.
 
     Rows: from ∈ new + tiers; columns: to ∈ tiers + closed.  Columns: from_tier, to_tier, customers,
-    aum_from (AUM at the earlier month-end), aum_to (at the later one).
+    aum_from (AUM at the opening month-end), aum_to (at the later one).
     """
     params = {
         **_customer_params(axis_filters(pc)),
-        "from_start": month_start(view.from_month),
+        "from_start": month_start(view.opening_month),
         "to_start": month_start(view.to_month),
         "new_code": NEW,
         "closed_code": CLOSED,
@@ -509,7 +523,8 @@ def list_segment(pc: PageContext, view: SegmentsView) -> CustomerSegment:
         return CustomerSegment(view.end, customer_filters(axis_filters(pc)), view.tag, "potential")
     if view.move:
         # the move names the tiers: a tier cross-filter (which the migration charts do not apply) is dropped
-        params = {"from_month": view.from_month, "from_tier": view.move[0], "to_tier": view.move[1]}
+        # from_month: the opening month-end the migration compares (the one before the period's first month)
+        params = {"from_month": view.opening_month, "from_tier": view.move[0], "to_tier": view.move[1]}
         return CustomerSegment(view.to_month, customer_filters(axis_filters(pc)), view.tag, "migration", params)
     return CustomerSegment(view.end, filters, view.tag)
 
@@ -535,7 +550,7 @@ def list_title(pc: PageContext, view: SegmentsView) -> str:
             lang,
             origin=labels.get(view.move[0], view.move[0]),
             target=labels.get(view.move[1], view.move[1]),
-            start=view.from_month,
+            start=view.opening_month,
             end=view.to_month,
         )
     else:

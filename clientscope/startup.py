@@ -81,8 +81,8 @@ def prepare(data_arg: str | None = None, metrics_arg: str | None = None) -> AppC
     report = result.report
     warnings = tuple(str(p) for p in report.warnings)
     if result.db is None:
-        for problem in report.errors:
+        for problem in result.problems:
             log.error("%s", problem)
-        return AppContext(data_dir, is_demo, None, model, tuple(str(p) for p in report.errors), warnings)
+        return AppContext(data_dir, is_demo, None, result.model, result.problems, warnings)
     log.info("build step: %s", ", ".join(step.describe() for step in result.steps))
-    return AppContext(data_dir, is_demo, result.db, model, (), warnings)
+    return AppContext(data_dir, is_demo, result.db, result.model, (), warnings)

@@ -237,7 +237,13 @@ def drill_section(pc: PageContext, data: cp.ChurnData) -> dbc.Card:
             dcc.Graph(
                 id=Ids.DRILL_GRAPH,
                 figure=figures.at_risk_bars(
-                    frame, level=level, labels=labels, format_money=money_formatter(pc), lang=lang, theme=pc.state.theme
+                    frame,
+                    level=level,
+                    labels=labels,
+                    format_money=money_formatter(pc),
+                    lang=lang,
+                    theme=pc.state.theme,
+                    currency=pc.model.currency,
                 ),
                 config={"displaylogo": False},
             )

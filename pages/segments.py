@@ -328,7 +328,7 @@ def migration_section(pc: PageContext, view: seg.SegmentsView) -> dbc.Card:
     )
     matrix = seg.migration(pc, view)
     tiers = seg.tier_codes(pc)
-    title = t("segments.migration.title", lang, start=view.from_month, end=view.to_month)
+    title = t("segments.migration.title", lang, start=view.opening_month, end=view.to_month)
     if not matrix["customers"].sum():
         return _card(title, [pickers, empty_state(lang)], Ids.MIGRATION)
     summary = seg.migration_summary(matrix, tiers)
@@ -359,7 +359,7 @@ def migration_section(pc: PageContext, view: seg.SegmentsView) -> dbc.Card:
     }
     axes = {
         "x_title": t("segments.migration.to_axis", lang, month=view.to_month),
-        "y_title": t("segments.migration.from_axis", lang, month=view.from_month),
+        "y_title": t("segments.migration.from_axis", lang, month=view.opening_month),
     }
     heatmaps = dbc.Row(
         [

@@ -199,10 +199,11 @@ def raw_rows(rules) -> pl.DataFrame:
     """Every customer-month with offset, active, churned and growing decided from the raw extract rows."""
     frames = lifecycle_frames()
     customers = frames["customers"].select("customer_id", "open_date", "close_date", "acquisition_channel")
-    tiers = sorted(rules.tiers.schemes[rules.tiers.primary].tiers, key=lambda tier: -tier.min_aum)
-    tier_rank = pl.lit(len(tiers))
-    for rank, tier in reversed(list(enumerate(tiers, start=1))):
-        tier_rank = pl.when(pl.col("aum_total") >= tier.min_aum).then(rank).otherwise(tier_rank)
+    # the floors in the currency of the data (a tier's min_aum may be one amount per currency)
+    floors = sorted(rules.tiers.primary_floors(rules.currency), reverse=True)
+    tier_rank = pl.lit(len(floors))
+    for rank, floor in reversed(list(enumerate(floors, start=1))):
+        tier_rank = pl.when(pl.col("aum_total") >= floor).then(rank).otherwise(tier_rank)
     lookback = rules.lifecycle.growing_lookback_months
     rows = (
         frames["customer_months"]

@@ -64,6 +64,34 @@ def test_tiers_follow_the_aum_thresholds(facts: pl.DataFrame) -> None:
     assert set(column(facts, "C6", "tier_alt").values()) == {"silver"}
 
 
+def test_a_negative_or_missing_aum_gets_the_lowest_tier(model: SemanticModel) -> None:
+    # An overdrawn month-end (Berka has 14) is below every floor: the lowest tier takes it, so every row has a tier
+    # and the tier shares of a month sum to exactly 100 %.  C5 holds 500 (mass) in every month; here its June
+    # month-end is -1,200.50 and its July one is missing.
+    database = fixture_database()
+    months = database.con.sql(
+        "select * replace (case when customer_id = 'C5' and month = $june then -1200.5 "
+        "when customer_id = 'C5' and month = $july then null else aum_total end as aum_total) from customer_months",
+        params={"june": month_end(5), "july": month_end(6)},
+    )
+    database.register("customer_months", database.con.from_arrow(months.to_arrow_table()))
+    marts.build_marts_in_memory(database, model.rules)
+    rows = database.con.sql(
+        "select month, aum_total, tier, tier_rank, tier_alt, tier_alt_rank from customer_month_facts "
+        "where customer_id = 'C5' and month in ($june, $july) order by month",
+        params={"june": month_end(5), "july": month_end(6)},
+    ).fetchall()
+    assert rows == [(month_end(5), -1200.5, "mass", 3, "silver", 3), (month_end(6), None, "mass", 3, "silver", 3)]
+    untiered = database.con.sql("select count(*) from customer_month_facts where tier is null or tier_alt is null")
+    assert untiered.fetchall() == [(0,)]
+    shares = database.con.sql(
+        "select sum(share) from (select count(*) / sum(count(*)) over () as share "
+        "from customer_month_facts where month = $june group by tier)",
+        params={"june": month_end(5)},
+    )
+    assert shares.fetchall() == [(1.0,)]
+
+
 def test_lifecycle_stages_on_hand_made_histories(facts: pl.DataFrame) -> None:
     # C2 opened 2025-02-15: new for the month-ends within 90 days (Feb, Mar, Apr), active while it
     # transacts, inactive after its first two silent months, dormant once three months are silent

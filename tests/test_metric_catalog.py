@@ -25,6 +25,13 @@ def test_every_visible_metric_is_listed_with_its_labels(model, lang: str) -> Non
     assert all(frame["description"].to_list()) and all(frame["owner"].to_list())
 
 
+def test_money_formats_name_the_currency_of_the_data(model) -> None:
+    formats = dict(catalog_frame(model.for_currency("CZK"), "en").select("name", "format").iter_rows())
+    assert (formats["aum_total"], formats["cost_per_acquisition"]) == ("cny_auto (CZK)", "cny (CZK)")
+    assert (formats["customers"], formats["churn_rate"]) == ("count", "percent_2")
+    assert dict(catalog_frame(model, "en").select("name", "format").iter_rows())["aum_total"] == "cny_auto (CNY)"
+
+
 def test_formulas_in_words(model) -> None:
     assert formula_in_words(model, "active_rate", "en") == (
         "Active customers ÷ Customers served (at every level: total numerator ÷ total denominator)"

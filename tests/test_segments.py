@@ -200,8 +200,12 @@ def expected_migration(first: date, last: date, frame: pl.DataFrame | None = Non
 
 
 def test_migration_matrix_with_new_and_closed_customers(bank) -> None:
-    pc = context(bank)
-    matrix = seg.migration(pc, seg.segments_view(pc))
+    # Definition change: a migration period's opening is the month-end before its first month, so the period
+    # February .. April compares the January and April month-ends (what the default period did before).
+    pc = context(bank, {"p.from": "2025-02"})
+    view = seg.segments_view(pc)
+    assert (view.opening_month, view.to_month) == ("2025-01", "2025-04")
+    matrix = seg.migration(pc, view)
     got = matrix.filter(pl.col("customers") > 0)
     expected = expected_migration(JANUARY, APRIL)
     assert sorted(got.select("from_tier", "to_tier", "customers").rows()) == sorted(
@@ -237,25 +241,57 @@ def test_migration_matrix_with_new_and_closed_customers(bank) -> None:
 
 
 def test_migration_between_chosen_months_and_under_filters(bank) -> None:
+    # the period February .. March opens at the January month-end (the month-end before its first month)
     pc = context(bank, {"p.from": "2025-02", "p.to": "2025-03"})
     view = seg.segments_view(pc)
     got = seg.migration(pc, view).filter(pl.col("customers") > 0)
-    expected = expected_migration(MONTHS[1], MONTHS[2])
+    expected = expected_migration(MONTHS[0], MONTHS[2])
     assert sorted(got.select("from_tier", "to_tier", "customers").rows()) == sorted(
         expected.select("from_tier", "to_tier", "customers").rows()
     )
     assert ("mass", "closed", 1) in got.select("from_tier", "to_tier", "customers").rows()  # C04 closed in March
+    assert ("new", "mass", 1) in got.select("from_tier", "to_tier", "customers").rows()  # C05 opened in February
 
-    pc = context(bank, {"region": "华北"})
+    pc = context(bank, {"region": "华北", "p.from": "2025-02"})
     got = seg.migration(pc, seg.segments_view(pc)).filter(pl.col("customers") > 0)
     expected = expected_migration(JANUARY, APRIL, raw_months().filter(pl.col("region") == "华北"))
     assert sorted(got.select("from_tier", "to_tier", "customers").rows()) == sorted(
         expected.select("from_tier", "to_tier", "customers").rows()
     )
     # a tier filter keeps the customers who were or became that tier
-    pc = context(bank, {"tier": "affluent"})
+    pc = context(bank, {"tier": "affluent", "p.from": "2025-02"})
     got = seg.migration(pc, seg.segments_view(pc)).filter(pl.col("customers") > 0)
     assert got["customers"].sum() == 4  # C02, C05, C06, C08
+
+
+def test_a_move_in_the_first_month_of_the_migration_period_is_counted(bank) -> None:
+    # The one-month period April opens at the March month-end: the moves made in April are there (before, the April
+    # month-end was compared with itself and they were lost).  By hand from tests/test_segments_bank.py (March →
+    # April): C02 5,000,000 → 6,500,000 and C05 300,000 → 600,000 move up, C06 600,000 → 450,000 moves down.
+    pc = context(bank, {"p.from": "2025-04", "p.to": "2025-04"})
+    view = seg.segments_view(pc)
+    assert (view.opening_month, view.to_month) == ("2025-03", "2025-04")
+    matrix = seg.migration(pc, view)
+    moved = matrix.filter(pl.col("customers") > 0)
+    assert {(r["from_tier"], r["to_tier"]): r["customers"] for r in moved.iter_rows(named=True)} == {
+        ("private", "private"): 1,  # C01
+        ("affluent", "private"): 1,  # C02
+        ("mass", "affluent"): 1,  # C05
+        ("affluent", "mass"): 1,  # C06
+        ("affluent", "affluent"): 1,  # C08
+        ("mass", "mass"): 2,  # C03, C07
+    }
+    expected = expected_migration(MARCH, APRIL)
+    assert sorted(matrix.filter(pl.col("customers") > 0).select("from_tier", "to_tier", "customers").rows()) == sorted(
+        expected.select("from_tier", "to_tier", "customers").rows()
+    )
+    summary = seg.migration_summary(matrix, seg.tier_codes(pc))
+    assert (summary.upgrades, summary.downgrades) == (2, 1)
+    # the list behind a cell pairs the same two month-ends
+    pc = context(bank, {"p.from": "2025-04", "p.to": "2025-04", "p.move": "affluent-private"})
+    frame, total = list_frame(pc, seg.list_segment(pc, seg.segments_view(pc)))
+    assert frame["customer_id"].to_list() == ["C02"] and total == 1
+    assert (frame["aum_from"][0], frame["aum_to"][0]) == (AUM["C02"][2], AUM["C02"][3])
 
 
 def expected_potential(rule: seg.PotentialRule) -> set[str]:
@@ -368,14 +404,15 @@ def test_the_list_masks_personal_data_and_links_to_the_customer_page(bank) -> No
 
 
 def test_the_list_of_a_migration_cell(bank) -> None:
-    pc = context(bank, {"p.move": "mass-closed"})
+    # the period February .. April opens at the January month-end (the default period has no month-end before it)
+    pc = context(bank, {"p.move": "mass-closed", "p.from": "2025-02"})
     view = seg.segments_view(pc)
     assert view.move == ("mass", "closed")
     frame, total = list_frame(pc, seg.list_segment(pc, view))
     assert frame["customer_id"].to_list() == ["C04"] and total == 1
     assert frame["aum_from"][0] == AUM["C04"][0] and frame["aum_to"][0] is None
 
-    pc = context(bank, {"p.move": "new-affluent", "x.tier": "private"})  # the move names the tiers
+    pc = context(bank, {"p.move": "new-affluent", "x.tier": "private", "p.from": "2025-02"})  # the move names the tiers
     frame, _ = list_frame(pc, seg.list_segment(pc, seg.segments_view(pc)))
     assert frame["customer_id"].to_list() == ["C05"]
     assert seg.parse_move("new-closed", seg.tier_codes(pc)) is None
@@ -416,7 +453,8 @@ def test_the_segments_workbook_has_a_sheet_per_chart(bank) -> None:
     from clientscope.export import workbook_bytes
     from clientscope.reports import ReportRequest, builder
 
-    pc = context(bank, {"p.move": "affluent-private", "lang": "en"}, ViewerScope(can_see_personal=False))
+    query = {"p.move": "affluent-private", "p.from": "2025-02", "lang": "en"}
+    pc = context(bank, query, ViewerScope(can_see_personal=False))
     spec = builder("segments")(ReportRequest(pc, datetime(2025, 5, 2, 9, 0)))
     names = [s.name for s in spec.sheets]
     assert names[1:] == [
@@ -436,6 +474,9 @@ def test_the_segments_workbook_has_a_sheet_per_chart(bank) -> None:
     assert content[:2] == b"PK"
     listed = spec.sheets[-1].rows
     assert listed["customer_id"].to_list() == ["C02"]
+    # the migration sheet names the two month-ends it compares: the one before the period's first month, the last
+    migration = spec.sheets[names.index("Migration matrix")]
+    assert migration.title == "Tier migration (end of 2025-01 → end of 2025-04)"
 
 
 def test_customers_without_a_tag_can_be_listed(bank) -> None:
@@ -476,7 +517,7 @@ def test_clicks_on_heatmap_cells_and_sankey_links_give_the_move(bank) -> None:
 
 def test_everything_is_scoped_to_the_viewer(bank) -> None:
     scope = ViewerScope(branches=frozenset({"B01"}))
-    pc = context(bank, scope=scope)
+    pc = context(bank, {"p.from": "2025-02"}, scope=scope)
     view = seg.segments_view(pc)
     east = raw_months().filter(pl.col("branch_id") == "B01")
     assert seg.tier_mix(pc, view)["customers"].sum() == east.filter(pl.col("month") == APRIL).height == 4

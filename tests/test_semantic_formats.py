@@ -79,3 +79,44 @@ def test_every_named_format_of_metrics_yaml_renders_in_every_locale() -> None:
         for locale in model.locales.supported:
             assert format_value(1234.5, fmt, locale) != "—", name
             assert excel_number_format(fmt, locale), name
+
+
+CZK = FormatSpec(type="currency", currency="CZK", unit="none", decimals=2)
+EUR_AUTO = FormatSpec(type="currency", currency="EUR", unit="auto", decimals=2)
+USD_WAN = FormatSpec(type="currency", currency="USD", unit="wan", decimals=1)
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "locale", "expected"),
+    [
+        (1_234.5, CZK, "zh_CN", "CZK 1,234.50"),  # a symbol made of letters is followed by a space
+        (-1_234.5, CZK, "en", "-CZK 1,234.50"),
+        (1_236_000, EUR_AUTO, "zh_CN", "€123.60万"),  # 万 / 亿 stay for zh_CN whatever the currency
+        (1_236_000, EUR_AUTO, "en", "€1.24M"),
+        (123_456, USD_WAN, "zh_CN", "US$12.3万"),  # Babel's Chinese symbol for the dollar
+        (123_456, USD_WAN, "en", "$123.5K"),
+    ],
+)
+def test_amounts_show_the_currency_in_effect(value: float, fmt: FormatSpec, locale: str, expected: str) -> None:
+    assert format_value(value, fmt, locale) == expected
+
+
+def test_excel_formats_and_headers_name_the_currency() -> None:
+    assert excel_number_format(EUR_AUTO, "en") == "€#,##0.00"
+    assert excel_number_format(USD_WAN, "en") == "$#,##0.0"
+    assert excel_number_format(USD_WAN, "zh_CN") == '"US$"#,##0.0'  # letters are format codes: quoted as text
+    assert excel_number_format(CZK, "zh_CN") == '"CZK "#,##0.00'
+    assert excel_header_unit(CZK, "zh_CN") == "（捷克克朗）"
+    assert excel_header_unit(EUR_AUTO, "zh_CN") == "（欧元）"
+    assert excel_header_unit(USD_WAN, "en") == " (USD)"
+
+
+def test_the_model_for_a_currency_switches_every_currency_format() -> None:
+    model = load_semantic_model(PROJECT_ROOT / "metrics.yaml")
+    czk = model.for_currency("CZK")
+    assert czk.currency == "CZK" and model.currency == "CNY"  # the loaded model is unchanged
+    money = {name for name, fmt in model.formats.items() if fmt.type == "currency"}
+    assert money == {"cny", "cny_auto", "cny_wan", "cny_yi"}
+    assert {czk.formats[name].currency for name in money} == {"CZK"}
+    assert format_value(1_234_567, czk.format_of("aum_total"), "en") == "CZK 1.23M"
+    assert czk.formats["percent"] == model.formats["percent"]

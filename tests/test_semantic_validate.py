@@ -210,3 +210,89 @@ def test_data_stage_reports_a_metric_that_does_not_run(tmp_path: Path, db: Datab
         f"{path}:{line_of(text, '  deposits:')}: metric 'deposits': does not run against the data: metric deposits "
         "failed: Binder Error"
     )
+
+
+# --- currencies and per-currency tier floors -------------------------------------------------------------------
+
+
+def test_a_tier_without_a_floor_for_a_supported_currency(tmp_path: Path) -> None:
+    # a misspelt currency key: unknown (with its did-you-mean), and the currency it meant has no floor
+    path, text = broken(
+        tmp_path,
+        (
+            "{code: affluent, min_aum: {CNY: 500000, CZK: 50000, EUR: 100000, USD: 100000}}",
+            "{code: affluent, min_aum: {CNY: 500000, CKZ: 50000, EUR: 100000, USD: 100000}}",
+        ),
+    )
+    line = line_of(text, "CKZ: 50000")
+    assert messages(path) == [
+        f"{path}:{line}: tier 'affluent' of scheme 'standard': min_aum for 'CKZ', which is not in "
+        "currencies.supported (CNY, CZK, EUR, USD) (did you mean 'CZK'?)",
+        f"{path}:{line}: tier 'affluent' of scheme 'standard': no min_aum for the currency 'CZK' (every supported "
+        "currency needs a floor in every tier)",
+    ]
+
+
+def test_a_supported_currency_missing_from_a_tier(tmp_path: Path) -> None:
+    path, text = broken(tmp_path, ("  supported: [CNY, CZK, EUR, USD]", "  supported: [CNY, CZK, EUR, USD, GBP]"))
+    lines = [i + 1 for i, row in enumerate(text.splitlines()) if "min_aum: {" in row]
+    codes = ["private", "affluent", "diamond", "gold"]
+    schemes = ["standard", "standard", "card", "card"]
+    assert messages(path) == [
+        f"{path}:{line}: tier '{code}' of scheme '{scheme}': no min_aum for the currency 'GBP' (every supported "
+        "currency needs a floor in every tier)"
+        for line, code, scheme in zip(lines, codes, schemes, strict=True)
+    ]
+
+
+def test_floors_must_fall_in_every_currency(tmp_path: Path) -> None:
+    path, text = broken(
+        tmp_path,
+        (
+            "{code: affluent, min_aum: {CNY: 500000, CZK: 50000, EUR: 100000, USD: 100000}}",
+            "{code: affluent, min_aum: {CNY: 500000, CZK: 95000, EUR: 100000, USD: 100000}}",
+        ),
+    )
+    tiers = next(i + 1 for i, row in enumerate(text.splitlines()) if row == "        tiers:")  # standard
+    assert messages(path) == [
+        f"{path}:{tiers}: tier scheme 'standard': tiers must be listed highest first with falling min_aum, the last "
+        "at 0 (in CZK)"
+    ]
+
+
+def test_currency_settings_are_checked(tmp_path: Path) -> None:
+    path, text = broken(
+        tmp_path,
+        ("  default: CNY\n  supported:", "  default: CNN\n  supported:"),
+        ("  cny: {type: currency, unit: none, decimals: 2}", "  cny: {type: currency, currency: CNY, unit: none}"),
+        ("SQL parameters.\nrules:\n", "SQL parameters.\nrules:\n  currency: EUR\n"),
+    )
+    assert messages(path) == [
+        f"{path}:{line_of(text, 'default: CNN')}: currencies: the default currency 'CNN' is not in supported "
+        "(did you mean 'CNY'?)",
+        f"{path}:{line_of(text, 'currency: CNY, unit: none')}: format 'cny': a format does not name a currency: "
+        "amounts are shown in the extract's currency (its import.json, else currencies.default); remove 'currency'",
+        f"{path}:{line_of(text, 'currency: EUR')}: rules: the rules' currency is not written here: it is the "
+        "extract's (its import.json), else currencies.default; remove 'currency'",
+    ]
+    path, text = broken(tmp_path, ("  supported: [CNY, CZK, EUR, USD]", "  supported: [CNY, czk]"))
+    assert messages(path) == [
+        f"{path}:{line_of(text, 'supported: [CNY, czk]')}: currencies: 'supported.1': 'czk' is not a currency code "
+        "(three capital letters, e.g. CZK)"
+    ]
+
+
+def test_without_a_currencies_section_amounts_are_cny(tmp_path: Path) -> None:
+    start = TEXT.index("currencies:\n")
+    section = TEXT[start : TEXT.index("\n\n", start) + 2]
+    path, _ = broken(
+        tmp_path,
+        (section, ""),
+        ("{CNY: 6000000, CZK: 90000, EUR: 1000000, USD: 1000000}", "6000000"),
+        ("{CNY: 500000, CZK: 50000, EUR: 100000, USD: 100000}", "500000"),
+        ("{CNY: 1000000, CZK: 60000, EUR: 130000, USD: 130000}", "1000000"),
+        ("{CNY: 200000, CZK: 40000, EUR: 25000, USD: 25000}", "200000"),
+    )
+    model = load_semantic_model(path)
+    assert (model.currency, model.currencies.supported, model.formats["cny_auto"].currency) == ("CNY", ("CNY",), "CNY")
+    assert model.rules.tiers.primary_floors("CNY") == (6_000_000.0, 500_000.0, 0.0)

@@ -16,6 +16,7 @@ from plotly.subplots import make_subplots
 
 from clientscope.figures import theme
 from clientscope.i18n import t
+from clientscope.semantic.formats import currency_symbol, currency_word
 
 # One colour per risk level, the same in every chart (and close to Bootstrap's danger / warning / success).
 LEVEL_COLORS: dict[str, str] = {"high": "#dc3545", "medium": "#fd7e14", "low": "#20c997"}
@@ -102,8 +103,9 @@ def at_risk_bars(
     format_money: Callable[[float], str],
     lang: str,
     theme: str,
+    currency: str = "CNY",
 ) -> go.Figure:
-    """At-risk customers (left) and their AUM (right) per member of a drill level, largest first.
+    """At-risk customers (left) and their AUM (right, in `currency`) per member of a drill level, largest first.
 
     customdata = [code, level, AUM text, count]; a member without a code (customers without an RM) carries
     None and does not drill.
@@ -137,7 +139,7 @@ def at_risk_bars(
         row=1,
         col=1,
     )
-    scale, axis = money_axis(lang)
+    scale, axis = money_axis(lang, currency)
     fig.add_bar(
         y=names,
         x=[value / scale for value in rows["at_risk_aum"].to_list()],
@@ -162,11 +164,14 @@ def at_risk_bars(
     return fig
 
 
-def money_axis(lang: str) -> tuple[float, dict[str, object]]:
-    """(divisor, axis settings) for an axis of CNY amounts: 万元 in Chinese, ¥ with k / M / G in English."""
+def money_axis(lang: str, currency: str = "CNY") -> tuple[float, dict[str, object]]:
+    """(divisor, axis settings) for an axis of amounts in `currency`: 万元 / 万欧元 in Chinese, ¥ / € with
+    k / M / G in English."""
     if lang == "zh_CN":
-        return 1e4, {"title": t("churn.axis.wan", lang), "tickformat": ",.0f"}
-    return 1.0, {"title": t("churn.axis.cny", lang), "tickformat": "~s", "tickprefix": "¥"}
+        return 1e4, {"title": t("churn.axis.wan", lang, unit=currency_word(currency, lang)), "tickformat": ",.0f"}
+    symbol = currency_symbol(currency, lang)
+    prefix = symbol + " " if symbol[-1:].isalpha() else symbol
+    return 1.0, {"title": t("churn.axis.cny", lang, unit=currency), "tickformat": "~s", "tickprefix": prefix}
 
 
 def tier_bars(

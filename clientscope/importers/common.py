@@ -16,10 +16,8 @@ from pathlib import Path
 
 import polars as pl
 
+from clientscope.catalog import IMPORT_MANIFEST  # its presence marks a folder an import may replace
 from clientscope.contract import REQUIRED_TABLES, TABLES, LogicalType, Table
-
-# The marker file an import leaves in its output folder; its presence marks a folder an import may replace.
-IMPORT_MANIFEST = "import.json"
 
 POLARS_TYPES: dict[LogicalType, pl.DataType] = {
     LogicalType.STRING: pl.String(),

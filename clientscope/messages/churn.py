@@ -34,8 +34,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "churn.dist.title": {"zh_CN": "流失概率分布", "en": "Risk distribution"},
     "churn.dist.probability": {"zh_CN": "3个月内流失概率", "en": "Probability of churning within 3 months"},
     "churn.dist.cutoffs": {"zh_CN": "分级阈值：{cutoffs}", "en": "Cut-offs: {cutoffs}"},
-    "churn.axis.wan": {"zh_CN": "万元", "en": "CNY 10k"},
-    "churn.axis.cny": {"zh_CN": "元", "en": "CNY"},
+    "churn.axis.wan": {"zh_CN": "万{unit}", "en": "{unit} 10k"},
+    "churn.axis.cny": {"zh_CN": "{unit}", "en": "{unit}"},
     "churn.tier.title": {"zh_CN": "风险客户的分层分布", "en": "At-risk customers by tier"},
     # drill
     "churn.drill.title": {

@@ -54,9 +54,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "still comes from the monthly customer data.",
     },
     # migration
-    "segments.migration.title": {"zh_CN": "分层迁移（{start} → {end}）", "en": "Tier migration ({start} → {end})"},
-    "segments.migration.from": {"zh_CN": "起始月", "en": "From month"},
-    "segments.migration.to": {"zh_CN": "对比月", "en": "To month"},
+    "segments.migration.title": {
+        "zh_CN": "分层迁移（{start}月末 → {end}月末）",
+        "en": "Tier migration (end of {start} → end of {end})",
+    },
+    "segments.migration.from": {"zh_CN": "期间首月", "en": "Period from"},
+    "segments.migration.to": {"zh_CN": "期间末月", "en": "Period to"},
     "segments.migration.upgrades": {"zh_CN": "升级客户", "en": "Upgrades"},
     "segments.migration.downgrades": {"zh_CN": "降级客户", "en": "Downgrades"},
     "segments.migration.net": {"zh_CN": "净升级", "en": "Net upgrades"},
@@ -66,13 +69,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "segments.migration.customers": {"zh_CN": "迁移矩阵：客户数", "en": "Migration matrix: customers"},
     "segments.migration.aum": {"zh_CN": "迁移矩阵：AUM", "en": "Migration matrix: AUM"},
     "segments.migration.sankey": {"zh_CN": "分层流向（客户数）", "en": "Tier flows (customers)"},
-    "segments.migration.from_axis": {"zh_CN": "{month} 分层", "en": "Tier at {month}"},
-    "segments.migration.to_axis": {"zh_CN": "{month} 分层", "en": "Tier at {month}"},
+    "segments.migration.from_axis": {"zh_CN": "{month}月末分层", "en": "Tier at the end of {month}"},
+    "segments.migration.to_axis": {"zh_CN": "{month}月末分层", "en": "Tier at the end of {month}"},
     "segments.migration.note": {
-        "zh_CN": "“新进”为仅在对比月在册的客户（期间开户），“流出”为仅在起始月在册的客户（期间销户）。"
-        "AUM 取对比月余额，流出客户取起始月余额；净上移AUM = 升级客户在对比月的AUM − 降级客户在起始月的AUM。"
+        "zh_CN": "迁移期间从所选首月到末月：期初取首月之前的月末（与流失率的期初客户相同），首月内的迁移也计入。"
+        "“新进”为仅在期末月在册的客户（期间开户），“流出”为仅在期初月末在册的客户（期间销户）。"
+        "AUM 取期末月余额，流出客户取期初月末余额；净上移AUM = 升级客户在期末月的AUM − 降级客户在期初月末的AUM。"
         "点击矩阵单元格或流向，即在下方名单中查看这些客户。",
-        "en": "“New” customers are on the books only at the later month-end (opened in between), “closed” ones only "
+        "en": "The migration period runs from the first to the last month chosen: it opens at the month-end before "
+        "the first month (as the churn rate's opening book does), so moves in the first month count. "
+        "“New” customers are on the books only at the later month-end (opened in between), “closed” ones only "
         "at the earlier one. AUM is the later month-end's balance (the earlier one's for closed customers); net AUM "
         "moved up = AUM of upgraded customers at the later month-end − AUM of downgraded customers at the earlier "
         "one. Click a cell or a flow to list those customers below.",
@@ -123,8 +129,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "segments.list.book": {"zh_CN": "{month} 月末在册客户", "en": "Customers on the books at {month}"},
     "segments.list.potential": {"zh_CN": "{month} 潜力客户", "en": "Potential customers at {month}"},
     "segments.list.move": {
-        "zh_CN": "{start} {origin} → {end} {target} 的客户",
-        "en": "Customers who went from {origin} ({start}) to {target} ({end})",
+        "zh_CN": "{start}月末{origin} → {end}月末{target}的客户",
+        "en": "Customers who went from {origin} (end of {start}) to {target} (end of {end})",
     },
     "segments.list.tag": {"zh_CN": "（标签：{tag}）", "en": " (tag: {tag})"},
     "segments.list.clear": {"zh_CN": "清除名单选择", "en": "Clear the list selection"},

@@ -99,7 +99,7 @@ def definitions(model: SemanticModel, metrics: Sequence[str], lang: str) -> tupl
             description=model.description(m, lang),
             formula=formula_text(model, m),
             owner=model.metric(m).owner or "",
-            format=model.metric(m).format or "",
+            format=model.format_name(m),
         )
         for m in dict.fromkeys(metrics)
     )

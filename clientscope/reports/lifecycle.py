@@ -15,6 +15,7 @@ from clientscope.i18n import t
 from clientscope.reports import ReportRequest
 from clientscope.reports.common import workbook_spec
 from clientscope.semantic import excel_number_format, format_value
+from clientscope.semantic.formats import currency_unit
 
 DEFINITION_METRICS: tuple[str, ...] = (
     "new_customers",
@@ -154,13 +155,14 @@ def flow_sheet(pc, view: lc.LifecycleView, flow: pl.DataFrame) -> SheetSpec:
         if react.dormant
         else t("lifecycle.flow.no_dormant", lang, months=pc.model.rules.lifecycle.dormant_months)
     )
+    unit = currency_unit(pc.model.currency, lang)
     columns = (
         ColumnSpec("from_label", t("lifecycle.col.from_state", lang), "text", width=16),
         ColumnSpec("to_label", t("lifecycle.col.to_state", lang), "text", width=16),
         ColumnSpec("customers", t("lifecycle.col.customers", lang), "integer", excel_format=INTEGER),
         ColumnSpec("share", t("lifecycle.flow.share_of_from", lang), "percent", excel_format=PERCENT),
-        ColumnSpec("aum_a", t("lifecycle.col.aum_a", lang), "currency", excel_format=money),
-        ColumnSpec("aum_b", t("lifecycle.col.aum_b", lang), "currency", excel_format=money),
+        ColumnSpec("aum_a", t("lifecycle.col.aum_a", lang, unit=unit), "currency", excel_format=money),
+        ColumnSpec("aum_b", t("lifecycle.col.aum_b", lang, unit=unit), "currency", excel_format=money),
     )
     return SheetSpec(
         name=t("lifecycle.sheet.flow", lang),

@@ -170,7 +170,7 @@ def migration_sheets(pc: PageContext, view: seg.SegmentsView) -> list[SheetSpec]
     labels = _tier_labels(pc)
     matrix = seg.migration(pc, view)
     flows = seg.tier_flows(matrix, seg.tier_codes(pc))
-    title = t("segments.migration.title", lang, start=view.from_month, end=view.to_month)
+    title = t("segments.migration.title", lang, start=view.opening_month, end=view.to_month)
     tier = pc.model.dimension_label("tier", lang)
     matrix_sheet = SheetSpec(
         name=t("segments.export.migration", lang),

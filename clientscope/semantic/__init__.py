@@ -2,7 +2,9 @@
 
 Public API (pages, exports and the CLI use only these names):
 
-- `load_semantic_model(path) -> SemanticModel` (raises `SemanticError` with `.problems`)
+- `load_semantic_model(path) -> SemanticModel` (raises `SemanticError` with `.problems`); amounts in
+  `currencies.default` until `model_for_extracts(model, data_dir)` (or `model.for_currency(code)`) picks the
+  extracts' currency (raises `ExtractCurrencyError`)
 - `validate_file(path, db=None) -> list[Problem]`, `validate_against_data(model, db)`, `format_problems(problems)`
 - `MetricRequest`, `compile_query(model, request)`, `compare_query(model, request, comparison)`,
   `drill_query(...)`, `drill_count_query(...)` → `CompiledQuery(sql, params, columns, ignored_filters)`
@@ -31,15 +33,22 @@ from clientscope.semantic.formats import (
     format_value,
 )
 from clientscope.semantic.model import FormatSpec, Metric, SemanticModel
-from clientscope.semantic.problems import Problem, SemanticError, format_problems
+from clientscope.semantic.problems import ExtractCurrencyError, Problem, SemanticError, format_problems
 from clientscope.semantic.resolve import metric_dimensions, metric_sources, metric_tables, missing_tables
 from clientscope.semantic.rollups import build_rollups, build_rollups_in_memory
 from clientscope.semantic.sqltext import CompileError
-from clientscope.semantic.validate import load_semantic_model, parse_text, validate_against_data, validate_file
+from clientscope.semantic.validate import (
+    load_semantic_model,
+    model_for_extracts,
+    parse_text,
+    validate_against_data,
+    validate_file,
+)
 
 __all__ = [
     "CompileError",
     "CompiledQuery",
+    "ExtractCurrencyError",
     "FormatSpec",
     "Metric",
     "MetricRequest",
@@ -64,6 +73,7 @@ __all__ = [
     "metric_sources",
     "metric_tables",
     "missing_tables",
+    "model_for_extracts",
     "parse_text",
     "run_compiled",
     "run_metric_query",

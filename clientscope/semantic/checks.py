@@ -18,6 +18,7 @@ from clientscope.semantic.model import (
     MetricBase,
     RatioMetric,
     SimpleMetric,
+    TierBand,
 )
 from clientscope.semantic.problems import Problem, did_you_mean
 from clientscope.semantic.resolve import RESERVED_COLUMNS, known_tables, table_columns
@@ -86,6 +87,7 @@ class Checker:
     # -- sections ----------------------------------------------------------------------------------------------
     def run(self) -> list[Problem]:
         self.check_locales()
+        self.check_currencies()
         self.check_formats()
         self.check_dimensions()
         self.check_sources()
@@ -105,10 +107,28 @@ class Checker:
                 hint=did_you_mean(loc.default, loc.supported),
             )
 
+    def check_currencies(self) -> None:
+        currencies = self.d.currencies
+        where = {"context": "currencies"}
+        if currencies.default not in currencies.supported:
+            self.add(
+                ("currencies", "default"),
+                f"the default currency '{currencies.default}' is not in supported",
+                hint=did_you_mean(currencies.default, currencies.supported),
+                **where,
+            )
+        if len(set(currencies.supported)) != len(currencies.supported):
+            self.add(("currencies", "supported"), "each supported currency must be listed once", **where)
+
     def check_formats(self) -> None:
         for name, fmt in self.d.formats.items():
-            if fmt.type == "currency" and not fmt.currency:
-                self.add(("formats", name), "a currency format needs 'currency' (e.g. CNY)", context=f"format '{name}'")
+            if fmt.currency is not None:
+                self.add(
+                    ("formats", name, "currency"),
+                    "a format does not name a currency: amounts are shown in the extract's currency (its import.json, "
+                    "else currencies.default); remove 'currency'",
+                    context=f"format '{name}'",
+                )
 
     def check_dimensions(self) -> None:
         for name, dim in self.d.dimensions.items():
@@ -189,18 +209,28 @@ class Checker:
                     hint=did_you_mean(scheme, schemes),
                     **where,
                 )
+        if isinstance(self.d.raw.get("rules"), dict) and "currency" in self.d.raw["rules"]:
+            self.add(
+                ("rules", "currency"),
+                "the rules' currency is not written here: it is the extract's (its import.json), else "
+                "currencies.default; remove 'currency'",
+                **where,
+            )
         for name, scheme in schemes.items():
             path = ("rules", "tiers", "schemes", name)
             self.labels((*path, "label"), scheme.label, "label", context=f"tier scheme '{name}'")
-            mins = [t.min_aum for t in scheme.tiers]
-            if not mins:
+            if not scheme.tiers:
                 self.add(path, "a tier scheme needs at least one tier", context=f"tier scheme '{name}'")
-            elif any(a <= b for a, b in pairwise(mins)) or mins[-1] != 0:
-                self.add(
-                    (*path, "tiers"),
-                    "tiers must be listed highest first with falling min_aum, the last at 0",
-                    context=f"tier scheme '{name}'",
-                )
+                continue
+            complete = self.tier_floors_per_currency(name, scheme.tiers)
+            for currency in self.d.currencies.supported if complete else ():
+                mins = scheme.floors(currency)
+                if any(a <= b for a, b in pairwise(mins)) or mins[-1] != 0:
+                    self.add(
+                        (*path, "tiers"),
+                        f"tiers must be listed highest first with falling min_aum, the last at 0 (in {currency})",
+                        context=f"tier scheme '{name}'",
+                    )
             if len(set(scheme.codes)) != len(scheme.codes):
                 self.add((*path, "tiers"), "tier codes must be unique", context=f"tier scheme '{name}'")
         self.check_precedence(rules.lifecycle.precedence)
@@ -208,6 +238,35 @@ class Checker:
         if rules.risk.levels.medium >= rules.risk.levels.high:
             self.add(("rules", "risk", "levels"), "the medium risk level must be below the high level", **where)
         self.check_code_labels()
+
+    def tier_floors_per_currency(self, scheme: str, tiers: tuple[TierBand, ...]) -> bool:
+        """Every tier has a floor for every supported currency and none for another; False when one is missing."""
+        if not self.d.currencies_valid:
+            return False  # its own problems are reported; checking floors against it would only add noise
+        supported = self.d.currencies.supported
+        complete = True
+        for index, tier in enumerate(tiers):
+            if not isinstance(tier.min_aum, dict):
+                continue  # one floor for every currency
+            path = ("rules", "tiers", "schemes", scheme, "tiers", index, "min_aum")
+            where = {"context": f"tier '{tier.code}' of scheme '{scheme}'"}
+            unknown = [code for code in tier.min_aum if code not in supported]
+            for code in unknown:
+                self.add(
+                    path,
+                    f"min_aum for '{code}', which is not in currencies.supported ({', '.join(supported)})",
+                    hint=did_you_mean(code, supported),
+                    **where,
+                )
+            for code in supported:
+                if code not in tier.min_aum:
+                    self.add(
+                        path,
+                        f"no min_aum for the currency '{code}' (every supported currency needs a floor in every tier)",
+                        **where,
+                    )
+                    complete = False
+        return complete
 
     def check_precedence(self, precedence: tuple[str, ...]) -> None:
         path = ("rules", "lifecycle", "precedence")

@@ -7,12 +7,15 @@ Screen:
 - Rates are stored 0–1 and shown as percentages (`12.3%`); changes in rates are percentage points
   (`+1.2 pp`, `+1.2个百分点`).
 - Rounding is half-up (what bankers expect), not Python's half-even.
-- CNY is always shown with `¥` (Babel's English symbol would be `CN¥`).
+- A currency format shows the currency in effect (the extract's, see `SemanticModel.for_currency`) with Babel's
+  symbol for the locale (`€`, `$` / `US$`, `CZK`), except that CNY is always `¥` (Babel's English symbol would be
+  `CN¥`).  A symbol made of letters is followed by a space (`CZK 1.23万`).
 
 Excel (decision): cells keep the raw value (yuan, counts, 0–1 rates) so that sums and formulas stay true.
 Excel can only scale a displayed number by powers of 1,000, so 万 / 亿 cannot be shown by a number format;
 `excel_number_format` therefore returns a thousands-separated format with the currency symbol and the
-format's decimals, and `excel_header_unit` gives the unit to put in the column header, e.g. `（元）`.
+format's decimals, and `excel_header_unit` gives the unit to put in the column header, e.g. `（元）`, `（欧元）`,
+` (EUR)`.
 """
 
 from __future__ import annotations
@@ -20,20 +23,17 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_currency_name, get_currency_symbol
 
 from clientscope.semantic.model import FormatSpec
 
 EMPTY = "—"
-SYMBOLS: dict[str, str] = {"CNY": "¥", "USD": "$", "EUR": "€", "HKD": "HK$", "GBP": "£", "JPY": "JP¥"}
+_FIXED_SYMBOLS: dict[str, str] = {"CNY": "¥"}  # the yuan is ¥ for every reader of this app
+_EXCEL_BARE = frozenset("¥€$£")  # symbols Excel shows without quotes in a number format
 _ZH_UNITS: tuple[tuple[float, str], ...] = ((1e8, "亿"), (1e4, "万"))
 _EN_UNITS: tuple[tuple[float, str], ...] = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
 _FORCED: dict[str, tuple[float, str]] = {"wan": (1e4, "万"), "yi": (1e8, "亿")}
 _PP: dict[str, str] = {"zh_CN": "个百分点", "en": " pp"}
-_HEADER_UNITS: dict[str, dict[str, str]] = {
-    "zh_CN": {"CNY": "（元）"},
-    "en": {"CNY": " (CNY)"},
-}
 
 
 def _is_missing(value: object) -> bool:
@@ -69,10 +69,22 @@ def _unit_for(value: float, fmt: FormatSpec, locale: str) -> tuple[float, str]:
     return 1.0, ""
 
 
-def _symbol(fmt: FormatSpec) -> str:
+def currency_symbol(currency: str, locale: str) -> str:
+    """The symbol of `currency` as shown in `locale`: `¥` for CNY, else Babel's (`€`, `$` / `US$`, `CZK`)."""
+    if currency in _FIXED_SYMBOLS:
+        return _FIXED_SYMBOLS[currency]
+    try:
+        return get_currency_symbol(currency, locale=_babel_locale(locale))
+    except (ValueError, LookupError):
+        return currency
+
+
+def _symbol(fmt: FormatSpec, locale: str) -> str:
+    """The prefix of a currency amount: its symbol, with a space after one made of letters (`CZK 1.23万`)."""
     if fmt.type != "currency" or not fmt.currency:
         return ""
-    return SYMBOLS.get(fmt.currency, fmt.currency + " ")
+    symbol = currency_symbol(fmt.currency, locale)
+    return symbol + " " if symbol[-1:].isalpha() else symbol
 
 
 def format_value(value: float | int | Decimal | None, fmt: FormatSpec, locale: str) -> str:
@@ -87,7 +99,7 @@ def format_value(value: float | int | Decimal | None, fmt: FormatSpec, locale: s
     digits = _plain(abs(number) / size if size != 1 else abs(number), fmt.decimals, locale)
     if _is_zero(digits):
         sign = ""  # -0.00 shows as 0.00
-    return f"{sign}{_symbol(fmt)}{digits}{suffix}"
+    return f"{sign}{_symbol(fmt, locale)}{digits}{suffix}"
 
 
 def format_change(delta: float | int | None, fmt: FormatSpec, locale: str) -> str:
@@ -120,11 +132,32 @@ def excel_number_format(fmt: FormatSpec, locale: str) -> str:
     decimals = "." + "0" * fmt.decimals if fmt.decimals else ""
     if fmt.type == "percent":
         return f"0{decimals}%"
-    return f"{_symbol(fmt).strip()}#,##0{decimals}"
+    symbol = _symbol(fmt, locale)
+    if symbol and not set(symbol) <= _EXCEL_BARE:
+        symbol = '"' + symbol.replace('"', "") + '"'  # letters are format codes in Excel: quote them as text
+    return f"{symbol}#,##0{decimals}"
 
 
 def excel_header_unit(fmt: FormatSpec, locale: str) -> str:
     """What to append to an Excel column header so the unit of the raw values is stated, e.g. `（元）`."""
     if fmt.type != "currency" or not fmt.currency:
         return ""
-    return _HEADER_UNITS.get(locale, _HEADER_UNITS["en"]).get(fmt.currency, f" ({fmt.currency})")
+    return currency_unit(fmt.currency, locale)
+
+
+def currency_unit(currency: str, locale: str) -> str:
+    """The unit of raw amounts for a header: `（元）` / `（欧元）` in zh_CN, ` (CNY)` in English."""
+    word = currency_word(currency, locale)
+    return f"（{word}）" if locale == "zh_CN" else f" ({word})"
+
+
+def currency_word(currency: str, locale: str) -> str:
+    """The currency as a unit word: `元`, `欧元`, `捷克克朗` in zh_CN (so `万元`, `万欧元`), the code in English."""
+    if locale != "zh_CN":
+        return currency
+    if currency == "CNY":
+        return "元"
+    try:
+        return get_currency_name(currency, locale=_babel_locale(locale))
+    except (ValueError, LookupError):
+        return currency

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from clientscope.semantic.problems import ExtractCurrencyError, did_you_mean
+
 Labels = dict[str, str]  # locale → text
 Grain = Literal["month", "quarter", "year"]
 Comparison = Literal["mom", "qoq", "yoy"]
@@ -30,10 +32,23 @@ class Locales(Frozen):
     default: str
 
 
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]  # ISO 4217, e.g. CNY, CZK, EUR, USD
+
+
+class Currencies(Frozen):
+    """The currencies amounts may be in.  An extract's amounts are in the currency its folder's import.json declares
+    (an import writes it), else in `default`; every supported currency needs a floor in every tier."""
+
+    default: CurrencyCode = "CNY"
+    supported: tuple[CurrencyCode, ...] = ("CNY",)
+
+
 class FormatSpec(Frozen):
     """How a number is shown on screen and in Excel (see formats.py)."""
 
     type: Literal["currency", "number", "percent"]
+    # a currency format shows the currency in effect (`SemanticModel.currency`): metrics.yaml leaves it out and
+    # `SemanticModel.for_currency` fills it in
     currency: str | None = None
     unit: Literal["none", "wan", "yi", "auto"] = "none"
     decimals: int = Field(default=0, ge=0, le=6)
@@ -150,22 +165,37 @@ METRIC_CLASSES: dict[str, type[MetricBase]] = {
 
 class TierBand(Frozen):
     code: str
-    min_aum: float = Field(ge=0)
+    # the floor: one amount for every currency (the last tier's 0), or currency code → amount in that currency
+    min_aum: Annotated[float, Field(ge=0)] | dict[str, Annotated[float, Field(ge=0)]]
+
+    def floor(self, currency: str) -> float:
+        """The floor in `currency` (the checks make sure every supported currency has one)."""
+        return float(self.min_aum[currency] if isinstance(self.min_aum, dict) else self.min_aum)
 
 
 class TierScheme(Frozen):
     label: Labels
-    tiers: tuple[TierBand, ...]  # highest first; the last band's min_aum is 0
+    tiers: tuple[TierBand, ...]  # highest first; the last band's min_aum is 0 and takes every AUM below the next
 
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(t.code for t in self.tiers)
+
+    def floors(self, currency: str) -> tuple[float, ...]:
+        """Each tier's floor in `currency`, highest tier first."""
+        return tuple(t.floor(currency) for t in self.tiers)
 
 
 class TierRules(Frozen):
     primary: str  # scheme behind the `tier` column
     alternative: str  # scheme behind the `tier_alt` column
     schemes: dict[str, TierScheme]
+
+    def primary_floors(self, currency: str) -> tuple[float, ...]:
+        return self.schemes[self.primary].floors(currency)
+
+    def alternative_floors(self, currency: str) -> tuple[float, ...]:
+        return self.schemes[self.alternative].floors(currency)
 
 
 class FunnelRules(Frozen):
@@ -244,6 +274,10 @@ class PotentialRules(Frozen):
 
 
 class Rules(Frozen):
+    # The currency of the amounts the rules compare with (the tiers take its floors). Not written in metrics.yaml:
+    # `SemanticModel.for_currency` sets it from the extract (import.json), else `currencies.default`; being part of
+    # the rules, it is part of the marts' cache key.
+    currency: str = "CNY"
     tiers: TierRules
     lifecycle: LifecycleRules = LifecycleRules()
     churn: ChurnRules = ChurnRules()
@@ -259,12 +293,32 @@ class Rules(Frozen):
 class SemanticModel(Frozen):
     file: str = "metrics.yaml"
     locales: Locales
+    currencies: Currencies = Currencies()
     formats: dict[str, FormatSpec]
     dimensions: dict[str, Dimension]
     sources: dict[str, Source]
     rules: Rules
     metrics: dict[str, Metric]
     lines: dict[str, int] = Field(default_factory=dict)  # "metrics.churn_rate" → line in the file
+
+    @property
+    def currency(self) -> str:
+        """The currency amounts are in and shown in (the extract's, else `currencies.default`)."""
+        return self.rules.currency
+
+    def for_currency(self, currency: str) -> SemanticModel:
+        """The model for amounts in `currency`: its currency formats show it and the tiers take its floors.
+
+        Raises `UnsupportedCurrency` (with a message saying how to add it) when metrics.yaml has no floors for it.
+        """
+        if currency not in self.currencies.supported:
+            raise UnsupportedCurrency(currency, self)
+        formats = {
+            name: fmt.model_copy(update={"currency": currency}) if fmt.type == "currency" else fmt
+            for name, fmt in self.formats.items()
+        }
+        rules = self.rules.model_copy(update={"currency": currency})
+        return self.model_copy(update={"formats": formats, "rules": rules})
 
     def metric(self, name: str) -> Metric:
         try:
@@ -285,6 +339,13 @@ class SemanticModel(Frozen):
         """The metric's named format; metrics without one are plain numbers."""
         name = self.metric(metric).format
         return self.formats[name] if name else FormatSpec(type="number")
+
+    def format_name(self, metric: str) -> str:
+        """The metric's format as the catalog and the workbooks' definitions name it: `cny_auto (CZK)` for a
+        currency format (the currency in effect), the bare name otherwise."""
+        name = self.metric(metric).format or ""
+        fmt = self.formats.get(name)
+        return f"{name} ({fmt.currency})" if fmt is not None and fmt.type == "currency" and fmt.currency else name
 
     def label(self, metric: str, locale: str) -> str:
         labels = self.metric(metric).label or {}
@@ -316,3 +377,21 @@ class SemanticModel(Frozen):
 
     def line_of(self, section: str, name: str) -> int | None:
         return self.lines.get(f"{section}.{name}")
+
+
+class UnsupportedCurrency(ExtractCurrencyError):
+    """An extract declares a currency that metrics.yaml has no tier floors for."""
+
+    def __init__(self, currency: str, model: SemanticModel) -> None:
+        supported = model.currencies.supported
+        hint = did_you_mean(currency, supported)
+        line = model.lines.get("currencies.supported")
+        where = f"{model.file}:{line}" if line else model.file
+        super().__init__(
+            f"the extracts declare the currency {currency!r}, which {where} does not support "
+            f"(currencies.supported: {', '.join(supported)})"
+            + (f" (did you mean '{hint}'?)" if hint else "")
+            + f". Add {currency} to currencies.supported and a min_aum for it to every tier in rules.tiers, "
+            "or correct the currency in the extract folder's import.json."
+        )
+        self.currency = currency

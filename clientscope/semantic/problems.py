@@ -36,6 +36,10 @@ class SemanticError(ValueError):
         super().__init__(format_problems(self.problems))
 
 
+class ExtractCurrencyError(ValueError):
+    """The extracts' currency cannot be served: an unreadable import.json, or a currency metrics.yaml lacks."""
+
+
 def format_problems(problems: Iterable[Problem]) -> str:
     """One line per problem, in file order."""
     return "\n".join(str(p) for p in problems)

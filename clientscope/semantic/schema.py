@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from clientscope.semantic.loader import LineDict, duplicate_keys, line_at
 from clientscope.semantic.model import (
     METRIC_CLASSES,
+    Currencies,
     Dimension,
     FormatSpec,
     Locales,
@@ -28,7 +29,8 @@ from clientscope.semantic.model import (
 )
 from clientscope.semantic.problems import Problem, did_you_mean
 
-SECTIONS: tuple[str, ...] = ("locales", "formats", "dimensions", "sources", "rules", "metrics")
+SECTIONS: tuple[str, ...] = ("locales", "currencies", "formats", "dimensions", "sources", "rules", "metrics")
+OPTIONAL_SECTIONS: frozenset[str] = frozenset({"currencies"})  # absent: amounts are CNY unless an extract says
 NAMED_SECTIONS: dict[str, type[BaseModel]] = {"dimensions": Dimension, "sources": Source}
 _LITERAL = re.compile(r"'([^']*)'")
 
@@ -40,6 +42,8 @@ class Draft:
     file: str
     raw: Any
     locales: Locales | None = None
+    currencies: Currencies = field(default_factory=Currencies)
+    currencies_valid: bool = True  # False: the tier floors are not checked against a section that failed
     formats: dict[str, FormatSpec] = field(default_factory=dict)
     dimensions: dict[str, Dimension] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
@@ -63,9 +67,12 @@ def check_schema(raw: Any, file: str) -> tuple[Draft, list[Problem]]:
         if key not in SECTIONS:
             problems.append(Problem(file, draft.line(key), f"unknown key '{key}'", hint=did_you_mean(key, SECTIONS)))
     for section in SECTIONS:
-        if section not in raw:
+        if section not in raw and section not in OPTIONAL_SECTIONS:
             problems.append(Problem(file, 1, f"missing required section '{section}'"))
     problems += _single(draft, "locales", Locales, "locales")
+    currency_problems = _single(draft, "currencies", Currencies, "currencies")
+    draft.currencies_valid = not currency_problems
+    problems += currency_problems
     problems += _single(draft, "rules", Rules, "rules")
     problems += _formats(draft)
     for section, cls in NAMED_SECTIONS.items():
@@ -213,6 +220,8 @@ def _describe(error: Mapping[str, Any], cls: type[BaseModel], loc: Sequence[Any]
         choices = _LITERAL.findall(str(error.get("ctx", {}).get("expected", "")))
         value = error.get("input")
         return f"unknown value '{value}' for '{key}'", did_you_mean(value, choices)
+    if kind == "string_pattern_mismatch" and "A-Z" in str(error.get("ctx", {}).get("pattern", "")):
+        return f"'{key}': '{error.get('input')}' is not a currency code (three capital letters, e.g. CZK)", None
     if kind == "value_error" and "error" in error.get("ctx", {}):
         # a model's own check (a field validator) words its message for the file's reader: no "Value error, "
         return f"'{key}': {error['ctx']['error']}", None

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import polars as pl
 
+from clientscope.catalog import ImportManifestError, declared_currency
 from clientscope.db import Database, QueryError, run_query
 from clientscope.semantic.checks import check_semantics
 from clientscope.semantic.compiler import MetricRequest, chosen_variant, compile_query
 from clientscope.semantic.drill import drill_query
 from clientscope.semantic.loader import YamlSyntaxError, load_yaml
 from clientscope.semantic.model import SemanticModel
-from clientscope.semantic.problems import Problem, SemanticError
+from clientscope.semantic.problems import ExtractCurrencyError, Problem, SemanticError
 from clientscope.semantic.resolve import metric_dimensions, missing_tables
 from clientscope.semantic.schema import Draft, check_schema
 from clientscope.semantic.sqltext import CompileError
@@ -47,10 +48,13 @@ def _assemble(draft: Draft) -> SemanticModel:
         for name in getattr(draft, section)
         if (line := draft.line(section, name)) is not None
     }
+    if (line := draft.line("currencies", "supported")) is not None:
+        lines["currencies.supported"] = line
     assert draft.locales is not None and draft.rules is not None
-    return SemanticModel(
+    model = SemanticModel(
         file=draft.file,
         locales=draft.locales,
+        currencies=draft.currencies,
         formats=draft.formats,
         dimensions=draft.dimensions,
         sources=draft.sources,
@@ -58,6 +62,7 @@ def _assemble(draft: Draft) -> SemanticModel:
         metrics=draft.metrics,
         lines=lines,
     )
+    return model.for_currency(draft.currencies.default)  # the checks made sure the default is supported
 
 
 def _read(path: Path | str) -> tuple[str | None, list[Problem]]:
@@ -78,6 +83,17 @@ def load_semantic_model(path: Path | str) -> SemanticModel:
     if model is None:
         raise SemanticError(problems)
     return model
+
+
+def model_for_extracts(model: SemanticModel, data_dir: Path) -> SemanticModel:
+    """The model for the extracts in `data_dir`: amounts in the currency their import.json declares (else
+    `currencies.default`), shown in it and tiered with its floors.  Raises `ExtractCurrencyError` with a message
+    saying what to fix when the declaration is unreadable or the currency has no floors in metrics.yaml."""
+    try:
+        currency = declared_currency(Path(data_dir))
+    except ImportManifestError as exc:
+        raise ExtractCurrencyError(str(exc)) from exc
+    return model.for_currency(currency or model.currencies.default)
 
 
 def validate_file(path: Path | str, db: Database | None = None) -> list[Problem]:

@@ -65,14 +65,22 @@ months_in as (
     )
 ),
 
--- tier_rank 1 is the highest tier: the first threshold (highest first) the month-end AUM reaches
+-- tier_rank 1 is the highest tier: the first floor (highest first) the month-end AUM reaches. The lowest tier
+-- takes every AUM below the next floor, negative (an overdrawn account) or missing included, so every row has a
+-- tier and tier shares sum to 100 %.
 tiered as (
     select
         m.*,
-        list_position(list_transform($tier_mins, lambda floor_aum: coalesce(m.aum_total, 0) >= floor_aum), true)
-            as tier_rank,
-        list_position(list_transform($alt_tier_mins, lambda floor_aum: coalesce(m.aum_total, 0) >= floor_aum), true)
-            as tier_alt_rank
+        coalesce(
+            list_position(list_transform($tier_mins, lambda floor_aum: coalesce(m.aum_total, 0) >= floor_aum), true),
+            len($tier_mins)
+        ) as tier_rank,
+        coalesce(
+            list_position(
+                list_transform($alt_tier_mins, lambda floor_aum: coalesce(m.aum_total, 0) >= floor_aum), true
+            ),
+            len($alt_tier_mins)
+        ) as tier_alt_rank
     from months_in as m
 ),
 

@@ -4,11 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+# Debian packages the tests use: chromium + chromium-driver (browser tests), postgresql (the app store's
+# PostgreSQL tests start a throwaway server on loopback).
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
+    || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
-    echo "Installing chromium and chromium-driver (Debian packages) for the browser tests..."
+    echo "Installing chromium, chromium-driver and postgresql (Debian packages) for the tests..."
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver postgresql >/dev/null
 fi
 
 python -m pip install --quiet --disable-pip-version-check -e ".[test]"

@@ -85,7 +85,9 @@ def lifecycle_frames() -> dict[str, pl.DataFrame]:
         ]
     )  # fmt: skip
     return {
-        "branches": pl.DataFrame({"branch_id": ["B01"], "branch_name": ["静安支行"], "region": ["华东"], "city": ["上海"]}),
+        "branches": pl.DataFrame(
+            {"branch_id": ["B01"], "branch_name": ["静安支行"], "region": ["华东"], "city": ["上海"]}
+        ),
         "relationship_managers": pl.DataFrame({"rm_id": ["R01"], "rm_name": ["王芳"], "branch_id": ["B01"]}),
         "customers": customers,
         "customer_months": months,
@@ -168,10 +170,11 @@ def test_the_funnel_says_how_many_are_not_yet_measurable_in_both_languages(lifec
         "Retained at 6 months 3, Grown 3, Churned (within 6 months) 3."
     )
     assert lc.pending_note("zh_CN", funnel, lc.step_labels("zh_CN", windows)) == (
-        "尚不可观察（窗口未结束，不计入比率）：激活 1 户、3个月留存 1 户、6个月留存 3 户、成长 3 户、流失（6个月内） 3 户。"
+        "尚不可观察（窗口未结束，不计入比率）：激活 1 户、3个月留存 1 户、6个月留存 3 户、成长 3 户、"
+        "流失（6个月内） 3 户。"
     )
-    everyone_old = funnel.with_columns(pl.lit(0).alias("pending"))
-    assert lc.pending_note("en", everyone_old, lc.step_labels("en", windows)) is None
+    all_measurable = funnel.with_columns(pl.lit(0).alias("pending"))
+    assert lc.pending_note("en", all_measurable, lc.step_labels("en", windows)) is None
 
 
 def _members_args(bank, model):

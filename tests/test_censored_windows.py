@@ -273,3 +273,20 @@ def test_a_conversion_metric_over_a_table_without_observed_until_is_refused(mode
         "metric 'campaign_conversion_rate': its base source 'conversion_facts' has no observed_until column (the "
         "data's last month-end), needed to leave out the conversion windows that run past the data"
     )
+
+
+def test_the_metric_catalog_shows_the_complete_window_rule(model) -> None:
+    from clientscope.metric_catalog import catalog_frame
+
+    for lang, description, words in (
+        (
+            "en",
+            "Only touches whose 30-day window has ended by the data's last month-end count",
+            "(only events whose 30-day window has ended by the data's last month-end)",
+        ),
+        ("zh_CN", "只计30天窗口已在最新数据月末前结束的触达", "（只计 30 天窗口已在最新数据月末前结束的事件）"),
+    ):
+        row = catalog_frame(model, lang).filter(pl.col("name") == "campaign_conversion_rate").row(0, named=True)
+        assert description in row["description"]
+        assert row["formula"].endswith(words)
+        assert "observed_until" in row["sql"]  # the SQL shown is the SQL that runs

@@ -293,14 +293,14 @@ def campaign_columns(pc: PageContext, settings: cp.Settings) -> list[dict]:
         _number("reached", cp.column_label(pc, "reached"), cp.column_help(pc, "reached")),
         _number("touches", cp.column_label(pc, "touches"), cp.column_help(pc, "touches"), width=100),
         _number(
-            "reached_converted",
-            t("campaigns.col.converted", lang),
-            t("campaigns.col.converted_help", lang, days=cp.view_of(pc).window_days),
-        ),
-        _number(
             "reached_measurable",
             t("campaigns.col.measurable", lang),
             t("campaigns.col.measurable_help", lang, days=cp.view_of(pc).window_days),
+        ),
+        _number(
+            "reached_converted",
+            t("campaigns.col.converted", lang),
+            t("campaigns.col.converted_help", lang, days=cp.view_of(pc).window_days),
         ),
         _number("conversion_rate", cp.column_label(pc, "conversion_rate"), cp.column_help(pc, "conversion_rate")),
         _number("control_customers", t("campaigns.col.control_customers", lang), t("campaigns.col.control_help", lang)),

@@ -44,7 +44,7 @@ def funnel_sheet(pc, view: lc.LifecycleView, funnel: pl.DataFrame) -> SheetSpec:
         ColumnSpec("measurable", t("lifecycle.col.measurable", lang), "integer", excel_format=INTEGER),
         ColumnSpec("pending", t("lifecycle.col.pending", lang), "integer", excel_format=INTEGER),
     )
-    pending = lc.pending_note(lang, funnel, steps, lambda n: f"{n:,}")
+    pending = lc.pending_note(lang, funnel, steps, lambda n: format_value(n, pc.model.formats["count"], lang))
     note = t(
         "lifecycle.export.funnel_note",
         lang,

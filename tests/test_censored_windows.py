@@ -41,7 +41,17 @@ from clientscope import lifecycle as lc
 from clientscope.components.page import build_page_context
 from clientscope.db import FULL_SCOPE, Database
 from clientscope.marts import build_marts_in_memory
-from clientscope.semantic import CompileError, MetricRequest, compile_query, load_semantic_model, run_metric_query
+from clientscope.semantic import (
+    CompileError,
+    MetricRequest,
+    compile_query,
+    drill_count_query,
+    drill_query,
+    load_semantic_model,
+    run_compiled,
+    run_metric_query,
+    validate_file,
+)
 from tests.conftest import REPO_ROOT
 from tests.semantic_fixture import fixture_frames
 from tests.tiny_extracts import write_frames
@@ -290,3 +300,29 @@ def test_the_metric_catalog_shows_the_complete_window_rule(model) -> None:
         assert description in row["description"]
         assert row["formula"].endswith(words)
         assert "observed_until" in row["sql"]  # the SQL shown is the SQL that runs
+
+
+def test_a_conversion_metrics_drill_lists_only_the_touches_it_counts(campaign_bank, model) -> None:
+    db, _ = campaign_bank
+    clicked = {"period": "2026-03"}
+    rows = run_compiled(db, drill_query(model, "campaign_conversion_rate", clicked=clicked)).frame
+    assert rows["customer_id"].to_list() == ["C1"]  # T7; T8 (C4) has an open window
+    count = run_compiled(db, drill_count_query(model, "campaign_conversion_rate", clicked=clicked)).frame
+    assert count["rows"].to_list() == [1]
+    control = run_compiled(db, drill_query(model, "control_conversion_rate", clicked=clicked)).frame
+    assert control.height == 0  # T9 (C7, 2026-03-15): not measurable
+
+
+def test_metrics_validate_names_a_conversion_base_without_observed_until(tmp_path: Path) -> None:
+    text = (REPO_ROOT / "metrics.yaml").read_text(encoding="utf-8")
+    old = "    base: {source: touch_facts, filter: is_control}"
+    assert text.count(old) == 1
+    text = text.replace(old, "    base: {source: conversion_facts}")
+    path = tmp_path / "metrics.yaml"
+    path.write_text(text, encoding="utf-8")
+    line = text[: text.index("base: {source: conversion_facts}")].count("\n") + 1
+    assert (
+        f"{path}:{line}: metric 'control_conversion_rate': base source 'conversion_facts' has no column "
+        "'observed_until' (the data's last month-end): a conversion metric counts only the windows that end by "
+        "it; use a base source that carries it, e.g. touch_facts" in [str(p) for p in validate_file(path)]
+    )

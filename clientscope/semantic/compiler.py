@@ -35,7 +35,7 @@ from clientscope.semantic.model import (
 )
 from clientscope.semantic.periods import COMPARISON_MONTHS, GRAIN_MONTHS, add_months, month_start
 from clientscope.semantic.problems import did_you_mean
-from clientscope.semantic.resolve import RESERVED_COLUMNS, metric_dimensions, table_columns
+from clientscope.semantic.resolve import OBSERVED_UNTIL_COLUMN, RESERVED_COLUMNS, metric_dimensions, table_columns
 from clientscope.semantic.sqltext import CompileError, Params, quote, time_bounds
 
 GrainArg = Literal["month", "quarter", "year", "all"]
@@ -45,9 +45,6 @@ _TRUNC: dict[str, str] = {"month": "'month'", "quarter": "'quarter'", "year": "'
 # the row's event time (queries/marts/touch_facts.sql): conversion metrics then need no join at query time,
 # which made the campaign conversion rate ~4× faster on 5M touches.
 NEXT_EVENT_COLUMNS: dict[tuple[str, str], str] = {("touch_facts", "conversion_facts"): "next_conversion_ts"}
-# The base table's column holding the data's last month-end (queries/marts/touch_facts.sql): a conversion metric
-# counts only the events whose window (event date + window days) ends by then — complete windows only.
-OBSERVED_UNTIL_COLUMN = "observed_until"
 
 
 @dataclass(frozen=True)

@@ -326,3 +326,34 @@ def test_metrics_validate_names_a_conversion_base_without_observed_until(tmp_pat
         "'observed_until' (the data's last month-end): a conversion metric counts only the windows that end by "
         "it; use a base source that carries it, e.g. touch_facts" in [str(p) for p in validate_file(path)]
     )
+
+
+def test_the_lifecycle_page_shows_the_measurable_rates_and_who_is_not_yet_measurable(
+    lifecycle_bank, model, dash_app
+) -> None:
+    import sys
+
+    import flask
+
+    from clientscope import runtime
+    from tests.test_lifecycle import _graphs, _texts
+
+    del dash_app  # registers the pages
+    module = next(m for name, m in sys.modules.items() if name.endswith("pages.lifecycle"))
+    db, folder = lifecycle_bank
+    server = flask.Flask("censored-test")
+    runtime.attach(server, runtime.AppContext(folder, False, db, model))
+    with server.test_request_context():
+        english = module.layout(start="2025-01", end="2025-12", lang="en")
+        chinese = module.layout(start="2025-01", end="2025-12", lang="zh_CN")
+    text = " ".join(_texts(english))
+    assert "Not yet measurable (window not elapsed, left out of the rates): Activated 1, " in text
+    assert "1 not yet measurable" in text and "3 not yet measurable" in text  # the rate cards' notes
+    funnel = _graphs(english)["funnel"]["data"][0]
+    hover = {row[0]: row[1:] for row in funnel["customdata"]}
+    # retained at 6 months: 3 customers, 60.0 % of the 5 measurable, 100.0 % of the previous step, 3 not yet
+    assert hover["retained_late"] == ["3", "60.0%", "100.0%", "5", "3"]
+    assert list(funnel["x"]) == [8, 6, 5, 3, 1, 1]
+    chinese_text = " ".join(_texts(chinese))
+    assert "另有 3 户尚不可观察" in chinese_text
+    assert "尚不可观察（窗口未结束，不计入比率）：激活 1 户、" in chinese_text

@@ -17,7 +17,8 @@ their monthly trend over the period, and customers and AUM by tier.  Only pandas
 it does not import Clientscope.  Definitions (from metrics.yaml, restated by hand as a pandas developer
 would): rates are sum(numerator) / sum(denominator) per month; balances are month-end values; the
 campaign conversion rate is the share of contacted (non-control) customers with a conversion within
-30 days after a touch.
+30 days after a touch, over the touches whose 30-day window has ended by the data's last month-end
+(touch_facts.observed_until; complete windows only).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ CHURN = "churn_events.parquet"
 TOUCHES = "touch_facts.parquet"
 CONVERSIONS = "conversion_facts.parquet"
 CMF_COLUMNS = ("month", "next_month", "close_date", "aum_total", "is_active", "risk_level", "stage", "tier")
-TOUCH_COLUMNS = ("month", "customer_id", "touch_ts", "is_control")
+TOUCH_COLUMNS = ("month", "customer_id", "touch_ts", "is_control", "observed_until")
 HEADLINE = ("customers", "aum_total", "active_rate", "churn_rate", "campaign_conversion_rate", "at_risk_aum")
 ZERO_WHEN_EMPTY = ("customers", "aum_total", "at_risk_aum")  # counts and sums; rates stay empty
 
@@ -171,13 +172,17 @@ def _opening_book(cmf: pd.DataFrame, first: date, after: date) -> pd.Series:
 
 
 def _monthly_conversion(touches: pd.DataFrame, conversions: pd.DataFrame, window: timedelta) -> pd.Series:
-    touches = touches.assign(month_key=_month_key(touches["month"]))
+    # complete windows only: a touch counts when its date + the window is on or before the data's last month-end
+    complete = pd.to_datetime(touches["touch_ts"]).dt.normalize() + window <= pd.to_datetime(touches["observed_until"])
+    months = touches.assign(month_key=_month_key(touches["month"]))["month_key"]
+    touches = touches[complete].assign(month_key=_month_key(touches.loc[complete, "month"]))
     base = touches.groupby("month_key")["customer_id"].nunique()
     joined = touches.merge(conversions, on="customer_id", how="inner")
     after_touch = joined["conversion_ts"] >= joined["touch_ts"]
     hit = joined[after_touch & (joined["conversion_ts"] <= joined["touch_ts"] + window)]
     converted = hit.groupby("month_key")["customer_id"].nunique().reindex(base.index, fill_value=0)
-    return (converted / base.where(base > 0)).rename("campaign_conversion_rate")
+    rate = (converted / base.where(base > 0)).rename("campaign_conversion_rate")
+    return rate.reindex(sorted(set(months)))  # a month with touches but no complete window: no value
 
 
 def _value(table: pd.DataFrame, month: str, metric: str) -> float | None:

@@ -16,7 +16,10 @@ Definitions (docs/attribution.md has the engine's rules):
 - reach, touches, conversion rate and control-group conversion rate follow metrics.yaml's `customers_reached`,
   `touches`, `campaign_conversion_rate` and `control_conversion_rate`: touches in the period's months narrowed
   by every filter; a customer converts when any conversion falls within `rules.conversion.window_days` after
-  one of their touches.  Uplift compares the reached and the control customers with `uplift()`.
+  one of their touches.  Complete windows only: the rates count only the touches whose window has ended by
+  the data's last month-end (`reached_measurable`, `control_measurable`); `reached - reached_measurable`
+  reached customers are not yet measurable (every touch's window still open), the page and workbook say how
+  many.  Uplift compares the measurable reached and control customers with `uplift()`.
 - attribution credits the conversions of the period (customer filters as of the conversion's month) to the
   contacted touches in the look-back window before each; a campaign or channel selection (filter bar or a
   click) keeps the credit earned by the selected touches, over the customers the selection reached.
@@ -398,10 +401,10 @@ def _campaign_list(db: Database, scope: ViewerScope, view: View) -> pl.DataFrame
 
 
 def _uplift_columns(row: Mapping[str, Any]) -> dict[str, float | None]:
-    result = uplift(
-        int(row["reached"] or 0),
+    result = uplift(  # complete windows only: the measurable customers and their converters
+        int(row["reached_measurable"] or 0),
         int(row["reached_converted"] or 0),
-        int(row["control_customers"] or 0),
+        int(row["control_measurable"] or 0),
         int(row["control_converted"] or 0),
     )
     return {
@@ -416,7 +419,15 @@ def _uplift_columns(row: Mapping[str, Any]) -> dict[str, float | None]:
     }
 
 
-COUNT_COLUMNS: tuple[str, ...] = ("reached", "touches", "reached_converted", "control_customers", "control_converted")
+COUNT_COLUMNS: tuple[str, ...] = (
+    "reached",
+    "touches",
+    "reached_measurable",
+    "reached_converted",
+    "control_customers",
+    "control_measurable",
+    "control_converted",
+)
 UPLIFT_COLUMNS: tuple[str, ...] = (
     "conversion_rate",
     "control_rate",
@@ -693,8 +704,10 @@ _FALLBACK_FORMATS: dict[str, FormatSpec] = {
 COLUMN_METRICS: dict[str, tuple[str, str]] = {
     "reached": ("customers_reached", "count"),
     "touches": ("touches", "count"),
+    "reached_measurable": ("customers_reached", "count"),
     "reached_converted": ("customers_reached", "count"),
     "control_customers": ("customers_reached", "count"),
+    "control_measurable": ("customers_reached", "count"),
     "control_converted": ("customers_reached", "count"),
     "conversion_rate": ("campaign_conversion_rate", "percent"),
     "control_rate": ("control_conversion_rate", "percent"),
@@ -775,8 +788,10 @@ def _texts(pc: PageContext, row: Mapping[str, Any]) -> dict[str, str]:
         for c in (
             "reached",
             "touches",
+            "reached_measurable",
             "reached_converted",
             "control_customers",
+            "control_measurable",
             "conversion_rate",
             "control_rate",
             "cost",
@@ -796,6 +811,26 @@ def _texts(pc: PageContext, row: Mapping[str, Any]) -> dict[str, str]:
         row.get("relative_low"), row.get("relative_high"), uplift_format, lang, relative=True
     )
     return texts
+
+
+def pending_note(pc: PageContext, table: CampaignTable) -> str | None:
+    """How many reached and control customers the conversion rates leave out because every one of their touches'
+    windows runs past the data's last month-end (complete windows only); None when there are none."""
+    total = table.total
+    reached = int(total["reached"]) - int(total["reached_measurable"])
+    control = int(total["control_customers"]) - int(total["control_measurable"])
+    if not reached and not control:
+        return None
+    months = pc.choices.months
+    count = column_format(pc, "reached")
+    return t(
+        "campaigns.note.pending",
+        pc.lang,
+        reached=format_value(reached, count, pc.lang),
+        control=format_value(control, count, pc.lang),
+        days=view_of(pc).window_days,
+        month=months[-1] if months else view_of(pc).end,
+    )
 
 
 def campaign_grid_rows(pc: PageContext, table: CampaignTable) -> tuple[list[dict[str, Any]], dict[str, Any]]:

@@ -25,8 +25,17 @@ the mart's `month_idx`; a gap in a customer's months never shifts "month 3".
   of opening.
 
 *Active in a month* = the customer has a row for that month, `txn_count > 0`, and is not churned in it (the
-`active` rule of metrics.yaml's lifecycle stages).  A step's *eligible* count is the number of customers whose
-window has closed by the as-of month; the others may still reach it.
+`active` rule of metrics.yaml's lifecycle stages).
+
+**Complete windows only** (metrics.yaml `rules.lifecycle.funnel`, decision "censored windows"): a step counts
+only the customers *measurable* for it, those whose window for the step and for every step before it has fully
+elapsed by the as-of month-end (activation: open date + `activation_days` ≤ that month-end; a checkpoint k
+months after opening: the opening month + k ≤ the as-of month; churned: its own `churn_months` only).  A step's
+customers are the measurable customers who reached it, its rate (`pct_start`) divides them by the step's
+measurable customers, its conversion from the previous step (`pct_previous`) divides them by the measurable
+customers who reached the previous step; `pending` customers of the cohort are not yet measurable for the
+step (too young) and are counted in no rate.  The summary cards, the funnel by group, the drill lists of a
+step and the workbook read the same frame.
 
 **Cohort retention.**  For each opening month and each month offset k up to the as-of month: *customers
 retained* = share of the cohort active in month k; *AUM retained* = AUM at month k of the cohort's customers not
@@ -65,7 +74,7 @@ import polars as pl
 from clientscope.components.crossfilter import point_values
 from clientscope.components.page import PageContext
 from clientscope.db import Database, ViewerScope, run_named
-from clientscope.i18n import MESSAGES, t
+from clientscope.i18n import MESSAGES, join_words, t
 from clientscope.kpis import period_bounds
 from clientscope.lifecycle_codes import (
     CROSS_ACTIVATION,
@@ -128,12 +137,13 @@ RETENTION_MAX_OFFSET = 24  # the retention heatmap shows months since opening 0.
 
 STEP_COLUMNS: dict[str, str] = {"activated": "activated", "retained_early": "retained_early",
                                 "retained_late": "retained_late", "grown": "grown", "churned": "churned"}  # fmt: skip
-ELIGIBLE_COLUMNS: dict[str, str] = {
-    "activated": "eligible_activation",
-    "retained_early": "eligible_early",
-    "retained_late": "eligible_late",
-    "grown": "eligible_growth",
-    "churned": "eligible_churn",
+# A step's measurable customers: its window and those of the steps before it have elapsed (cohort_members.sql).
+MEASURABLE_COLUMNS: dict[str, str] = {
+    "activated": "measurable_activation",
+    "retained_early": "measurable_early",
+    "retained_late": "measurable_late",
+    "grown": "measurable_growth",
+    "churned": "measurable_churn",
 }
 
 # Comparison dimension (URL `dim`) → the cohort column holding it (month-varying ones at entry).
@@ -562,46 +572,62 @@ def stage_mix(pc: PageContext, view: LifecycleView) -> pl.DataFrame:
 # --- aggregations over the cohort (pure functions of the cohort frame) -----------------------------------------
 
 
+def _measurable_mask(step: str) -> pl.Expr:
+    return pl.lit(True) if step == "acquired" else pl.col(MEASURABLE_COLUMNS[step])
+
+
 def _step_mask(step: str) -> pl.Expr:
-    return pl.lit(True) if step == "acquired" else pl.col(STEP_COLUMNS[step])
+    """Reached the step, counted only when measurable for it: the funnel bar, its list and its cross-filter agree."""
+    return pl.lit(True) if step == "acquired" else pl.col(STEP_COLUMNS[step]) & _measurable_mask(step)
+
+
+FUNNEL_SCHEMA: dict[str, pl.DataType] = {
+    "step": pl.Utf8(),
+    "kind": pl.Utf8(),
+    "customers": pl.Int64(),
+    "pct_start": pl.Float64(),
+    "pct_previous": pl.Float64(),
+    "measurable": pl.Int64(),
+    "pending": pl.Int64(),
+}
 
 
 def funnel(members: pl.DataFrame) -> pl.DataFrame:
-    """step, kind (step | outflow), customers, pct_start, pct_previous, eligible — the funnel and churned outflow."""
-    start = members.height
+    """step, kind (step | outflow), customers, pct_start, pct_previous, measurable, pending: the funnel and the
+    churned outflow over complete windows only (see the module docstring).
+
+    customers = measurable for the step and reached it; pct_start = customers ÷ measurable; pct_previous =
+    customers ÷ those measurable for this step who reached the previous one; pending = cohort − measurable.
+    """
     rows = []
-    previous = start
+    previous: str | None = None
     for step in (*STEPS, OUTFLOW):
-        count = int(members.filter(_step_mask(step)).height) if start else 0
-        eligible = start if step == "acquired" else int(members[ELIGIBLE_COLUMNS[step]].sum()) if start else 0
         is_step = step != OUTFLOW
+        measurable = members.filter(_measurable_mask(step))
+        count = measurable.filter(_step_mask(step)).height
+        if not is_step:
+            before = None
+        else:  # the acquired step is its own previous step (100 %)
+            before = measurable.filter(_step_mask(previous)).height if previous else measurable.height
         rows.append(
             {
                 "step": step,
                 "kind": "step" if is_step else "outflow",
                 "customers": count,
-                "pct_start": count / start if start else None,
-                "pct_previous": (count / previous if previous else None) if is_step else None,
-                "eligible": eligible,
+                "pct_start": count / measurable.height if measurable.height else None,
+                "pct_previous": count / before if before else None,
+                "measurable": measurable.height,
+                "pending": members.height - measurable.height,
             }
         )
         if is_step:
-            previous = count
-    return pl.DataFrame(
-        rows,
-        schema={
-            "step": pl.Utf8,
-            "kind": pl.Utf8,
-            "customers": pl.Int64,
-            "pct_start": pl.Float64,
-            "pct_previous": pl.Float64,
-            "eligible": pl.Int64,
-        },
-    )
+            previous = step
+    return pl.DataFrame(rows, schema=FUNNEL_SCHEMA)
 
 
 def funnel_by(members: pl.DataFrame, dim: str, order: Sequence[str] = ()) -> pl.DataFrame:
-    """group, step, customers, pct_start, pct_previous, group_size: the funnel per value of a dimension."""
+    """group, step, customers, pct_start, pct_previous, measurable, pending, group_size: the funnel per value of a
+    dimension (each group's rates over its own measurable customers)."""
     column = COMPARE_COLUMNS[dim]
     schema = {
         "group": pl.Utf8,
@@ -609,6 +635,8 @@ def funnel_by(members: pl.DataFrame, dim: str, order: Sequence[str] = ()) -> pl.
         "customers": pl.Int64,
         "pct_start": pl.Float64,
         "pct_previous": pl.Float64,
+        "measurable": pl.Int64,
+        "pending": pl.Int64,
         "group_size": pl.Int64,
     }
     if not members.height:
@@ -724,11 +752,15 @@ class CohortSummary:
     retained_late_rate: float | None
     churn_rate: float | None
     median_days_to_activate: float | None
+    pending: Mapping[str, int] = field(default_factory=dict)  # step → cohort customers not yet measurable for it
 
 
 def summary(members: pl.DataFrame, funnel_frame: pl.DataFrame) -> CohortSummary:
+    """The cards: the funnel's rates (complete windows only); the median days to activate of the customers counted
+    as activated (measurable ones: a young cohort's fast activators alone would pull it down)."""
     share = dict(zip(funnel_frame["step"], funnel_frame["pct_start"], strict=True))
-    days = members.filter(pl.col("activated"))["days_to_activate"] if members.height else pl.Series([], dtype=pl.Int64)
+    activated = members.filter(_step_mask("activated")) if members.height else members
+    days = activated["days_to_activate"] if members.height else pl.Series([], dtype=pl.Int64)
     return CohortSummary(
         acquired=members.height,
         activation_rate=share.get("activated"),
@@ -736,6 +768,7 @@ def summary(members: pl.DataFrame, funnel_frame: pl.DataFrame) -> CohortSummary:
         retained_late_rate=share.get("retained_late"),
         churn_rate=share.get(OUTFLOW),
         median_days_to_activate=float(days.median()) if days.len() else None,
+        pending=dict(zip(funnel_frame["step"], funnel_frame["pending"], strict=True)),
     )
 
 
@@ -869,6 +902,17 @@ def step_labels(lang: str, windows: FunnelWindows) -> dict[str, str]:
         "grown": t("lifecycle.step.grown", lang),
         "churned": t("lifecycle.step.churned", lang, months=windows.churn_months),
     }
+
+
+def pending_note(lang: str, funnel_frame: pl.DataFrame, labels: Mapping[str, str], count: Any = str) -> str | None:
+    """The sentence under the funnel (and in the workbook): per step, the cohort customers not yet measurable for
+    it, left out of its rate; None when every window has elapsed.  `count` formats a number."""
+    items = [
+        t("lifecycle.pending_item", lang, step=labels.get(step, step), count=count(pending))
+        for step, pending in zip(funnel_frame["step"], funnel_frame["pending"], strict=True)
+        if pending
+    ]
+    return t("lifecycle.pending_note", lang, items=join_words(items, lang)) if items else None
 
 
 def step_definitions(pc: PageContext, windows: FunnelWindows) -> dict[str, str]:

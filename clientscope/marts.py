@@ -109,6 +109,7 @@ TOUCH_FACTS = Mart(
         "touch_id", "customer_id", "campaign_id", "channel", "touch_type", "is_control", "touch_ts", "month",
         "campaign_type", "product_type", "region", "branch_id", "rm_id", "acquisition_channel", "gender",
         "age_band", "tier", "tier_alt", "stage", "risk_level", "next_conversion_ts",
+        "observed_until",
     ),
 )  # fmt: skip
 CONVERSION_FACTS = Mart(

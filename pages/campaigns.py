@@ -67,7 +67,7 @@ def render(pc: PageContext, settings: cp.Settings) -> html.Div:
     content = [
         html.P(t("campaigns.intro", lang), className="text-muted small"),
         settings_bar(pc, settings),
-        *notes(pc, settings, result),
+        *notes(pc, settings, result, table),
         kpi_tiles(pc, settings, table),
         campaign_card(pc, settings, table),
         dbc.Row(
@@ -174,9 +174,12 @@ def settings_bar(pc: PageContext, settings: cp.Settings) -> dbc.Card:
     )
 
 
-def notes(pc: PageContext, settings: cp.Settings, result: cp.Attribution) -> list:
+def notes(pc: PageContext, settings: cp.Settings, result: cp.Attribution, table: cp.CampaignTable) -> list:
     lang = pc.lang
     items = []
+    pending = cp.pending_note(pc, table)
+    if pending:
+        items.append(pending)
     ignored = cp.ignored_filters(pc)
     if ignored:
         names = join_words(
@@ -289,6 +292,11 @@ def campaign_columns(pc: PageContext, settings: cp.Settings) -> list[dict]:
         {"field": "start_date", "headerName": t("campaigns.col.start_date", lang), "width": 110},
         _number("reached", cp.column_label(pc, "reached"), cp.column_help(pc, "reached")),
         _number("touches", cp.column_label(pc, "touches"), cp.column_help(pc, "touches"), width=100),
+        _number(
+            "reached_measurable",
+            t("campaigns.col.measurable", lang),
+            t("campaigns.col.measurable_help", lang, days=cp.view_of(pc).window_days),
+        ),
         _number(
             "reached_converted",
             t("campaigns.col.converted", lang),

@@ -143,20 +143,30 @@ def _summary(pc, view, members, funnel, flow, count, pct) -> dbc.Row:
     react = lc.reactivation(flow)
     cards = [
         ("acquired", t("lifecycle.card.acquired", lang), count(summary.acquired), ""),
-        ("activation", t("lifecycle.card.activation", lang), pct(summary.activation_rate), ""),
+        (
+            "activation",
+            t("lifecycle.card.activation", lang),
+            pct(summary.activation_rate),
+            _pending(pc, summary, "activated", count),
+        ),
         (
             "retained_early",
             t("lifecycle.card.retained_early", lang, months=windows.retain_early),
             pct(summary.retained_early_rate),
-            t("lifecycle.card.of_start", lang),
+            _pending(pc, summary, "retained_early", count),
         ),
         (
             "retained_late",
             t("lifecycle.card.retained_late", lang, months=windows.retain_late),
             pct(summary.retained_late_rate),
-            t("lifecycle.card.of_start", lang),
+            _pending(pc, summary, "retained_late", count),
         ),
-        ("churn", t("lifecycle.card.churn", lang, months=windows.churn_months), pct(summary.churn_rate), ""),
+        (
+            "churn",
+            t("lifecycle.card.churn", lang, months=windows.churn_months),
+            pct(summary.churn_rate),
+            _pending(pc, summary, lc.OUTFLOW, count),
+        ),
         (
             "days",
             t("lifecycle.card.days", lang),
@@ -196,6 +206,12 @@ def _summary(pc, view, members, funnel, flow, count, pct) -> dbc.Row:
     )
 
 
+def _pending(pc: PageContext, summary: lc.CohortSummary, step: str, count) -> str:
+    """A rate card's note: how many of the cohort its rate leaves out as not yet measurable (none: no note)."""
+    pending = summary.pending.get(step, 0)
+    return t("lifecycle.card.pending", pc.lang, count=count(pending)) if pending else ""
+
+
 def _funnel_section(pc, view, members, funnel, steps, count, theme) -> dbc.Card:
     lang = pc.lang
     if not members.height:
@@ -211,7 +227,8 @@ def _funnel_section(pc, view, members, funnel, steps, count, theme) -> dbc.Card:
         texts={
             "of_start": t("lifecycle.of_start", lang, value="{value}"),
             "of_previous": t("lifecycle.of_previous", lang, value="{value}"),
-            "eligible": t("lifecycle.eligible", lang, value="{value}"),
+            "measurable": t("lifecycle.measurable", lang, value="{value}"),
+            "pending": t("lifecycle.pending", lang, value="{value}"),
             "hover_customers": t("lifecycle.customers", lang),
         },
         selected=view.cohort_cross.get(lc.CROSS_STEP),
@@ -223,7 +240,8 @@ def _funnel_section(pc, view, members, funnel, steps, count, theme) -> dbc.Card:
             "customers": row["customers"],
             "pct_start": row["pct_start"],
             "pct_previous": row["pct_previous"],
-            "eligible": row["eligible"],
+            "measurable": row["measurable"],
+            "pending": row["pending"],
         }
         for row in funnel.iter_rows(named=True)
     ]
@@ -233,7 +251,8 @@ def _funnel_section(pc, view, members, funnel, steps, count, theme) -> dbc.Card:
         ("customers", integer),
         ("pct_start", percent),
         ("pct_previous", percent),
-        ("eligible", integer),
+        ("measurable", integer),
+        ("pending", integer),
     ]
     table = dag.AgGrid(
         id=Ids.FUNNEL_TABLE,
@@ -269,7 +288,7 @@ def _funnel_section(pc, view, members, funnel, steps, count, theme) -> dbc.Card:
                 className="small mb-1",
             ),
             html.Ul(
-                [html.Li(t("lifecycle.def.eligible", lang)), html.Li(t("lifecycle.def.reopen", lang))],
+                [html.Li(t("lifecycle.def.measurable", lang)), html.Li(t("lifecycle.def.reopen", lang))],
                 className="small text-muted mb-0",
             ),
         ],
@@ -277,9 +296,11 @@ def _funnel_section(pc, view, members, funnel, steps, count, theme) -> dbc.Card:
         id="lifecycle-definitions",
         className="mt-2",
     )
+    note = lc.pending_note(lang, funnel, steps, count)
+    pending = html.P(note, className="small text-muted mb-1", id="lifecycle-pending") if note else None
     body = dbc.Row(
         [
-            dbc.Col(_graph(chart_id("funnel"), figure), lg=6),
+            dbc.Col([_graph(chart_id("funnel"), figure), pending], lg=6),
             dbc.Col([table, glossary], lg=6),
         ],
         className="g-2",
@@ -316,6 +337,7 @@ def _compare_section(pc, view, members, steps, count, theme) -> dbc.Card:
         texts={
             "of_start": t("lifecycle.of_start", lang, value="{value}"),
             "of_previous": t("lifecycle.of_previous", lang, value="{value}"),
+            "pending": t("lifecycle.pending", lang, value="{value}"),
             "hover_customers": t("lifecycle.customers", lang),
             "share_axis": t("lifecycle.share_axis", lang),
             "unknown": t("lifecycle.unknown", lang),

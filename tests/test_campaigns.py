@@ -53,8 +53,16 @@ def default_period(data: Path) -> tuple[date, date]:
     return last12[0].replace(day=1), last12[-1] + timedelta(days=1)
 
 
+def data_end(data: Path) -> date:
+    """The data's last month-end: the latest month of customer_months."""
+    return pl.read_parquet(data / "customer_months" / "*.parquet", columns=["month"])["month"].max()
+
+
 def campaign_counts(data: Path, *, region: str | None = None) -> pl.DataFrame:
-    """Per campaign: reached, touches, reached_converted, control_customers, control_converted."""
+    """Per campaign: reached, touches, reached_measurable, reached_converted, control_customers,
+    control_measurable, control_converted.  Complete windows only (metrics.yaml rules.conversion): a touch is
+    measurable when its date + 30 days is on or before the data's last month-end; converters are counted among
+    the measurable touches."""
     start, end = default_period(data)
     touches = raw_touches(data).filter(
         (pl.col("touch_ts") >= datetime.combine(start, datetime.min.time()))
@@ -64,19 +72,26 @@ def campaign_counts(data: Path, *, region: str | None = None) -> pl.DataFrame:
         keep = customer_regions(data).filter(pl.col("region") == region).select("customer_id")
         touches = touches.join(keep, on="customer_id", how="semi")
     conversions = raw_conversions(data).select("customer_id", "conversion_ts")
+    last_day = data_end(data)
     hits = (
         touches.join(conversions, on="customer_id", how="left")
         .with_columns(
             hit=(pl.col("conversion_ts") >= pl.col("touch_ts"))
-            & (pl.col("conversion_ts") <= pl.col("touch_ts") + WINDOW)
+            & (pl.col("conversion_ts") <= pl.col("touch_ts") + WINDOW),
+            measurable=pl.col("touch_ts").dt.date() + WINDOW <= last_day,
         )
         .group_by("campaign_id", "customer_id", "is_control")
-        .agg(converted=pl.col("hit").fill_null(False).any())
+        .agg(
+            measurable=pl.col("measurable").any(),
+            converted=(pl.col("hit").fill_null(False) & pl.col("measurable")).any(),
+        )
     )
     per_campaign = hits.group_by("campaign_id").agg(
         reached=(~pl.col("is_control")).sum(),
+        reached_measurable=(~pl.col("is_control") & pl.col("measurable")).sum(),
         reached_converted=(~pl.col("is_control") & pl.col("converted")).sum(),
         control_customers=pl.col("is_control").sum(),
+        control_measurable=(pl.col("is_control") & pl.col("measurable")).sum(),
         control_converted=(pl.col("is_control") & pl.col("converted")).sum(),
     )
     touch_counts = touches.filter(~pl.col("is_control")).group_by("campaign_id").agg(touches=pl.len())
@@ -171,8 +186,11 @@ def test_uplift_shown_equals_uplift_of_independent_counts(context, demo_data) ->
     fmt = cp.column_format(pc, "uplift")
     checked = 0
     for counts in campaign_counts(demo_data).iter_rows(named=True):
-        expected = uplift(
-            counts["reached"], counts["reached_converted"], counts["control_customers"], counts["control_converted"]
+        expected = uplift(  # over the measurable customers (complete windows only)
+            counts["reached_measurable"],
+            counts["reached_converted"],
+            counts["control_measurable"],
+            counts["control_converted"],
         )
         row = shown[counts["campaign_id"]]
         assert row["uplift"] == pytest.approx(expected.absolute)
@@ -180,9 +198,13 @@ def test_uplift_shown_equals_uplift_of_independent_counts(context, demo_data) ->
         assert row["uplift_high"] == pytest.approx(expected.absolute_high)
         assert row["relative_uplift"] == pytest.approx(expected.relative)
         assert row["uplift_text"] == format_change(expected.absolute, fmt, "en")
-        assert row["uplift_ci_text"] == (
-            f"{format_change(expected.absolute_low, fmt, 'en')} ~ {format_change(expected.absolute_high, fmt, 'en')}"
-        )
+        if expected.absolute_low is None:  # a campaign with no measurable customers yet (all in the last month)
+            assert row["uplift_ci_text"] == "—"
+        else:
+            assert row["uplift_ci_text"] == (
+                f"{format_change(expected.absolute_low, fmt, 'en')} ~ "
+                f"{format_change(expected.absolute_high, fmt, 'en')}"
+            )
         if expected.relative_low is not None:
             assert row["relative_ci_text"] == (
                 f"{format_pct_change(expected.relative_low, 'en')} ~ {format_pct_change(expected.relative_high, 'en')}"
@@ -192,7 +214,10 @@ def test_uplift_shown_equals_uplift_of_independent_counts(context, demo_data) ->
     # the total row: distinct customers over all campaigns
     assert total["uplift_text"] == format_change(
         uplift(
-            total["reached"], total["reached_converted"], total["control_customers"], total["control_converted"]
+            total["reached_measurable"],
+            total["reached_converted"],
+            total["control_measurable"],
+            total["control_converted"],
         ).absolute,
         fmt,
         "en",

@@ -236,7 +236,12 @@ def raw_rows(rules) -> pl.DataFrame:
 
 
 def independent_members(rules, windows: lc.FunnelWindows, start: date, end: date) -> pl.DataFrame:
-    rows = raw_rows(rules).filter(pl.col("open_date").is_between(start, end))
+    """The cohort with each step reached (activated, ...) and `measurable_<step>`: the step's window and those of
+    the steps before it have elapsed by the data's last month-end (complete windows only, docs/metrics.md)."""
+    everyone = raw_rows(rules)
+    as_of = everyone["month"].max()
+    as_of_idx = as_of.year * 12 + as_of.month
+    rows = everyone.filter(pl.col("open_date").is_between(start, end))
 
     def active_at(k: int) -> pl.Expr:
         return ((pl.col("offset") == k) & pl.col("active")).any()
@@ -267,14 +272,44 @@ def independent_members(rules, windows: lc.FunnelWindows, start: date, end: date
         )
         .with_columns((pl.col("retained_early") & pl.col("late")).alias("retained_late"))
         .with_columns((pl.col("retained_late") & pl.col("grew")).alias("grown"))
+        .with_columns(
+            (pl.lit(as_of) - pl.col("open_date")).dt.total_days().alias("days_seen"),
+            (as_of_idx - pl.col("open_date").dt.year() * 12 - pl.col("open_date").dt.month()).alias("months_seen"),
+        )
+        .with_columns((pl.col("days_seen") >= windows.activation_days).alias("measurable_activated"))
+        .with_columns(
+            (pl.col("measurable_activated") & (pl.col("months_seen") >= windows.retain_early)).alias(
+                "measurable_retained_early"
+            ),
+            (pl.col("measurable_activated") & (pl.col("months_seen") >= windows.retain_late)).alias(
+                "measurable_retained_late"
+            ),
+            (
+                pl.col("measurable_activated")
+                & (pl.col("months_seen") >= max(windows.retain_late, windows.growth_months))
+            ).alias("measurable_grown"),
+            (pl.col("months_seen") >= windows.churn_months).alias("measurable_churned"),
+        )
     )
     return members.sort("customer_id")
+
+
+def counted(step: str) -> pl.Expr:
+    """A customer counts for a step when measurable for it and reached it."""
+    return pl.col(step) & pl.col(f"measurable_{step}")
+
+
+def independent_measurable(members: pl.DataFrame) -> dict[str, int]:
+    out = {"acquired": members.height}
+    for step in ("activated", "retained_early", "retained_late", "grown", "churned"):
+        out[step] = int(members[f"measurable_{step}"].sum())
+    return out
 
 
 def independent_funnel(members: pl.DataFrame) -> dict[str, int]:
     counts = {"acquired": members.height}
     for step in ("activated", "retained_early", "retained_late", "grown", "churned"):
-        counts[step] = int(members[step].sum())
+        counts[step] = members.filter(counted(step)).height
     return counts
 
 
@@ -290,19 +325,27 @@ def test_funnel_counts_equal_the_independent_computation_and_the_hand_count(bank
     windows = lc.funnel_windows(model)
     expected = independent_funnel(independent_members(model.rules, windows, date(2025, 1, 1), date(2025, 12, 31)))
     assert page == expected
-    # by hand (see the module docstring)
-    assert page == {"acquired": 9, "activated": 7, "retained_early": 4, "retained_late": 4, "grown": 2, "churned": 1}
+    # by hand (see the module docstring).  Complete windows only: L1 (opened 2025-10-03) has been observed for
+    # 89 days and 2 months by 2025-12-31, so it is measurable for no step and counts in none — it did transact in
+    # October (activated within 28 days), which the funnel counted before the rule (7 activated, 7/9); now 6/8.
+    assert page == {"acquired": 9, "activated": 6, "retained_early": 4, "retained_late": 4, "grown": 2, "churned": 1}
     assert sorted(members["customer_id"]) == ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "L1", "PN"]
     shares = dict(zip(funnel["step"], funnel["pct_start"], strict=True))
     previous = dict(zip(funnel["step"], funnel["pct_previous"], strict=True))
-    assert shares["activated"] == pytest.approx(7 / 9)
-    assert previous["retained_early"] == pytest.approx(4 / 7)
+    assert shares["activated"] == pytest.approx(6 / 8)
+    assert shares["retained_late"] == pytest.approx(4 / 8)
+    assert shares["churned"] == pytest.approx(1 / 8)  # A4, of the 8 customers observed for 6 months
+    assert previous["retained_early"] == pytest.approx(4 / 6)
     assert previous["grown"] == pytest.approx(2 / 4)
     assert previous["churned"] is None  # the outflow is not a step of the funnel
-    # L1 (opened 2025-10-03) has not been observed for 90 days nor 3 months by 2025-12-31
-    eligible = dict(zip(funnel["step"], funnel["eligible"], strict=True))
-    assert eligible == {"acquired": 9, "activated": 8, "retained_early": 8, "retained_late": 8, "grown": 8,
-                        "churned": 8}  # fmt: skip
+    measurable = dict(zip(funnel["step"], funnel["measurable"], strict=True))
+    assert measurable == independent_measurable(independent_members(model.rules, windows, date(2025, 1, 1),
+                                                                     date(2025, 12, 31)))  # fmt: skip
+    assert measurable == {"acquired": 9, "activated": 8, "retained_early": 8, "retained_late": 8, "grown": 8,
+                          "churned": 8}  # fmt: skip
+    pending = dict(zip(funnel["step"], funnel["pending"], strict=True))
+    assert pending == {"acquired": 0, "activated": 1, "retained_early": 1, "retained_late": 1, "grown": 1,
+                       "churned": 1}  # fmt: skip
 
 
 def test_funnel_windows_come_from_metrics_yaml(bank, model, tmp_path: Path) -> None:
@@ -548,15 +591,16 @@ def test_grid_pages_sort_translate_and_link(bank, model) -> None:
     response = lc.grid_response(
         pc, {"startRow": 0, "endRow": 3, "sortModel": [{"colId": "open_date", "sort": "desc"}]}, "?lang=en"
     )
-    assert response["rowCount"] == 7
-    assert [r["customer_id"] for r in response["rowData"]] == ["L1", "PN", "A7"]
-    assert response["rowData"][0]["customer_link"] == "[L1](/customers/L1?lang=en)"
-    assert response["rowData"][0]["acquisition_channel"] == "app"  # no label in metrics.yaml: the code
-    assert response["rowData"][1]["acquisition_channel"] == "Referral"
-    assert response["rowData"][1]["entry_tier"] == "Affluent"
-    assert response["rowData"][0]["open_date"] == "2025-10-03"
+    # the activated step's customers: measurable ones only (L1, too young for the 90-day window, is not listed)
+    assert response["rowCount"] == 6
+    assert [r["customer_id"] for r in response["rowData"]] == ["PN", "A7", "A4"]
+    assert response["rowData"][0]["customer_link"] == "[PN](/customers/PN?lang=en)"
+    assert response["rowData"][2]["acquisition_channel"] == "Branch"
+    assert response["rowData"][0]["acquisition_channel"] == "Referral"
+    assert response["rowData"][0]["entry_tier"] == "Affluent"
+    assert response["rowData"][0]["open_date"] == "2025-04-02"
     second = lc.grid_response(pc, {"startRow": 3, "endRow": 6, "sortModel": []}, "")
-    assert len(second["rowData"]) == 3 and second["rowCount"] == 7
+    assert len(second["rowData"]) == 3 and second["rowCount"] == 6
 
 
 # --- the workbook -------------------------------------------------------------------------------------------------
@@ -567,20 +611,24 @@ def test_workbook_opens_and_its_funnel_sheet_equals_the_page(bank, model) -> Non
     spec = builder("lifecycle")(ReportRequest(pc, datetime(2026, 1, 5, 9, 0)))
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(spec)))
     sheet = book["Funnel"]
-    assert [c.value for c in sheet[3]] == ["Step", "Customers", "% of acquired", "% of previous step", "Eligible"]
+    assert [c.value for c in sheet[3]] == [
+        "Step", "Customers", "% of measurable", "% of previous step", "Measurable", "Not yet measurable",
+    ]  # fmt: skip
     view = lc.lifecycle_view(pc)
     funnel = lc.funnel(lc.cohort_members(pc, view))
     labels = lc.step_labels("en", view.windows)
     expected = [
-        [labels[r["step"]], r["customers"], r["pct_start"], r["pct_previous"], r["eligible"]]
+        [labels[r["step"]], r["customers"], r["pct_start"], r["pct_previous"], r["measurable"], r["pending"]]
         for r in funnel.iter_rows(named=True)
     ]
     written = [[c.value for c in row] for row in sheet.iter_rows(min_row=4, max_row=3 + funnel.height)]
     assert len(written) == len(expected)
     for got, want in zip(written, expected, strict=True):
-        assert got[0] == want[0] and got[1] == want[1] and got[4] == want[4]
+        assert got[0] == want[0] and got[1] == want[1] and got[4] == want[4] and got[5] == want[5]
         assert got[2] == pytest.approx(want[2]) and (got[3] == pytest.approx(want[3]) if want[3] else got[3] is None)
     assert sheet["C4"].number_format == "0.0%"
+    # the note names how many are not yet measurable for each step (L1, opened 2025-10-03)
+    assert "Not yet measurable (window not elapsed, left out of the rates): Activated 1, " in sheet["A2"].value
     assert {"Funnel by group", "Cohort retention", "Stage flow", "Time to activate", "Stage mix", "Customers",
             "Step definitions"} <= set(book.sheetnames)  # fmt: skip
     flow = book["Stage flow"]
@@ -723,12 +771,12 @@ COHORT_FEBRUARY = pl.col("open_date").dt.strftime("%Y-%m") == "2025-02"
 NARROWING: list[dict[str, tuple[str, pl.Expr]]] = [
     # cross-filter → (its value, which customers it keeps, decided from the independent computation's columns)
     {"cohort": ("2025-02", COHORT_FEBRUARY)},
-    {"step": ("retained_early", pl.col("retained_early"))},
-    {"step": ("churned", pl.col("churned"))},
+    {"step": ("retained_early", counted("retained_early"))},
+    {"step": ("churned", counted("churned"))},
     {"activation": ("0", pl.col("first_offset") == 0)},
     {"acquisition_channel": ("branch", pl.col("acquisition_channel") == "branch")},
     {"cohort": ("2025-01", pl.col("open_date").dt.month() == 1), "activation": ("3", pl.col("first_offset") == 3)},
-    {"cohort": ("2025-02", COHORT_FEBRUARY), "step": ("activated", pl.col("activated"))},
+    {"cohort": ("2025-02", COHORT_FEBRUARY), "step": ("activated", counted("activated"))},
 ]
 
 

@@ -56,8 +56,11 @@ def funnel_bars(
 ) -> go.Figure:
     """Horizontal bars, one per step (top to bottom) and the churned outflow last, in red; `selected` a step.
 
-    `texts` holds `of_start`, `of_previous`, `eligible` templates with `{value}` and `hover_customers`.
-    customdata = [step code, count text, % of start, % of previous, eligible text].
+    Each step counts only its measurable customers (complete windows, `clientscope.lifecycle.funnel`): the bar is
+    the measurable customers who reached it, its rate is over the measurable ones, and the hover says how many of
+    the cohort are not yet measurable.  `texts` holds `of_start`, `of_previous`, `measurable`, `pending`
+    templates with `{value}` and `hover_customers`.
+    customdata = [step code, count text, % of measurable, % of previous, measurable text, not-yet-measurable text].
     """
     labels = [step_labels.get(s, s) for s in frame["step"]]
     is_step = [k == "step" for k in frame["kind"]]
@@ -71,7 +74,8 @@ def funnel_bars(
                 count(row["customers"]),
                 _pct(row["pct_start"]),
                 _pct(row["pct_previous"]) if row["kind"] == "step" else "—",
-                count(row["eligible"]),
+                count(row["measurable"]),
+                count(row["pending"]),
             ]
         )
     fig = go.Figure(
@@ -95,7 +99,9 @@ def funnel_bars(
                 + "<br>"
                 + texts["of_previous"].format(value="%{customdata[3]}")
                 + "<br>"
-                + texts["eligible"].format(value="%{customdata[4]}")
+                + texts["measurable"].format(value="%{customdata[4]}")
+                + "<br>"
+                + texts["pending"].format(value="%{customdata[5]}")
                 + "<extra></extra>"
             ),
         )
@@ -123,11 +129,11 @@ def funnel_groups(
     texts: Mapping[str, str],
     selected: str | None = None,
 ) -> go.Figure:
-    """Grouped bars: x = funnel step, one bar per group, y = share of the group's acquired customers; `selected` a
-    group code.
+    """Grouped bars: x = funnel step, one bar per group, y = the step's rate over the group's measurable customers
+    (complete windows only); `selected` a group code.
 
-    customdata = [group code, step, count text, % of previous, group size text]; the group code first, so that
-    `graph_id(dimension, name)` makes a click cross-filter by the group.
+    customdata = [group code, step, count text, % of previous, measurable text, not-yet-measurable text]; the group
+    code first, so that `graph_id(dimension, name)` makes a click cross-filter by the group.
     """
     fig = go.Figure()
     groups = list(dict.fromkeys(frame["group"].to_list()))
@@ -142,10 +148,10 @@ def funnel_groups(
             marker={"color": COLORWAY[index % len(COLORWAY)]},
             opacity=1.0 if selected is None or group == selected else FADED,
             customdata=[
-                [group, step, count(n), _pct(prev), count(size)]
-                for step, n, prev, size in zip(
-                    rows["step"], rows["customers"], rows["pct_previous"], rows["group_size"], strict=True
-                )
+                [group, step, count(n), _pct(prev), count(measurable), count(pending)]
+                for step, n, prev, measurable, pending in rows.select(
+                    "step", "customers", "pct_previous", "measurable", "pending"
+                ).iter_rows()
             ],
             hovertemplate=(
                 "<b>%{fullData.name}</b> · %{x}<br>"
@@ -154,6 +160,8 @@ def funnel_groups(
                 + texts["of_start"].format(value="%{y:.1%}")
                 + "<br>"
                 + texts["of_previous"].format(value="%{customdata[3]}")
+                + "<br>"
+                + texts["pending"].format(value="%{customdata[5]}")
                 + "<extra></extra>"
             ),
         )

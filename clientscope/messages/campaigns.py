@@ -100,9 +100,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "campaigns.col.start_date": {"zh_CN": "开始日期", "en": "Start"},
     "campaigns.col.end_date": {"zh_CN": "结束日期", "en": "End"},
     "campaigns.col.converted": {"zh_CN": "转化客户数", "en": "Converted customers"},
+    "campaigns.col.measurable": {"zh_CN": "可观察客户数", "en": "Measurable customers"},
+    "campaigns.col.measurable_help": {
+        "zh_CN": "期内至少有一次触达的 {days} 天转化窗口已在最新数据月末前结束的客户；转化率只在这些客户中计算。",
+        "en": "Customers with at least one touch whose {days}-day conversion window has ended by the latest "
+        "month-end of the data; the conversion rate counts only them.",
+    },
+    "campaigns.note.pending": {
+        "zh_CN": "转化率只计转化窗口已结束的触达：{reached} 位触达客户和 {control} 位对照组客户的每次触达，其 {days} 天"
+        "窗口都在最新数据月（{month}）月末之后才结束，尚不可观察，不计入转化率。",
+        "en": "Conversion rates count only touches whose window has ended: {reached} reached and {control} "
+        "control-group customers are not yet measurable (every touch's {days}-day window ends after the last "
+        "month-end of the data, {month}) and are left out of the rates.",
+    },
     "campaigns.col.converted_help": {
-        "zh_CN": "被触达客户中，在触达后 {days} 天内发生转化的客户数。",
-        "en": "Reached customers who converted within {days} days of a touch.",
+        "zh_CN": "可观察的触达客户中，在某次窗口已结束的触达后 {days} 天内发生转化的客户数。",
+        "en": "Measurable reached customers who converted within {days} days of a touch whose window has ended.",
     },
     "campaigns.col.control_customers": {"zh_CN": "对照组客户数", "en": "Control-group customers"},
     "campaigns.col.control_help": {

@@ -23,7 +23,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lifecycle.card.churn": {"zh_CN": "{months}个月内流失率", "en": "Churned within {months} months"},
     "lifecycle.card.days": {"zh_CN": "激活天数中位数", "en": "Median days to activate"},
     "lifecycle.card.reactivation": {"zh_CN": "沉睡客户唤醒率", "en": "Dormant reactivation rate"},
-    "lifecycle.card.of_start": {"zh_CN": "占获客数", "en": "of acquired"},
+    "lifecycle.card.pending": {"zh_CN": "另有 {count} 户尚不可观察", "en": "{count} not yet measurable"},
     "lifecycle.card.flow_months": {"zh_CN": "{a} → {b}", "en": "{a} → {b}"},
     "lifecycle.days": {"zh_CN": "{days} 天", "en": "{days} days"},
     # funnel
@@ -61,16 +61,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "products than {lookback} months before.",
     },
     "lifecycle.def.churned": {
-        "zh_CN": "开户后 {months} 个月内流失（销户，或AUM低于流失下限且连续无交易），按占获客数计。",
+        "zh_CN": "开户后 {months} 个月内流失（销户，或AUM低于流失下限且连续无交易），"
+        "按占已观察满 {months} 个月客户计。",
         "en": "Churned within {months} months of opening (closed, or below the AUM floor with no transactions); "
-        "shown as a share of the cohort.",
+        "shown as a share of the customers observed for {months} months.",
     },
     "lifecycle.def.title": {"zh_CN": "各环节定义", "en": "How the steps are defined"},
-    "lifecycle.def.eligible": {
-        "zh_CN": "“可观察”为截至最新数据月已走完该环节观察窗口的客户数，其余客户仍可能达到该环节。",
-        "en": "Eligible: customers whose window for the step has closed by the latest month; the others may "
-        "still reach it.",
+    "lifecycle.def.measurable": {
+        "zh_CN": "只计观察窗口已走完的客户：“可观察”为截至最新数据月末，该环节及之前各环节的观察窗口均已结束的客户；"
+        "各环节的客户数和比率只在可观察客户中计算。开户太晚、窗口尚未结束的客户“尚不可观察”，不计入任何比率"
+        "（他们仍可能达到该环节）。",
+        "en": "Complete windows only: a step's measurable customers are those whose window for the step (and for "
+        "every step before it) has fully elapsed by the latest month-end; its customers and rates count only "
+        "them. Customers opened too recently are not yet measurable and are left out of the rate (they may "
+        "still reach the step).",
     },
+    "lifecycle.pending_note": {
+        "zh_CN": "尚不可观察（窗口未结束，不计入比率）：{items}。",
+        "en": "Not yet measurable (window not elapsed, left out of the rates): {items}.",
+    },
+    "lifecycle.pending_item": {"zh_CN": "{step} {count} 户", "en": "{step} {count}"},
     "lifecycle.def.reopen": {
         "zh_CN": "销户后重新开户的客户以新的客户号计入其开户月份的批次；月度数据缺失的月份视为不活跃、不流失。",
         "en": "A customer who closed and reopened has a new customer id and joins the cohort of the new opening "
@@ -78,15 +88,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "lifecycle.col.step": {"zh_CN": "环节", "en": "Step"},
     "lifecycle.col.customers": {"zh_CN": "客户数", "en": "Customers"},
-    "lifecycle.col.pct_start": {"zh_CN": "占获客数", "en": "% of acquired"},
+    "lifecycle.col.pct_start": {"zh_CN": "占可观察客户", "en": "% of measurable"},
     "lifecycle.col.pct_previous": {"zh_CN": "占上一环节", "en": "% of previous step"},
-    "lifecycle.col.eligible": {"zh_CN": "可观察客户数", "en": "Eligible"},
+    "lifecycle.col.measurable": {"zh_CN": "可观察客户数", "en": "Measurable"},
+    "lifecycle.col.pending": {"zh_CN": "尚不可观察", "en": "Not yet measurable"},
     "lifecycle.col.definition": {"zh_CN": "定义", "en": "Definition"},
     "lifecycle.col.group": {"zh_CN": "分组", "en": "Group"},
     "lifecycle.col.group_size": {"zh_CN": "分组获客数", "en": "Group acquired"},
-    "lifecycle.of_start": {"zh_CN": "占获客 {value}", "en": "{value} of acquired"},
+    "lifecycle.of_start": {"zh_CN": "占可观察客户 {value}", "en": "{value} of measurable"},
     "lifecycle.of_previous": {"zh_CN": "占上一环节 {value}", "en": "{value} of previous"},
-    "lifecycle.eligible": {"zh_CN": "可观察 {value}", "en": "eligible {value}"},
+    "lifecycle.measurable": {"zh_CN": "可观察 {value}", "en": "measurable {value}"},
+    "lifecycle.pending": {"zh_CN": "尚不可观察 {value}", "en": "not yet measurable {value}"},
     "lifecycle.customers": {"zh_CN": "客户数", "en": "Customers"},
     "lifecycle.unknown": {"zh_CN": "未知", "en": "Unknown"},
     # comparison
@@ -96,7 +108,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh_CN": "点击柱子按该分组筛选整页，并查看该分组到达此环节的客户。",
         "en": "Click a bar to filter the whole page to that group and list the group's customers at that step.",
     },
-    "lifecycle.share_axis": {"zh_CN": "占获客数", "en": "Share of acquired"},
+    "lifecycle.share_axis": {"zh_CN": "占可观察客户", "en": "Share of measurable"},
     # retention
     "lifecycle.retention.title": {"zh_CN": "批次留存热力图", "en": "Cohort retention"},
     "lifecycle.retention.customers": {"zh_CN": "客户留存", "en": "Customers retained"},

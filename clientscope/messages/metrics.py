@@ -44,7 +44,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "catalog.words.derived": {"zh_CN": "由其他指标计算：{expr}", "en": "Computed from other metrics: {expr}"},
     "catalog.words.conversion": {
-        "zh_CN": "{base} 中的 {entity} 在 {days} 天内于 {conversion} 发生转化的比例",
-        "en": "Share of {entity} in {base} converting in {conversion} within {days} days",
+        "zh_CN": "{base} 中的 {entity} 在 {days} 天内于 {conversion} 发生转化的比例"
+        "（只计 {days} 天窗口已在最新数据月末前结束的事件）",
+        "en": "Share of {entity} in {base} converting in {conversion} within {days} days (only events whose "
+        "{days}-day window has ended by the data's last month-end)",
     },
 }

@@ -83,9 +83,16 @@ def campaign_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
         ColumnSpec("end_date", t("campaigns.col.end_date", lang), "date"),
         number_column(pc, "reached", "reached", cp.column_label(pc, "reached")),
         number_column(pc, "touches", "touches", cp.column_label(pc, "touches")),
+        number_column(pc, "reached_measurable", "reached_measurable", t("campaigns.col.measurable", lang)),
         number_column(pc, "reached_converted", "reached_converted", t("campaigns.col.converted", lang)),
         number_column(pc, "conversion_rate", "conversion_rate", cp.column_label(pc, "conversion_rate")),
         number_column(pc, "control_customers", "control_customers", t("campaigns.col.control_customers", lang)),
+        number_column(
+            pc,
+            "control_measurable",
+            "control_measurable",
+            t("campaigns.col.measurable", lang) + " · " + t("campaigns.col.control_customers", lang),
+        ),
         number_column(
             pc,
             "control_converted",
@@ -118,7 +125,7 @@ def campaign_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
         columns=columns,
         rows=rows,
         total=total,
-        note=_note(pc, settings) + " " + t("campaigns.note.cost", lang),
+        note=" ".join(filter(None, (_note(pc, settings), cp.pending_note(pc, table), t("campaigns.note.cost", lang)))),
     )
 
 

@@ -42,12 +42,14 @@ def funnel_sheet(pc, view: lc.LifecycleView, funnel: pl.DataFrame) -> SheetSpec:
         ColumnSpec("customers", t("lifecycle.col.customers", lang), "integer", excel_format=INTEGER),
         ColumnSpec("pct_start", t("lifecycle.col.pct_start", lang), "percent", excel_format=PERCENT),
         ColumnSpec("pct_previous", t("lifecycle.col.pct_previous", lang), "percent", excel_format=PERCENT),
-        ColumnSpec("eligible", t("lifecycle.col.eligible", lang), "integer", excel_format=INTEGER),
+        ColumnSpec("measurable", t("lifecycle.col.measurable", lang), "integer", excel_format=INTEGER),
+        ColumnSpec("pending", t("lifecycle.col.pending", lang), "integer", excel_format=INTEGER),
     )
+    pending = lc.pending_note(lang, funnel, steps, lambda n: format_value(n, pc.model.formats["count"], lang))
     note = t(
         "lifecycle.export.funnel_note",
         lang,
-        note=t("lifecycle.def.eligible", lang),
+        note=t("lifecycle.def.measurable", lang) + (f" {pending}" if pending else ""),
         start=view.start,
         end=view.end,
         as_of=view.as_of,
@@ -77,6 +79,8 @@ def compare_sheet(pc, view: lc.LifecycleView, members: pl.DataFrame) -> SheetSpe
         ColumnSpec("customers", t("lifecycle.col.customers", lang), "integer", excel_format=INTEGER),
         ColumnSpec("pct_start", t("lifecycle.col.pct_start", lang), "percent", excel_format=PERCENT),
         ColumnSpec("pct_previous", t("lifecycle.col.pct_previous", lang), "percent", excel_format=PERCENT),
+        ColumnSpec("measurable", t("lifecycle.col.measurable", lang), "integer", excel_format=INTEGER),
+        ColumnSpec("pending", t("lifecycle.col.pending", lang), "integer", excel_format=INTEGER),
     )
     title = t("lifecycle.compare.title", lang, dimension=pc.model.dimension_label(view.dim, lang))
     return SheetSpec(name=t("lifecycle.sheet.compare", lang), title=title, columns=columns, rows=frame)
@@ -266,7 +270,7 @@ def definitions_sheet(pc, view: lc.LifecycleView) -> SheetSpec:
         title=t("lifecycle.def.title", lang),
         columns=columns,
         rows=frame,
-        note=t("lifecycle.def.reopen", lang),
+        note=t("lifecycle.def.measurable", lang) + " " + t("lifecycle.def.reopen", lang),
     )
 
 

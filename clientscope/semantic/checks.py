@@ -21,7 +21,7 @@ from clientscope.semantic.model import (
     TierBand,
 )
 from clientscope.semantic.problems import Problem, did_you_mean
-from clientscope.semantic.resolve import RESERVED_COLUMNS, known_tables, table_columns
+from clientscope.semantic.resolve import OBSERVED_UNTIL_COLUMN, RESERVED_COLUMNS, known_tables, table_columns
 from clientscope.semantic.schema import Draft
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -443,6 +443,14 @@ class Checker:
                     hint=did_you_mean(metric.entity, columns),
                 )
             self.expression((*path, "filter"), spec.filter, columns, f"{part} filter", metric=name)
+            if part == "base" and columns and OBSERVED_UNTIL_COLUMN not in columns:
+                self.add(
+                    (*path, "source"),
+                    f"base source '{spec.source}' has no column '{OBSERVED_UNTIL_COLUMN}' (the data's last "
+                    "month-end): a conversion metric counts only the windows that end by it; use a base source "
+                    "that carries it, e.g. touch_facts",
+                    metric=name,
+                )
 
     def metric_sources(self, name: str, seen: frozenset[str] = frozenset()) -> tuple[str, ...] | None:
         """Sources of a metric, or None when a reference is broken (already reported elsewhere)."""

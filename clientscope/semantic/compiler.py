@@ -6,7 +6,8 @@
   computed in one scan.  Semi-additive balances keep only the last month of each period (FILTER clause).
 - Ratios are sum(numerator) / sum(denominator) at every grain, totals included (GROUPING SETS, never an
   average of row ratios); derived metrics are expressions over other metrics' final values.
-- Conversion metrics mark each base event whose entity converts within the window, then count entities.
+- Conversion metrics mark each base event whose entity converts within the window, then count entities; only
+  base events whose window has ended by the data's last month-end (the base table's `observed_until`) count.
 - Identifiers come only from the model's allow-lists and are quoted by `sqltext.quote`; every value (filter
   values, months, literals inside metrics.yaml expressions, window days, limits) is a `$named` parameter.
 - Aggregate awareness: each request is also compiled against the rollups (`rollups.py`) — every aggregate that a
@@ -34,7 +35,7 @@ from clientscope.semantic.model import (
 )
 from clientscope.semantic.periods import COMPARISON_MONTHS, GRAIN_MONTHS, add_months, month_start
 from clientscope.semantic.problems import did_you_mean
-from clientscope.semantic.resolve import RESERVED_COLUMNS, metric_dimensions, table_columns
+from clientscope.semantic.resolve import OBSERVED_UNTIL_COLUMN, RESERVED_COLUMNS, metric_dimensions, table_columns
 from clientscope.semantic.sqltext import CompileError, Params, quote, time_bounds
 
 GrainArg = Literal["month", "quarter", "year", "all"]
@@ -600,7 +601,16 @@ def _conversion_cte(
         if metric.conversion.filter:
             matched.append(f"({render(metric.conversion.filter, _col(conv_cols, 'v'), params.add)})")
         converted = f"exists (select 1 from {conv_table} as v where {' and '.join(matched)})"
+    if OBSERVED_UNTIL_COLUMN not in base_cols:
+        raise CompileError(
+            f"metric '{conv.metric}': its base source '{metric.base.source}' has no {OBSERVED_UNTIL_COLUMN} "
+            "column (the data's last month-end), needed to leave out the conversion windows that run past the data"
+        )
     where = _where(model, metric.base.source, conv.applied, shape, request, params)
+    # complete windows only: an event whose window runs past the data's last month-end cannot be judged yet
+    where.append(
+        f"cast(t.{ts_b} as date) + cast({params.add(window)} as integer) <= t.{quote(OBSERVED_UNTIL_COLUMN, base_cols)}"
+    )
     if metric.base.filter:
         where.append(f"({render(metric.base.filter, _col(base_cols, 't'), params.add)})")
     rows = (

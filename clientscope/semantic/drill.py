@@ -17,7 +17,7 @@ from clientscope.semantic.compiler import CompiledQuery
 from clientscope.semantic.expressions import render
 from clientscope.semantic.model import ConversionMetric, RatioMetric, SemanticModel, SimpleMetric
 from clientscope.semantic.periods import GRAIN_MONTHS, add_months, month_start
-from clientscope.semantic.resolve import table_columns
+from clientscope.semantic.resolve import OBSERVED_UNTIL_COLUMN, table_columns
 from clientscope.semantic.sqltext import CompileError, Params, quote, time_bounds
 
 DEFAULT_LIMIT = 100
@@ -99,6 +99,7 @@ class _DrillPlan:
         self.ignored: dict[str, tuple[str, ...]] = {}
         self.start: date | None = None
         self.end_excl: date | None = None
+        self.window_days: int | None = None  # a conversion metric's window: only complete windows are listed
 
     @classmethod
     def make(
@@ -117,6 +118,9 @@ class _DrillPlan:
             raise CompileError(f"unknown metric '{metric}'")
         source, conditions, snapshot = _rows_of(model, metric, part)
         plan = cls(model, source, conditions, snapshot)
+        found = model.metric(metric)
+        if isinstance(found, ConversionMetric):  # the rows the metric counts: base events whose window has ended
+            plan.window_days = found.window_days or model.rules.conversion.window_days
         plan.fields = list(fields or model.metric(metric).drill_fields)
         if not plan.fields:
             raise CompileError(f"metric '{metric}' has no drill fields")
@@ -181,6 +185,11 @@ class _DrillPlan:
             condition = f"list_contains({params.add(present)}, {column})"
             conditions.append(f"({condition} or {column} is null)" if None in values else condition)
         conditions += [f"({render(c, ident, params.add)})" for c in self.conditions]
+        if self.window_days is not None and self.source.event_time is not None:
+            conditions.append(
+                f"cast({ident(self.source.event_time)} as date) + cast({params.add(self.window_days)} as integer)"
+                f" <= {ident(OBSERVED_UNTIL_COLUMN)}"
+            )
         if self.snapshot:
             conditions.append(f"t.{self.time_col} = e.__end")
         return conditions

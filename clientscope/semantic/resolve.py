@@ -15,6 +15,9 @@ from clientscope.semantic.model import (
 )
 
 RESERVED_COLUMNS: frozenset[str] = frozenset({"period", "grouping_id", "is_total"})
+# A conversion metric's base table holds the data's last month-end here (queries/marts/touch_facts.sql): the metric
+# counts only the events whose window (event date + window days) ends by then — complete windows only.
+OBSERVED_UNTIL_COLUMN = "observed_until"
 
 
 def table_columns(table: str) -> tuple[str, ...] | None:

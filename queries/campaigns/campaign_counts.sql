@@ -3,10 +3,13 @@
 -- metrics campaign_conversion_rate and control_conversion_rate: a customer converts when any of their
 -- conversions falls in [touch_ts, touch_ts + $window_days days] of one of their touches in the period; the
 -- filters (customer attributes as of the touch's month, campaign and channel) narrow the touches only.
+-- Complete windows only: a touch is *measurable* when touch date + $window_days <= observed_until (the data's
+-- last month-end, queries/marts/touch_facts.sql); the rates count measurable touches only (reached_measurable,
+-- control_measurable and their converters), reached and touches count every touch of the period.
 with
 
 touches_in as (
-    select customer_id, campaign_id, is_control, touch_ts, next_conversion_ts
+    select customer_id, campaign_id, is_control, touch_ts, next_conversion_ts, observed_until
     from touch_facts
     where month between $start_month and $end_month
 -- include: campaigns/customer_filters
@@ -22,6 +25,7 @@ flagged as (
         customer_id,
         campaign_id,
         is_control,
+        cast(touch_ts as date) + cast($window_days as integer) <= observed_until as measurable,
         coalesce(next_conversion_ts <= touch_ts + to_days(cast($window_days as integer)), false) as converted
     from touches_in
 ),
@@ -32,9 +36,11 @@ final as (
         grouping(campaign_id) = 1 as is_total,
         count(distinct customer_id) filter (where not is_control) as reached,
         count(*) filter (where not is_control) as touches,
-        count(distinct customer_id) filter (where not is_control and converted) as reached_converted,
+        count(distinct customer_id) filter (where not is_control and measurable) as reached_measurable,
+        count(distinct customer_id) filter (where not is_control and measurable and converted) as reached_converted,
         count(distinct customer_id) filter (where is_control) as control_customers,
-        count(distinct customer_id) filter (where is_control and converted) as control_converted
+        count(distinct customer_id) filter (where is_control and measurable) as control_measurable,
+        count(distinct customer_id) filter (where is_control and measurable and converted) as control_converted
     from flagged
     group by grouping sets ((campaign_id), ())
 )

@@ -12,7 +12,12 @@
 --                   not after the latest month of data) or a month the mart marks churned (is_churned: the
 --                   closure month, or soft churn below the AUM floor), whichever comes first.
 -- Month-varying attributes (tier, tier_alt, age_band) are taken at the customer's first month (entry).
--- Observation runs through the latest month of data; eligible_* say whether a step's window has closed.
+-- Observation runs through the latest month of data (the as-of month).  measurable_* say whether a customer is
+-- *measurable* for a step (metrics.yaml rules.lifecycle.funnel, complete windows only): the step's window and
+-- the windows of every step before it have fully elapsed by the as-of month-end — activation: open_date +
+-- $activation_days days <= that month-end; a checkpoint k months after opening: the month k months after the
+-- opening month is <= the as-of month (retention_months rise, so the late checkpoint covers the early one).
+-- Churned (the outflow) needs only its own $churn_months window.
 with
 
 as_of as (
@@ -92,11 +97,12 @@ final as (
         coalesce(s.churn_offset <= $churn_months, false) as churned,
         s.churn_offset,
         s.observed_months,
-        s.observed_days >= $activation_days as eligible_activation,
-        s.observed_months >= $retain_early as eligible_early,
-        s.observed_months >= $retain_late as eligible_late,
-        s.observed_months >= $growth_months as eligible_growth,
-        s.observed_months >= $churn_months as eligible_churn,
+        s.observed_days >= $activation_days as measurable_activation,
+        s.observed_days >= $activation_days and s.observed_months >= $retain_early as measurable_early,
+        s.observed_days >= $activation_days and s.observed_months >= $retain_late as measurable_late,
+        s.observed_days >= $activation_days
+            and s.observed_months >= greatest($retain_late, $growth_months) as measurable_growth,
+        s.observed_months >= $churn_months as measurable_churn,
         coalesce(s.active_offsets, []) as active_offsets,
         coalesce(s.book_offsets, []) as book_offsets,
         coalesce(s.book_aum, []) as book_aum,

@@ -4,6 +4,8 @@
 -- next_conversion_ts is the customer's first conversion at or after the touch (an ASOF join): "converted within
 -- N days of the touch" is then one comparison, so conversion metrics need no join at query time
 -- (clientscope/semantic/compiler.py, NEXT_EVENT_COLUMNS).
+-- observed_until is the data's last month-end (the latest month of customer_month_facts, the as-of month): a
+-- conversion window counts only when it ends by then (complete windows only, metrics.yaml conversion metrics).
 with
 
 touches_in as (
@@ -35,6 +37,11 @@ customers_in as (
     left join branches as b on b.branch_id = c.branch_id
 ),
 
+data_end as (
+    select max(month) as observed_until
+    from customer_month_facts
+),
+
 facts_in as (
     select customer_id, month, tier, tier_alt, stage, age_band, risk_level
     from customer_month_facts
@@ -62,8 +69,10 @@ final as (
         f.tier_alt,
         f.stage,
         f.risk_level,
-        v.conversion_ts as next_conversion_ts
+        v.conversion_ts as next_conversion_ts,
+        d.observed_until
     from touches_in as t
+    cross join data_end as d
     asof left join conversions_in as v on v.customer_id = t.customer_id and v.conversion_ts >= t.touch_ts
     left join campaigns_in as p on p.campaign_id = t.campaign_id
     left join customers_in as c on c.customer_id = t.customer_id

@@ -148,6 +148,19 @@ MARTS: tuple[Mart, ...] = (
     CUSTOMER_MONTH_FACTS, CHURN_EVENTS, CAMPAIGN_FACTS, TOUCH_FACTS, CONVERSION_FACTS, CUSTOMER_LIFECYCLE,
 )  # fmt: skip
 MART_COLUMNS: Mapping[str, tuple[str, ...]] = {m.name: m.columns for m in MARTS}
+# The money columns of each mart: DECIMAL(18,2) (lists of it for the per-customer histories), rounded from the
+# extracts by cents() (queries/marts/money.sql); every other number is a count, a score, a share or an index.
+MONEY_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "customer_month_facts": (
+        "aum_total", "deposits", "wealth", "insurance", "loan_balance", "card_spend", "payroll_inflow",
+        "cross_border_spend", "txn_amount",
+    ),
+    "churn_events": ("aum_total", "deposits", "wealth", "insurance"),
+    "campaign_facts": ("cost",),
+    "touch_facts": (),
+    "conversion_facts": ("value",),
+    "customer_lifecycle": ("latest_aum", "book_aum", "row_aum"),
+}  # fmt: skip
 
 
 def mart_params(rules: Rules) -> dict[str, Any]:

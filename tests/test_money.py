@@ -23,6 +23,7 @@ from clientscope import marts
 from clientscope.components.page import build_page_context
 from clientscope.db import FULL_SCOPE, Database, decimals_as_float, run_query
 from clientscope.export import write_workbook
+from clientscope.money import cents_sum, cents_total
 from clientscope.reports import ReportRequest, builder
 from clientscope.semantic import load_semantic_model
 from clientscope.semantic.compiler import MetricRequest, chosen_variant, compile_query, run_metric_query
@@ -222,6 +223,18 @@ def test_the_largest_amount_validation_accepts_still_builds(model: SemanticModel
     db = _database(frames)
     marts.build_marts_in_memory(db, model.rules)
     assert db.con.sql("select cost from campaign_facts").fetchall() == [(Decimal("9000000000000000.00"),)]
+
+
+def test_python_totals_of_money_are_added_in_cents_whatever_the_order() -> None:
+    amounts = [0.1, 0.2, 0.3, None, 335_212_390.55]
+    forward, backward = pl.Series(amounts), pl.Series(list(reversed(amounts)))
+    assert forward.sum() != 335_212_391.15  # polars adds the floats to 335212391.15000004
+    assert cents_total(forward) == cents_total(backward) == 335_212_391.15
+    assert cents_total(pl.Series([], dtype=pl.Float64)) == 0.0
+    assert cents_total(pl.Series([None], dtype=pl.Float64)) == 0.0
+    frame = pl.DataFrame({"group": ["a", "b", "a", "a"], "amount": [0.1, 5.0, 0.2, 0.3]})
+    totals = frame.group_by("group").agg(cents_sum("amount")).sort("group")
+    assert totals.rows() == [("a", 0.6), ("b", 5.0)]
 
 
 # --- the same view, many times, on several threads ---------------------------------------------------------------

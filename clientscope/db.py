@@ -200,7 +200,8 @@ def decimals_as_float(frame: pl.DataFrame) -> pl.DataFrame:
 
     The SQL→Python edge: pages, figures and workbooks work in floats, and Excel stores IEEE doubles. Each value is
     the double nearest to the exact decimal DuckDB computed (one correctly rounded conversion), so the same data
-    gives the same floats, bit for bit, on every run and in every worker.  Money is never re-added in Python.
+    gives the same floats, bit for bit, on every run and in every worker.  Python adds money only in integer cents
+    (`clientscope.money`), never these floats.
     """
     casts = {name: _float_dtype(dtype) for name, dtype in frame.schema.items() if _has_decimal(dtype)}
     return frame.cast(casts) if casts else frame  # type: ignore[arg-type]

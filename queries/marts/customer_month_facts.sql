@@ -36,6 +36,7 @@ customers_in as (
     left join branches_in as b on b.branch_id = c.branch_id
 ),
 
+-- amounts become exact money here, DECIMAL(18,2) (cents(): queries/marts/money.sql): every rule and sum sees cents
 months_in as (
     select
         customer_id,
@@ -54,7 +55,6 @@ months_in as (
         complaints,
         cents(payroll_inflow) as payroll_inflow,
         cents(cross_border_spend) as cross_border_spend
-    -- money is exact DECIMAL(18,2) from here on (cents: queries/marts/money.sql), so every rule and sum sees cents
     -- payroll_inflow and cross_border_spend are optional columns: the union by name adds them as nulls
     from (
         from customer_months

@@ -36,6 +36,7 @@ CHURN = "churn_events.parquet"
 TOUCHES = "touch_facts.parquet"
 CONVERSIONS = "conversion_facts.parquet"
 CMF_COLUMNS = ("month", "next_month", "close_date", "aum_total", "is_active", "risk_level", "stage", "tier")
+MONEY = ("aum_total",)  # DECIMAL(18,2) in the marts: pandas reads Python Decimals, so they become float64
 TOUCH_COLUMNS = ("month", "customer_id", "touch_ts", "is_control", "observed_until")
 HEADLINE = ("customers", "aum_total", "active_rate", "churn_rate", "campaign_conversion_rate", "at_risk_aum")
 ZERO_WHEN_EMPTY = ("customers", "aum_total", "at_risk_aum")  # counts and sums; rates stay empty
@@ -102,7 +103,7 @@ class Preloaded:
     """The columns the overview needs, read once into memory (the "load at start-up" style)."""
 
     def __init__(self, marts: Path, filter_columns: Sequence[str]) -> None:
-        self.cmf = pd.read_parquet(marts / CMF, columns=list(dict.fromkeys((*CMF_COLUMNS, *filter_columns))))
+        self.cmf = _floats(pd.read_parquet(marts / CMF, columns=list(dict.fromkeys((*CMF_COLUMNS, *filter_columns)))))
         self.churn = pd.read_parquet(marts / CHURN, columns=list(dict.fromkeys(("month", *filter_columns))))
         touch_columns = list(dict.fromkeys((*TOUCH_COLUMNS, *filter_columns)))
         self.touches = pd.read_parquet(marts / TOUCHES, columns=touch_columns)
@@ -128,7 +129,11 @@ def _read(
     if preloaded is not None:
         return _in_memory(preloaded, *span, filters)
     wanted = list(dict.fromkeys((*columns, *filters)))
-    return pd.read_parquet(marts / name, columns=wanted, filters=_push_down(*span, filters))
+    return _floats(pd.read_parquet(marts / name, columns=wanted, filters=_push_down(*span, filters)))
+
+
+def _floats(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype({column: "float64" for column in MONEY if column in frame.columns})
 
 
 def _conversions(marts: Path, touches: pd.DataFrame, window: timedelta, pre: Preloaded | None) -> pd.DataFrame:

@@ -62,6 +62,7 @@ from clientscope.export import mask_value
 from clientscope.i18n import join_words, t
 from clientscope.kpis import period_bounds
 from clientscope.marts import params_for
+from clientscope.money import cents_total
 from clientscope.semantic import FormatSpec, format_change, format_pct_change, format_value
 from clientscope.state import Notice, ViewState
 
@@ -366,10 +367,10 @@ def _attribution(db: Database, scope: ViewerScope, view: View, lookback_days: in
     empty = per_conversion.filter(pl.col("n") == 0)
     return Attribution(
         conversions=per_conversion.height,
-        revenue=float(per_conversion["value"].sum() or 0.0),
+        revenue=cents_total(per_conversion["value"]),
         attributed=per_conversion.height - empty.height,
         unattributed=empty.height,
-        unattributed_revenue=float(empty["value"].sum() or 0.0),
+        unattributed_revenue=cents_total(empty["value"]),
         credited=credited,
         by_model=pl.concat(by_model).select(ALL_MODELS_COLUMNS).sort("model", "channel", "campaign"),
         monthly=pl.concat(monthly).sort("model", "month", "campaign_id"),
@@ -505,7 +506,7 @@ def campaign_table(pc: PageContext, settings: Settings) -> CampaignTable:
     totals = counts.filter(pl.col("is_total"))
     total: dict[str, Any] = {c: int(totals[c][0] or 0) if totals.height else 0 for c in COUNT_COLUMNS}
     total.update(_uplift_columns(total))
-    total["cost"] = float(rows["cost"].sum()) if rows["cost"].null_count() < rows.height else None
+    total["cost"] = cents_total(rows["cost"]) if rows["cost"].null_count() < rows.height else None
     total["attributed_conversions"] = float(rows["attributed_conversions"].sum())
     total["attributed_revenue"] = float(rows["attributed_revenue"].sum())
     money = _money_columns(pl.DataFrame([total], schema_overrides={"cost": pl.Float64}))

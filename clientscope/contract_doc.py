@@ -20,13 +20,16 @@ same messages on its error page.
 
 **Types** (Parquet types accepted): `string` (UTF-8 string or dictionary of strings), `integer` (any integer
 width), `float` (float, double, decimal; integers accepted), `boolean`, `date` (Parquet DATE; not a timestamp),
-`timestamp` (any Parquet TIMESTAMP), `list<string>` (a list of strings).
+`timestamp` (any Parquet TIMESTAMP), `list<string>` (a list of strings). Amounts (the `float` columns in CNY)
+may be doubles: the marts round them to the cent, half away from zero, and carry them as exact decimals from
+there (`docs/metrics.md`, *Money*), so the extracts need no more than cents.
 
 **Checks**: required tables and columns present; types as above; no nulls in non-nullable columns; unique
 primary keys; foreign keys resolve; required tables not empty (except those marked *may be empty*); readable
-(not truncated or corrupt) files; `customer_months.month` is a month-end date. Warnings (the data loads): dates
-after the latest month-end, negative balances, `aum_total` differing from `deposits + wealth + insurance` by
-more than 1 CNY, a close date before the open date, unknown extra columns.
+(not truncated or corrupt) files; `customer_months.month` is a month-end date; amounts are finite and below 10^16
+(the marts keep them to the cent). Warnings (the data loads): dates after the latest month-end, negative
+balances, `aum_total` differing from `deposits + wealth + insurance` by more than 1 CNY, a close date before the
+open date, unknown extra columns.
 
 This file is generated from `clientscope/contract.py` by `python -m clientscope.contract_doc`.
 """

@@ -186,12 +186,40 @@ def run_query(
     finally:
         timer.cancel()
         cur.close()
+    frame = decimals_as_float(frame)
     truncated = frame.height > row_cap
     if truncated:
         frame = frame.head(row_cap)
     elapsed = (time.perf_counter() - started) * 1000
     log.debug("%s: %d rows in %.1f ms", label, frame.height, elapsed)
     return QueryResult(frame, truncated, elapsed)
+
+
+def decimals_as_float(frame: pl.DataFrame) -> pl.DataFrame:
+    """DECIMAL columns (the marts' money and its exact sums), also inside lists, as Float64.
+
+    The SQL→Python edge: pages, figures and workbooks work in floats, and Excel stores IEEE doubles. Each value is
+    the double nearest to the exact decimal DuckDB computed (one correctly rounded conversion), so the same data
+    gives the same floats, bit for bit, on every run and in every worker.  Python adds money only in integer cents
+    (`clientscope.money`), never these floats.
+    """
+    casts = {name: _float_dtype(dtype) for name, dtype in frame.schema.items() if _has_decimal(dtype)}
+    return frame.cast(casts) if casts else frame  # type: ignore[arg-type]
+
+
+def _has_decimal(dtype: pl.DataType) -> bool:
+    if isinstance(dtype, pl.Decimal):
+        return True
+    return isinstance(dtype, pl.List | pl.Array) and _has_decimal(dtype.inner)
+
+
+def _float_dtype(dtype: pl.DataType) -> pl.DataType:
+    if isinstance(dtype, pl.Decimal):
+        return pl.Float64()
+    if isinstance(dtype, pl.List):
+        return pl.List(_float_dtype(dtype.inner))
+    assert isinstance(dtype, pl.Array)
+    return pl.Array(_float_dtype(dtype.inner), dtype.shape)
 
 
 def run_named(db: Database, name: str, params: dict[str, Any] | None = None, **kwargs: Any) -> QueryResult:

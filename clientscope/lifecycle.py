@@ -90,6 +90,7 @@ from clientscope.lifecycle_codes import (
     STEPS,
     TO_STATES,
 )
+from clientscope.money import cents_sum
 from clientscope.semantic import (
     MetricRequest,
     SemanticModel,
@@ -696,7 +697,7 @@ def retention(members: pl.DataFrame, max_offset: int = RETENTION_MAX_OFFSET) -> 
         .explode("month_offset", "book_aum")
         .drop_nulls("month_offset")
         .group_by("cohort", "month_offset")
-        .agg(pl.col("book_aum").sum().cast(pl.Float64).alias("aum"))
+        .agg(cents_sum("book_aum").alias("aum"))  # exact in cents: the group order of a polars sum is not fixed
         .with_columns(pl.col("month_offset").cast(pl.Int64))
     )
     base = aum.filter(pl.col("month_offset") == 0).select("cohort", pl.col("aum").alias("aum_base"))

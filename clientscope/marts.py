@@ -5,10 +5,13 @@
 - `touch_facts`, `conversion_facts`, `campaign_facts`: marketing events with customer and campaign attributes.
 
 The business rules (tier thresholds, stage windows, churn floor, risk points) come from metrics.yaml and are
-bound as `$named` parameters.  `build_marts` materialises them as Parquet in the cache folder, keyed by the
-data version and a fingerprint of the rules and SQL (so changed extracts, rules or SQL never reuse stale
-marts), writing to a temporary folder that is renamed into place; `build_marts_in_memory` is the variant
-for tests and small in-memory databases.
+bound as `$named` parameters.  Amounts are exact money, DECIMAL(18,2), rounded once from the extracts' values by
+the `cents()` macro (`queries/marts/money.sql`), so every sum over them is exact and the same on every run.
+
+`build_marts` materialises them as Parquet in the cache folder, keyed by the data version and a fingerprint of the
+rules, the SQL and MARTS_VERSION (so changed extracts, rules, SQL or column types never reuse stale marts), writing
+to a temporary folder that is renamed into place; `build_marts_in_memory` is the variant for tests and small
+in-memory databases.
 """
 
 from __future__ import annotations
@@ -35,8 +38,9 @@ if TYPE_CHECKING:  # marts must not import the semantic package at run time (it 
     from clientscope.semantic.model import Rules
 
 log = logging.getLogger(__name__)
-MARTS_VERSION = "2"  # bump to invalidate every cached mart when the layout changes
+MARTS_VERSION = "3"  # bump to invalidate every cached mart when the layout changes (3: money as DECIMAL(18,2))
 CUSTOMERS_PER_PART = 250_000  # per-customer marts with list columns fit the default DuckDB memory limit at this size
+MONEY_SQL = "marts/money"  # the cents() macro every mart rounds its amounts with
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _OPEN_AGE = 200  # the open last age band is "age <= 200"
 
@@ -145,6 +149,19 @@ MARTS: tuple[Mart, ...] = (
     CUSTOMER_MONTH_FACTS, CHURN_EVENTS, CAMPAIGN_FACTS, TOUCH_FACTS, CONVERSION_FACTS, CUSTOMER_LIFECYCLE,
 )  # fmt: skip
 MART_COLUMNS: Mapping[str, tuple[str, ...]] = {m.name: m.columns for m in MARTS}
+# The money columns of each mart: DECIMAL(18,2) (lists of it for the per-customer histories), rounded from the
+# extracts by cents() (queries/marts/money.sql); every other number is a count, a score, a share or an index.
+MONEY_COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "customer_month_facts": (
+        "aum_total", "deposits", "wealth", "insurance", "loan_balance", "card_spend", "payroll_inflow",
+        "cross_border_spend", "txn_amount",
+    ),
+    "churn_events": ("aum_total", "deposits", "wealth", "insurance"),
+    "campaign_facts": ("cost",),
+    "touch_facts": (),
+    "conversion_facts": ("value",),
+    "customer_lifecycle": ("latest_aum", "book_aum", "row_aum"),
+}  # fmt: skip
 
 
 def mart_params(rules: Rules) -> dict[str, Any]:
@@ -198,6 +215,7 @@ def fingerprint(rules: Rules) -> str:
     """Changes whenever the rules, the mart SQL or the mart layout change."""
     digest = hashlib.sha256(MARTS_VERSION.encode())
     digest.update(json.dumps(mart_params(rules), sort_keys=True).encode())
+    digest.update(query_sql(MONEY_SQL).encode())
     for mart in MARTS:
         digest.update(query_sql(mart.sql_name).encode())
     return digest.hexdigest()[:12]
@@ -208,6 +226,7 @@ def marts_dir(db: Database, rules: Rules) -> Path:
 
 
 def _relation(cur: duckdb.DuckDBPyConnection, db: Database, mart: Mart, params: Mapping[str, Any]):
+    cur.execute(query_sql(MONEY_SQL))  # the cents() macro: one rounding rule for every amount of every mart
     for table in mart.stand_ins:
         if not db.has(table):
             cur.execute(query_sql(f"marts/absent_{table}"))

@@ -63,6 +63,16 @@ DATE_PAIRS: tuple[tuple[str, str, str], ...] = (
     ("campaigns", "start_date", "end_date"),
 )
 
+# Money columns: the marts keep them as DECIMAL(18,2) (docs/metrics.md, "Money"), which holds neither NaN nor
+# infinity nor an amount of 10^16 or more, so such a value would stop the build.
+AMOUNT_CHECKED: tuple[tuple[str, str], ...] = (
+    *((MONTH_TABLE, c) for c in ("aum_total", "deposits", "wealth", "insurance", "loan_balance", "card_spend")),
+    *((MONTH_TABLE, c) for c in ("txn_amount", "payroll_inflow", "cross_border_spend")),
+    ("campaigns", "cost"),
+    ("conversions", "value"),
+)
+AMOUNT_LIMIT = 1e16
+
 # Fixed names of the helper views the constant validation queries read.
 NULL_COUNTS_VIEW = "validation_null_counts"
 KEY_COUNTS_VIEW = "validation_key_counts"
@@ -70,6 +80,7 @@ FK_CHILD_VIEW = "validation_fk_child"
 FK_PARENT_VIEW = "validation_fk_parent"
 DATES_VIEW = "validation_dates"
 DATE_PAIRS_VIEW = "validation_date_pairs"
+AMOUNTS_VIEW = "validation_amounts"
 
 
 class Severity(StrEnum):
@@ -537,7 +548,10 @@ def _row_problems(usable: dict[str, _TableCheck]) -> list[Problem]:
     try:
         db = Database.from_connection(con)
         problems, loaded = _attach(db, usable)
-        for checks in (_table_checks, _foreign_key_checks, _month_checks, _future_checks, _date_order_checks):
+        checks_in_order = (
+            _table_checks, _foreign_key_checks, _month_checks, _future_checks, _date_order_checks, _amount_checks,
+        )  # fmt: skip
+        for checks in checks_in_order:
             problems.extend(checks(db, loaded))
         return problems
     finally:
@@ -598,6 +612,15 @@ def _date_order_checks(db: Database, loaded: dict[str, _Loaded]) -> list[Problem
         if entry is not None and entry.present(opened) and entry.present(closed):
             check = partial(_reversed_date_problems, db, entry, opened, closed)
             problems.extend(_guarded(entry, "date order", check))
+    return problems
+
+
+def _amount_checks(db: Database, loaded: dict[str, _Loaded]) -> list[Problem]:
+    problems: list[Problem] = []
+    for table_name, column in AMOUNT_CHECKED:
+        entry = loaded.get(table_name)
+        if entry is not None and entry.present(column):
+            problems.extend(_guarded(entry, "amount", partial(_amount_problems, db, entry, column)))
     return problems
 
 
@@ -780,6 +803,27 @@ def _future_problems(db: Database, entry: _Loaded, column: str, latest: date) ->
             f"column '{column}' is after {_show(latest)}, the latest month-end in {MONTH_TABLE}, on "
             f"{_plural(row['late_rows'], 'row')} (latest: {_show(row['latest_value'])})",
             f"check the extract dates: {MONTH_TABLE} should run up to the same month as {entry.table.name}",
+        )
+    ]
+
+
+def _amount_problems(db: Database, entry: _Loaded, column: str) -> list[Problem]:
+    key = entry.table.primary_key[0]
+    db.register(AMOUNTS_VIEW, entry.relation.select(col(key).alias("id"), col(column).alias("value")))
+    row = _run(db, "amount_range", {"amount_limit": AMOUNT_LIMIT})[0]
+    if not row["bad_rows"]:
+        return []
+    return [
+        Problem(
+            Severity.ERROR,
+            entry.table.name,
+            column,
+            entry.location,
+            f"column '{column}' is not a usable amount on {_plural(row['bad_rows'], 'row')} (e.g. {key}="
+            f"{_show(row['example_id'])}: {_show(row['example_amount'])}); amounts are kept to the cent and must be "
+            f"finite numbers below 10^16",
+            "export empty values instead of NaN or infinity, and check the column's unit (an amount in cents or a "
+            "wrong scale factor can overflow)",
         )
     ]
 

@@ -154,7 +154,8 @@ def test_pandas_twin_customers_match_a_direct_count(demo_db, demo_data):
     facts = pl.read_parquet(folder / "customer_month_facts.parquet", columns=["month", "region", "aum_total"])
     last = facts.filter((pl.col("month").dt.strftime("%Y-%m") == query["end"]) & (pl.col("region") == "华东区"))
     assert twin["kpi"]["customers"]["value"] == last.height
-    assert twin["kpi"]["aum_total"]["value"] == pytest.approx(last["aum_total"].sum(), rel=1e-12)
+    # aum_total is DECIMAL(18,2) in the mart (docs/metrics.md, "Money"): polars sums it exactly, as a Decimal
+    assert twin["kpi"]["aum_total"]["value"] == pytest.approx(float(last["aum_total"].sum()), rel=1e-12)
 
 
 def test_a_tiny_run_writes_every_section_and_the_twin_agrees(tmp_path: Path):

@@ -491,6 +491,9 @@ def _agg_sql(item: _Agg, columns: tuple[str, ...], params: Params, semi_check: s
         return f"count({value or '*'}){filter_sql}"
     if item.agg == "count_distinct":
         return f"count(*){filter_sql}" if unique else f"count(distinct {value}){filter_sql}"
+    if item.agg == "avg":  # an exact sum over a count, divided once: the same double as from a rollup
+        return f"cast(sum({value}){filter_sql} as double) / nullif(count({value}){filter_sql}, 0)"
+    # money sums are DECIMAL (exact in any order of addition), then rounded once to the nearest double
     return f"cast({item.agg}({value}){filter_sql} as double)"
 
 

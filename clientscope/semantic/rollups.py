@@ -7,7 +7,9 @@ against the smallest rollup that holds the request's dimensions and filters; `ru
 variant when the rollups are built (and have the measure columns it reads), else the detail one.
 
 Why the answers are the same:
-- sums, counts, min and max re-aggregate exactly from partial aggregates (an average is a sum over a count);
+- sums, counts, min and max re-aggregate exactly from partial aggregates (an average is a sum over a count); a
+  sum keeps the type DuckDB gives it (DECIMAL(38,2) for the marts' DECIMAL(18,2) money, an integer for counts), so
+  partial sums of money add up to exactly the detail answer, whatever order DuckDB's threads add them in;
 - `count(distinct customer_id)` is additive across the groups of one month, because a customer has exactly one
   `customer_month_facts` row per month and so falls in exactly one group of it.  Across months it is not, so a
   distinct count uses a rollup only when every group of the answer lies in one month: the month grain, a
@@ -42,7 +44,7 @@ from clientscope.semantic.resolve import table_columns
 from clientscope.semantic.sqltext import Params, quote
 
 log = logging.getLogger(__name__)
-ROLLUPS_VERSION = "1"  # bump to invalidate every cached rollup when the layout of the SQL changes
+ROLLUPS_VERSION = "2"  # bump to invalidate every cached rollup when the layout of the SQL changes (2: exact sums)
 SCOPE_COLUMNS: tuple[str, ...] = ("branch_id", "rm_id")  # what queries/scope/<rollup>.sql filters on
 
 MeasureKind = Literal["rows", "count", "sum", "min", "max"]
@@ -209,18 +211,14 @@ def _partial(measure: Measure, columns: tuple[str, ...], params: Params) -> str:
     filter_sql = f" filter (where {where})" if where else ""
     if measure.kind == "rows":
         return f"count(*){filter_sql}"
-    if measure.kind == "sum":
-        return f"cast(sum({value}){filter_sql} as double)"
-    return f"{measure.kind}({value}){filter_sql}"
+    return f"{measure.kind}({value}){filter_sql}"  # sum, count, min, max; a sum of DECIMAL money stays exact
 
 
 def _reaggregate(measure: Measure, column: str) -> str:
     """A measure of a wider rollup re-aggregated to a narrower grain."""
     if measure.kind in ("rows", "count"):
         return f"cast(sum({column}) as bigint)"
-    if measure.kind == "sum":
-        return f"cast(sum({column}) as double)"
-    return f"{measure.kind}({column})"
+    return f"{measure.kind}({column})"  # a sum stays in its exact type: DECIMAL money re-adds exactly
 
 
 def build_sql(rollup: Rollup, parent: Rollup | None, params: Params) -> str:

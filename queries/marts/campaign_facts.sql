@@ -28,7 +28,7 @@ final as (
         cast(start_date as date) as start_date,
         cast(end_date as date) as end_date,
         last_day(cast(start_date as date)) as month,
-        cost
+        cents(cost) as cost
     from campaigns_in
 )
 

@@ -11,7 +11,7 @@ conversions_in as (
         cast(conversion_ts as timestamp) as conversion_ts,
         last_day(cast(conversion_ts as date)) as month,
         product_type,
-        value
+        cents(value) as value
     from conversions
 ),
 

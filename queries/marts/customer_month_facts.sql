@@ -36,24 +36,25 @@ customers_in as (
     left join branches_in as b on b.branch_id = c.branch_id
 ),
 
+-- amounts become exact money here, DECIMAL(18,2) (cents(): queries/marts/money.sql): every rule and sum sees cents
 months_in as (
     select
         customer_id,
         cast(month as date) as month,
         year(month) * 12 + month(month) as month_idx,
-        aum_total,
-        deposits,
-        wealth,
-        insurance,
-        loan_balance,
-        card_spend,
+        cents(aum_total) as aum_total,
+        cents(deposits) as deposits,
+        cents(wealth) as wealth,
+        cents(insurance) as insurance,
+        cents(loan_balance) as loan_balance,
+        cents(card_spend) as card_spend,
         txn_count,
-        txn_amount,
+        cents(txn_amount) as txn_amount,
         digital_logins,
         products_held,
         complaints,
-        payroll_inflow,
-        cross_border_spend
+        cents(payroll_inflow) as payroll_inflow,
+        cents(cross_border_spend) as cross_border_spend
     -- payroll_inflow and cross_border_spend are optional columns: the union by name adds them as nulls
     from (
         from customer_months

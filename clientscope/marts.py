@@ -73,7 +73,7 @@ CUSTOMER_MONTH_FACTS = Mart(
         "complaints", "tier", "tier_rank", "prev_tier", "tier_alt", "tier_alt_rank", "stage", "is_new",
         "is_opened_month", "is_active", "is_dormant", "is_growing", "is_churned_month", "is_soft_churn", "is_churned",
         "is_churn_event", "risk_score", "risk_level", "risk_txn_drop", "risk_aum_drop", "risk_complaints",
-        "risk_no_logins", "risk_product_closed",
+        "risk_no_logins", "risk_product_closed", "next_churn_month",
     ),
 )  # fmt: skip
 CHURN_EVENTS = Mart(

@@ -110,6 +110,9 @@ class SimpleMetric(MetricBase):
     filter: str | None = None
     # semi: a stock, a period takes its last month (closing balance); semi_first: its first month (opening balance)
     additivity: Literal["additive", "semi", "semi_first"] = "additive"
+    # an opening-book count of the rows whose event (a date column after the row's month, e.g. next_churn_month)
+    # falls on or before the period's last month: "who of the opening book left during the period"
+    event_in_period: str | None = None
 
     @property
     def snapshot(self) -> Literal["last", "first"] | None:

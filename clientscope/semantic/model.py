@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from clientscope.semantic.expressions import identifiers
+
 Labels = dict[str, str]  # locale → text
 Grain = Literal["month", "quarter", "year"]
 Comparison = Literal["mom", "qoq", "yoy"]
@@ -296,6 +298,18 @@ class SemanticModel(Frozen):
     def description(self, metric: str, locale: str) -> str:
         text = self.metric(metric).description or {}
         return text.get(locale) or text.get(self.locales.default) or ""
+
+    def has_period_value(self, metric: str) -> bool:
+        """Whether the metric over several months says more than its last month: flows, opening balances and
+        ratios or expressions with a flow in them do; stocks (`additivity: semi`) and ratios of stocks do not."""
+        found = self.metric(metric)
+        if isinstance(found, SimpleMetric):
+            return found.additivity != "semi"
+        if isinstance(found, RatioMetric):
+            return any(self.has_period_value(ref.metric) for ref in (found.numerator, found.denominator))
+        if isinstance(found, DerivedMetric):
+            return any(self.has_period_value(name) for name in identifiers(found.expr) if name in self.metrics)
+        return True  # a conversion rate counts the period's base events
 
     def dimension_label(self, dimension: str, locale: str) -> str:
         labels = self.dimension(dimension).label

@@ -14,6 +14,7 @@ import pytest
 
 from clientscope.db import Database, ViewerScope
 from clientscope.marts import build_marts_in_memory
+from clientscope.metric_catalog import catalog_frame
 from clientscope.semantic import MetricRequest, compare_query, load_semantic_model, run_compiled, run_metric_query
 from clientscope.semantic.model import SemanticModel
 from clientscope.settings import PROJECT_ROOT
@@ -140,3 +141,19 @@ def test_demo_bank_churn_rate_matches_an_independent_computation(demo_data: Path
     assert got[3] == pytest.approx(from_book.height / book.height)
     # the point of the definition: some churners of the period joined during it
     assert churners.len() > from_book.height
+
+
+def test_the_metric_catalog_states_the_definition(model: SemanticModel) -> None:
+    frame = catalog_frame(model, "en")
+    rows = {r["name"]: r for r in frame.iter_rows(named=True)}
+    assert rows["churn_rate"]["formula"] == (
+        "Opening customers who churned ÷ Opening customers (at every level: total numerator ÷ total denominator)"
+    )
+    assert rows["opening_churned_customers"]["formula"] == (
+        "Distinct count of customer_id over customer_opening (an opening balance: quarters and years take the first "
+        "month), where close_date is null or close_date > month, and next_churn_month on or before the period's last "
+        "month (the part of the opening book with that event in the period)"
+    )
+    assert rows["churn_rate"]["description"].startswith("Share of the opening book that churned during the period")
+    zh = {r["name"]: r for r in catalog_frame(model, "zh_CN").iter_rows(named=True)}
+    assert zh["churn_rate"]["description"].startswith("期初客户在期内的流失比例：期初客户流失数 ÷ 期初客户数")

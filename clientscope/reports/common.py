@@ -73,6 +73,7 @@ def formula_text(model: SemanticModel, name: str) -> str:
     if isinstance(metric, SimpleMetric):
         body = f"{metric.agg}({metric.expr or '*'}) from {metric.source}"
         body += f" where {metric.filter}" if metric.filter else ""
+        body += f" and {metric.event_in_period} <= the period's last month" if metric.event_in_period else ""
         suffix = {"semi": " (last month of the period)", "semi_first": " (first month of the period)"}
         return body + suffix.get(metric.additivity, "")
     if isinstance(metric, RatioMetric):

@@ -55,9 +55,12 @@ def join_words(items: Iterable[str], lang: str) -> str:
     return _LIST_SEPARATOR[normalise_language(lang)].join(items)
 
 
+_MONTH_FORMAT: Final[dict[str, str]] = {"zh_CN": "{year}年{month}月", "en": "{year}-{month:02d}"}
+
+
 def month_name(month: str, lang: str) -> str:
     """A `YYYY-MM` month in running text: 2026年10月 in Chinese, 2026-10 in English ("" for no month)."""
     if not month:
         return ""
     year, number = month.split("-")[:2]
-    return t("common.month", lang, year=int(year), month=int(number))
+    return _MONTH_FORMAT[normalise_language(lang)].format(year=int(year), month=int(number))

@@ -100,7 +100,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh_CN": "整个统计期间：{numerator} ÷ {denominator}",
         "en": "Over the whole period: {numerator} ÷ {denominator}",
     },
-    "common.month": {"zh_CN": "{year}年{month}月", "en": "{year}-{month:02d}"},
     "empty.no_customers": {"zh_CN": "没有符合当前筛选条件的客户", "en": "No customers match these filters"},
     "empty.no_data": {"zh_CN": "当前筛选条件下没有数据", "en": "No data for these filters"},
     "common.loading": {"zh_CN": "加载中…", "en": "Loading…"},

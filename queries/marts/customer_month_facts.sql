@@ -152,7 +152,6 @@ joined as (
         c.tags,
         date_trunc('month', w.month) as month_start,
         case when w.month < d.last_month then cast(last_day(w.month + interval 1 month) as date) end as next_month,
-        d.last_month,
         year(w.month) - c.birth_year as age
     from windowed as w
     cross join data_end as d
@@ -284,38 +283,8 @@ final as (
         s.risk_aum_drop,
         s.risk_complaints,
         s.risk_no_logins,
-        s.risk_product_closed,
-        last_day(s.close_date) as close_month,
-        s.last_month
+        s.risk_product_closed
     from staged as s
-),
-
--- next_churn_month: the month of the customer's first churn event after this row's month, by the churn_events
--- rule (an is_churn_event row, or a closure in a month without a row whose last earlier row is not in soft churn).
--- On an opening-book row it says whether, and when, that customer left: the churn rate's numerator.
-closures as (
-    select
-        f.*,
-        bool_or(f.month = f.close_month) over (partition by f.customer_id) as has_close_row,
-        arg_max(f.is_soft_churn, f.month) filter (where f.month < f.close_month)
-            over (partition by f.customer_id) as soft_before_close
-    from final as f
-),
-
-with_next_churn as (
-    select
-        c.* exclude (close_month, last_month, has_close_row, soft_before_close),
-        least(
-            min(c.month) filter (where c.is_churn_event) over (
-                partition by c.customer_id order by c.month_idx rows between 1 following and unbounded following
-            ),
-            case
-                when c.close_month > c.month and c.close_month <= c.last_month
-                    and not c.has_close_row and not c.soft_before_close
-                    then c.close_month
-            end
-        ) as next_churn_month
-    from closures as c
 )
 
-select * from with_next_churn
+select * from final

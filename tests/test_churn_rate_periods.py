@@ -93,7 +93,9 @@ def test_the_churn_kpi_compares_the_month_with_its_prior(db: Database, model: Se
 
 
 def test_next_churn_month_follows_the_churn_events_rule(db: Database) -> None:
-    facts = db.con.sql("select customer_id, month, next_churn_month from opening_churn order by customer_id, month").pl()
+    facts = db.con.sql(
+        "select customer_id, month, next_churn_month from opening_churn order by customer_id, month"
+    ).pl()
     # the mart holds every opening-book row: every customer-month row but the latest month's
     rows = db.con.sql("select count(*) from customer_month_facts where next_month is not null").fetchone()[0]
     assert facts.height == rows

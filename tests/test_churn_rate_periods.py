@@ -97,7 +97,7 @@ def test_next_churn_month_follows_the_churn_events_rule(db: Database) -> None:
         "select customer_id, month, next_churn_month from opening_churn order by customer_id, month"
     ).pl()
     # the mart holds every opening-book row: every customer-month row but the latest month's
-    rows = db.con.sql("select count(*) from customer_month_facts where next_month is not null").fetchone()[0]
+    rows = db.con.sql("select count(*) from customer_month_facts where next_month is not null").fetchall()[0][0]
     assert facts.height == rows
     events = db.con.sql("select customer_id, month from churn_events").pl()
     expected = (
@@ -153,7 +153,7 @@ def test_the_metric_catalog_states_the_definition(model: SemanticModel) -> None:
         "Opening customers who churned ÷ Opening customers (at every level: total numerator ÷ total denominator)"
     )
     assert rows["opening_churned_customers"]["formula"] == (
-        "Distinct count of customer_id over customer_opening (an opening balance: quarters and years take the first "
+        "Distinct count of customer_id over opening_churn (an opening balance: quarters and years take the first "
         "month), where close_date is null or close_date > month, and next_churn_month on or before the period's last "
         "month (the part of the opening book with that event in the period)"
     )

@@ -63,3 +63,14 @@ _LIST_SEPARATOR: Final[dict[str, str]] = {"zh_CN": "、", "en": ", "}
 def join_words(items: Iterable[str], lang: str) -> str:
     """A short list in running text: 华东、华南 in Chinese, East, West in English."""
     return _LIST_SEPARATOR[normalise_language(lang)].join(items)
+
+
+_MONTH_FORMAT: Final[dict[str, str]] = {"zh_CN": "{year}年{month}月", "en": "{year}-{month:02d}"}
+
+
+def month_name(month: str, lang: str) -> str:
+    """A `YYYY-MM` month in running text: 2026年10月 in Chinese, 2026-10 in English ("" for no month)."""
+    if not month:
+        return ""
+    year, number = month.split("-")[:2]
+    return _MONTH_FORMAT[normalise_language(lang)].format(year=int(year), month=int(number))

@@ -1,8 +1,12 @@
-"""KPI values for the cards: the period's value, its prior (MoM / QoQ / YoY), changes and a monthly trend.
+"""KPI values for the cards and KPI sheets: the KPI month's value, its prior (MoM / QoQ / YoY), changes, a
+monthly trend, and the value over the whole period.
 
 Numbers come from the semantic compiler; labels, descriptions and formats from metrics.yaml.
-The card shows the selected period's last month (balances are stocks; a month is the unit of
-comparison), and the sparkline the months of the selected period.
+A KPI is the selected period's last month (balances are stocks; a month is the unit of comparison), and every
+card and sheet names that month and the one it is compared with (`kpi_months`).  The sparkline shows the
+months of the period; for metrics whose period value says more than the last month (`has_period_value`: flows,
+rates of flows, the churn rate of the opening book) the card adds the value over the whole period, and for a
+ratio its numerator and denominator, so the denominator is stated wherever the rate is.
 """
 
 from __future__ import annotations
@@ -15,8 +19,10 @@ import polars as pl
 from clientscope.components.filter_bar import DEFAULT_PERIOD_MONTHS as TREND_MONTHS
 from clientscope.components.kpi import KpiView
 from clientscope.components.page import PageContext
+from clientscope.i18n import month_name, t
 from clientscope.semantic import (
     MetricRequest,
+    SemanticModel,
     compare_query,
     format_change,
     format_pct_change,
@@ -25,6 +31,29 @@ from clientscope.semantic import (
     run_compiled,
     run_metric_query,
 )
+from clientscope.semantic.model import RatioMetric
+from clientscope.semantic.periods import COMPARISON_MONTHS, add_months, month_label, month_start
+
+
+@dataclass(frozen=True)
+class KpiMonths:
+    """The month a KPI shows and the month it is compared with (YYYY-MM), and the period of its trend."""
+
+    month: str
+    prior: str
+    start: str
+
+
+@dataclass(frozen=True)
+class PeriodValue:
+    """A metric over the whole period; for a ratio also its numerator and denominator (None when a part has a
+    filter of its own, so is no metric that can be asked for by name)."""
+
+    value: float | None
+    numerator: str | None = None
+    denominator: str | None = None
+    numerator_value: float | None = None
+    denominator_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +66,8 @@ class KpiNumbers:
     change: float | None
     pct_change: float | None
     trend: pl.DataFrame  # period, value
+    months: KpiMonths | None = None
+    period: PeriodValue | None = None  # None: one month, or a stock whose period value is its last month
 
 
 def period_bounds(pc: PageContext) -> tuple[str, str]:
@@ -54,6 +85,48 @@ def available(pc: PageContext, metrics: Sequence[str]) -> tuple[str, ...]:
     return tuple(m for m in metrics if not missing_tables(pc.model, m, pc.db.tables))
 
 
+def kpi_months(pc: PageContext) -> KpiMonths:
+    """The KPI month (the period's last), the month it is compared with (by the view's comparison) and the
+    period's first month."""
+    start, end = period_bounds(pc)
+    shift = COMPARISON_MONTHS.get(pc.state.compare, 1)
+    prior = month_label(add_months(month_start(end), -shift)) if end else ""
+    return KpiMonths(month=end, prior=prior, start=start)
+
+
+def ratio_parts(model: SemanticModel, metric: str) -> tuple[str, str] | None:
+    """A ratio's numerator and denominator metrics, when both are plain metrics (no filter of their own)."""
+    found = model.metric(metric)
+    if not isinstance(found, RatioMetric) or found.numerator.filter or found.denominator.filter:
+        return None
+    return found.numerator.metric, found.denominator.metric
+
+
+def period_values(pc: PageContext, metrics: Sequence[str]) -> dict[str, PeriodValue]:
+    """Each metric over the whole selected period, for those whose period value differs from the last month's;
+    none for a one-month period (the card already shows it)."""
+    start, end = period_bounds(pc)
+    wanted = [m for m in metrics if pc.model.has_period_value(m)]
+    if not wanted or not start or start >= end:
+        return {}
+    parts = {m: ratio_parts(pc.model, m) for m in wanted}
+    asked = tuple(dict.fromkeys([*wanted, *(name for pair in parts.values() if pair for name in pair)]))
+    request = MetricRequest(metrics=asked, filters=pc.metric_filters(), grain="all", start=start, end=end)
+    frame = run_metric_query(pc.db, pc.model, request, pc.scope).frame
+    row = frame.row(0, named=True) if frame.height else {}
+    values = {}
+    for m in wanted:
+        pair = parts[m]
+        values[m] = PeriodValue(
+            value=row.get(m),
+            numerator=pair[0] if pair else None,
+            denominator=pair[1] if pair else None,
+            numerator_value=row.get(pair[0]) if pair else None,
+            denominator_value=row.get(pair[1]) if pair else None,
+        )
+    return values
+
+
 def kpi_numbers(pc: PageContext, metrics: Sequence[str]) -> list[KpiNumbers]:
     metrics = available(pc, metrics)
     if not metrics:
@@ -64,6 +137,8 @@ def kpi_numbers(pc: PageContext, metrics: Sequence[str]) -> list[KpiNumbers]:
     compared = run_compiled(pc.db, compare_query(pc.model, current, pc.state.compare), pc.scope, "kpi cards").frame
     trend_request = MetricRequest(metrics=tuple(metrics), filters=filters, grain="month", start=start, end=end)
     trend = run_metric_query(pc.db, pc.model, trend_request, pc.scope).frame
+    periods = period_values(pc, metrics)
+    months = kpi_months(pc)
     row = compared.row(0, named=True) if compared.height else {}
     return [
         KpiNumbers(
@@ -73,9 +148,51 @@ def kpi_numbers(pc: PageContext, metrics: Sequence[str]) -> list[KpiNumbers]:
             change=row.get(f"{m}__change"),
             pct_change=row.get(f"{m}__pct_change"),
             trend=trend.select(pl.col("period"), pl.col(m).alias("value")) if trend.height else pl.DataFrame(),
+            months=months,
+            period=periods.get(m),
         )
         for m in metrics
     ]
+
+
+def months_text(months: KpiMonths, lang: str) -> str:
+    """ "2026-10 vs 2026-09" / "2026年10月 较 2026年9月": the month a KPI shows and the month it is compared with."""
+    return t("kpi.month", lang, month=month_name(months.month, lang), prior=month_name(months.prior, lang))
+
+
+def period_text(pc: PageContext, numbers: KpiNumbers) -> str | None:
+    """The card's period line, e.g. "2025-11 – 2026-10: 12.89% (458 ÷ 3,553)"; None without a period value."""
+    if numbers.period is None or numbers.months is None:
+        return None
+    lang, period = pc.lang, numbers.period
+    text = t(
+        "kpi.period",
+        lang,
+        start=month_name(numbers.months.start, lang),
+        end=month_name(numbers.months.month, lang),
+        value=format_value(period.value, pc.model.format_of(numbers.metric), lang),
+    )
+    if period.numerator and period.denominator:
+        text += t(
+            "kpi.period_parts",
+            lang,
+            numerator=format_value(period.numerator_value, pc.model.format_of(period.numerator), lang),
+            denominator=format_value(period.denominator_value, pc.model.format_of(period.denominator), lang),
+        )
+    return text
+
+
+def period_title(pc: PageContext, numbers: KpiNumbers) -> str:
+    """The tooltip of the period line: what its numerator and denominator are."""
+    period = numbers.period
+    if period is None or not period.numerator or not period.denominator:
+        return pc.model.description(numbers.metric, pc.lang)
+    return t(
+        "kpi.period_basis",
+        pc.lang,
+        numerator=pc.model.label(period.numerator, pc.lang),
+        denominator=pc.model.label(period.denominator, pc.lang),
+    )
 
 
 def kpi_views(pc: PageContext, metrics: Sequence[str]) -> list[KpiView]:
@@ -101,6 +218,9 @@ def kpi_views(pc: PageContext, metrics: Sequence[str]) -> list[KpiView]:
                 good_when_up=metric.good_direction != "down",
                 spark_x=[p.strftime("%Y-%m") for p in trend["period"].to_list()] if trend.height else (),
                 spark_y=trend["value"].to_list() if trend.height else (),
+                months=months_text(numbers.months, pc.lang) if numbers.months else "",
+                period=period_text(pc, numbers),
+                period_title=period_title(pc, numbers),
             )
         )
     return views

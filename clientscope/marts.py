@@ -2,6 +2,7 @@
 
 - `customer_month_facts`: the customer-month backbone with tier, lifecycle stage, risk score and flags.
 - `churn_events`: one row per churn event, in the month the customer left, with their opening-book attributes.
+- `opening_churn`: every opening-book row with the customer's next churn after it (the churn rate's numerator).
 - `touch_facts`, `conversion_facts`, `campaign_facts`: marketing events with customer and campaign attributes.
 
 The business rules (tier thresholds, stage windows, churn floor, risk points) come from metrics.yaml and are
@@ -93,6 +94,18 @@ CHURN_EVENTS = Mart(
         "products_held", "txn_count", "tier", "tier_alt", "stage", "risk_score", "risk_level",
     ),
 )  # fmt: skip
+OPENING_CHURN = Mart(
+    name="opening_churn",
+    requires=("customers", "customer_months", "branches"),
+    stand_ins=(),
+    after=("customer_month_facts", "churn_events"),
+    order_by="next_month",
+    columns=(
+        "customer_id", "month", "next_month", "region", "branch_id", "rm_id", "city", "acquisition_channel", "gender",
+        "age_band", "risk_profile", "tier", "tier_alt", "stage", "risk_level", "open_date", "close_date", "aum_total",
+        "risk_score", "next_churn_month",
+    ),
+)  # fmt: skip
 CAMPAIGN_FACTS = Mart(
     name="campaign_facts",
     requires=("campaigns",),
@@ -146,7 +159,8 @@ CUSTOMER_LIFECYCLE = Mart(
 )  # fmt: skip
 
 MARTS: tuple[Mart, ...] = (
-    CUSTOMER_MONTH_FACTS, CHURN_EVENTS, CAMPAIGN_FACTS, TOUCH_FACTS, CONVERSION_FACTS, CUSTOMER_LIFECYCLE,
+    CUSTOMER_MONTH_FACTS, CHURN_EVENTS, OPENING_CHURN, CAMPAIGN_FACTS, TOUCH_FACTS, CONVERSION_FACTS,
+    CUSTOMER_LIFECYCLE,
 )  # fmt: skip
 MART_COLUMNS: Mapping[str, tuple[str, ...]] = {m.name: m.columns for m in MARTS}
 # The money columns of each mart: DECIMAL(18,2) (lists of it for the per-customer histories), rounded from the

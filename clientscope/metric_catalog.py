@@ -37,9 +37,11 @@ def formula_in_words(model: SemanticModel, name: str, lang: str) -> str:
         key = {"semi": "catalog.words.semi", "semi_first": "catalog.words.semi_first"}.get(
             metric.additivity, "catalog.words.simple"
         )
-        return t(key, lang, agg=t(f"catalog.agg.{metric.agg}", lang), expr=metric.expr or "*", source=metric.source) + (
-            t("catalog.words.where", lang, condition=metric.filter) if metric.filter else ""
-        )
+        words = t(key, lang, agg=t(f"catalog.agg.{metric.agg}", lang), expr=metric.expr or "*", source=metric.source)
+        words += t("catalog.words.where", lang, condition=metric.filter) if metric.filter else ""
+        if metric.event_in_period:
+            words += t("catalog.words.event_in_period", lang, column=metric.event_in_period)
+        return words
     if isinstance(metric, DerivedMetric):
         return t("catalog.words.derived", lang, expr=metric.expr)
     if isinstance(metric, ConversionMetric):

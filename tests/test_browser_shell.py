@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 import polars as pl
@@ -34,6 +35,16 @@ def test_overview_loads_with_clean_console(dash_duo, app, demo_data: Path) -> No
     dash_duo.start_server(app)
     expected = format_decimal(latest_month_customers(demo_data), locale="zh_CN")
     dash_duo.wait_for_text_to_equal("#kpi-value-customers", expected, timeout=20)
+    # every card names the month it shows and the month it is compared with
+    data_months = pl.read_parquet(demo_data / "customer_months" / "*.parquet", columns=["month"])["month"]
+    first, last = data_months.min(), data_months.max()
+    before = last.replace(day=1) - timedelta(days=1)
+    month_text = f"{last.year}年{last.month}月 较 {before.year}年{before.month}月"
+    assert dash_duo.find_element("#kpi-month-customers").text == month_text
+    # the churn rate's period line: the default period is every month of this 12-month bank; stocks have none
+    period = f"{first.year}年{first.month}月至{last.year}年{last.month}月："
+    assert dash_duo.find_element("#kpi-period-churn_rate").text.startswith(period)
+    assert not dash_duo.driver.find_elements("css selector", "#kpi-period-customers")
     assert "总览" in dash_duo.find_element("#navbar").text
     assert dash_duo.driver.execute_script("return fetch('/health').then(r => r.text())") == "OK"
     assert_clean(dash_duo)

@@ -163,7 +163,10 @@ def test_churn_kpi_and_drill_in_the_latest_month(db: Database, model: SemanticMo
     row = run_compiled(db, compare_query(model, request, "mom")).frame.row(0, named=True)
     assert (row["churn_rate"], row["churn_rate__prior"]) == (pytest.approx(1 / 5), 0.0)
     churned = run_compiled(db, drill_query(model, "churn_rate", clicked={"period": "2026-03"})).frame
-    assert churned.select("customer_id", "month", "close_date").rows() == [("C2", month_end(14), date(2026, 3, 15))]
+    # the numerator's rows are opening-book rows (churners of the opening book): C2's row at the end of February
+    assert churned.select("customer_id", "month", "close_date").rows() == [("C2", month_end(13), date(2026, 3, 15))]
+    numerator = run_compiled(db, drill_query(model, "opening_churned_customers", clicked={"period": "2026-03"})).frame
+    assert numerator.select("customer_id", "next_churn_month").rows() == [("C2", month_end(14))]  # left in March
     opening = drill_query(model, "churn_rate", clicked={"period": "2026-03"}, part="denominator")
     assert run_compiled(db, opening).frame["customer_id"].to_list() == ["C1", "C2", "C4", "C5", "C7"]
     reasons = run(db, model, metrics=("churned_customers",), dimensions=("churn_reason",), grain="all")

@@ -48,7 +48,9 @@ def test_the_real_file_has_no_problems() -> None:
 
 
 def test_misspelt_key(tmp_path: Path) -> None:
-    path, text = broken(tmp_path, ("    numerator: churned_customers\n", "    numerater: churned_customers\n"))
+    path, text = broken(
+        tmp_path, ("    numerator: opening_churned_customers\n", "    numerater: opening_churned_customers\n")
+    )
     line = line_of(text, "numerater")
     assert messages(path) == [
         f"{path}:{line}: metric 'churn_rate': unknown key 'numerater' (did you mean 'numerator'?)"
@@ -56,11 +58,13 @@ def test_misspelt_key(tmp_path: Path) -> None:
 
 
 def test_unknown_metric_reference(tmp_path: Path) -> None:
-    path, text = broken(tmp_path, ("    numerator: churned_customers\n", "    numerator: churned_custmers\n"))
-    line = line_of(text, "numerator: churned_custmers")
+    path, text = broken(
+        tmp_path, ("    numerator: opening_churned_customers\n", "    numerator: opening_churned_custmers\n")
+    )
+    line = line_of(text, "numerator: opening_churned_custmers")
     assert messages(path) == [
-        f"{path}:{line}: metric 'churn_rate': unknown metric 'churned_custmers' in numerator "
-        "(did you mean 'churned_customers'?)"
+        f"{path}:{line}: metric 'churn_rate': unknown metric 'opening_churned_custmers' in numerator "
+        "(did you mean 'opening_churned_customers'?)"
     ]
 
 
@@ -173,7 +177,7 @@ def test_yaml_syntax_error(tmp_path: Path) -> None:
 def test_every_problem_is_collected_and_raised_together(tmp_path: Path) -> None:
     path, _ = broken(
         tmp_path,
-        ("    numerator: churned_customers\n", "    numerator: churned_custmers\n"),
+        ("    numerator: opening_churned_customers\n", "    numerator: opening_churned_custmers\n"),
         ("label: {zh_CN: 流失率, en: Churn rate}", "label: {zh_CN: 流失率}"),
         ("filter: is_opened_month", "filter: is_opend_month"),
     )
@@ -296,3 +300,18 @@ def test_without_a_currencies_section_amounts_are_cny(tmp_path: Path) -> None:
     model = load_semantic_model(path)
     assert (model.currency, model.currencies.supported, model.formats["cny_auto"].currency) == ("CNY", ("CNY",), "CNY")
     assert model.rules.tiers.primary_floors("CNY") == (6_000_000.0, 500_000.0, 0.0)
+
+
+def test_event_in_period_needs_a_column_and_an_opening_snapshot(tmp_path: Path) -> None:
+    path, text = broken(
+        tmp_path,
+        ("    event_in_period: next_churn_month\n", "    event_in_period: next_churn_mnth\n"),
+        ("    additivity: semi_first\n    event_in_period", "    additivity: semi\n    event_in_period"),
+    )
+    line = line_of(text, "event_in_period: next_churn_mnth")
+    assert messages(path) == [
+        f"{path}:{line}: metric 'opening_churned_customers': unknown column 'next_churn_mnth' in event_in_period "
+        "(did you mean 'next_churn_month'?)",
+        f"{path}:{line}: metric 'opening_churned_customers': event_in_period needs 'additivity: semi_first' (it "
+        "counts the rows of the period's opening book whose event falls in the period)",
+    ]

@@ -1,4 +1,5 @@
-"""KPI cards: value, prior period, change and % change (percentage points for rates), sparkline."""
+"""KPI cards: the month shown, value, prior period, change and % change (percentage points for rates), the value
+over the whole period where it means something, sparkline."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ class KpiView:
     good_when_up: bool = True
     spark_x: Sequence[str] = ()
     spark_y: Sequence[float | None] = ()
+    months: str = ""  # the month shown and the month compared with, e.g. "2026-10 vs 2026-09"
+    period: str | None = None  # the value over the whole period, e.g. "2025-11 – 2026-10: 12.89% (458 ÷ 3,553)"
+    period_title: str = ""  # what the period value's numerator and denominator are
 
 
 def sparkline(view: KpiView) -> dcc.Graph | None:
@@ -64,6 +68,7 @@ def kpi_card(view: KpiView, lang: str, comparison: str) -> dbc.Card:
         html.Div(
             [
                 html.Div(view.label, className="text-muted small", title=view.description),
+                html.Div(view.months, className="kpi-month small text-muted", id=f"kpi-month-{view.metric}"),
                 html.Div(view.value, className="kpi-value", id=f"kpi-value-{view.metric}"),
                 html.Div(
                     " ".join(delta_parts) or "—",
@@ -71,6 +76,11 @@ def kpi_card(view: KpiView, lang: str, comparison: str) -> dbc.Card:
                     id=f"kpi-delta-{view.metric}",
                 ),
                 html.Div(prior, className="small text-muted"),
+                html.Div(
+                    view.period, className="kpi-period small", id=f"kpi-period-{view.metric}", title=view.period_title
+                )
+                if view.period
+                else None,
                 sparkline(view),
             ],
             className="card-body",

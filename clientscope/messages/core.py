@@ -93,6 +93,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "error.toast.header": {"zh_CN": "出错了", "en": "Something went wrong"},
     "kpi.prior": {"zh_CN": "{comparison}基期：{value}", "en": "{comparison} prior: {value}"},
+    "kpi.month": {"zh_CN": "{month} 较 {prior}", "en": "{month} vs {prior}"},
+    "kpi.period": {"zh_CN": "{start}至{end}：{value}", "en": "{start} – {end}: {value}"},
+    "kpi.period_parts": {"zh_CN": "（{numerator} ÷ {denominator}）", "en": " ({numerator} ÷ {denominator})"},
+    "kpi.period_basis": {
+        "zh_CN": "整个统计期间：{numerator} ÷ {denominator}",
+        "en": "Over the whole period: {numerator} ÷ {denominator}",
+    },
     "empty.no_customers": {"zh_CN": "没有符合当前筛选条件的客户", "en": "No customers match these filters"},
     "empty.no_data": {"zh_CN": "当前筛选条件下没有数据", "en": "No data for these filters"},
     "common.loading": {"zh_CN": "加载中…", "en": "Loading…"},

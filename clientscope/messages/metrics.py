@@ -38,6 +38,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{agg} of {expr} over {source} (an opening balance: quarters and years take the first month)",
     },
     "catalog.words.where": {"zh_CN": "，条件：{condition}", "en": ", where {condition}"},
+    "catalog.words.event_in_period": {
+        "zh_CN": "，且 {column} 不晚于期末月（期初客户中在期内发生该事件的部分）",
+        "en": ", and {column} on or before the period's last month (the part of the opening book with that event "
+        "in the period)",
+    },
     "catalog.words.ratio": {
         "zh_CN": "{numerator} ÷ {denominator}（任何汇总层级均为分子合计 ÷ 分母合计）",
         "en": "{numerator} ÷ {denominator} (at every level: total numerator ÷ total denominator)",

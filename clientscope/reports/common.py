@@ -9,9 +9,9 @@ import polars as pl
 
 from clientscope.components.page import FILTER_DIMENSIONS, PageContext
 from clientscope.export import ChartSpec, ColumnSpec, MetricDefinition, SheetSpec, TotalRow, WorkbookSpec
-from clientscope.i18n import MESSAGES, join_words, t
-from clientscope.kpis import period_bounds
-from clientscope.semantic import SemanticModel, excel_header_unit, excel_number_format
+from clientscope.i18n import MESSAGES, join_words, month_name, t
+from clientscope.kpis import KpiNumbers, kpi_months, kpi_numbers, months_text, period_bounds
+from clientscope.semantic import SemanticModel, excel_header_unit, excel_number_format, format_value
 from clientscope.semantic.model import ConversionMetric, DerivedMetric, RatioMetric, SimpleMetric
 
 
@@ -23,16 +23,20 @@ def month_end(month: str) -> date:
 
 
 def applied_filters(
-    pc: PageContext, value_labels: Mapping[str, Mapping[str, str]] | None = None
+    pc: PageContext, value_labels: Mapping[str, Mapping[str, str]] | None = None, *, kpis: bool = False
 ) -> tuple[tuple[str, str], ...]:
     """Every filter of the view (period, comparison, bar filters, drill path, cross-filters), translated
-    (`value_labels`: the page's own, as on its chips; default the dimensions' labels)."""
+    (`value_labels`: the page's own, as on its chips; default the dimensions' labels).  With `kpis` (a workbook
+    with a KPI sheet) also the month the KPIs show and the month they are compared with."""
     lang = pc.lang
     start, end = period_bounds(pc)
     rows = [
         (t("filter.period", lang), f"{start} – {end}"),
         (t("filter.compare", lang), t(f"compare.{pc.state.compare}", lang)),
     ]
+    if kpis and end:
+        months = months_text(kpi_months(pc), lang)
+        rows.append((t("export.kpi_month", lang), t("export.kpi_month_value", lang, months=months)))
     labels = value_labels if value_labels is not None else pc.value_labels()
     for key, values in pc.state.filters.items():
         rows.append((dimension_title(pc, key), join_words([labels.get(key, {}).get(v, v) for v in values], lang)))
@@ -69,6 +73,7 @@ def formula_text(model: SemanticModel, name: str) -> str:
     if isinstance(metric, SimpleMetric):
         body = f"{metric.agg}({metric.expr or '*'}) from {metric.source}"
         body += f" where {metric.filter}" if metric.filter else ""
+        body += f" and {metric.event_in_period} <= the period's last month" if metric.event_in_period else ""
         suffix = {"semi": " (last month of the period)", "semi_first": " (first month of the period)"}
         return body + suffix.get(metric.additivity, "")
     if isinstance(metric, RatioMetric):
@@ -158,14 +163,16 @@ def workbook_spec(
     generated_at,
     user: str | None,
     value_labels: Mapping[str, Mapping[str, str]] | None = None,
+    kpis: bool = False,
 ) -> WorkbookSpec:
+    """`kpis`: the workbook has a KPI sheet, so the cover names the month the KPIs show."""
     _, end = period_bounds(pc)
     as_of = month_end(end) if end else None
     return WorkbookSpec(
         title=title,
         page=page,
         language=pc.lang,
-        filters=applied_filters(pc, value_labels),
+        filters=applied_filters(pc, value_labels, kpis=kpis),
         data_as_of=as_of,
         generated_at=generated_at,
         user=user,
@@ -173,3 +180,76 @@ def workbook_spec(
         definitions=definitions(pc.model, metrics, pc.lang),
         can_see_personal=pc.scope.can_see_personal,
     )
+
+
+_KPI_SCHEMA: dict[str, pl.DataType] = {
+    "metric": pl.Utf8(),
+    "month": pl.Utf8(),
+    "shown": pl.Utf8(),
+    "value": pl.Float64(),
+    "prior_month": pl.Utf8(),
+    "prior": pl.Float64(),
+    "change": pl.Float64(),
+    "pct_change": pl.Float64(),
+    "period_value": pl.Float64(),
+    "period_numerator": pl.Float64(),
+    "period_denominator": pl.Float64(),
+    "period_basis": pl.Utf8(),
+}
+
+
+def _kpi_row(pc: PageContext, n: KpiNumbers) -> dict[str, object]:
+    lang, fmt = pc.lang, pc.model.format_of(n.metric)
+    period = n.period
+    basis = ""
+    if period is not None and period.numerator and period.denominator:
+        basis = f"{pc.model.label(period.numerator, lang)} ÷ {pc.model.label(period.denominator, lang)}"
+    return {
+        "metric": pc.model.label(n.metric, lang),
+        "month": n.months.month if n.months else None,
+        "shown": format_value(n.value, fmt, lang),
+        "value": n.value,
+        "prior_month": n.months.prior if n.months else None,
+        "prior": n.prior,
+        "change": n.change,
+        "pct_change": n.pct_change,
+        "period_value": period.value if period else None,
+        "period_numerator": period.numerator_value if period else None,
+        "period_denominator": period.denominator_value if period else None,
+        "period_basis": basis,
+    }
+
+
+def kpi_sheet(pc: PageContext, metrics: Sequence[str], title: str) -> SheetSpec:
+    """The page's KPI cards as a sheet: each KPI in its month (named in the sheet), against the compared month,
+    and — when the period is longer than a month — its value over the whole period, with a ratio's numerator and
+    denominator (the card's second line)."""
+    lang = pc.lang
+    months = kpi_months(pc)
+    numbers = kpi_numbers(pc, metrics)
+    frame = pl.DataFrame([_kpi_row(pc, n) for n in numbers], schema=_KPI_SCHEMA)
+    number = "#,##0.00"
+    columns = [
+        ColumnSpec("metric", t("export.metric", lang), "text"),
+        ColumnSpec("month", t("export.kpi_month", lang), "text"),
+        ColumnSpec("shown", t("export.shown", lang), "text"),
+        ColumnSpec("value", t("export.value", lang), "number", excel_format=number),
+        ColumnSpec("prior_month", t("export.prior_month", lang), "text"),
+        ColumnSpec(
+            "prior", t("export.prior", lang, comparison=t(f"compare.{pc.state.compare}", lang)), "number", number
+        ),
+        ColumnSpec("change", t("export.change", lang), "number", excel_format=number),
+        ColumnSpec("pct_change", t("export.pct_change", lang), "percent", excel_format="0.0%"),
+    ]
+    named = {"month": month_name(months.month, lang), "prior": month_name(months.prior, lang)}
+    note = t("export.kpi_note", lang) + " " + t("export.kpi_month_note", lang, **named)
+    if any(n.period is not None for n in numbers):  # a period longer than a month, and a metric with a period value
+        span = {"start": month_name(months.start, lang), "end": month_name(months.month, lang)}
+        columns += [
+            ColumnSpec("period_value", t("export.period_value", lang, **span), "number", excel_format=number),
+            ColumnSpec("period_numerator", t("export.period_numerator", lang), "number", excel_format=number),
+            ColumnSpec("period_denominator", t("export.period_denominator", lang), "number", excel_format=number),
+            ColumnSpec("period_basis", t("export.period_basis", lang), "text"),
+        ]
+        note += " " + t("export.period_note", lang, **span)
+    return SheetSpec(name=t("export.sheet.kpis", lang), title=title, columns=tuple(columns), rows=frame, note=note)

@@ -9,10 +9,9 @@ from clientscope.components.page import PageContext
 from clientscope.customer_list import CustomerSegment, customer_filters, list_sheet
 from clientscope.export import ChartSpec, ColumnSpec, SheetSpec, WorkbookSpec
 from clientscope.i18n import t
-from clientscope.kpis import kpi_numbers
 from clientscope.reports import ReportRequest
-from clientscope.reports.common import metric_sheet, workbook_spec
-from clientscope.semantic import excel_header_unit, excel_number_format, format_value
+from clientscope.reports.common import kpi_sheet, metric_sheet, workbook_spec
+from clientscope.semantic import excel_header_unit, excel_number_format
 
 PERCENT = "0.0%"
 
@@ -36,44 +35,6 @@ def _tier_labels(pc: PageContext) -> dict[str, str]:
 
 def _labelled(frame: pl.DataFrame, column: str, labels: dict[str, str]) -> pl.DataFrame:
     return frame.with_columns(pl.col(column).cast(pl.Utf8).replace(labels))
-
-
-def kpi_sheet(pc: PageContext) -> SheetSpec:
-    lang = pc.lang
-    rows = [
-        {
-            "metric": pc.model.label(n.metric, lang),
-            "shown": format_value(n.value, pc.model.format_of(n.metric), lang),
-            "value": n.value,
-            "prior": n.prior,
-            "change": n.change,
-            "pct_change": n.pct_change,
-        }
-        for n in kpi_numbers(pc, seg.HEADLINE_METRICS)
-    ]
-    schema = {
-        "metric": pl.Utf8,
-        "shown": pl.Utf8,
-        "value": pl.Float64,
-        "prior": pl.Float64,
-        "change": pl.Float64,
-        "pct_change": pl.Float64,
-    }
-    compare = t(f"compare.{pc.state.compare}", lang)
-    return SheetSpec(
-        name=t("export.sheet.kpis", lang),
-        title=t("segments.title", lang),
-        columns=(
-            ColumnSpec("metric", t("export.metric", lang), "text"),
-            ColumnSpec("shown", t("export.shown", lang), "text"),
-            ColumnSpec("value", t("export.value", lang), "number"),
-            ColumnSpec("prior", t("export.prior", lang, comparison=compare), "number"),
-            ColumnSpec("change", t("export.change", lang), "number"),
-            ColumnSpec("pct_change", t("export.pct_change", lang), "percent", PERCENT),
-        ),
-        rows=pl.DataFrame(rows, schema=schema),
-        note=t("export.kpi_note", lang),
-    )
 
 
 def mix_sheet(pc: PageContext, view: seg.SegmentsView) -> SheetSpec:
@@ -241,7 +202,7 @@ def workbook(request: ReportRequest) -> WorkbookSpec:
     view = seg.segments_view(pc)
     per_customer = seg.products_per_customer(pc, view)
     sheets: list[SheetSpec | None] = [
-        kpi_sheet(pc),
+        kpi_sheet(pc, seg.HEADLINE_METRICS, t("segments.title", lang)),
         mix_sheet(pc, view),
         trend_sheet(pc, view),
         breakdown_sheet(pc, view),
@@ -278,4 +239,5 @@ def workbook(request: ReportRequest) -> WorkbookSpec:
         metrics=(*seg.HEADLINE_METRICS, "customers", "aum_total", "products_per_customer", "cross_sell_rate"),
         generated_at=request.generated_at,
         user=request.user,
+        kpis=True,
     )

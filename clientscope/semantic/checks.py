@@ -4,7 +4,7 @@ exist on the metric's sources, expressions name real columns, and the business r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -378,6 +378,26 @@ class Checker:
         columns = self.source_columns(metric.source) or ()
         self.expression((*path, "expr"), metric.expr, columns, "expr", metric=name)
         self.expression((*path, "filter"), metric.filter, columns, "filter", metric=name)
+        if metric.event_in_period is not None:
+            self.check_event_in_period(name, metric, columns)
+
+    def check_event_in_period(self, name: str, metric: SimpleMetric, columns: Sequence[str]) -> None:
+        """`event_in_period` counts opening-book rows by an event date: it needs a column and a first-month snapshot."""
+        path = ("metrics", name, "event_in_period")
+        if metric.event_in_period not in columns:
+            self.add(
+                path,
+                f"unknown column '{metric.event_in_period}' in event_in_period",
+                hint=did_you_mean(metric.event_in_period, columns),
+                metric=name,
+            )
+        if metric.additivity != "semi_first":
+            self.add(
+                path,
+                "event_in_period needs 'additivity: semi_first' (it counts the rows of the period's opening book "
+                "whose event falls in the period)",
+                metric=name,
+            )
 
     def ref_metric(self, name: str, part: str) -> SimpleMetric | None:
         metric = self.d.metrics[name]

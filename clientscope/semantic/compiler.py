@@ -88,7 +88,8 @@ class CompiledQuery:
 @dataclass(frozen=True)
 class _Agg:
     """One aggregate over one source; `applied` are the request filter dimensions it honours; `snapshot` the month
-    of a period a semi-additive aggregate takes ("last" or "first"); `rollup` the rollup answering it, if any."""
+    of a period a semi-additive aggregate takes ("last" or "first"); `rollup` the rollup answering it, if any;
+    `event` a date column that must fall on or before the period's last month (`event_in_period`)."""
 
     source: str
     agg: str
@@ -97,6 +98,7 @@ class _Agg:
     snapshot: str | None
     applied: tuple[str, ...]
     rollup: str | None = None
+    event: str | None = None
 
 
 @dataclass(frozen=True)
@@ -359,6 +361,8 @@ def _router(model: SemanticModel, shape: _Shape) -> Callable[[_Agg], str | None]
         one_month = shape.grain == "month" or item.snapshot is not None or _single_month(shape)
         if item.agg == "count_distinct" and not one_month:
             return None
+        if item.event is not None:  # depends on the period's last month: no partial aggregate holds it
+            return None
         if rollups.measures_of(model, item.source, item.agg, item.expr, item.conditions) is None:
             return None
         layout = rollups.choose(model, item.source, (*shape.dims, *item.applied))
@@ -394,7 +398,8 @@ def _known(model: SemanticModel, name: str) -> str:
 
 def _simple_agg(metric: SimpleMetric, extra: str | None, applied: tuple[str, ...]) -> _Agg:
     conditions = rollups.metric_conditions(metric, extra)
-    return _Agg(metric.source, metric.agg, metric.expr, conditions, metric.snapshot, applied)
+    event = metric.event_in_period
+    return _Agg(metric.source, metric.agg, metric.expr, conditions, metric.snapshot, applied, event=event)
 
 
 def _ref_agg(model: SemanticModel, name: str, ref_filter: str | None, applied: tuple[str, ...]) -> _Agg:
@@ -486,6 +491,8 @@ def _agg_sql(item: _Agg, columns: tuple[str, ...], params: Params, semi_check: s
     conditions = [f"({render(c, ident, params.add)})" for c in item.conditions]
     if item.snapshot and semi_check:
         conditions.append(semi_check)
+        if item.event:  # the opening book's rows whose event falls in the period (e.__last: its last month)
+            conditions.append(f"{ident(item.event)} <= e.__last")
     filter_sql = f" filter (where {' and '.join(conditions)})" if conditions else ""
     if item.agg == "count":
         return f"count({value or '*'}){filter_sql}"

@@ -3,7 +3,8 @@
 The rows are those of the metric's source that the metric itself counts (its own filter, a ratio's
 numerator by default, a conversion metric's base events), narrowed by the page filters and the clicked
 cell, with server-side paging.  For a semi-additive balance the rows are the last month of the period (the
-first for an opening balance), the same snapshot the value was computed from.  Drill lists always read the
+first for an opening balance), the same snapshot the value was computed from; an `event_in_period` metric keeps
+the opening book's rows whose event falls on or before the period's last month.  Drill lists always read the
 detail marts, never the rollups, and are never cached.
 """
 
@@ -86,7 +87,14 @@ def drill_count_query(
 class _DrillPlan:
     """The source, conditions and fields of one drill request (made per call)."""
 
-    def __init__(self, model: SemanticModel, source: str, conditions: tuple[str, ...], snapshot: str | None) -> None:
+    def __init__(
+        self,
+        model: SemanticModel,
+        source: str,
+        conditions: tuple[str, ...],
+        snapshot: str | None,
+        event: str | None = None,
+    ) -> None:
         self.model = model
         self.source = model.sources[source]
         self.columns = table_columns(self.source.table) or ()
@@ -94,6 +102,7 @@ class _DrillPlan:
         self.time_col = quote(self.source.time_column, self.columns)
         self.conditions = conditions
         self.snapshot = snapshot  # "last" / "first" month of the period for semi-additive metrics
+        self.event = event  # event_in_period: this date column must fall on or before the period's last month
         self.fields: list[str] = []
         self.filters: dict[str, list[str | None]] = {}
         self.ignored: dict[str, tuple[str, ...]] = {}
@@ -116,8 +125,8 @@ class _DrillPlan:
     ) -> _DrillPlan:
         if metric not in model.metrics:
             raise CompileError(f"unknown metric '{metric}'")
-        source, conditions, snapshot = _rows_of(model, metric, part)
-        plan = cls(model, source, conditions, snapshot)
+        source, conditions, snapshot, event = _rows_of(model, metric, part)
+        plan = cls(model, source, conditions, snapshot, event)
         found = model.metric(metric)
         if isinstance(found, ConversionMetric):  # the rows the metric counts: base events whose window has ended
             plan.window_days = found.window_days or model.rules.conversion.window_days
@@ -169,7 +178,8 @@ class _DrillPlan:
         bounds = self.bounds(f"x.{self.time_col}", params)
         where = f" where {' and '.join(bounds)}" if bounds else ""
         pick = "max" if self.snapshot == "last" else "min"
-        return f'with "ends" as (select {pick}(x.{self.time_col}) as __end from {self.table} as x{where})\n'
+        ends = f"{pick}(x.{self.time_col}) as __end, max(x.{self.time_col}) as __last"
+        return f'with "ends" as (select {ends} from {self.table} as x{where})\n'
 
     def join(self) -> str:
         return '\ncross join "ends" as e' if self.snapshot else ""
@@ -192,6 +202,8 @@ class _DrillPlan:
             )
         if self.snapshot:
             conditions.append(f"t.{self.time_col} = e.__end")
+            if self.event:
+                conditions.append(f"{ident(self.event)} <= e.__last")
         return conditions
 
     def field_expr(self, name: str) -> str:
@@ -212,8 +224,9 @@ class _DrillPlan:
         return ", ".join(items)
 
 
-def _rows_of(model: SemanticModel, metric: str, part: str) -> tuple[str, tuple[str, ...], str | None]:
-    """(source, the metric's own row conditions, snapshot month of a semi-additive metric) of a metric's rows."""
+def _rows_of(model: SemanticModel, metric: str, part: str) -> tuple[str, tuple[str, ...], str | None, str | None]:
+    """(source, the metric's own row conditions, snapshot month of a semi-additive metric, its event_in_period
+    column) of a metric's rows."""
     found = model.metric(metric)
     if isinstance(found, RatioMetric):
         ref = found.numerator if part == "numerator" else found.denominator
@@ -221,9 +234,9 @@ def _rows_of(model: SemanticModel, metric: str, part: str) -> tuple[str, tuple[s
         if not isinstance(target, SimpleMetric):
             raise CompileError(f"ratio part '{ref.metric}' must be a simple metric")
         conditions = tuple(c for c in (target.filter, ref.filter) if c)
-        return target.source, conditions, target.snapshot
+        return target.source, conditions, target.snapshot, target.event_in_period
     if isinstance(found, SimpleMetric):
-        return found.source, tuple(c for c in (found.filter,) if c), found.snapshot
+        return found.source, tuple(c for c in (found.filter,) if c), found.snapshot, found.event_in_period
     if isinstance(found, ConversionMetric):
-        return found.base.source, tuple(c for c in (found.base.filter,) if c), None
+        return found.base.source, tuple(c for c in (found.base.filter,) if c), None, None
     raise CompileError(f"metric '{metric}' is derived: drill into the metrics it is computed from")

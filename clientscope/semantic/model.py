@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from clientscope.semantic.expressions import identifiers
 from clientscope.semantic.problems import ExtractCurrencyError, did_you_mean
 
 Labels = dict[str, str]  # locale → text
@@ -125,6 +126,9 @@ class SimpleMetric(MetricBase):
     filter: str | None = None
     # semi: a stock, a period takes its last month (closing balance); semi_first: its first month (opening balance)
     additivity: Literal["additive", "semi", "semi_first"] = "additive"
+    # an opening-book count of the rows whose event (a date column after the row's month, e.g. next_churn_month)
+    # falls on or before the period's last month: "who of the opening book left during the period"
+    event_in_period: str | None = None
 
     @property
     def snapshot(self) -> Literal["last", "first"] | None:
@@ -354,6 +358,18 @@ class SemanticModel(Frozen):
     def description(self, metric: str, locale: str) -> str:
         text = self.metric(metric).description or {}
         return text.get(locale) or text.get(self.locales.default) or ""
+
+    def has_period_value(self, metric: str) -> bool:
+        """Whether the metric over several months says more than its last month: flows, opening balances and
+        ratios or expressions with a flow in them do; stocks (`additivity: semi`) and ratios of stocks do not."""
+        found = self.metric(metric)
+        if isinstance(found, SimpleMetric):
+            return found.additivity != "semi"
+        if isinstance(found, RatioMetric):
+            return any(self.has_period_value(ref.metric) for ref in (found.numerator, found.denominator))
+        if isinstance(found, DerivedMetric):
+            return any(self.has_period_value(name) for name in identifiers(found.expr) if name in self.metrics)
+        return True  # a conversion rate counts the period's base events
 
     def dimension_label(self, dimension: str, locale: str) -> str:
         labels = self.dimension(dimension).label

@@ -19,4 +19,5 @@ fi
 python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 python -m ruff check .
 python -m ruff format --check .
-python -m pytest "$@"
+# Independent tests run in parallel, one worker per core (each worker builds its own session fixtures).
+python -m pytest -n auto "$@"

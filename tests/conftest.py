@@ -6,8 +6,14 @@ import os
 from pathlib import Path
 
 import pytest
+from dash.testing.application_runners import BaseDashRunner
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+
+# dash.testing numbers its servers from one port in every process: give each xdist worker its own range, so
+# that browser tests running at the same time in two workers never ask for the same port.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+BaseDashRunner._next_port = 58050 + 200 * int(_WORKER.removeprefix("gw") or 0)
 
 # Deterministic property tests that do not fail because the machine is busy (CI shares two cores with xdist
 # workers and a browser): no per-example deadline, no "too slow" health check, a fixed example sequence.

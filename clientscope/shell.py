@@ -15,6 +15,7 @@ from clientscope.runtime import AppContext
 from clientscope.settings import PROJECT_ROOT
 from clientscope.shell_ids import ShellIds
 from clientscope.state import parse_query
+from clientscope.web import install_hardening
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +146,7 @@ def create_app(ctx: AppContext) -> dash.Dash:
         on_error=on_callback_error,
     )
     runtime.attach(app.server, ctx)
+    install_hardening(app)
     app.layout = shell_layout
     import clientscope.components.crossfilter
     import clientscope.components.filter_bar  # noqa: F401  (registers the filter bar callbacks)

@@ -152,7 +152,7 @@ def valid_body(dependency: dict, found: list[tuple[Any, dict]], path: str) -> di
 def _outputs(dependency: dict) -> list[str]:
     output = dependency["output"]
     names = output[2:-2].split("...") if output.startswith("..") else [output]
-    return [name.split("@")[0] for name in names]
+    return names  # a duplicate output keeps its `@hash` in the property, as the renderer sends it
 
 
 def _prop_id(entry: dict) -> str:
@@ -191,6 +191,8 @@ def tampered(body: dict) -> Iterator[tuple[str, Any]]:
         ("state", [[], {}, 3]),
         ("changedPropIds", "url.search"),
         ("changedPropIds", [{"x": 1}]),
+        ("changedPropIds", ['{"type": broken.value']),
+        ("changedPropIds", ["no-such-id.value"]),
     ):
         changed = copy.deepcopy(body)
         changed[key] = wrong

@@ -150,10 +150,39 @@ def check_body(body: Any, callback_map: Mapping[str, Mapping[str, Any]]) -> None
     _check_section(body, "inputs", [_dependency(d) for d in spec.get("inputs") or []], with_values=True)
     _check_section(body, "state", [_dependency(d) for d in spec.get("state") or []], with_values=True)
     if not spec.get("no_output"):
-        _check_outputs(body, spec["output"])
+        _check_outputs(body, output)
+    _check_changed(body)
+
+
+def _check_changed(body: Mapping[str, Any]) -> None:
+    """`changedPropIds` (what Dash's `ctx.triggered_id` parses) must name the request's own inputs."""
     changed = body.get("changedPropIds", [])
     if not isinstance(changed, list) or len(changed) > MAX_ITEMS or not all(_text(item) for item in changed):
         raise RejectedRequest(400, "`changedPropIds` must be a list of strings")
+    entries = [e for item in body["inputs"] for e in (item if isinstance(item, list) else [item])]
+    inputs = {(_canonical(e["id"]), e["property"]) for e in entries}
+    if not all(_parse_prop_id(item) in inputs for item in changed):
+        raise RejectedRequest(400, "`changedPropIds` must name the callback's inputs")
+
+
+def _canonical(component_id: Any) -> str:
+    if isinstance(component_id, dict):
+        return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
+    return str(component_id)
+
+
+def _parse_prop_id(prop_id: str) -> tuple[str, str] | None:
+    """("<id>", "<property>") of "<id>.<property>", a pattern-matching id in canonical JSON; None if malformed."""
+    component_id, dot, prop = prop_id.rpartition(".")
+    if not dot:
+        return None
+    if component_id.startswith("{"):
+        try:
+            parsed = json.loads(component_id)
+        except ValueError:
+            return None
+        return (_canonical(parsed), prop) if isinstance(parsed, dict) else None
+    return component_id, prop
 
 
 def _dependency(declared: Mapping[str, Any]) -> tuple[str, str]:
@@ -164,10 +193,12 @@ def _dependency(declared: Mapping[str, Any]) -> tuple[str, str]:
     return str(component_id), declared["property"]
 
 
-def _check_outputs(body: Mapping[str, Any], declared: Any) -> None:
-    outputs = declared if isinstance(declared, list) else [declared]
-    dependencies = [(d["id"], d["property"]) for d in (output.to_dict() for output in outputs)]
-    if isinstance(declared, list):
+def _check_outputs(body: Mapping[str, Any], output: str) -> None:
+    """The outputs named in the callback's key, as the renderer sends them (with any `@hash` of a duplicate)."""
+    multi = output.startswith("..")
+    names = output[2:-2].split("...") if multi else [output]
+    dependencies = [tuple(name.rsplit(".", 1)) for name in names]
+    if multi:
         _check_section(body, "outputs", dependencies, with_values=False)
     else:
         # A single output is sent bare, not in a one-item list.

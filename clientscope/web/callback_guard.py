@@ -124,6 +124,8 @@ def install_callback_guard(app: dash.Dash) -> None:
             return response
         return None
 
+    # Runs after Dash's own `_setup_server` hook (registered in Dash.__init__, and Flask runs hooks in order),
+    # so `callback_map` already holds the pages' callbacks on the very first request.
     app.server.before_request(guard)
 
 

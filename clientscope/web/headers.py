@@ -13,6 +13,8 @@ data never stays in a browser or proxy cache.
 
 from __future__ import annotations
 
+import functools
+
 import dash
 from flask import Response, request
 
@@ -46,10 +48,13 @@ def content_security_policy(script_hashes: list[str]) -> str:
 def install_security_headers(app: dash.Dash) -> None:
     cacheable = tuple(app.config.routes_pathname_prefix + prefix for prefix in CACHEABLE_PREFIXES)
 
+    # Computed on the first response, not here: page modules and components register their inline scripts
+    # while create_app runs, after this call. Once, because `csp_hashes` moves Dash's global list of inline
+    # scripts into the app's (as Dash's own index page does), which concurrent requests must not race on.
+    policy = functools.cache(lambda: content_security_policy(list(app.csp_hashes())))
+
     def add_headers(response: Response) -> Response:
-        # Hashed on every response, not once: Dash adds inline scripts (e.g. the pages router's) on its
-        # first request, after create_app has returned. Hashing a few short scripts costs microseconds.
-        response.headers["Content-Security-Policy"] = content_security_policy(list(app.csp_hashes()))
+        response.headers["Content-Security-Policy"] = policy()
         for name, value in STATIC_HEADERS.items():
             response.headers[name] = value
         if not request.path.startswith(cacheable):

@@ -195,3 +195,15 @@ def test_app_py_runs_without_debug() -> None:
     tree = ast.parse((REPO_ROOT / "app.py").read_text(encoding="utf-8"))
     runs = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "run"]
     assert [{k.arg: ast.literal_eval(k.value) for k in run.keywords}.get("debug") for run in runs] == [False]
+
+
+@pytest.mark.parametrize(("search", "language"), [(["?lang=en"], "zh_CN"), (7, "zh_CN"), ("?lang=en", "en")])
+def test_the_callback_error_handler_reads_the_language_of_any_search(monkeypatch, search, language) -> None:
+    # The toast's language comes from the request's url.search: a tampered one must not make the error
+    # handler fail in turn (that failure was an HTTP 500 before the guard existed).
+    from types import SimpleNamespace
+
+    import clientscope.errors
+
+    monkeypatch.setattr(clientscope.errors, "ctx", SimpleNamespace(states={"url.search": search}, inputs={}))
+    assert clientscope.errors._language() == language

@@ -34,4 +34,5 @@ def _language() -> str:
         search = ctx.states.get("url.search") or ctx.inputs.get("url.search") or ""
     except Exception:
         search = ""
-    return parse_query(search or "").get("lang", "zh_CN")
+    # The error handler must not fail in turn (that was an HTTP 500): anything but a string means no language.
+    return parse_query(search if isinstance(search, str) else "").get("lang", "zh_CN")

@@ -175,6 +175,7 @@ MONEY_COLUMNS: Mapping[str, tuple[str, ...]] = {
     "touch_facts": (),
     "conversion_facts": ("value",),
     "customer_lifecycle": ("latest_aum", "book_aum", "row_aum"),
+    "opening_churn": ("aum_total",),
 }  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from clientscope.settings import PROJECT_ROOT
 from clientscope.shell_ids import ShellIds
 from clientscope.startup import load_access_setup
 from clientscope.state import parse_query
+from clientscope.web import install_hardening
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +188,7 @@ def create_app(ctx: AppContext, access: AccessSetup | None = None) -> dash.Dash:
     )
     runtime.attach(app.server, ctx)
     install_access(app, access.config, access.store)
+    install_hardening(app)
     app.layout = shell_layout
     import clientscope.components.crossfilter
     import clientscope.components.filter_bar  # noqa: F401  (registers the filter bar callbacks)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 from clientscope.db import FULL_SCOPE
+
+log = logging.getLogger(__name__)
 
 
 class ExportRequestError(Exception):
@@ -67,6 +70,31 @@ def export_page(
         raise ExportRequestError(f"invalid filter: {problems}")
     try:
         spec = builder(page)(ReportRequest(pc, generated_at))
-        return write_workbook(spec, out)
+        written = write_workbook(spec, out)
     except ExportError as exc:
         raise ExportRequestError(str(exc)) from exc
+    _audit(page, filters, out)
+    return written
+
+
+def _audit(page: str, filters: Sequence[str], out: Path) -> None:
+    """Command-line exports are audited too: by the operating-system user, with the full scope they have."""
+    import getpass
+
+    from clientscope.access.audit import Action, record
+    from clientscope.store import open_store
+    from clientscope.store.engine import StoreError
+
+    try:
+        store = open_store()
+    except StoreError as exc:  # the workbook is written; an unreachable store must not undo that
+        log.warning("export not audited: %s", exc)
+        return
+    record(
+        store,
+        Action.EXPORT,
+        username="cli:" + getpass.getuser(),
+        role="command_line",
+        target=page,
+        detail={"filters": list(filters), "file": out.name, "masked": False},
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import json
 import shutil
 from pathlib import Path
 
@@ -67,6 +69,13 @@ def test_build_reports_each_step_and_reuses_them_on_the_next_run(demo_data: Path
     assert main(["export", "overview", "--data", str(demo_data), "--out", str(out)]) == 0
     assert "extracts unchanged since their validation" in caplog.text
     out.unlink()
+    # ... and is audited under the operating-system user (the command line has the full scope).
+    from clientscope.access.audit import entries
+    from clientscope.store import open_store
+
+    audited = entries(open_store(), action="export").row(0, named=True)
+    assert audited["username"] == "cli:" + getpass.getuser() and audited["target"] == "overview"
+    assert json.loads(audited["detail"])["file"] == "after-build.xlsx"
 
 
 def test_build_of_invalid_extracts_exits_1_naming_the_file_and_builds_nothing(

@@ -182,8 +182,8 @@ def test_serve_runs_without_debug(monkeypatch) -> None:
             runs.append(kwargs)
 
     monkeypatch.setattr(clientscope.startup, "prepare", lambda *args: None)
-    monkeypatch.setattr(clientscope.shell, "create_app", lambda ctx: FakeApp())
-    _cmd_serve(argparse.Namespace(data=None, metrics=None, host="127.0.0.1", port=8050))
+    monkeypatch.setattr(clientscope.shell, "create_app", lambda ctx, access=None: FakeApp())
+    _cmd_serve(argparse.Namespace(data=None, metrics=None, access=None, host="127.0.0.1", port=8050))
     assert runs == [{"host": "127.0.0.1", "port": 8050, "debug": False}]
 
 

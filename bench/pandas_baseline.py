@@ -34,10 +34,10 @@ CMF = "customer_month_facts.parquet"
 CHURN = "churn_events.parquet"
 TOUCHES = "touch_facts.parquet"
 CONVERSIONS = "conversion_facts.parquet"
-CMF_COLUMNS = ("month", "next_month", "close_date", "aum_total", "is_active", "risk_level", "stage", "tier")
+CMF_COLUMNS = ("month", "next_month", "close_date", "aum_total", "is_active", "warning_level", "stage", "tier")
 TOUCH_COLUMNS = ("month", "customer_id", "touch_ts", "is_control")
-HEADLINE = ("customers", "aum_total", "active_rate", "churn_rate", "campaign_conversion_rate", "at_risk_aum")
-ZERO_WHEN_EMPTY = ("customers", "aum_total", "at_risk_aum")  # counts and sums; rates stay empty
+HEADLINE = ("customers", "aum_total", "active_rate", "churn_rate", "campaign_conversion_rate", "alert_aum")
+ZERO_WHEN_EMPTY = ("customers", "aum_total", "alert_aum")  # counts and sums; rates stay empty
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def _conversions(marts: Path, touches: pd.DataFrame, window: timedelta, pre: Pre
 
 def _monthly_kpis(cmf: pd.DataFrame) -> pd.DataFrame:
     # SQL's `stage <> 'churned'` is not true for a null stage, pandas' `ne` would be.
-    at_risk = cmf["risk_level"].eq("high") & cmf["stage"].notna() & cmf["stage"].ne("churned")
+    at_risk = cmf["warning_level"].eq("high") & cmf["stage"].notna() & cmf["stage"].ne("churned")
     frame = cmf.assign(
         month_key=_month_key(cmf["month"]),
         active=_true(cmf["is_active"]),
@@ -154,10 +154,10 @@ def _monthly_kpis(cmf: pd.DataFrame) -> pd.DataFrame:
         customers=("aum_total", "size"),
         aum_total=("aum_total", "sum"),
         active=("active", "sum"),
-        at_risk_aum=("risk_aum", "sum"),
+        alert_aum=("risk_aum", "sum"),
     )
     grouped["active_rate"] = grouped["active"] / grouped["customers"]
-    return grouped[["customers", "aum_total", "active_rate", "at_risk_aum"]]
+    return grouped[["customers", "aum_total", "active_rate", "alert_aum"]]
 
 
 def _opening_book(cmf: pd.DataFrame, first: date, after: date) -> pd.Series:

@@ -21,7 +21,6 @@ from clientscope.export import mask_value
 
 MAX_ID_LENGTH = 64
 PERSONAL_FIELDS: dict[str, str] = {"name": "name", "phone": "phone", "id_number": "id_number"}
-CHURN_RULES = SignalRules()
 
 
 @dataclass(frozen=True)
@@ -105,13 +104,12 @@ def churn_risk(pc: PageContext, profile: dict[str, Any]) -> ChurnRisk | None:
     month = profile.get("latest_month")
     if month is None:
         return None
-    signals = load_signals(
-        pc.db, CHURN_RULES, first_month=month, last_month=month, scope=customer_scope(pc.scope, profile)
-    )
+    rules = SignalRules.from_rules(pc.model.rules)
+    signals = load_signals(pc.db, rules, first_month=month, last_month=month, scope=customer_scope(pc.scope, profile))
     mine = signals.filter(pl.col("customer_id") == profile["customer_id"])
-    reasons = tuple(reasons_for(mine.row(0, named=True), CHURN_RULES)) if mine.height else ()
-    score = profile.get("risk_score")
-    return ChurnRisk(month, int(score) if score is not None else None, profile.get("risk_level"), reasons)
+    reasons = tuple(reasons_for(mine.row(0, named=True), rules)) if mine.height else ()
+    score = profile.get("warning_score")
+    return ChurnRisk(month, int(score) if score is not None else None, profile.get("warning_level"), reasons)
 
 
 def tenure_months(profile: dict[str, Any], today: date | None = None) -> int | None:

@@ -71,8 +71,9 @@ def prepare(data_arg: str | None = None, metrics_arg: str | None = None) -> AppC
     from clientscope.semantic.rollups import build_rollups
 
     build_rollups(db, model)
+    from clientscope.analytics.churn_signals import SignalRules
     from clientscope.churn_page import build_churn_files
 
-    build_churn_files(db, date.today())
+    build_churn_files(db, date.today(), SignalRules.from_rules(model.rules))
     db.set_memory_limit(settings.duckdb_memory())
     return AppContext(data_dir, is_demo, db, model, (), warnings)

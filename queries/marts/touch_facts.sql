@@ -36,7 +36,7 @@ customers_in as (
 ),
 
 facts_in as (
-    select customer_id, month, tier, tier_alt, stage, age_band, risk_level
+    select customer_id, month, tier, tier_alt, stage, age_band, warning_level
     from customer_month_facts
 ),
 
@@ -61,7 +61,7 @@ final as (
         f.tier,
         f.tier_alt,
         f.stage,
-        f.risk_level,
+        f.warning_level,
         v.conversion_ts as next_conversion_ts
     from touches_in as t
     asof left join conversions_in as v on v.customer_id = t.customer_id and v.conversion_ts >= t.touch_ts

@@ -70,8 +70,8 @@ FEATURES: tuple[str, ...] = (
 # first wins a tie in AUC). Each ranks the rows by one transparent number:
 # - warning_score: the warning score (预警分, metrics.yaml rules.risk), the documented rule baseline;
 # - aum_change: the AUM change over the aum_drop window alone (the biggest fall first; unknown = no change);
-# - signals_logit: a logistic regression on the six signal values and the warning score (7 inputs,
-#   standardised, unknown trends = no change), fitted on the training months.
+# - signals_logit: a logistic regression on the six signal values (an unknown trend = 0) plus, per trend, whether
+#   it is unknown (too little history: new customers), standardised, fitted on the training months.
 BASELINES: tuple[str, ...] = ("warning_score", "aum_change", "signals_logit")
 RULE_BASELINE = "warning_score"
 SIGNAL_INPUTS: tuple[str, ...] = (
@@ -81,8 +81,8 @@ SIGNAL_INPUTS: tuple[str, ...] = (
     "closures_3m",
     "inactive_months",
     "logins_trend",
-    "warning_score",
 )
+TRENDS: tuple[str, ...] = ("txn_trend", "aum_trend", "logins_trend")  # empty without enough history
 # the number each baseline ranks by; a higher number is a higher risk
 _BASELINE_INPUTS: dict[str, tuple[str, ...]] = {
     "warning_score": ("warning_score",),
@@ -236,9 +236,14 @@ def fit_classifier(train: pl.DataFrame, config: ModelConfig) -> HistGradientBoos
 
 
 def baseline_inputs(frame: pl.DataFrame, code: str) -> np.ndarray:
-    """A baseline's inputs as float64; an unknown value (a trend without history) counts as no change (0)."""
-    columns = _BASELINE_INPUTS[code]
-    return frame.select(pl.col(columns).cast(pl.Float64).fill_nan(None).fill_null(0.0)).to_numpy()
+    """A baseline's inputs as float64; an unknown value (a trend without history) counts as no change (0), and
+    the regression also gets, per trend, 1 when it is unknown."""
+    values = [pl.col(_BASELINE_INPUTS[code]).cast(pl.Float64).fill_nan(None).fill_null(0.0)]
+    if code == "signals_logit":
+        values += [
+            pl.col(c).cast(pl.Float64).fill_nan(None).is_null().cast(pl.Float64).alias(f"{c}_unknown") for c in TRENDS
+        ]
+    return frame.select(values).to_numpy()
 
 
 def baseline_ranking(frame: pl.DataFrame, code: str, fitted: Pipeline) -> np.ndarray:

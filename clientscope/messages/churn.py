@@ -125,8 +125,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "churn.baseline.warning_score": {"zh_CN": "预警分（规则）", "en": "Warning score (rules)"},
     "churn.baseline.aum_change": {"zh_CN": "仅AUM变化", "en": "AUM change alone"},
     "churn.baseline.signals_logit": {
-        "zh_CN": "逻辑回归（6个信号+预警分）",
-        "en": "Logistic regression (6 signals + warning score)",
+        "zh_CN": "逻辑回归（6个信号及趋势缺失标记）",
+        "en": "Logistic regression (6 signals, unknown-trend flags)",
     },
     "churn.card.random": {"zh_CN": "随机", "en": "Random"},
     "churn.card.perfect": {"zh_CN": "完全校准", "en": "Perfectly calibrated"},
@@ -323,6 +323,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     "churn.def.at_risk.formula": {
         "zh_CN": "count(客户) where 风险等级 in 所选等级",
         "en": "count(customers) where risk level in the selected levels",
+    },
+    "churn.def.warning_score.label": {"zh_CN": "预警分（规则基线）", "en": "Warning score (rule baseline)"},
+    "churn.def.warning_score.description": {
+        "zh_CN": "六个预警信号触发时的分值之和（上限100），metrics.yaml rules.risk 定义；≥50 红色预警，≥25 黄色预警。"
+        "与总览、客户列表、客户360一致；不是模型风险等级。",
+        "en": "Sum of the points of the six warning signals that fire (capped at 100), defined in metrics.yaml "
+        "rules.risk; ≥ 50 red, ≥ 25 amber warning. The same number as the overview, the customer lists and the "
+        "customer 360; not the model's risk level.",
+    },
+    "churn.def.warning_score.formula": {
+        "zh_CN": "min(100, Σ 触发信号的分值)",
+        "en": "min(100, Σ points of the firing signals)",
+    },
+    "churn.def.best_baseline.label": {"zh_CN": "最强简单基线", "en": "Strongest simple baseline"},
+    "churn.def.best_baseline.description": {
+        "zh_CN": "预警分、仅AUM变化、信号逻辑回归三者中样本外ROC AUC最高者，与模型并列展示。"
+        "十分位同分时按AUM从高到低、客户编号、月份排序。",
+        "en": "The highest out-of-time ROC AUC among the warning score, the AUM change alone and a logistic "
+        "regression on the signals, shown beside the model. Equal scores rank by AUM (highest first), customer "
+        "id, month.",
+    },
+    "churn.def.best_baseline.formula": {
+        "zh_CN": "argmax(ROC AUC) over 基线",
+        "en": "argmax(ROC AUC) over the baselines",
     },
     "churn.def.roc_auc.label": {"zh_CN": "ROC AUC", "en": "ROC AUC"},
     "churn.def.roc_auc.description": {

@@ -339,6 +339,8 @@ def churn_definitions(lang: str) -> tuple[MetricDefinition, ...]:
             ("churn_probability", "percent"),
             ("risk_level", ""),
             ("at_risk", "count"),
+            ("warning_score", "count"),
+            ("best_baseline", ""),
             ("roc_auc", "decimal"),
             ("top_decile_lift", "decimal"),
         )

@@ -144,17 +144,17 @@ def _conversions(marts: Path, touches: pd.DataFrame, window: timedelta, pre: Pre
 
 def _monthly_kpis(cmf: pd.DataFrame) -> pd.DataFrame:
     # SQL's `stage <> 'churned'` is not true for a null stage, pandas' `ne` would be.
-    at_risk = cmf["warning_level"].eq("high") & cmf["stage"].notna() & cmf["stage"].ne("churned")
+    red_warning = cmf["warning_level"].eq("high") & cmf["stage"].notna() & cmf["stage"].ne("churned")
     frame = cmf.assign(
         month_key=_month_key(cmf["month"]),
         active=_true(cmf["is_active"]),
-        risk_aum=cmf["aum_total"].where(at_risk, 0.0),
+        alert_aum=cmf["aum_total"].where(red_warning, 0.0),
     )
     grouped = frame.groupby("month_key").agg(
         customers=("aum_total", "size"),
         aum_total=("aum_total", "sum"),
         active=("active", "sum"),
-        alert_aum=("risk_aum", "sum"),
+        alert_aum=("alert_aum", "sum"),
     )
     grouped["active_rate"] = grouped["active"] / grouped["customers"]
     return grouped[["customers", "aum_total", "active_rate", "alert_aum"]]

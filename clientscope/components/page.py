@@ -84,6 +84,7 @@ class PageContext:
             labels.setdefault(dimension, self.model.value_labels(dimension, self.lang))
         for key in ("branch", "rm", "campaign"):
             labels[key] = {**labels.get(key, {}), **self.choices.labels.get(key, {})}
+        labels[CHURN_RISK_CROSS] = {level: t(f"churn.level.{level}", self.lang) for level in CHURN_RISK_LEVELS}
         return labels
 
 

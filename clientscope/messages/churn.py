@@ -19,6 +19,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No at-risk customers for these filters",
     },
     # risk levels (fallbacks when metrics.yaml has no risk_level labels)
+    "filter.risk_level": {"zh_CN": "流失风险等级（模型）", "en": "Churn-risk level (model)"},
     "churn.level.high": {"zh_CN": "高", "en": "High"},
     "churn.level.medium": {"zh_CN": "中", "en": "Medium"},
     "churn.level.low": {"zh_CN": "低", "en": "Low"},

@@ -1,9 +1,9 @@
 """Data behind the customer 360 page: profile, history, products, marketing, complaints and churn risk.
 
 Everything is read under the viewer's scope: a customer outside it is "not found", exactly like an unknown
-id.  Personal data (name, phone, national id) is masked unless the scope allows it.  The churn risk is the
-rule-based assessment of the customer's latest month: the transparent score of the marts (metrics.yaml
-`rules.risk`) and the top reasons in words from `clientscope.analytics.churn`.
+id.  Personal data (name, phone, national id) is masked unless the scope allows it.  The churn warning is the
+rule-based assessment of the customer's latest month: the warning score and level of the marts (metrics.yaml
+`rules.risk`, the same SQL as the churn signals) and the top reasons in words from `clientscope.analytics.churn`.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ class ChurnRisk:
     """The customer's churn risk at their latest month on the books."""
 
     month: date
-    score: int | None  # the marts' rule-based score, 0–100 (metrics.yaml rules.risk)
-    level: str | None  # low | medium | high
+    score: int | None  # the warning score (预警分), 0–100 (metrics.yaml rules.risk), as on every page
+    level: str | None  # the warning level: low | medium | high (no / amber / red warning)
     reasons: tuple[Reason, ...]  # the top reasons (clientscope.analytics.churn), most severe first
 
 

@@ -4,6 +4,7 @@ scoring, caching, and no look-ahead in the features."""
 from __future__ import annotations
 
 import calendar
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from clientscope.analytics.churn import (
     train,
     train_or_load,
 )
-from clientscope.analytics.churn_model import decile_table
+from clientscope.analytics.churn_model import Baseline, decile_table
 from clientscope.db import Database
 
 TRAINED_ON = date(2026, 11, 1)
@@ -194,6 +195,14 @@ def test_the_strongest_baseline_is_the_best_out_of_time_auc(trained) -> None:
     best = max(b.evaluation.roc_auc for b in card.baselines)
     assert card.best_baseline.evaluation.roc_auc == best
     assert card.rule_baseline is card.baseline("warning_score").evaluation
+    # a tie in AUC goes to the first baseline in the documented order (the warning score)
+    same = card.baseline("signals_logit").evaluation
+    tied = replace(card, baselines=tuple(Baseline(b.code, same) for b in card.baselines))
+    assert tied.best_baseline.code == "warning_score"
+    lower = replace(same, roc_auc=same.roc_auc - 0.01)
+    aum_wins = replace(card, baselines=(Baseline("warning_score", lower), Baseline("aum_change", same),
+                                        Baseline("signals_logit", same)))  # fmt: skip
+    assert aum_wins.best_baseline.code == "aum_change"
 
 
 def hand_lift(frame: pl.DataFrame, score: str) -> float:

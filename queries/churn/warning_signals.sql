@@ -50,18 +50,21 @@ warning_product_drops as (
     from warning_windows
 ),
 
--- with a holdings extract: holdings whose close_date is in (month-end $closure_months months earlier, month-end]
+-- with a holdings extract: holdings whose close_date is in (month-end $closure_months months earlier, month-end],
+-- i.e. closed in this calendar month or the $closure_months - 1 before: each closure counts for the month-ends
+-- of its close month and the $closure_months - 1 after (an equality join, not a range join over every row)
+closure_offsets as (
+    select unnest(range(cast($closure_months as integer))) as months_after
+),
+
 warning_holding_closures as (
     select
-        m.customer_id,
-        m.month_idx,
-        count(h.close_date) as holdings_closed
-    from months_in as m
-    inner join closed_holdings as h
-        on m.customer_id = h.customer_id
-        and h.close_date > last_day(m.month - to_months(cast($closure_months as integer)))
-        and h.close_date <= m.month
-    group by m.customer_id, m.month_idx
+        h.customer_id,
+        year(h.close_date) * 12 + month(h.close_date) + o.months_after as month_idx,
+        count(*) as holdings_closed
+    from closed_holdings as h
+    cross join closure_offsets as o
+    group by all
 ),
 
 warning_values as (

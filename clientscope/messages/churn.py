@@ -298,8 +298,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     # definitions sheet
     "churn.def.churn_probability.label": {"zh_CN": "流失概率", "en": "Churn probability"},
     "churn.def.churn_probability.description": {
-        "zh_CN": "模型预测的客户在月末之后3个月内销户的概率。",
-        "en": "The model's probability that the relationship closes within 3 months after the month-end.",
+        "zh_CN": "模型预测的客户在月末之后3个月内销户的概率（此处“流失”仅指销户；“流失客户数”指标还包括沉默流失）。",
+        "en": "The model's probability that the relationship closes within 3 months after the month-end (churn "
+        "here means a closure only; the churned-customers metric also counts soft churn).",
     },
     "churn.def.churn_probability.formula": {
         "zh_CN": "HistGradientBoostingClassifier.predict_proba（特征见模型说明卡）",

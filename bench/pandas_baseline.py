@@ -35,11 +35,11 @@ CMF = "customer_month_facts.parquet"
 CHURN = "churn_events.parquet"
 TOUCHES = "touch_facts.parquet"
 CONVERSIONS = "conversion_facts.parquet"
-CMF_COLUMNS = ("month", "next_month", "close_date", "aum_total", "is_active", "risk_level", "stage", "tier")
+CMF_COLUMNS = ("month", "next_month", "close_date", "aum_total", "is_active", "warning_level", "stage", "tier")
 MONEY = ("aum_total",)  # DECIMAL(18,2) in the marts: pandas reads Python Decimals, so they become float64
 TOUCH_COLUMNS = ("month", "customer_id", "touch_ts", "is_control", "observed_until")
-HEADLINE = ("customers", "aum_total", "active_rate", "churn_rate", "campaign_conversion_rate", "at_risk_aum")
-ZERO_WHEN_EMPTY = ("customers", "aum_total", "at_risk_aum")  # counts and sums; rates stay empty
+HEADLINE = ("customers", "aum_total", "active_rate", "churn_rate", "campaign_conversion_rate", "alert_aum")
+ZERO_WHEN_EMPTY = ("customers", "aum_total", "alert_aum")  # counts and sums; rates stay empty
 
 
 @dataclass(frozen=True)
@@ -150,20 +150,20 @@ def _conversions(marts: Path, touches: pd.DataFrame, window: timedelta, pre: Pre
 
 def _monthly_kpis(cmf: pd.DataFrame) -> pd.DataFrame:
     # SQL's `stage <> 'churned'` is not true for a null stage, pandas' `ne` would be.
-    at_risk = cmf["risk_level"].eq("high") & cmf["stage"].notna() & cmf["stage"].ne("churned")
+    red_warning = cmf["warning_level"].eq("high") & cmf["stage"].notna() & cmf["stage"].ne("churned")
     frame = cmf.assign(
         month_key=_month_key(cmf["month"]),
         active=_true(cmf["is_active"]),
-        risk_aum=cmf["aum_total"].where(at_risk, 0.0),
+        alert_aum=cmf["aum_total"].where(red_warning, 0.0),
     )
     grouped = frame.groupby("month_key").agg(
         customers=("aum_total", "size"),
         aum_total=("aum_total", "sum"),
         active=("active", "sum"),
-        at_risk_aum=("risk_aum", "sum"),
+        alert_aum=("alert_aum", "sum"),
     )
     grouped["active_rate"] = grouped["active"] / grouped["customers"]
-    return grouped[["customers", "aum_total", "active_rate", "at_risk_aum"]]
+    return grouped[["customers", "aum_total", "active_rate", "alert_aum"]]
 
 
 def _opening_book(cmf: pd.DataFrame, first: date, after: date) -> pd.Series:

@@ -75,6 +75,7 @@ def run_build(
     declared currency; or no database and the problems when the extracts are not valid or declare a currency
     metrics.yaml has no floors for (nothing is built from them).
     """
+    from clientscope.analytics.churn_signals import SignalRules
     from clientscope.churn_page import build_churn_files, churn_files_present
     from clientscope.marts import build_marts, marts_dir
     from clientscope.semantic.rollups import build_rollups, rollups_dir
@@ -95,6 +96,6 @@ def run_build(
     with timer.step("rollups", reused=rollups_dir(db, model).is_dir()):
         build_rollups(db, model)
     with timer.step("churn", reused=churn_files_present(db)):
-        build_churn_files(db, today or date.today())
+        build_churn_files(db, today or date.today(), SignalRules.from_rules(model.rules))
     db.set_memory_limit(settings.duckdb_memory())
     return BuildResult(report, db, tuple(timer.steps), model)

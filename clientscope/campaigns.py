@@ -92,7 +92,7 @@ CUSTOMER_FILTERS: tuple[str, ...] = (
     "acquisition_channel",
     "gender",
     "age_band",
-    "risk_level",
+    "warning_level",
 )
 TOUCH_FILTERS: tuple[str, ...] = ("campaign", "channel", "campaign_type", "product_type")
 PATH_LIMIT = 50

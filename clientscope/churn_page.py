@@ -51,15 +51,17 @@ from clientscope.analytics.churn import (
 )
 from clientscope.analytics.churn_metrics import assign_deciles
 from clientscope.analytics.churn_model import (
+    BASELINES,
     DEFAULT_CONFIG,
     ModelCard,
     cache_key,
     decile_table,
     month_counts,
     score_latest,
+    tie_break,
 )
 from clientscope.analytics.churn_rules import recent_labelled_periods
-from clientscope.analytics.churn_signals import FLAG_COLUMN, SignalRules
+from clientscope.analytics.churn_signals import FLAG_COLUMN, SignalRules, default_rules
 from clientscope.cache import run_named_cached
 from clientscope.components.page import PageContext
 from clientscope.db import FULL_SCOPE, Database, ViewerScope, query_sql, run_named
@@ -72,7 +74,7 @@ from clientscope.state import ViewState, to_query
 
 log = logging.getLogger(__name__)
 
-PAGE_FILES_VERSION = "2"  # bump when the layout of scores.parquet / flags.parquet changes
+PAGE_FILES_VERSION = "3"  # bump when the layout of scores.parquet / flags.parquet changes
 LEVELS: tuple[str, ...] = ("region", "branch", "rm")  # the drill hierarchy; after the RM: the customer list
 RISK_LEVELS: tuple[str, ...] = ("high", "medium", "low")
 AT_RISK: tuple[str, ...] = ("high",)
@@ -128,20 +130,29 @@ def model_config(month_count: int) -> ModelConfig:
     return replace(DEFAULT_CONFIG, test_months=fitting)
 
 
-def churn_status(db: Database, today: date) -> ChurnStatus:
-    """The model and page files for the data version `db` serves; trained on first use (`today` is its date)."""
-    return _status(db, db.version, str(settings.cache_root()), today)
+def churn_status(db: Database, today: date, rules: SignalRules | None = None) -> ChurnStatus:
+    """The model and page files for the data version `db` serves; trained on first use (`today` is its date).
+
+    `rules` is the warning score of the app's metrics.yaml (`SignalRules.from_rules(model.rules)`); by default
+    the file `settings.metrics_file()` names.
+    """
+    return _status(db, db.version, str(settings.cache_root()), today, rules or default_rules())
 
 
-def churn_data(db: Database, today: date) -> ChurnData:
-    status = churn_status(db, today)
+def page_rules(pc: PageContext) -> SignalRules:
+    """The warning score of the metrics.yaml the app serves."""
+    return SignalRules.from_rules(pc.model.rules)
+
+
+def churn_data(db: Database, today: date, rules: SignalRules | None = None) -> ChurnData:
+    status = churn_status(db, today, rules)
     if status.data is None:
         raise status.problem or ModelUnavailable("no model", months=0)
     return status.data
 
 
 @lru_cache(maxsize=8)
-def _status(db: Database, version: str, cache_root: str, today: date) -> ChurnStatus:
+def _status(db: Database, version: str, cache_root: str, today: date, rules: SignalRules) -> ChurnStatus:
     # Keyed by the data version and the day: a refreshed extract gets a new model, and a new day only
     # reloads the files from disk (train_or_load keeps a cached card's original training date).
     months = month_counts(db)
@@ -149,7 +160,7 @@ def _status(db: Database, version: str, cache_root: str, today: date) -> ChurnSt
     config = model_config(count)
     root = Path(cache_root)
     try:
-        trained = train_or_load(db, root, version, trained_on=today, config=config)
+        trained = train_or_load(db, root, version, trained_on=today, rules=rules, config=config)
     except ValueError as exc:
         log.warning("churn model unavailable for data version %s: %s", version, exc)
         return ChurnStatus(None, ModelUnavailable(str(exc), months=count))
@@ -176,7 +187,7 @@ def churn_files_present(db: Database) -> bool:
     return next(models, None) is not None and next(scores, None) is not None
 
 
-def build_churn_files(db: Database, today: date) -> None:
+def build_churn_files(db: Database, today: date, rules: SignalRules | None = None) -> None:
     """Train the model and write the page files now, in the build step, so that no visitor waits for them.
 
     When this data version's files are on disk, nothing is read: unpickling the model imports scikit-learn and
@@ -186,7 +197,7 @@ def build_churn_files(db: Database, today: date) -> None:
     if churn_files_present(db):
         return
     log.info("training the churn model for data version %s", db.version)
-    churn_status(db, today)
+    churn_status(db, today, rules)
 
 
 def _page_folder(root: Path, version: str, rules: SignalRules, config: ModelConfig) -> Path:
@@ -249,7 +260,6 @@ _FILTER_PARAMS: dict[str, str] = {
     "rm": "rms",
     "tier": "tiers",
     "acquisition_channel": "channels",
-    "risk_level": "levels",
 }
 
 
@@ -267,12 +277,14 @@ def selected_levels(state: ViewState) -> tuple[str, ...]:
 def filter_params(pc: PageContext, *, with_levels: bool = True) -> dict[str, Any]:
     """The view's filters (bar, drill path, cross-filters, signal) as the churn_page SQL parameters."""
     params: dict[str, Any] = {name: None for name in _FILTER_PARAMS.values()}
+    params["levels"] = None
     for dimension, values in pc.metric_filters().items():
         name = _FILTER_PARAMS.get(dimension)
         if name and values:
             params[name] = sorted(values)
-    if not with_levels:
-        params["levels"] = None
+    # x.risk_level is the page's own cross-filter on the model's level (components/page.py CHURN_RISK_CROSS)
+    clicked = pc.state.cross.get("risk_level")
+    params["levels"] = [clicked] if with_levels and clicked in RISK_LEVELS else None
     params["signal"] = selected_signal(pc.state)
     return params
 
@@ -494,7 +506,7 @@ def action_list(
     `levels` () means the selected risk levels (at risk by default); None means every level (an RM's full
     customer list). Columns: customer_id, name, phone (masked unless the viewer may see personal data; `mask`
     False leaves that to the Excel builder, which masks by the same rule), region,
-    branch_id, branch_name, rm_id, rm_name, tier, aum_total, churn_probability, risk_level, rule_points,
+    branch_id, branch_name, rm_id, rm_name, tier, aum_total, churn_probability, risk_level, warning_score,
     reason_codes, reason_1..3, reasons (joined), action, plus the signal values and flags.
     """
     if sort_key not in SORTABLE:
@@ -548,15 +560,20 @@ def worded(frame: pl.DataFrame, data: ChurnData, lang: str, scope: ViewerScope) 
 def evaluation_rows(pc: PageContext, data: ChurnData) -> pl.DataFrame:
     """The test rows behind the model card, one per customer-month, for the workbook.
 
-    customer_id, month, churned_3m (0/1), model_score, rule_score, rule_points, model_decile, rule_decile and
-    tie_key (text: it exceeds Excel's 15 significant digits). Rows of customers outside the viewer's scope keep
-    their scores and outcome (the card is computed from every row) but not their customer id.
+    customer_id, month, aum_total, churned_3m (0/1), model_score, warning_score, aum_trend, per baseline its
+    calibrated probability (`<code>_probability`) and decile (`<code>_decile`), and model_decile. Deciles rank by
+    score with ties by AUM (highest first), customer id, month, so anyone can recompute the card from this sheet.
+    Rows of customers outside the viewer's scope keep their scores and outcome (the card is computed from every
+    row) but not their customer id.
     """
     frame = evaluation_frame(pc.db, data.trained)
-    tie = frame["tie_key"].to_numpy()
+    ties = tie_break(frame)
     frame = frame.with_columns(
-        pl.Series("model_decile", assign_deciles(frame["model_score"].to_numpy(), tie), dtype=pl.Int64),
-        pl.Series("rule_decile", assign_deciles(frame["rule_points"].to_numpy().astype(float), tie), dtype=pl.Int64),
+        pl.Series("model_decile", assign_deciles(frame["model_score"].to_numpy(), ties), dtype=pl.Int64),
+        *(
+            pl.Series(f"{code}_decile", assign_deciles(frame[f"{code}_rank"].to_numpy(), ties), dtype=pl.Int64)
+            for code in BASELINES
+        ),
     )
     if pc.scope.restricted:
         visible = run_named(pc.db, "churn_page/customer_ids", scope=pc.scope).frame["customer_id"]
@@ -566,13 +583,13 @@ def evaluation_rows(pc: PageContext, data: ChurnData) -> pl.DataFrame:
     return frame.select(
         "customer_id",
         "month",
+        "aum_total",
         pl.col("churned_3m").cast(pl.Int64),
         "model_score",
-        "rule_score",
-        pl.col("rule_points").cast(pl.Int64),
         "model_decile",
-        "rule_decile",
-        pl.col("tie_key").cast(pl.String),
+        pl.col("warning_score").cast(pl.Int64),
+        "aum_trend",
+        *(c for code in BASELINES for c in (f"{code}_probability", f"{code}_decile")),
     )
 
 
@@ -620,8 +637,8 @@ def money_formatter(pc: PageContext) -> Callable[[float | None], str]:
 
 
 def risk_level_labels(pc: PageContext) -> dict[str, str]:
-    labels = pc.model.value_labels("risk_level", pc.lang) if "risk_level" in pc.model.dimensions else {}
-    return {level: labels.get(level) or t(f"churn.level.{level}", pc.lang) for level in RISK_LEVELS}
+    """The model's risk levels in words (not metrics.yaml's `warning_level`, which is the rule score's)."""
+    return {level: t(f"churn.level.{level}", pc.lang) for level in RISK_LEVELS}
 
 
 def signal_labels(lang: str) -> dict[str, str]:
@@ -641,24 +658,34 @@ def _ratio(value: float) -> str:
     return f"{value:.2f}×"
 
 
-def card_rows(card: ModelCard, lang: str) -> list[tuple[str, str, str, str]]:
-    """(key, label, model, rule baseline) rows of the model card's comparison table."""
-    model, rule = card.model, card.rule_baseline
+def baseline_name(code: str, lang: str) -> str:
+    return t(f"churn.baseline.{code}", lang)
+
+
+def card_rows(card: ModelCard, lang: str) -> list[tuple[str, str, str, str, str]]:
+    """(key, label, model, strongest simple baseline, warning score) rows of the model card's comparison table."""
+    model, best, rule = card.model, card.best_baseline.evaluation, card.rule_baseline
+    scores = (model, best, rule)
     return [
-        ("auc", t("churn.card.auc", lang), f"{model.roc_auc:.3f}", f"{rule.roc_auc:.3f}"),
-        ("lift", t("churn.card.lift", lang), _ratio(model.top_decile_lift), _ratio(rule.top_decile_lift)),
+        ("auc", t("churn.card.auc", lang), *(f"{e.roc_auc:.3f}" for e in scores)),
+        ("lift", t("churn.card.lift", lang), *(_ratio(e.top_decile_lift) for e in scores)),
+        ("capture", t("churn.card.capture", lang), *(percent_text(e.deciles[0].cumulative_capture) for e in scores)),
+        ("top-rate", t("churn.card.top_rate", lang), *(percent_text(e.deciles[0].observed_rate) for e in scores)),
+    ]
+
+
+def baseline_rows(card: ModelCard, lang: str) -> list[tuple[str, str, str, str, bool]]:
+    """(code, name, ROC AUC, top-decile lift, is the strongest) per simple baseline, in BASELINES order."""
+    best = card.best_baseline.code
+    return [
         (
-            "capture",
-            t("churn.card.capture", lang),
-            percent_text(model.deciles[0].cumulative_capture),
-            percent_text(rule.deciles[0].cumulative_capture),
-        ),
-        (
-            "top-rate",
-            t("churn.card.top_rate", lang),
-            percent_text(model.deciles[0].observed_rate),
-            percent_text(rule.deciles[0].observed_rate),
-        ),
+            b.code,
+            baseline_name(b.code, lang),
+            f"{b.evaluation.roc_auc:.3f}",
+            _ratio(b.evaluation.top_decile_lift),
+            b.code == best,
+        )
+        for b in card.baselines
     ]
 
 

@@ -1,9 +1,9 @@
 """Data behind the customer 360 page: profile, history, products, marketing, complaints and churn risk.
 
 Everything is read under the viewer's scope: a customer outside it is "not found", exactly like an unknown
-id.  Personal data (name, phone, national id) is masked unless the scope allows it.  The churn risk is the
-rule-based assessment of the customer's latest month: the transparent score of the marts (metrics.yaml
-`rules.risk`) and the top reasons in words from `clientscope.analytics.churn`.
+id.  Personal data (name, phone, national id) is masked unless the scope allows it.  The churn warning is the
+rule-based assessment of the customer's latest month: the warning score and level of the marts (metrics.yaml
+`rules.risk`, the same SQL as the churn signals) and the top reasons in words from `clientscope.analytics.churn`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from clientscope.export import mask_value
 
 MAX_ID_LENGTH = 64
 PERSONAL_FIELDS: dict[str, str] = {"name": "name", "phone": "phone", "id_number": "id_number"}
-CHURN_RULES = SignalRules()
 
 
 @dataclass(frozen=True)
@@ -29,8 +28,8 @@ class ChurnRisk:
     """The customer's churn risk at their latest month on the books."""
 
     month: date
-    score: int | None  # the marts' rule-based score, 0–100 (metrics.yaml rules.risk)
-    level: str | None  # low | medium | high
+    score: int | None  # the warning score (预警分), 0–100 (metrics.yaml rules.risk), as on every page
+    level: str | None  # the warning level: low | medium | high (no / amber / red warning)
     reasons: tuple[Reason, ...]  # the top reasons (clientscope.analytics.churn), most severe first
 
 
@@ -105,13 +104,12 @@ def churn_risk(pc: PageContext, profile: dict[str, Any]) -> ChurnRisk | None:
     month = profile.get("latest_month")
     if month is None:
         return None
-    signals = load_signals(
-        pc.db, CHURN_RULES, first_month=month, last_month=month, scope=customer_scope(pc.scope, profile)
-    )
+    rules = SignalRules.from_rules(pc.model.rules)
+    signals = load_signals(pc.db, rules, first_month=month, last_month=month, scope=customer_scope(pc.scope, profile))
     mine = signals.filter(pl.col("customer_id") == profile["customer_id"])
-    reasons = tuple(reasons_for(mine.row(0, named=True), CHURN_RULES)) if mine.height else ()
-    score = profile.get("risk_score")
-    return ChurnRisk(month, int(score) if score is not None else None, profile.get("risk_level"), reasons)
+    reasons = tuple(reasons_for(mine.row(0, named=True), rules)) if mine.height else ()
+    score = profile.get("warning_score")
+    return ChurnRisk(month, int(score) if score is not None else None, profile.get("warning_level"), reasons)
 
 
 def tenure_months(profile: dict[str, Any], today: date | None = None) -> int | None:

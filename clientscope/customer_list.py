@@ -63,7 +63,7 @@ LIST_DIMENSIONS: tuple[str, ...] = (
     "gender",
     "age_band",
     "risk_profile",
-    "risk_level",
+    "warning_level",
 )
 # Columns holding a dimension's code: shown with the dimension's value labels.
 CODE_COLUMNS: dict[str, str] = {
@@ -73,7 +73,7 @@ CODE_COLUMNS: dict[str, str] = {
     "from_tier": "tier",
     "to_tier": "tier",
     "stage": "stage",
-    "risk_level": "risk_level",
+    "warning_level": "warning_level",
 }
 DIMENSION_HEADERS: dict[str, str] = {
     "region": "region",
@@ -81,13 +81,13 @@ DIMENSION_HEADERS: dict[str, str] = {
     "rm_id": "rm",
     "tier": "tier",
     "stage": "stage",
-    "risk_level": "risk_level",
+    "warning_level": "warning_level",
 }
 METRIC_HEADERS: dict[str, str] = {"aum_total": "aum_total"}
 MONEY_COLUMNS = frozenset(
     {"aum_total", "aum_from", "aum_to", "aum_change", "card_spend", "card_spend_avg", "cross_border_avg", "payroll_avg"}
 )
-COUNT_COLUMNS = frozenset({"products_held", "txn_count", "tenure_months", "risk_score", "signals"})
+COUNT_COLUMNS = frozenset({"products_held", "txn_count", "tenure_months", "warning_score", "signals"})
 PERCENT_COLUMNS = frozenset({"aum_growth"})
 PERSONAL_COLUMNS = ("name", "phone")
 WIDTHS: dict[str, int] = {"region": 90, "branch_id": 170, "rm_id": 100, "tier": 130, "from_tier": 150, "to_tier": 150}
@@ -133,7 +133,7 @@ register_source(
             "aum_total",
             "products_held",
             "txn_count",
-            "risk_level",
+            "warning_level",
         ),
         sort_keys=frozenset(
             {
@@ -148,8 +148,8 @@ register_source(
                 "txn_count",
                 "card_spend",
                 "tenure_months",
-                "risk_score",
-                "risk_level",
+                "warning_score",
+                "warning_level",
             }
         ),
     ),

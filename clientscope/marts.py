@@ -1,13 +1,14 @@
 """Marts: the derived tables every page queries, built from the extract views by `queries/marts/*.sql`.
 
-- `customer_month_facts`: the customer-month backbone with tier, lifecycle stage, risk score and flags.
+- `customer_month_facts`: the customer-month backbone with tier, lifecycle stage, warning score and signal flags.
 - `churn_events`: one row per churn event, in the month the customer left, with their opening-book attributes.
 - `opening_churn`: every opening-book row with the customer's next churn after it (the churn rate's numerator).
 - `touch_facts`, `conversion_facts`, `campaign_facts`: marketing events with customer and campaign attributes.
 
-The business rules (tier thresholds, stage windows, churn floor, risk points) come from metrics.yaml and are
-bound as `$named` parameters.  Amounts are exact money, DECIMAL(18,2), rounded once from the extracts' values by
-the `cents()` macro (`queries/marts/money.sql`), so every sum over them is exact and the same on every run.
+The business rules (tier thresholds, stage windows, churn floor, warning-score signals and points) come from
+metrics.yaml and are bound as `$named` parameters.  Amounts are exact money, DECIMAL(18,2), rounded once from the
+extracts' values by the `cents()` macro (`queries/marts/money.sql`), so every sum over them is exact and the same
+on every run.
 
 `build_marts` materialises them as Parquet in the cache folder, keyed by the data version and a fingerprint of the
 rules, the SQL and MARTS_VERSION (so changed extracts, rules, SQL or column types never reuse stale marts), writing
@@ -33,6 +34,7 @@ import duckdb
 import pyarrow as pa
 
 from clientscope import settings
+from clientscope.analytics.churn_signals import SignalRules
 from clientscope.db import Database, query_sql
 
 if TYPE_CHECKING:  # marts must not import the semantic package at run time (it imports MART_COLUMNS)
@@ -67,7 +69,7 @@ class Mart:
 CUSTOMER_MONTH_FACTS = Mart(
     name="customer_month_facts",
     requires=("customers", "customer_months", "branches"),
-    stand_ins=(),
+    stand_ins=("holdings",),
     after=(),
     order_by="month",
     columns=(
@@ -77,8 +79,8 @@ CUSTOMER_MONTH_FACTS = Mart(
         "payroll_inflow", "cross_border_spend", "txn_count", "txn_amount", "digital_logins", "products_held",
         "complaints", "tier", "tier_rank", "prev_tier", "tier_alt", "tier_alt_rank", "stage", "is_new",
         "is_opened_month", "is_active", "is_dormant", "is_growing", "is_churned_month", "is_soft_churn", "is_churned",
-        "is_churn_event", "risk_score", "risk_level", "risk_txn_drop", "risk_aum_drop", "risk_complaints",
-        "risk_no_logins", "risk_product_closed",
+        "is_churn_event", "warning_score", "warning_level", "txn_drop_flag", "aum_drop_flag", "complaints_flag",
+        "closures_flag", "inactive_flag", "logins_drop_flag",
     ),
 )  # fmt: skip
 CHURN_EVENTS = Mart(
@@ -91,7 +93,7 @@ CHURN_EVENTS = Mart(
         "customer_id", "month", "month_start", "reason", "event_date", "as_of_month", "in_opening_book", "region",
         "branch_id", "rm_id", "city", "acquisition_channel", "gender", "birth_year", "age_band", "risk_profile",
         "tags", "open_date", "close_date", "tenure_months", "aum_total", "deposits", "wealth", "insurance",
-        "products_held", "txn_count", "tier", "tier_alt", "stage", "risk_score", "risk_level",
+        "products_held", "txn_count", "tier", "tier_alt", "stage", "warning_score", "warning_level",
     ),
 )  # fmt: skip
 OPENING_CHURN = Mart(
@@ -102,8 +104,8 @@ OPENING_CHURN = Mart(
     order_by="next_month",
     columns=(
         "customer_id", "month", "next_month", "region", "branch_id", "rm_id", "city", "acquisition_channel", "gender",
-        "age_band", "risk_profile", "tier", "tier_alt", "stage", "risk_level", "open_date", "close_date", "aum_total",
-        "risk_score", "next_churn_month",
+        "age_band", "risk_profile", "tier", "tier_alt", "stage", "warning_level", "open_date", "close_date",
+        "aum_total", "warning_score", "next_churn_month",
     ),
 )  # fmt: skip
 CAMPAIGN_FACTS = Mart(
@@ -125,7 +127,7 @@ TOUCH_FACTS = Mart(
     columns=(
         "touch_id", "customer_id", "campaign_id", "channel", "touch_type", "is_control", "touch_ts", "month",
         "campaign_type", "product_type", "region", "branch_id", "rm_id", "acquisition_channel", "gender",
-        "age_band", "tier", "tier_alt", "stage", "risk_level", "next_conversion_ts",
+        "age_band", "tier", "tier_alt", "stage", "warning_level", "next_conversion_ts",
         "observed_until",
     ),
 )  # fmt: skip
@@ -138,7 +140,7 @@ CONVERSION_FACTS = Mart(
     columns=(
         "conversion_id", "customer_id", "conversion_ts", "month", "product_type", "value", "campaign_id",
         "campaign_type", "channel", "attributed_touch_ts", "is_attributed", "region", "branch_id", "rm_id",
-        "acquisition_channel", "gender", "age_band", "tier", "tier_alt", "stage", "risk_level",
+        "acquisition_channel", "gender", "age_band", "tier", "tier_alt", "stage", "warning_level",
     ),
 )  # fmt: skip
 
@@ -182,7 +184,6 @@ MONEY_COLUMNS: Mapping[str, tuple[str, ...]] = {
 def mart_params(rules: Rules) -> dict[str, Any]:
     """Every `$named` value the mart SQL uses, from metrics.yaml `rules` (each file takes the ones it names)."""
     tiers = rules.tiers
-    signals = rules.risk.signals
     return {
         # the currency of the amounts: it picks the tier floors, and (unused by the SQL) keys the cache on its own
         "currency": rules.currency,
@@ -198,19 +199,7 @@ def mart_params(rules: Rules) -> dict[str, Any]:
         "stage_precedence": list(rules.lifecycle.precedence),
         "churn_aum_floor": float(rules.churn.aum_floor),
         "churn_dormant_months": rules.churn.dormant_months,
-        "risk_txn_months": signals.txn_drop.months or 3,
-        "risk_txn_drop_share": float(signals.txn_drop.threshold or 0.5),
-        "risk_txn_points": signals.txn_drop.points,
-        "risk_aum_months": signals.aum_drop.months or 3,
-        "risk_aum_drop_share": float(signals.aum_drop.threshold or 0.3),
-        "risk_aum_points": signals.aum_drop.points,
-        "risk_complaint_months": signals.complaints.months or 2,
-        "risk_complaint_points": signals.complaints.points,
-        "risk_login_months": signals.no_logins.months or 2,
-        "risk_login_points": signals.no_logins.points,
-        "risk_product_points": signals.product_closed.points,
-        "risk_medium": rules.risk.levels.medium,
-        "risk_high": rules.risk.levels.high,
+        **SignalRules.from_rules(rules).sql_params(),
         "attribution_lookback_days": rules.conversion.attribution_lookback_days,
     }
 
@@ -251,7 +240,8 @@ def _relation(cur: duckdb.DuckDBPyConnection, db: Database, mart: Mart, params: 
 
 
 def _build_each(db: Database, rules: Rules, write: Callable[[Mart, list[duckdb.DuckDBPyRelation]], None]) -> None:
-    params = mart_params(rules)
+    # closures come from the holdings extract when there is one (the same switch as churn_signals.load_signals)
+    params = {**mart_params(rules), "use_holdings": db.has("holdings")}
     for mart in buildable(db):
         parts = customer_parts(db) if mart.by_customer_parts else 1
         cur = db.con.cursor()  # its own connection: the stand-in temp views never leak into queries

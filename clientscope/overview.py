@@ -14,7 +14,7 @@ HEADLINE_METRICS: tuple[str, ...] = (
     "active_rate",
     "churn_rate",
     "campaign_conversion_rate",
-    "at_risk_aum",
+    "alert_aum",
 )
 
 

@@ -579,7 +579,7 @@ def _potential_list_params(pc: PageContext, segment: CustomerSegment) -> dict[st
     return _potential_params(pc, segment.month, potential_rule(pc.model))
 
 
-_COMMON_SORT = {"customer_id", "region", "branch_id", "rm_id", "stage", "risk_level", "products_held", "txn_count"}
+_COMMON_SORT = {"customer_id", "region", "branch_id", "rm_id", "stage", "warning_level", "products_held", "txn_count"}
 
 register_source(
     "migration",
@@ -596,7 +596,7 @@ register_source(
             "aum_change",
             "stage",
             "products_held",
-            "risk_level",
+            "warning_level",
         ),
         sort_keys=frozenset(
             {*_COMMON_SORT, "from_tier", "to_tier", "aum_from", "aum_to", "aum_change", "tenure_months"}

@@ -14,6 +14,8 @@ from clientscope import churn_page as cp
 from clientscope import runtime
 from clientscope.churn_page import (
     action_grid_rows,
+    baseline_name,
+    baseline_rows,
     card_facts,
     card_rows,
     decile_frame,
@@ -69,7 +71,7 @@ def layout(**query: str) -> html.Div:
     pc = page_context(query)
     lang = pc.lang
     title = [t("churn.title", lang), export_button("churn", lang)]
-    status = cp.churn_status(pc.db, date.today())
+    status = cp.churn_status(pc.db, date.today(), cp.page_rules(pc))
     if status.data is None:
         problem = status.problem
         content = [
@@ -157,7 +159,12 @@ def risk_section(pc: PageContext, data: cp.ChurnData) -> list:
                 "auc",
                 t("churn.kpi.auc", lang),
                 f"{data.trained.card.model.roc_auc:.3f}",
-                t("churn.kpi.auc_note", lang, rule=f"{data.trained.card.rule_baseline.roc_auc:.3f}"),
+                t(
+                    "churn.kpi.auc_note",
+                    lang,
+                    name=baseline_name(data.trained.card.best_baseline.code, lang),
+                    auc=f"{data.trained.card.best_baseline.evaluation.roc_auc:.3f}",
+                ),
             ),
         ],
         className="g-2 mb-3",
@@ -377,10 +384,18 @@ def card_section(pc: PageContext, data: cp.ChurnData) -> dbc.Card:
     lang, theme = pc.lang, pc.state.theme
     card = data.trained.card
     deciles = decile_frame(card)
+    best = baseline_name(card.best_baseline.code, lang)
     table = dbc.Table(
         [
             html.Thead(
-                html.Tr([html.Th(""), html.Th(t("churn.card.model", lang)), html.Th(t("churn.card.rule", lang))])
+                html.Tr(
+                    [
+                        html.Th(""),
+                        html.Th(t("churn.card.model", lang)),
+                        html.Th(t("churn.card.best", lang, name=best), id="churn-card-best-name"),
+                        html.Th(t("churn.card.rule", lang)),
+                    ]
+                )
             ),
             html.Tbody(
                 [
@@ -388,10 +403,11 @@ def card_section(pc: PageContext, data: cp.ChurnData) -> dbc.Card:
                         [
                             html.Td(label),
                             html.Td(model, id=f"churn-card-{key}-model"),
+                            html.Td(best_value, id=f"churn-card-{key}-best"),
                             html.Td(rule, id=f"churn-card-{key}-rule"),
                         ]
                     )
-                    for key, label, model, rule in card_rows(card, lang)
+                    for key, label, model, best_value, rule in card_rows(card, lang)
                 ]
             ),
         ],
@@ -399,6 +415,31 @@ def card_section(pc: PageContext, data: cp.ChurnData) -> dbc.Card:
         bordered=False,
         hover=True,
         className="mb-2",
+    )
+    baselines = dbc.Table(
+        [
+            html.Thead(
+                html.Tr(
+                    [
+                        html.Th(t("churn.card.baseline_col", lang)),
+                        html.Th(t("churn.card.auc", lang)),
+                        html.Th(t("churn.card.lift", lang)),
+                    ]
+                )
+            ),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [html.Td(html.Strong(name) if strongest else name), html.Td(auc), html.Td(lift)],
+                        id=f"churn-baseline-{code}",
+                    )
+                    for code, name, auc, lift, strongest in baseline_rows(card, lang)
+                ]
+            ),
+        ],
+        size="sm",
+        bordered=False,
+        className="mb-2 small",
     )
     facts = html.Dl(
         [
@@ -420,16 +461,26 @@ def card_section(pc: PageContext, data: cp.ChurnData) -> dbc.Card:
         [
             dbc.Row(
                 [
-                    dbc.Col([table, facts, features], md=4),
+                    dbc.Col(
+                        [
+                            table,
+                            html.Div(t("churn.card.baselines", lang), className="fw-semibold small"),
+                            baselines,
+                            facts,
+                            features,
+                        ],
+                        md=4,
+                    ),
                     dbc.Col(
                         dcc.Graph(
-                            figure=figures.gains_chart(deciles, lang=lang, theme=theme), config={"displaylogo": False}
+                            figure=figures.gains_chart(deciles, lang=lang, theme=theme, best_name=best),
+                            config={"displaylogo": False},
                         ),
                         md=4,
                     ),
                     dbc.Col(
                         dcc.Graph(
-                            figure=figures.calibration_chart(deciles, lang=lang, theme=theme),
+                            figure=figures.calibration_chart(deciles, lang=lang, theme=theme, best_name=best),
                             config={"displaylogo": False},
                         ),
                         md=4,
@@ -527,5 +578,5 @@ def on_rows(request, grid, search):
     if not request:
         return no_update
     pc = page_context(parse_query(search or ""))
-    data = cp.churn_data(pc.db, date.today())
+    data = cp.churn_data(pc.db, date.today(), cp.page_rules(pc))
     return action_grid_rows(pc, data, request, every_level=grid["name"] == RM_LIST)

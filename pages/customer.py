@@ -191,7 +191,7 @@ def risk_card(pc: PageContext, risk: c360.ChurnRisk | None) -> dbc.Card:
     lang = pc.lang
     if risk is None:
         return _card(t("customer.risk.title", lang), html.P(t("customer.risk.none", lang)), Ids.RISK, "mb-3")
-    level_labels = pc.model.value_labels("risk_level", lang)
+    level_labels = pc.model.value_labels("warning_level", lang)
     color = {"high": "danger", "medium": "warning", "low": "success"}.get(risk.level or "", "secondary")
     headline = html.Div(
         [

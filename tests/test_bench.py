@@ -136,7 +136,7 @@ def test_pandas_twin_computes_the_overview_numbers_the_app_shows(demo_db, demo_d
     app = overview_app_numbers(pc)
     assert differences(app, twin) == []
     assert set(app["kpi"]) == {"customers", "aum_total", "active_rate", "churn_rate", "campaign_conversion_rate",
-                               "at_risk_aum"}  # fmt: skip
+                               "alert_aum"}  # fmt: skip
 
 
 def test_pandas_twin_customers_match_a_direct_count(demo_db, demo_data):

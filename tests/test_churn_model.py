@@ -4,6 +4,7 @@ scoring, caching, and no look-ahead in the features."""
 from __future__ import annotations
 
 import calendar
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from clientscope.analytics.churn import (
     train,
     train_or_load,
 )
-from clientscope.analytics.churn_model import decile_table
+from clientscope.analytics.churn_model import Baseline, decile_table
 from clientscope.db import Database
 
 TRAINED_ON = date(2026, 11, 1)
@@ -176,16 +177,39 @@ def test_card_numbers_are_reproducible_from_the_evaluation_frame(bank: Database,
     assert int(frame["churned_3m"].sum()) == card.test_churners
     outcome = frame["churned_3m"].to_numpy()
     assert roc_auc_score(outcome, frame["model_score"].to_numpy()) == pytest.approx(card.model.roc_auc)
-    assert roc_auc_score(outcome, frame["rule_points"].to_numpy()) == pytest.approx(card.rule_baseline.roc_auc)
+    # the baselines from the frame's own columns: the warning score as it is, the AUM change as a fall
+    assert roc_auc_score(outcome, frame["warning_score"].to_numpy()) == pytest.approx(card.rule_baseline.roc_auc)
+    aum_fall = -frame["aum_trend"].fill_null(0.0).to_numpy()
+    assert roc_auc_score(outcome, aum_fall) == pytest.approx(card.baseline("aum_change").evaluation.roc_auc)
+    logit = frame["signals_logit_probability"].to_numpy()
+    assert roc_auc_score(outcome, logit) == pytest.approx(card.baseline("signals_logit").evaluation.roc_auc)
     assert hand_lift(frame, "model_score") == pytest.approx(card.model.top_decile_lift)
-    assert hand_lift(frame, "rule_points") == pytest.approx(card.rule_baseline.top_decile_lift)
+    assert hand_lift(frame, "warning_score") == pytest.approx(card.rule_baseline.top_decile_lift)
     assert card.model.gains[-1] == pytest.approx(1.0)
     assert list(card.model.gains) == sorted(card.model.gains)
 
 
+def test_the_strongest_baseline_is_the_best_out_of_time_auc(trained) -> None:
+    card = trained.card
+    assert [b.code for b in card.baselines] == ["warning_score", "aum_change", "signals_logit"]
+    best = max(b.evaluation.roc_auc for b in card.baselines)
+    assert card.best_baseline.evaluation.roc_auc == best
+    assert card.rule_baseline is card.baseline("warning_score").evaluation
+    # a tie in AUC goes to the first baseline in the documented order (the warning score)
+    same = card.baseline("signals_logit").evaluation
+    tied = replace(card, baselines=tuple(Baseline(b.code, same) for b in card.baselines))
+    assert tied.best_baseline.code == "warning_score"
+    lower = replace(same, roc_auc=same.roc_auc - 0.01)
+    aum_wins = replace(card, baselines=(Baseline("warning_score", lower), Baseline("aum_change", same),
+                                        Baseline("signals_logit", same)))  # fmt: skip
+    assert aum_wins.best_baseline.code == "aum_change"
+
+
 def hand_lift(frame: pl.DataFrame, score: str) -> float:
-    """Top-decile lift written out: the ceil(n / 10) best-scored rows (ties by tie_key), rate / base rate."""
-    rows = sorted(frame.iter_rows(named=True), key=lambda r: (-r[score], r["tie_key"]))
+    """Top-decile lift written out: the ceil(n / 10) best-scored rows (ties by AUM desc, customer id, month),
+    rate / base rate."""
+    rows = sorted(frame.iter_rows(named=True), key=lambda r: (r["customer_id"], r["month"]))
+    rows = sorted(rows, key=lambda r: (-r[score], -(r["aum_total"] if r["aum_total"] is not None else -np.inf)))
     top = rows[: -(-len(rows) // 10)]
     top_rate = sum(r["churned_3m"] for r in top) / len(top)
     base_rate = sum(r["churned_3m"] for r in rows) / len(rows)
@@ -217,9 +241,11 @@ def test_training_without_churners_is_a_clear_error(frames: dict[str, pl.DataFra
     )
 
 
-def test_decile_table_has_both_scores(trained) -> None:
+def test_decile_table_has_the_model_and_the_baselines(trained) -> None:
     table = decile_table(trained.card)
-    assert table.height == 20
+    # model and warning score, plus the strongest baseline when it is another one
+    scores = 2 if trained.card.best_baseline.code == "warning_score" else 3
+    assert table.height == 10 * scores
     assert table.filter(pl.col("score") == "model")["cumulative_capture"].to_list() == list(trained.card.model.gains)
 
 
@@ -251,7 +277,7 @@ def test_score_latest_scores_every_open_customer(bank: Database, trained, frames
     ]
     assert scores["risk_level"].to_list() == expected
     assert {"reason_codes", "reason_1", "reason_2", "reason_3", "action", "branch_id", "rm_id"} <= set(scores.columns)
-    flagged = scores.filter(pl.col("rule_points") > 0)
+    flagged = scores.filter(pl.col("warning_score") > 0)
     assert flagged["reason_1"].null_count() == 0
 
 
@@ -284,7 +310,8 @@ def test_a_damaged_cache_file_is_retrained(bank: Database, tmp_path: Path) -> No
 
 FEATURE_COLUMNS = [
     *FEATURES,
-    "rule_points",
+    "warning_score",
+    "warning_level",
     "txn_drop_flag",
     "aum_drop_flag",
     "complaints_flag",

@@ -284,9 +284,10 @@ def sheet_frame(sheet) -> pl.DataFrame:
     return pl.DataFrame(body, infer_schema_length=None)
 
 
-def hand_top_decile_lift(churned: np.ndarray, score: np.ndarray, tie_key: list[int]) -> float:
-    """Rows ranked by score (highest first, ties by tie key); the first ceil(n / 10) rows are decile 1."""
-    order = sorted(range(len(score)), key=lambda i: (-score[i], tie_key[i]))
+def hand_top_decile_lift(churned: np.ndarray, score: np.ndarray, aum: list, ids: list, months: list) -> float:
+    """Rows ranked by score, highest first; equal scores by AUM (highest first), customer id, month (the card's
+    documented tie rule); the first ceil(n / 10) rows are decile 1."""
+    order = sorted(range(len(score)), key=lambda i: (-score[i], -aum[i], ids[i], months[i]))
     top = order[: math.ceil(len(order) / 10)]
     return (sum(churned[i] for i in top) / len(top)) / (churned.sum() / len(churned))
 
@@ -300,21 +301,39 @@ def test_model_card_on_the_page_equals_a_recomputation_from_the_export(
     rows = sheet_frame(book[t("churn.sheet.evaluation", "zh_CN")])
     churned = rows[t("churn.col.churned_3m", "zh_CN")].to_numpy()
     model = rows[t("churn.col.model_score", "zh_CN")].to_numpy()
-    points = rows[t("churn.col.rule_points", "zh_CN")].to_numpy()
-    ties = [int(v) for v in rows[t("churn.col.tie_key", "zh_CN")].to_list()]
+    points = rows[t("churn.col.warning_score", "zh_CN")].to_numpy().astype(float)
+    aum = rows[t("churn.col.aum_total", "zh_CN")].to_list()
+    ids = rows[t("churn.col.customer", "zh_CN")].to_list()
+    months = rows[t("churn.month", "zh_CN")].to_list()
     auc, rule_auc = roc_auc_score(churned, model), roc_auc_score(churned, points)
-    lift = hand_top_decile_lift(churned, model, ties)
-    rule_lift = hand_top_decile_lift(churned, points.astype(float), ties)
+    lift = hand_top_decile_lift(churned, model, aum, ids, months)
+    rule_lift = hand_top_decile_lift(churned, points, aum, ids, months)
     card = data.trained.card
     assert rows.height == card.test_rows and int(churned.sum()) == card.test_churners
     assert auc == pytest.approx(card.model.roc_auc, abs=1e-12)
     assert rule_auc == pytest.approx(card.rule_baseline.roc_auc, abs=1e-12)
     assert lift == pytest.approx(card.model.top_decile_lift, abs=1e-12)
     assert rule_lift == pytest.approx(card.rule_baseline.top_decile_lift, abs=1e-12)
+    # the strongest simple baseline, recomputed from its probability column, is the best AUC of the three
+    baseline_auc = {
+        code: roc_auc_score(
+            churned,
+            rows[t("churn.col.baseline_probability", "zh_CN", name=cp.baseline_name(code, "zh_CN"))].to_numpy(),
+        )
+        for code in ("signals_logit",)
+    }
+    aum_change = rows[t("churn.col.aum_trend", "zh_CN")].fill_null(0.0).to_numpy()
+    baseline_auc["aum_change"] = roc_auc_score(churned, -aum_change)
+    baseline_auc["warning_score"] = rule_auc
+    best = max(baseline_auc, key=lambda code: baseline_auc[code])
+    assert card.best_baseline.code == best
+    assert card.best_baseline.evaluation.roc_auc == pytest.approx(baseline_auc[best], abs=1e-12)
     # what the page shows
     section = churn_page_module.card_section(pc, data)
     assert find(section, "churn-card-auc-model").children == f"{auc:.3f}"
     assert find(section, "churn-card-auc-rule").children == f"{rule_auc:.3f}"
+    assert find(section, "churn-card-auc-best").children == f"{baseline_auc[best]:.3f}"
+    assert cp.baseline_name(best, "zh_CN") in find(section, "churn-card-best-name").children
     assert find(section, "churn-card-lift-model").children == f"{lift:.2f}×"
     assert find(section, "churn-card-lift-rule").children == f"{rule_lift:.2f}×"
     assert card.periods.test_first.isoformat() in find(section, "churn-card-test-period").children
@@ -325,6 +344,8 @@ def test_model_card_on_the_page_equals_a_recomputation_from_the_export(
     card_rows = sheet_frame(book[t("churn.sheet.card", "zh_CN")])
     auc_row = card_rows.filter(pl.col(t("churn.col.item", "zh_CN")) == t("churn.card.auc", "zh_CN"))
     assert auc_row[t("churn.card.model", "zh_CN")][0] == pytest.approx(auc)
+    best_label = t("churn.card.best", "zh_CN", name=cp.baseline_name(best, "zh_CN"))
+    assert auc_row[best_label][0] == pytest.approx(baseline_auc[best])
 
 
 def test_workbook_has_a_sheet_per_chart_and_table(demo_db, demo_data, data, tmp_path: Path) -> None:

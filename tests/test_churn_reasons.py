@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import polars as pl
 import pytest
 
 from clientscope.analytics.churn_reasons import ACTIONS, Reason, reasons_for, with_reasons
-from clientscope.analytics.churn_signals import FLAG_COLUMN, VALUE_COLUMN, Signal, SignalRules
+from clientscope.analytics.churn_signals import FLAG_COLUMN, VALUE_COLUMN, Signal, default_rules
 
 
 def row(**values: Any) -> dict[str, Any]:
@@ -43,30 +44,30 @@ def test_reason_text_in_both_languages(code: Signal, value: float, en: str, zh: 
 
 def test_top_three_reasons_ordered_by_strength_times_points() -> None:
     signals = row(txn_drop=-0.62, aum_drop=-0.35, complaints=2, closures=1, inactive=4, logins_drop=-0.8)
-    reasons = reasons_for(signals, SignalRules())
-    # severities: inactive 4/6 × 3 = 2.0, complaints 2/3 × 2 = 1.33, transactions 0.62 × 2 = 1.24,
-    # logins 0.8 × 1 = 0.8, AUM 0.35 × 2 = 0.7, closures 1/3 × 1 = 0.33
+    reasons = reasons_for(signals, default_rules())
+    # severities with the points of metrics.yaml rules.risk: inactive 4/6 × 30 = 20, complaints 2/3 × 20 = 13.33,
+    # transactions 0.62 × 20 = 12.4, AUM 0.35 × 20 = 7, logins 0.8 × 10 = 8, closures 1/3 × 10 = 3.33
     assert [r.code for r in reasons] == [Signal.INACTIVE, Signal.COMPLAINTS, Signal.TXN_DROP]
-    assert [r.severity for r in reasons] == pytest.approx([2.0, 4 / 3, 1.24])
+    assert [r.severity for r in reasons] == pytest.approx([20.0, 40 / 3, 12.4])
     assert [r.text("en") for r in reasons] == [
         "no transactions for 4 months",
         "2 complaints in 60 days",
         "transactions down 62% vs previous quarter",
     ]
-    # the weights are the rule points: make AUM count five times as much and it leads
-    heavy_aum = reasons_for(signals, SignalRules(aum_drop_points=10))
+    # the weights are the warning-score points: make AUM count five times as much (0.35 × 100 = 35) and it leads
+    heavy_aum = reasons_for(signals, replace(default_rules(), aum_drop_points=100))
     assert heavy_aum[0].code is Signal.AUM_DROP
 
 
 def test_only_firing_signals_are_reasons() -> None:
     signals = row(complaints=1)
     signals[VALUE_COLUMN[Signal.TXN_DROP]] = -0.9  # strong, but its flag is off
-    assert [r.code for r in reasons_for(signals, SignalRules())] == [Signal.COMPLAINTS]
-    assert reasons_for(row(), SignalRules()) == []
+    assert [r.code for r in reasons_for(signals, default_rules())] == [Signal.COMPLAINTS]
+    assert reasons_for(row(), default_rules()) == []
 
 
 def test_equal_severities_keep_the_signal_order() -> None:
-    reasons = reasons_for(row(aum_drop=-0.5, txn_drop=-0.5), SignalRules())
+    reasons = reasons_for(row(aum_drop=-0.5, txn_drop=-0.5), default_rules())
     assert [r.code for r in reasons] == [Signal.TXN_DROP, Signal.AUM_DROP]
 
 
@@ -87,10 +88,10 @@ def test_unknown_language_is_refused() -> None:
 
 def test_with_reasons_adds_columns_for_the_action_list() -> None:
     frame = pl.DataFrame([row(complaints=2, txn_drop=-0.7), row()])
-    out = with_reasons(frame, SignalRules(), lang="en")
+    out = with_reasons(frame, default_rules(), lang="en")
     assert out["reason_codes"].to_list() == [["txn_drop", "complaints"], []]
     assert out["reason_1"].to_list() == ["transactions down 70% vs previous quarter", None]
     assert out["reason_2"].to_list() == ["2 complaints in 60 days", None]
     assert out["reason_3"].to_list() == [None, None]
     assert out["action"].to_list() == ["RM call with a usage offer", None]
-    assert with_reasons(frame, SignalRules())["reason_2"][0] == "60天内投诉2次"
+    assert with_reasons(frame, default_rules())["reason_2"][0] == "60天内投诉2次"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -10,8 +11,12 @@ import duckdb
 import polars as pl
 import pytest
 
-from clientscope.analytics.churn_signals import Sample, SignalRules, load_signals
+from clientscope import marts
+from clientscope.analytics.churn_signals import FLAG_COLUMN, Sample, SignalRules, default_rules, load_signals
 from clientscope.db import Database
+from clientscope.semantic import load_semantic_model
+from clientscope.settings import PROJECT_ROOT
+from tests.semantic_fixture import fixture_database
 
 MONTHS = 9  # January .. September 2025; the extract ends 2025-09-30
 
@@ -190,28 +195,78 @@ def test_thresholds_are_bound_parameters() -> None:
     txn = {"txn_count": [10, 10, 10, 4, 3, 2]}
     assert one("C1", **txn)["txn_drop_flag"].to_list()[5] is True  # -70 % passes the default 50 %
     db = make_db([history("C1", **txn)], [customer("C1")])
-    strict = load_signals(db, SignalRules(txn_drop=0.75))
+    strict = load_signals(db, replace(default_rules(), txn_drop=0.75))
     assert strict["txn_drop_flag"].to_list()[5] is False
 
 
-def test_rule_points_add_the_points_of_firing_signals() -> None:
+def test_warning_score_adds_the_points_of_firing_signals() -> None:
     frame = one("C1", txn_count=[10, 10, 10, 0, 0, 0], complaints=[0, 0, 0, 0, 0, 1], digital_logins=[4] * 9)
     row = frame.row(5, named=True)
-    # transactions down 100 % (2) + complaint (2) + 3 inactive months (3) = 7; logins unchanged
+    # metrics.yaml rules.risk: transactions down 100 % (20) + complaint (20) + 3 inactive months (30) = 70, high;
+    # logins unchanged
     assert (row["txn_drop_flag"], row["complaints_flag"], row["inactive_flag"], row["logins_drop_flag"]) == (
         True,
         True,
         True,
         False,
     )
-    assert row["rule_points"] == 7
-    assert (
-        load_signals(
-            make_db([history("C1", txn_count=[10, 10, 10, 0, 0, 0], complaints=[0, 0, 0, 0, 0, 1])], [customer("C1")]),
-            SignalRules(inactive_points=10),
-        )["rule_points"][5]
-        == 14
+    assert (row["warning_score"], row["warning_level"]) == (70, "high")
+    # points are parameters, and the score is capped at 100: 20 + 20 + 100 = 140 → 100
+    heavier = load_signals(
+        make_db([history("C1", txn_count=[10, 10, 10, 0, 0, 0], complaints=[0, 0, 0, 0, 0, 1])], [customer("C1")]),
+        replace(default_rules(), inactive_points=100),
     )
+    assert heavier["warning_score"][5] == 100
+
+
+def test_windows_come_from_the_rules() -> None:
+    # complaints counted over 2 months by default: a complaint in month 3 still fires in month 4, not in month 5
+    frame = one("C1", complaints=[0, 0, 0, 1, 0, 0])
+    assert frame["complaints_flag"].to_list()[3:6] == [True, True, False]
+    db = make_db([history("C1", complaints=[0, 0, 0, 1, 0, 0])], [customer("C1")])
+    wider = load_signals(db, replace(default_rules(), complaint_months=3))
+    assert wider["complaints_flag"].to_list()[3:7] == [True, True, True, False]
+    # 4 inactive months needed instead of 3: months 3, 4, 5 silent give 3, so no flag at month 5
+    silent = {"txn_count": [5, 5, 5, 0, 0, 0, 0]}
+    strict = load_signals(
+        make_db([history("C1", **silent)], [customer("C1")]), replace(default_rules(), inactive_months_min=4)
+    )
+    assert strict["inactive_flag"].to_list()[5:7] == [False, True]
+
+
+def test_rules_are_read_from_metrics_yaml() -> None:
+    model = load_semantic_model(PROJECT_ROOT / "metrics.yaml")
+    rules = SignalRules.from_rules(model.rules)
+    signals = model.rules.risk.signals
+    assert rules == default_rules()
+    assert (rules.txn_drop_points, rules.aum_drop_points, rules.complaints_points) == (
+        signals.txn_drop.points,
+        signals.aum_drop.points,
+        signals.complaints.points,
+    )
+    assert (rules.closures_points, rules.inactive_points, rules.logins_drop_points) == (
+        signals.closures.points,
+        signals.inactive.points,
+        signals.logins_drop.points,
+    )
+    assert (rules.level_medium, rules.level_high) == (model.rules.risk.levels.medium, model.rules.risk.levels.high)
+
+
+def test_the_mart_and_the_churn_signals_give_one_warning_score() -> None:
+    # The same SQL (churn/warning_signals.sql) feeds both: on the hand-made semantic fixture every open
+    # customer-month has the same score, level and flags in the mart and in the churn signals
+    model = load_semantic_model(PROJECT_ROOT / "metrics.yaml")
+    db = fixture_database()
+    marts.build_marts_in_memory(db, model.rules)
+    columns = ["customer_id", "month", "warning_score", "warning_level", *FLAG_COLUMN.values()]
+    mart = db.con.sql("select * from customer_month_facts").pl().select(columns)
+    signals = load_signals(db, SignalRules.from_rules(model.rules)).select(columns)
+    joined = signals.join(mart, on=["customer_id", "month"], how="left", suffix="_mart")
+    # 93 customer-months, less C3's August row (closed on 2025-08-20, so not open at that month-end)
+    assert signals.height == 92 and joined["warning_score_mart"].null_count() == 0
+    for name in columns[2:]:
+        assert joined[name].to_list() == joined[f"{name}_mart"].to_list(), name
+    assert joined["warning_score"].max() == 50  # the fixture reaches the high level (C7, C2)
 
 
 def test_month_filter_keeps_full_history_for_the_windows() -> None:

@@ -58,9 +58,10 @@ def test_profile_history_products_and_marketing_of_a_customer(bank) -> None:
 def test_churn_risk_with_its_reasons_in_words(bank) -> None:
     data = c360.load_customer(context(bank), "C06")
     assert data is not None and data.risk is not None
-    # metrics.yaml rules.risk: AUM −50 % in 3 months (25 points) + a complaint this month (20 points)
-    assert (data.risk.score, data.risk.level) == (45, "medium")
-    # the churn signals also see the time deposit C06 closed on 2025-03-01 (holdings)
+    # metrics.yaml rules.risk (the one warning score): AUM −50 % in 3 months (20 points) + a complaint this month
+    # (20) + the time deposit C06 closed on 2025-03-01 (holdings; 10) = 50, high. The mart's score now counts
+    # the same holdings closure as the reasons below (it used to be 45 on a second point scheme that missed it).
+    assert (data.risk.score, data.risk.level) == (50, "high")
     codes = {reason.code.value for reason in data.risk.reasons}
     assert codes == {"aum_drop", "complaints", "closures"}
     texts = {reason.text("zh_CN") for reason in data.risk.reasons}

@@ -54,7 +54,7 @@ def test_period_values_match_the_raw_extracts(demo_db, demo_data: Path, months: 
     by_metric = {n.metric: n for n in kpi_numbers(pc, HEADLINE_METRICS)}
     # stocks have no period value: over the period they are their last month
     assert by_metric["customers"].period is None and by_metric["aum_total"].period is None
-    assert by_metric["at_risk_aum"].period is None
+    assert by_metric["alert_aum"].period is None
 
     rows = read_extract(demo_data, "customer_months").with_columns(pl.col("month").cast(pl.Date))
     customers = read_extract(demo_data, "customers").select("customer_id", "close_date")

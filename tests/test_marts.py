@@ -1,4 +1,4 @@
-"""Marts: tier, lifecycle stage, churn events and the risk score on hand-made histories; the cached build."""
+"""Marts: tier, lifecycle stage, churn events and the warning score on hand-made histories; the cached build."""
 
 from __future__ import annotations
 
@@ -188,22 +188,29 @@ def test_flags_and_attributes(facts: pl.DataFrame) -> None:
     assert set(column(facts, "C2", "rm_id").values()) == {None}
 
 
-def test_risk_score_points_and_levels(facts: pl.DataFrame) -> None:
-    # C7 in Oct 2025: transactions 4 vs a 10 average (−60%: 30 points), AUM 600,000 vs 1,000,000 in July
-    # (−40%: 25), a complaint (20) and one product fewer than September (10) = 85, high
+def test_warning_score_points_and_levels(facts: pl.DataFrame) -> None:
+    # The one rule score (metrics.yaml rules.risk): txn_drop 20, aum_drop 20, complaints 20, closures 10,
+    # inactive 30, logins_drop 10; level high at >= 50, medium at >= 25. The fixture has no holdings extract,
+    # so closures are falls in products_held. (The old mart scheme, 30/25/20/15/10 on other signals, is gone:
+    # these values replace its 85/50/0 for C7, 30 for C2 and 15 for C5.)
+    # C7 in Oct 2025 (i 9): transactions Aug–Oct 24 vs May–Jul 30 (−20%: no); AUM 600,000 vs 1,000,000 in
+    # July (−40%: 20); a complaint this month (20); one product fewer than September (10) = 50, high
     october = facts.filter((pl.col("customer_id") == "C7") & (pl.col("month") == month_end(9))).row(0, named=True)
-    assert (october["risk_txn_drop"], october["risk_aum_drop"], october["risk_complaints"]) == (True, True, True)
-    assert (october["risk_no_logins"], october["risk_product_closed"]) == (False, True)
-    assert (october["risk_score"], october["risk_level"]) == (85, "high")
-    # Nov: 4 vs avg(10, 10, 4) = 8 → −50% (30); 600,000 vs 800,000 is −25% (< 30%: no); complaint last
-    # month (20) = 50, high.  Dec: 4 vs 6 is −33% (no), nothing else: 0, low
-    assert by_index(facts, "C7", "risk_score")[9:12] == [85, 50, 0]
-    assert by_index(facts, "C7", "risk_level")[9:12] == ["high", "high", "low"]
-    # C2 stops transacting in Oct: 30 points (medium) until the previous 3 months' average is 0 too
-    assert by_index(facts, "C2", "risk_score")[8:13] == [0, 30, 30, 30, 0]
-    assert by_index(facts, "C2", "risk_level")[9] == "medium"
-    # C5 never logs in: 15 points from its second month (two silent months), low
-    assert by_index(facts, "C5", "risk_score")[:3] == [0, 15, 15]
+    flags = ("txn_drop_flag", "aum_drop_flag", "complaints_flag", "closures_flag", "inactive_flag", "logins_drop_flag")
+    assert tuple(october[f] for f in flags) == (False, True, True, True, False, False)
+    assert (october["warning_score"], october["warning_level"]) == (50, "high")
+    # Nov: 18 vs 30 (−40%: no), AUM 600,000 vs 800,000 (−25%: no), the complaint last month (20), the closure
+    # (10) = 30. Dec: 12 vs 30 (−60%: 20) and the closure 2 months ago (10) = 30. Jan: 12 vs 24 (−50%: 20).
+    # Feb: 12 vs 18 (−33%): 0
+    assert by_index(facts, "C7", "warning_score")[9:14] == [50, 30, 30, 20, 0]
+    assert by_index(facts, "C7", "warning_level")[9:14] == ["high", "medium", "medium", "low", "low"]
+    # C2 stops transacting in Oct (i 9): Nov 2 vs 6 transactions (−67%: 20); from Dec also 3 months without a
+    # transaction (30) = 50, high, until its last row in Feb 2026
+    assert by_index(facts, "C2", "warning_score")[8:14] == [0, 0, 20, 50, 50, 50]
+    assert by_index(facts, "C2", "warning_level")[10:12] == ["low", "high"]
+    # C5 never transacts or logs in: inactive from its third month (30, medium); its trends have no base (0)
+    assert by_index(facts, "C5", "warning_score")[:4] == [0, 0, 30, 30]
+    assert by_index(facts, "C5", "warning_level")[2] == "medium"
 
 
 def test_touch_and_conversion_facts(db: Database) -> None:

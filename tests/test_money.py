@@ -157,7 +157,7 @@ def test_money_totals_are_the_exact_sum_of_the_cents(
 def test_a_metric_total_is_identical_from_the_marts_and_from_the_rollups(
     cents_db: Database, model: SemanticModel
 ) -> None:
-    request = MetricRequest(metrics=("aum_total", "at_risk_aum", "attributed_revenue"), grain="month", totals="grand")
+    request = MetricRequest(metrics=("aum_total", "alert_aum", "attributed_revenue"), grain="month", totals="grand")
     compiled = compile_query(model, request)
     routed = chosen_variant(cents_db, compiled)
     assert routed is not compiled
@@ -267,7 +267,7 @@ def test_the_same_metric_query_gives_the_same_bytes_on_every_thread(parallel_ban
     db = _open(parallel_bank, model, with_rollups=False)  # no rollups: every query scans the detail mart
     assert db.con.sql("select count(*) from customer_month_facts").fetchall()[0][0] > 2 * 122_880
     by_region = MetricRequest(
-        metrics=("aum_total", "deposits", "wealth", "aum_per_customer", "at_risk_aum"),
+        metrics=("aum_total", "deposits", "wealth", "aum_per_customer", "alert_aum"),
         dimensions=("region",),
         grain="month",
         totals="grand",

@@ -150,7 +150,7 @@ def test_every_metric_by_every_dimension_on_the_demo_bank(demo: Database, demo_v
 
 def test_the_headline_requests_read_the_small_rollup(demo: Database) -> None:
     _, _, last = months(demo)
-    headline = ("customers", "aum_total", "active_rate", "churn_rate", "at_risk_aum", "cross_sell_rate")
+    headline = ("customers", "aum_total", "active_rate", "churn_rate", "alert_aum", "cross_sell_rate")
     kpi = compare_query(MODEL, MetricRequest(metrics=headline, grain="month", start=last, end=last), "mom")
     tier_mix = compile_query(
         MODEL, MetricRequest(metrics=("customers", "aum_total"), dimensions=("tier",), start=last, end=last)
@@ -183,7 +183,8 @@ def test_distinct_counts_over_several_months_stay_on_the_detail_rows() -> None:
     assert compile_query(MODEL, MetricRequest(metrics=("customers",), grain="year")).rollup is not None
     # a dimension no rollup has stays on the detail rows
     assert compile_query(MODEL, MetricRequest(metrics=("aum_total",), dimensions=("city",))).rollup is None
-    assert compile_query(MODEL, MetricRequest(metrics=("aum_total",), filters={"risk_level": ["high"]})).rollup is None
+    by_warning = MetricRequest(metrics=("aum_total",), filters={"warning_level": ["high"]})
+    assert compile_query(MODEL, by_warning).rollup is None
 
 
 @pytest.mark.parametrize(

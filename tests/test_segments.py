@@ -73,6 +73,23 @@ def test_the_view_defaults_to_the_data_period(bank) -> None:
     )
 
 
+def test_warning_level_and_the_model_risk_level_are_different_filters(bank) -> None:
+    # x.warning_level is the metrics.yaml dimension (the rule score's level) and narrows metric queries;
+    # x.risk_level is the churn page's own filter on the model's level and never reaches a metric query
+    pc = context(bank, {"x.warning_level": "high", "x.risk_level": "high"})
+    assert pc.state.cross == {"warning_level": "high", "risk_level": "high"}
+    assert pc.metric_filters() == {"warning_level": ["high"]}
+    labels = pc.value_labels()
+    assert labels["warning_level"]["high"] == "红色预警"
+    assert labels["risk_level"]["high"] == "高"
+    assert pc.model.dimension_label("warning_level", "en") == "Warning level"
+    # only the model's three levels are accepted; anything else is dropped with a notice
+    dropped = context(bank, {"x.risk_level": "red"})
+    assert dropped.state.cross == {} and [(n.key, n.value, n.reason) for n in dropped.notices] == [
+        ("x.risk_level", "red", "unknown_value")
+    ]
+
+
 def test_tier_counts_and_aum_shares_with_the_prior_month(bank) -> None:
     pc = context(bank)
     mix = seg.tier_mix(pc, seg.segments_view(pc))

@@ -297,22 +297,25 @@ def test_filters_are_bound_parameters(db: Database, model: SemanticModel) -> Non
     assert hostile not in compiled.sql and [hostile] in compiled.params.values()
     assert run_compiled(db, compiled).frame.height == 0
     # literals inside metrics.yaml expressions are parameters too: no quoted value in the SQL text
-    at_risk = compile_query(model, MetricRequest(metrics=("at_risk_customers",), start="2025-10", end="2025-10"))
+    at_risk = compile_query(model, MetricRequest(metrics=("alert_customers",), start="2025-10", end="2025-10"))
     assert "'high'" not in at_risk.sql and "high" in at_risk.params.values()
     assert "'" not in re.sub(r"date_trunc\('(month|quarter|year)'", "", at_risk.sql)
 
 
-def test_at_risk_metrics(db: Database, model: SemanticModel) -> None:
+def test_red_warning_metrics(db: Database, model: SemanticModel) -> None:
+    # Red warning = warning score >= 50 (metrics.yaml rules.risk; hand-checked in test_marts): in Oct 2025 only
+    # C7 (AUM 600,000) of the 6 customers on the books; in Dec 2025 only C2 (50,000; C5 scores 30 and has
+    # churned, C7 scores 30)
     frame = run(
         db,
         model,
-        metrics=("at_risk_customers", "at_risk_aum", "high_risk_share"),
+        metrics=("alert_customers", "alert_aum", "alert_share"),
         grain="month",
         start="2025-10",
-        end="2025-10",
-    )
-    assert frame.select("at_risk_customers", "at_risk_aum").row(0) == (1, 600_000.0)  # C7
-    assert frame["high_risk_share"].to_list() == [pytest.approx(1 / 6)]
+        end="2025-12",
+    ).sort("period")
+    assert frame.select("alert_customers", "alert_aum").rows() == [(1, 600_000.0), (0, 0.0), (1, 50_000.0)]
+    assert frame["alert_share"].to_list() == [pytest.approx(1 / 6), pytest.approx(0.0), pytest.approx(1 / 6)]
 
 
 def test_filters_a_metric_cannot_honour_are_reported(model: SemanticModel) -> None:

@@ -1,7 +1,7 @@
 """Churn risk: the public API the churn page, customer 360 and CLI call.
 
 One concept per module:
-- churn_signals — per customer-month signals, rule points and the 3-month label (SQL in queries/churn/)
+- churn_signals — per customer-month signals, the warning score and the 3-month label (SQL in queries/churn/)
 - churn_metrics — ROC AUC, deciles, lift, gains, calibration
 - churn_model   — out-of-time training, the model card, scoring, the on-disk cache
 - churn_reasons — top reasons in words (zh_CN / en) and retention actions

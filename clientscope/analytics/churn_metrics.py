@@ -1,9 +1,10 @@
 """How well a churn score ranks and how well it is calibrated: ROC AUC, deciles, lift, gains.
 
 Pure functions over arrays. Deciles are defined once and used for lift, gains and calibration:
-rows are ranked by score, highest first, ties broken by a stable per-row hash (`tie_key`, so that
-ties are cut in an arbitrary but reproducible order rather than by customer id), and the row at
-rank r (0-based) of n goes to decile `r * 10 // n + 1`. Decile 1 holds the highest scores.
+rows are ranked by score, highest first; equal scores by month-end AUM, highest first (an empty AUM
+last), then by customer id, then by month (both ascending): the retention team calls the bigger
+relationship first, and the order never depends on a hash or the row order. The row at rank r
+(0-based) of n goes to decile `r * 10 // n + 1`. Decile 1 holds the highest scores.
 """
 
 from __future__ import annotations
@@ -43,20 +44,37 @@ class Evaluation:
         return tuple(d.cumulative_capture for d in self.deciles)
 
 
-def assign_deciles(score: np.ndarray, tie_key: np.ndarray) -> np.ndarray:
-    """Decile 1..10 of each row: by score descending, ties by tie_key ascending."""
+@dataclass(frozen=True)
+class TieBreak:
+    """What orders rows with equal scores (module docstring): AUM descending, customer id, month."""
+
+    aum: np.ndarray  # month-end AUM (NaN when unknown: ranked after every known AUM)
+    customer_id: np.ndarray  # strings
+    month: np.ndarray  # dates or month indices: a customer's earlier month first
+
+
+def rank_order(score: np.ndarray, ties: TieBreak) -> np.ndarray:
+    """Row positions from the highest score down, equal scores in the TieBreak order."""
+    aum = np.nan_to_num(np.asarray(ties.aum, dtype=float), nan=-np.inf)
+    customer = np.asarray(ties.customer_id).astype(str)
+    month = np.asarray(ties.month)
+    # np.lexsort sorts by the last key first
+    return np.lexsort((month, customer, -aum, -np.asarray(score, dtype=float)))
+
+
+def assign_deciles(score: np.ndarray, ties: TieBreak) -> np.ndarray:
+    """Decile 1..10 of each row, ranked by `rank_order`."""
     n = len(score)
-    order = np.lexsort((tie_key, -np.asarray(score, dtype=float)))
     rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n)
+    rank[rank_order(score, ties)] = np.arange(n)
     return rank * DECILES // n + 1
 
 
-def evaluate(outcome: np.ndarray, ranking: np.ndarray, predicted: np.ndarray, tie_key: np.ndarray) -> Evaluation:
+def evaluate(outcome: np.ndarray, ranking: np.ndarray, predicted: np.ndarray, ties: TieBreak) -> Evaluation:
     """Evaluate a score: `ranking` orders the rows, `predicted` is its churn probability.
 
-    For the model both are the predicted probability; for the rule-based baseline the ranking is
-    its points and the probability is their calibration (see churn_model).
+    For the model both are the predicted probability; for a baseline the ranking is its own score (the
+    warning score's points, the AUM change, …) and the probability is that score's calibration (churn_model).
     """
     y = np.asarray(outcome, dtype=bool)
     churners = int(y.sum())
@@ -65,7 +83,7 @@ def evaluate(outcome: np.ndarray, ranking: np.ndarray, predicted: np.ndarray, ti
             f"cannot evaluate a churn score on {len(y)} rows with {churners} churners: "
             "the test period needs both churners and customers who stayed"
         )
-    deciles = assign_deciles(ranking, tie_key)
+    deciles = assign_deciles(ranking, ties)
     base_rate = churners / len(y)
     stats = _decile_stats(y, np.asarray(predicted, dtype=float), deciles, churners)
     return Evaluation(

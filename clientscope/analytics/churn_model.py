@@ -24,21 +24,21 @@ import joblib
 import numpy as np
 import polars as pl
 
-from clientscope.analytics.churn_metrics import Evaluation, evaluate, share_cutoff
+from clientscope.analytics.churn_metrics import Evaluation, TieBreak, evaluate, share_cutoff
 from clientscope.analytics.churn_reasons import with_reasons
 from clientscope.analytics.churn_signals import (
     ALL_CUSTOMERS,
-    DEFAULT_RULES,
     HORIZON_MONTHS,
     Sample,
     SignalRules,
+    default_rules,
     load_signals,
 )
 from clientscope.db import FULL_SCOPE, Database, ViewerScope, run_named
 
 if TYPE_CHECKING:  # imported where models are fitted: scikit-learn is slow to import (cold start)
     from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
 
 # Signals plus levels from the customer-month history; order matters (it is the model's input).
 FEATURES: tuple[str, ...] = (
@@ -66,6 +66,30 @@ FEATURES: tuple[str, ...] = (
     "risk_rank",
 )
 
+# The simple baselines the model card compares the model with (docs/churn-model.md §3), in this order (the
+# first wins a tie in AUC). Each ranks the rows by one transparent number:
+# - warning_score: the warning score (预警分, metrics.yaml rules.risk), the documented rule baseline;
+# - aum_change: the AUM change over the aum_drop window alone (the biggest fall first; unknown = no change);
+# - signals_logit: a logistic regression on the six signal values (an unknown trend = 0) plus, per trend, whether
+#   it is unknown (too little history: new customers), standardised, fitted on the training months.
+BASELINES: tuple[str, ...] = ("warning_score", "aum_change", "signals_logit")
+RULE_BASELINE = "warning_score"
+SIGNAL_INPUTS: tuple[str, ...] = (
+    "txn_trend",
+    "aum_trend",
+    "complaints_2m",
+    "closures_3m",
+    "inactive_months",
+    "logins_trend",
+)
+TRENDS: tuple[str, ...] = ("txn_trend", "aum_trend", "logins_trend")  # empty without enough history
+# the number each baseline ranks by; a higher number is a higher risk
+_BASELINE_INPUTS: dict[str, tuple[str, ...]] = {
+    "warning_score": ("warning_score",),
+    "aum_change": ("aum_trend",),
+    "signals_logit": SIGNAL_INPUTS,
+}
+
 
 @dataclass(frozen=True)
 class ModelConfig:
@@ -84,6 +108,7 @@ class ModelConfig:
 
 
 DEFAULT_CONFIG = ModelConfig()
+CARD_VERSION = "2"  # bump when the card or the evaluation changes: a cached model is retrained
 
 
 @dataclass(frozen=True)
@@ -96,8 +121,16 @@ class Periods:
 
 
 @dataclass(frozen=True)
+class Baseline:
+    """One simple baseline and its out-of-time evaluation on the card's test rows."""
+
+    code: str  # one of BASELINES
+    evaluation: Evaluation
+
+
+@dataclass(frozen=True)
 class ModelCard:
-    """What was trained on what, and how well it did out of time (model and rule baseline)."""
+    """What was trained on what, and how well it did out of time (the model and its simple baselines)."""
 
     data_version: str
     trained_on: date
@@ -111,16 +144,31 @@ class ModelCard:
     test_rows: int
     test_churners: int
     model: Evaluation
-    rule_baseline: Evaluation
+    baselines: tuple[Baseline, ...]  # every simple baseline, in BASELINES order
     high_cutoff: float  # churn probability at or above which a customer is "high" risk
     medium_cutoff: float  # … "medium" risk; below is "low"
     sklearn_version: str
+
+    def baseline(self, code: str) -> Baseline:
+        return next(b for b in self.baselines if b.code == code)
+
+    @property
+    def rule_baseline(self) -> Evaluation:
+        """The warning score's evaluation: the documented rule baseline."""
+        return self.baseline(RULE_BASELINE).evaluation
+
+    @property
+    def best_baseline(self) -> Baseline:
+        """The strongest simple baseline: the highest out-of-time ROC AUC (the first in BASELINES on a tie)."""
+        return max(self.baselines, key=lambda b: (b.evaluation.roc_auc, -BASELINES.index(b.code)))
 
 
 @dataclass(frozen=True)
 class TrainedModel:
     classifier: HistGradientBoostingClassifier
-    rule_calibration: LogisticRegression  # rule points → churn probability, fitted on the training months
+    # per baseline, a logistic regression on its inputs fitted on the training months: the probability of the
+    # signals_logit baseline, the calibration of the one-number baselines
+    baseline_models: dict[str, Pipeline]
     rules: SignalRules
     config: ModelConfig
     card: ModelCard
@@ -187,12 +235,45 @@ def fit_classifier(train: pl.DataFrame, config: ModelConfig) -> HistGradientBoos
     return classifier.fit(x, train["churned_3m"].to_numpy())
 
 
-def fit_rule_calibration(train: pl.DataFrame) -> LogisticRegression:
-    """Map rule points to a churn probability (logistic in the points), for the baseline's calibration."""
-    points = train["rule_points"].cast(pl.Float64).to_numpy().reshape(-1, 1)
-    from sklearn.linear_model import LogisticRegression
+def baseline_inputs(frame: pl.DataFrame, code: str) -> np.ndarray:
+    """A baseline's inputs as float64; an unknown value (a trend without history) counts as no change (0), and
+    the regression also gets, per trend, 1 when it is unknown."""
+    values = [pl.col(_BASELINE_INPUTS[code]).cast(pl.Float64).fill_nan(None).fill_null(0.0)]
+    if code == "signals_logit":
+        values += [
+            pl.col(c).cast(pl.Float64).fill_nan(None).is_null().cast(pl.Float64).alias(f"{c}_unknown") for c in TRENDS
+        ]
+    return frame.select(values).to_numpy()
 
-    return LogisticRegression().fit(points, train["churned_3m"].to_numpy())
+
+def baseline_ranking(frame: pl.DataFrame, code: str, fitted: Pipeline) -> np.ndarray:
+    """The number a baseline ranks by (higher = riskier): the warning score, the AUM fall, or the regression."""
+    if code == "warning_score":
+        return baseline_inputs(frame, code)[:, 0]
+    if code == "aum_change":
+        return -baseline_inputs(frame, code)[:, 0]
+    return baseline_probability(frame, code, fitted)
+
+
+def baseline_probability(frame: pl.DataFrame, code: str, fitted: Pipeline) -> np.ndarray:
+    if frame.is_empty():
+        return np.empty(0)
+    return fitted.predict_proba(baseline_inputs(frame, code))[:, 1]
+
+
+def fit_baselines(train: pl.DataFrame) -> dict[str, Pipeline]:
+    """A standardised logistic regression per baseline on the training months (deterministic: lbfgs)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    outcome = train["churned_3m"].to_numpy()
+    return {
+        code: make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(
+            baseline_inputs(train, code), outcome
+        )
+        for code in BASELINES
+    }
 
 
 def score_rows(frame: pl.DataFrame, classifier: HistGradientBoostingClassifier) -> np.ndarray:
@@ -202,13 +283,18 @@ def score_rows(frame: pl.DataFrame, classifier: HistGradientBoostingClassifier) 
 
 
 def _scored_test(
-    test: pl.DataFrame, classifier: HistGradientBoostingClassifier, calibration: LogisticRegression
+    test: pl.DataFrame, classifier: HistGradientBoostingClassifier, baselines: dict[str, Pipeline]
 ) -> pl.DataFrame:
-    """The test rows with both scores: model_score (probability) and rule_score (calibrated rule points)."""
-    points = test["rule_points"].cast(pl.Float64).to_numpy().reshape(-1, 1)
-    return test.select("customer_id", "month", "tie_key", "churned_3m", "rule_points").with_columns(
-        pl.Series("model_score", score_rows(test, classifier)),
-        pl.Series("rule_score", calibration.predict_proba(points)[:, 1]),
+    """The test rows with every score: model_score (probability), per baseline `<code>_rank` (what it ranks
+    by) and `<code>_probability` (its calibrated churn probability)."""
+    columns = [pl.Series("model_score", score_rows(test, classifier))]
+    for code in BASELINES:
+        columns.append(pl.Series(f"{code}_rank", baseline_ranking(test, code, baselines[code]), dtype=pl.Float64))
+        columns.append(
+            pl.Series(f"{code}_probability", baseline_probability(test, code, baselines[code]), dtype=pl.Float64)
+        )
+    return test.select("customer_id", "month", "aum_total", "churned_3m", "warning_score", "aum_trend").with_columns(
+        columns
     )
 
 
@@ -228,14 +314,29 @@ def _require_both_outcomes(train: pl.DataFrame, periods: Periods) -> None:
         )
 
 
-def evaluate_scored(scored: pl.DataFrame) -> tuple[Evaluation, Evaluation]:
-    """(model, rule baseline) evaluations of an evaluation frame."""
+def tie_break(scored: pl.DataFrame) -> TieBreak:
+    """Equal scores are ordered by AUM (highest first), customer id, month (churn_metrics)."""
+    return TieBreak(
+        scored["aum_total"].cast(pl.Float64).to_numpy(),
+        scored["customer_id"].to_numpy(),
+        scored["month"].to_numpy(),
+    )
+
+
+def evaluate_scored(scored: pl.DataFrame) -> tuple[Evaluation, tuple[Baseline, ...]]:
+    """The model's and every baseline's evaluation of an evaluation frame."""
     outcome = scored["churned_3m"].to_numpy()
-    tie_key = scored["tie_key"].to_numpy()
+    ties = tie_break(scored)
     model_score = scored["model_score"].to_numpy()
-    model = evaluate(outcome, model_score, model_score, tie_key)
-    rule = evaluate(outcome, scored["rule_points"].to_numpy(), scored["rule_score"].to_numpy(), tie_key)
-    return model, rule
+    model = evaluate(outcome, model_score, model_score, ties)
+    baselines = tuple(
+        Baseline(
+            code,
+            evaluate(outcome, scored[f"{code}_rank"].to_numpy(), scored[f"{code}_probability"].to_numpy(), ties),
+        )
+        for code in BASELINES
+    )
+    return model, baselines
 
 
 def train(
@@ -243,10 +344,14 @@ def train(
     *,
     data_version: str,
     trained_on: date,
-    rules: SignalRules = DEFAULT_RULES,
+    rules: SignalRules | None = None,
     config: ModelConfig = DEFAULT_CONFIG,
 ) -> TrainedModel:
-    """Train on the training months and evaluate out of time on the test months. Deterministic for a seed."""
+    """Train on the training months and evaluate out of time on the test months. Deterministic for a seed.
+
+    `rules` (the warning score) default to metrics.yaml's.
+    """
+    rules = rules or default_rules()
     counts = month_counts(db)
     periods = plan_periods(counts["month"].to_list(), config.test_months)
     sample = plan_sample(counts, periods.train_first, periods.test_last, config)
@@ -254,9 +359,9 @@ def train(
     train_rows, test_rows = _split(frame, periods)
     _require_both_outcomes(train_rows, periods)
     classifier = fit_classifier(train_rows, config)
-    calibration = fit_rule_calibration(train_rows)
-    scored = _scored_test(test_rows, classifier, calibration)
-    model_eval, rule_eval = evaluate_scored(scored)
+    baseline_models = fit_baselines(train_rows)
+    scored = _scored_test(test_rows, classifier, baseline_models)
+    model_eval, baselines = evaluate_scored(scored)
     card = ModelCard(
         data_version=data_version,
         trained_on=trained_on,
@@ -270,16 +375,17 @@ def train(
         test_rows=test_rows.height,
         test_churners=int(test_rows["churned_3m"].sum()),
         model=model_eval,
-        rule_baseline=rule_eval,
+        baselines=baselines,
         high_cutoff=share_cutoff(scored["model_score"].to_numpy(), config.high_share),
         medium_cutoff=share_cutoff(scored["model_score"].to_numpy(), config.medium_share),
         sklearn_version=version("scikit-learn"),
     )
-    return TrainedModel(classifier, calibration, rules, config, card)
+    return TrainedModel(classifier, baseline_models, rules, config, card)
 
 
 def evaluation_frame(db: Database, trained: TrainedModel) -> pl.DataFrame:
-    """The test rows behind the card: customer_id, month, tie_key, churned_3m, rule_points, model_score, rule_score.
+    """The test rows behind the card: customer_id, month, aum_total, churned_3m, warning_score, aum_trend,
+    model_score, and per baseline `<code>_rank` and `<code>_probability`.
 
     Rebuilt from the database with the card's periods and sample, so anyone can recompute the
     card's numbers from it.
@@ -288,16 +394,16 @@ def evaluation_frame(db: Database, trained: TrainedModel) -> pl.DataFrame:
     test = load_signals(
         db, trained.rules, first_month=periods.test_first, last_month=periods.test_last, sample=trained.card.sample
     )
-    return _scored_test(test, trained.classifier, trained.rule_calibration)
+    return _scored_test(test, trained.classifier, trained.baseline_models)
 
 
 def decile_table(card: ModelCard) -> pl.DataFrame:
-    """Gains and calibration by decile for the model and the rule baseline, one row per (score, decile)."""
-    rows = [
-        {"score": name, **asdict(stat)}
-        for name, evaluation in (("model", card.model), ("rule", card.rule_baseline))
-        for stat in evaluation.deciles
-    ]
+    """Gains and calibration by decile for the model, the warning score ("rule") and the strongest baseline
+    ("best", when it is not the warning score), one row per (score, decile)."""
+    scores = [("model", card.model), ("rule", card.rule_baseline)]
+    if card.best_baseline.code != RULE_BASELINE:
+        scores.append(("best", card.best_baseline.evaluation))
+    rows = [{"score": name, **asdict(stat)} for name, evaluation in scores for stat in evaluation.deciles]
     return pl.DataFrame(rows)
 
 
@@ -325,7 +431,8 @@ def score_latest(
     """Every open customer at the latest month-end, riskiest first.
 
     Columns: the signals frame (customer_id, month, branch_id, rm_id, signals, flags, levels,
-    rule_points) plus churn_probability, risk_level, reason_codes, reason_1..3 and action.
+    warning_score, warning_level) plus churn_probability, risk_level, reason_codes, reason_1..3 and action.
+    Riskiest first; equal probabilities by AUM (highest first), then customer id (churn_metrics' tie rule).
     """
     month = latest_month(db)
     frame = load_signals(db, trained.rules, first_month=month, last_month=month, scope=scope)
@@ -334,12 +441,14 @@ def score_latest(
     )
     frame = frame.with_columns(risk_level(pl.col("churn_probability"), trained.card).alias("risk_level"))
     frame = with_reasons(frame, trained.rules, lang)
-    return frame.sort(["churn_probability", "customer_id"], descending=[True, False])
+    return frame.sort(
+        ["churn_probability", "aum_total", "customer_id"], descending=[True, True, False], nulls_last=True
+    )
 
 
 def cache_key(data_version: str, rules: SignalRules, config: ModelConfig) -> str:
     """Data version + a digest of the settings and scikit-learn version (pickles do not cross versions)."""
-    settings = f"{rules!r}|{config!r}|{FEATURES!r}|{version('scikit-learn')}"
+    settings = f"{rules!r}|{config!r}|{FEATURES!r}|{BASELINES!r}|{CARD_VERSION}|{version('scikit-learn')}"
     return f"{data_version}-{hashlib.sha256(settings.encode()).hexdigest()[:12]}"
 
 
@@ -349,10 +458,11 @@ def train_or_load(
     data_version: str,
     *,
     trained_on: date,
-    rules: SignalRules = DEFAULT_RULES,
+    rules: SignalRules | None = None,
     config: ModelConfig = DEFAULT_CONFIG,
 ) -> TrainedModel:
     """The model for this data version from `cache_dir/churn/`, training (and saving) it when absent."""
+    rules = rules or default_rules()
     path = Path(cache_dir) / "churn" / f"model-{cache_key(data_version, rules, config)}.joblib"
     cached = _load(path)
     if cached is not None:

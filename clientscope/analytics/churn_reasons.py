@@ -1,7 +1,7 @@
 """Each customer's top reasons in words (zh_CN and en), and the retention action per reason.
 
 A reason is a firing signal (see churn_signals). Severity = strength × weight, where the weight
-is the signal's points in the rule-based score (SignalRules) and the strength scales the signal
+is the signal's points in the warning score (SignalRules, metrics.yaml rules.risk) and the strength scales the signal
 to 0..1: a fall in transactions, AUM or logins by the fraction lost (-62 % → 0.62), complaints
 and closures as count / 3, inactivity as months / 6 (each capped at 1). The top three by
 severity are shown; equal severities keep the order of `Signal`.

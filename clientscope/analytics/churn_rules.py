@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from clientscope.analytics.churn_model import DEFAULT_CONFIG, ModelConfig, add_months_end, month_counts, plan_sample
-from clientscope.analytics.churn_signals import DEFAULT_RULES, HORIZON_MONTHS, SignalRules, load_signals
+from clientscope.analytics.churn_signals import HORIZON_MONTHS, SignalRules, load_signals
 from clientscope.db import FULL_SCOPE, Database, ViewerScope
 
 if TYPE_CHECKING:  # imported where the tree is fitted: scikit-learn is slow to import (cold start)
@@ -260,7 +260,7 @@ def recent_labelled_periods(months: list[date], recent_months: int) -> tuple[dat
 
 def why_they_churn(
     db: Database,
-    rules: SignalRules = DEFAULT_RULES,
+    rules: SignalRules | None = None,
     *,
     recent_months: int = 6,
     config: ModelConfig = DEFAULT_CONFIG,

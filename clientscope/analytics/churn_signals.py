@@ -1,9 +1,9 @@
-"""Churn signals per customer-month: the transparent early-warning indicators and the 3-month label.
+"""Churn signals per customer-month: the transparent early-warning indicators, the warning score and the label.
 
-The SQL lives in `queries/churn/signals.sql` (windows over each customer's months, backwards only)
-and `queries/churn/holding_closures.sql` (closures from the holdings extract, when present).
-Thresholds are bound as `$named` parameters from `SignalRules`; the rule-based score adds
-points per firing signal.
+The signals and the warning score (预警分) are written once, in `queries/churn/warning_signals.sql`, which the
+customer-month mart includes too, so the mart's `warning_score` and these rows' `warning_score` are the same
+number. Thresholds, windows and points come from metrics.yaml `rules.risk` (`SignalRules.from_rules`) and are
+bound as `$named` parameters.
 """
 
 from __future__ import annotations
@@ -12,11 +12,16 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from clientscope.db import FULL_SCOPE, Database, ViewerScope, query_sql, run_named
+
+if TYPE_CHECKING:
+    from clientscope.semantic.model import Rules
 
 HORIZON_MONTHS = 3  # the label: churned within the next 3 months after the month-end
 ALL_CUSTOMERS = 10_000  # sample_per_10000 value that keeps every customer
@@ -50,38 +55,88 @@ FLAG_COLUMN: dict[Signal, str] = {signal: f"{signal.value}_flag" for signal in S
 
 @dataclass(frozen=True)
 class SignalRules:
-    """Thresholds at which a signal fires, and the points it adds to the rule-based score.
+    """The warning score (预警分): thresholds and windows at which a signal fires, and its points.
 
-    Defaults are the documented ones (docs/churn-model.md); later they come from
-    metrics.yaml `rules.risk`.
+    Built from metrics.yaml `rules.risk` (`from_rules`), the one definition the customer-month mart shares:
+    both run queries/churn/warning_signals.sql with these values bound as `$named` parameters.
     """
 
-    txn_drop: float = 0.5  # transactions (last 3 months vs previous 3) down by at least 50 %
-    aum_drop: float = 0.3  # AUM down by at least 30 % vs 3 months earlier
-    complaints_min: int = 1  # at least one complaint in the last 2 months (60 days)
-    closures_min: int = 1  # at least one product closed or redeemed in the last 3 months
-    inactive_months_min: int = 3  # no transactions for 3+ consecutive months (dormant: 90+ days)
-    logins_drop: float = 0.5  # digital logins (last 3 vs previous 3 months) down by at least 50 %
-    txn_drop_points: int = 2
-    aum_drop_points: int = 2
-    complaints_points: int = 2
-    closures_points: int = 1
-    inactive_points: int = 3
-    logins_drop_points: int = 1
+    txn_drop: float  # transactions in the last `txn_months` months down by at least this share vs the ones before
+    aum_drop: float  # AUM down by at least this share vs `aum_months` months earlier
+    complaints_min: int  # at least this many complaints in the last `complaint_months` months
+    closures_min: int  # at least this many products closed or redeemed in the last `closure_months` months
+    inactive_months_min: int  # no transactions for this many consecutive months
+    logins_drop: float  # digital logins in the last `login_months` months down by at least this share
+    txn_months: int
+    aum_months: int
+    complaint_months: int
+    closure_months: int
+    login_months: int
+    txn_drop_points: int
+    aum_drop_points: int
+    complaints_points: int
+    closures_points: int
+    inactive_points: int
+    logins_drop_points: int
+    level_medium: int  # warning level medium at a score at or above this, high at or above level_high
+    level_high: int
 
-    def sql_params(self) -> dict[str, float | int]:
-        """The thresholds as `$named` parameters of queries/churn/*.sql."""
+    @classmethod
+    def from_rules(cls, rules: Rules) -> SignalRules:
+        """The values of metrics.yaml `rules.risk` (checked by `clientscope metrics validate`)."""
+        s = rules.risk.signals
+        return cls(
+            txn_drop=float(s.txn_drop.threshold or 0),
+            aum_drop=float(s.aum_drop.threshold or 0),
+            complaints_min=int(s.complaints.threshold or 1),
+            closures_min=int(s.closures.threshold or 1),
+            inactive_months_min=s.inactive.months,
+            logins_drop=float(s.logins_drop.threshold or 0),
+            txn_months=s.txn_drop.months,
+            aum_months=s.aum_drop.months,
+            complaint_months=s.complaints.months,
+            closure_months=s.closures.months,
+            login_months=s.logins_drop.months,
+            txn_drop_points=s.txn_drop.points,
+            aum_drop_points=s.aum_drop.points,
+            complaints_points=s.complaints.points,
+            closures_points=s.closures.points,
+            inactive_points=s.inactive.points,
+            logins_drop_points=s.logins_drop.points,
+            level_medium=rules.risk.levels.medium,
+            level_high=rules.risk.levels.high,
+        )
+
+    def sql_params(self, *, use_holdings: bool = False) -> dict[str, float | int | bool]:
+        """The `$named` parameters of queries/churn/warning_signals.sql."""
+        values = asdict(self)
+        params: dict[str, float | int | bool] = {
+            key: values[key] for key in values if key not in ("level_medium", "level_high")
+        }
         return {
-            "txn_drop": self.txn_drop,
-            "aum_drop": self.aum_drop,
-            "complaints_min": self.complaints_min,
-            "closures_min": self.closures_min,
-            "inactive_months_min": self.inactive_months_min,
-            "logins_drop": self.logins_drop,
+            **params,
+            "warning_medium": self.level_medium,
+            "warning_high": self.level_high,
+            "use_holdings": use_holdings,
         }
 
     def points(self, signal: Signal) -> int:
         return int(asdict(self)[f"{signal.value}_points"])
+
+
+@lru_cache(maxsize=4)
+def rules_from_file(path: str) -> SignalRules:
+    """The warning-score rules of a metrics.yaml file (the app passes its loaded model's rules instead)."""
+    from clientscope.semantic import load_semantic_model  # the semantic layer loads lazily (start-up time)
+
+    return SignalRules.from_rules(load_semantic_model(Path(path)).rules)
+
+
+def default_rules() -> SignalRules:
+    """The warning-score rules of the metrics.yaml the app serves (`settings.metrics_file()`)."""
+    from clientscope import settings
+
+    return rules_from_file(str(settings.metrics_file()))
 
 
 @dataclass(frozen=True)
@@ -96,33 +151,32 @@ class Sample:
 
 
 EVERYONE = Sample()
-DEFAULT_RULES = SignalRules()
 
 
 def load_signals(
     db: Database,
-    rules: SignalRules = DEFAULT_RULES,
+    rules: SignalRules | None = None,
     *,
     first_month: date | None = None,
     last_month: date | None = None,
     sample: Sample = EVERYONE,
     scope: ViewerScope = FULL_SCOPE,
 ) -> pl.DataFrame:
-    """Signals, levels, rule points and label for every open customer-month in [first_month, last_month].
+    """Signals, the warning score and level, the model's levels and the label for every open customer-month
+    in [first_month, last_month]; `rules` defaults to metrics.yaml's (`default_rules()`).
 
     Closures come from holdings.close_date when the holdings extract is present, else from falls
     in customer_months.products_held.
     """
+    rules = rules or default_rules()
+    with_holdings = db.has("holdings")
     params: dict[str, Any] = {
-        **rules.sql_params(),
+        **rules.sql_params(use_holdings=with_holdings),
         **sample.sql_params(),
         "first_month": first_month,
         "last_month": last_month,
     }
-    frame = _run(db, "churn/signals", params, scope)
-    if db.has("holdings"):
-        frame = _use_holding_closures(frame, _run(db, "churn/holding_closures", params, scope))
-    return with_rule_points(frame, rules)
+    return _run(db, "churn/signals" if with_holdings else "churn/signals_without_holdings", params, scope)
 
 
 def _run(db: Database, name: str, params: dict[str, Any], scope: ViewerScope) -> pl.DataFrame:
@@ -135,21 +189,3 @@ def _run(db: Database, name: str, params: dict[str, Any], scope: ViewerScope) ->
 def _params_for(name: str, params: dict[str, Any]) -> dict[str, Any]:
     sql = query_sql(name)
     return {key: value for key, value in params.items() if re.search(rf"\${key}\b", sql)}
-
-
-def _use_holding_closures(signals: pl.DataFrame, closures: pl.DataFrame) -> pl.DataFrame:
-    """Replace the products_held-based closure columns with the holdings-based ones."""
-    replaced = signals.drop("closures_3m", "closures_flag").join(
-        closures, on=["customer_id", "month"], how="left", maintain_order="left"
-    )
-    return replaced.with_columns(
-        pl.col("closures_3m").fill_null(0).cast(pl.Int32), pl.col("closures_flag").fill_null(False)
-    ).select(signals.columns)
-
-
-def with_rule_points(frame: pl.DataFrame, rules: SignalRules) -> pl.DataFrame:
-    """Add `rule_points`: the transparent baseline score, points per firing signal."""
-    points = pl.sum_horizontal(
-        pl.col(FLAG_COLUMN[signal]).cast(pl.Int32) * rules.points(signal) for signal in Signal
-    ).alias("rule_points")
-    return frame.with_columns(points)

@@ -36,7 +36,11 @@ FILTER_DIMENSIONS: dict[str, str] = {
 # Cross-filters that are not metrics.yaml dimensions: the lifecycle page's cohort subsets (x.cohort, x.step,
 # x.activation, x.flow; see clientscope/lifecycle_codes.py).  Accepted in every URL, so that another control's
 # change keeps them, but only /lifecycle applies them; metric queries never see them.
-PAGE_CROSS_DIMENSIONS: tuple[str, ...] = PAGE_CROSS
+# The churn page's x.risk_level is the churn MODEL's level (high / medium / low, docs/churn-model.md §4), which
+# exists for the latest month-end only: a page subset too, never the metrics.yaml `warning_level` (rule) dimension.
+CHURN_RISK_CROSS = "risk_level"
+CHURN_RISK_LEVELS: frozenset[str] = frozenset(("high", "medium", "low"))
+PAGE_CROSS_DIMENSIONS: tuple[str, ...] = (*PAGE_CROSS, CHURN_RISK_CROSS)
 # metrics.yaml dimensions whose every code is made by the rules (and labelled, as `metrics validate` checks):
 # a cross-filter on them takes only those codes.
 RULE_CODED_DIMENSIONS: tuple[str, ...] = ("stage",)
@@ -81,6 +85,7 @@ class PageContext:
             labels.setdefault(dimension, self.model.value_labels(dimension, self.lang))
         for key in ("branch", "rm", "campaign"):
             labels[key] = {**labels.get(key, {}), **self.choices.labels.get(key, {})}
+        labels[CHURN_RISK_CROSS] = {level: t(f"churn.level.{level}", self.lang) for level in CHURN_RISK_LEVELS}
         return labels
 
 
@@ -114,6 +119,7 @@ def cross_allow_lists(model: SemanticModel, choices: FilterChoices) -> dict[str,
         if dimension in model.dimensions:
             allowed[dimension] = frozenset(model.dimension(dimension).value_labels)
     allowed.update(lifecycle_cross_values(choices.months))
+    allowed[CHURN_RISK_CROSS] = CHURN_RISK_LEVELS
     return allowed
 
 

@@ -22,6 +22,7 @@ from clientscope.semantic.formats import currency_symbol, currency_word
 LEVEL_COLORS: dict[str, str] = {"high": "#dc3545", "medium": "#fd7e14", "low": "#20c997"}
 MODEL_COLOR = "#0d6efd"
 RULE_COLOR = "#6c757d"
+BEST_COLOR = "#fd7e14"
 MUTED_OPACITY = 0.3
 
 
@@ -287,7 +288,16 @@ def reason_bars(
     return fig
 
 
-def gains_chart(deciles: pl.DataFrame, *, lang: str, theme: str) -> go.Figure:
+def _scores(deciles: pl.DataFrame, best_name: str | None, lang: str) -> list[tuple[str, str, str]]:
+    """(score code, legend name, colour): the warning score, the strongest baseline when it differs, the model."""
+    scores = [("rule", t("churn.card.rule", lang), RULE_COLOR)]
+    if best_name and deciles.filter(pl.col("score") == "best").height:
+        scores.append(("best", t("churn.card.best", lang, name=best_name), BEST_COLOR))
+    scores.append(("model", t("churn.card.model", lang), MODEL_COLOR))
+    return scores
+
+
+def gains_chart(deciles: pl.DataFrame, *, lang: str, theme: str, best_name: str | None = None) -> go.Figure:
     """Cumulative share of churners captured by the top k deciles: model, rule baseline and random."""
     fig = go.Figure()
     fig.add_scatter(
@@ -298,10 +308,7 @@ def gains_chart(deciles: pl.DataFrame, *, lang: str, theme: str) -> go.Figure:
         line={"dash": "dot", "color": "#adb5bd"},
         hoverinfo="skip",
     )
-    for score, name, color in (
-        ("rule", t("churn.card.rule", lang), RULE_COLOR),
-        ("model", t("churn.card.model", lang), MODEL_COLOR),
-    ):
+    for score, name, color in _scores(deciles, best_name, lang):
         rows = deciles.filter(pl.col("score") == score).sort("decile")
         fig.add_scatter(
             x=[0.0, *(d / 10 for d in rows["decile"].to_list())],
@@ -325,7 +332,7 @@ def gains_chart(deciles: pl.DataFrame, *, lang: str, theme: str) -> go.Figure:
     return fig
 
 
-def calibration_chart(deciles: pl.DataFrame, *, lang: str, theme: str) -> go.Figure:
+def calibration_chart(deciles: pl.DataFrame, *, lang: str, theme: str, best_name: str | None = None) -> go.Figure:
     """Mean predicted probability vs observed churn rate per score decile, model and rule baseline."""
     fig = go.Figure()
     top = max([*deciles["mean_predicted"].to_list(), *deciles["observed_rate"].to_list(), 0.01])
@@ -337,10 +344,7 @@ def calibration_chart(deciles: pl.DataFrame, *, lang: str, theme: str) -> go.Fig
         line={"dash": "dot", "color": "#adb5bd"},
         hoverinfo="skip",
     )
-    for score, name, color in (
-        ("rule", t("churn.card.rule", lang), RULE_COLOR),
-        ("model", t("churn.card.model", lang), MODEL_COLOR),
-    ):
+    for score, name, color in _scores(deciles, best_name, lang):
         rows = deciles.filter(pl.col("score") == score).sort("decile")
         fig.add_scatter(
             x=rows["mean_predicted"].to_list(),

@@ -19,17 +19,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No at-risk customers for these filters",
     },
     # risk levels (fallbacks when metrics.yaml has no risk_level labels)
+    "filter.risk_level": {"zh_CN": "流失风险等级（模型）", "en": "Churn-risk level (model)"},
     "churn.level.high": {"zh_CN": "高", "en": "High"},
     "churn.level.medium": {"zh_CN": "中", "en": "Medium"},
     "churn.level.low": {"zh_CN": "低", "en": "Low"},
     # KPI cards
     "churn.kpi.customers": {"zh_CN": "已评分客户", "en": "Customers scored"},
-    "churn.kpi.at_risk": {"zh_CN": "风险客户（{levels}）", "en": "At-risk customers ({levels})"},
-    "churn.kpi.at_risk_aum": {"zh_CN": "风险客户AUM（{levels}）", "en": "At-risk AUM ({levels})"},
+    "churn.kpi.at_risk": {"zh_CN": "模型风险客户（{levels}）", "en": "At-risk customers, model ({levels})"},
+    "churn.kpi.at_risk_aum": {"zh_CN": "模型风险客户AUM（{levels}）", "en": "At-risk AUM, model ({levels})"},
     "churn.kpi.share": {"zh_CN": "占已评分客户 {share}", "en": "{share} of customers scored"},
     "churn.kpi.aum_share": {"zh_CN": "占AUM {share}", "en": "{share} of AUM"},
     "churn.kpi.auc": {"zh_CN": "模型区分度（ROC AUC）", "en": "Model ROC AUC"},
-    "churn.kpi.auc_note": {"zh_CN": "规则评分基线 {rule}", "en": "Rule-based baseline {rule}"},
+    "churn.kpi.auc_note": {"zh_CN": "最强简单基线（{name}）{auc}", "en": "Strongest simple baseline ({name}) {auc}"},
     # risk distribution and tiers
     "churn.dist.title": {"zh_CN": "流失概率分布", "en": "Risk distribution"},
     "churn.dist.probability": {"zh_CN": "3个月内流失概率", "en": "Probability of churning within 3 months"},
@@ -111,14 +112,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "churn.col.tier": {"zh_CN": "客户分层", "en": "Tier"},
     "churn.col.aum_total": {"zh_CN": "资产规模（AUM）", "en": "AUM"},
     "churn.col.churn_probability": {"zh_CN": "流失概率", "en": "Churn probability"},
-    "churn.col.risk_level": {"zh_CN": "风险等级", "en": "Risk level"},
+    "churn.col.risk_level": {"zh_CN": "流失风险等级（模型）", "en": "Churn-risk level (model)"},
     "churn.col.reasons": {"zh_CN": "主要原因", "en": "Top reasons"},
     "churn.col.action": {"zh_CN": "建议行动", "en": "Suggested action"},
     "churn.col.sort_hint": {"zh_CN": "点击表头排序", "en": "Click the header to sort"},
     # model card
     "churn.card.title": {"zh_CN": "模型说明卡", "en": "Model card"},
     "churn.card.model": {"zh_CN": "预测模型", "en": "Model"},
-    "churn.card.rule": {"zh_CN": "规则评分基线", "en": "Rule-based baseline"},
+    "churn.card.rule": {"zh_CN": "预警分（规则基线）", "en": "Warning score (rule baseline)"},
+    "churn.card.best": {"zh_CN": "最强简单基线：{name}", "en": "Strongest simple baseline: {name}"},
+    "churn.card.baselines": {"zh_CN": "简单基线（样本外）", "en": "Simple baselines (out of time)"},
+    "churn.card.baseline_col": {"zh_CN": "基线", "en": "Baseline"},
+    "churn.baseline.warning_score": {"zh_CN": "预警分（规则）", "en": "Warning score (rules)"},
+    "churn.baseline.aum_change": {"zh_CN": "仅AUM变化", "en": "AUM change alone"},
+    "churn.baseline.signals_logit": {
+        "zh_CN": "逻辑回归（6个信号及趋势缺失标记）",
+        "en": "Logistic regression (6 signals, unknown-trend flags)",
+    },
     "churn.card.random": {"zh_CN": "随机", "en": "Random"},
     "churn.card.perfect": {"zh_CN": "完全校准", "en": "Perfectly calibrated"},
     "churn.card.auc": {"zh_CN": "ROC AUC（样本外）", "en": "ROC AUC (out of time)"},
@@ -252,10 +262,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "lift = churn rate of the rows in model decile 1 ÷ churn rate of all rows.",
     },
     "churn.sheet.evaluation_note": {
-        "zh_CN": "十分位：按得分从高到低排序（同分按排序键升序），第 r 行（从0起）属于第 r×10÷行数+1 个十分位。"
-        "查看范围以外客户的编号留空。",
-        "en": "Deciles: rows ranked by score, highest first (ties by the tie key, ascending); the row at 0-based "
-        "rank r of n is in decile r × 10 ÷ n + 1. Customer ids outside your scope are left blank.",
+        "zh_CN": "十分位：按得分从高到低排序（同分依次按AUM从高到低、客户编号升序、月份升序），"
+        "第 r 行（从0起）属于第 r×10÷行数+1 个十分位。查看范围以外客户的编号留空。",
+        "en": "Deciles: rows ranked by score, highest first (equal scores by AUM, highest first, then customer id "
+        "and month, ascending); the row at 0-based rank r of n is in decile r × 10 ÷ n + 1. Customer ids outside "
+        "your scope are left blank.",
     },
     "churn.kpi.customers_open": {"zh_CN": "月末在册客户", "en": "Customers open at month-end"},
     "churn.col.share": {"zh_CN": "占比", "en": "Share"},
@@ -271,11 +282,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "churn.col.churn_rate": {"zh_CN": "流失率", "en": "Churn rate"},
     "churn.col.churned_3m": {"zh_CN": "3个月内流失(1=是)", "en": "Churned within 3 months (1 = yes)"},
     "churn.col.model_score": {"zh_CN": "模型得分", "en": "Model score"},
-    "churn.col.rule_score": {"zh_CN": "规则基线得分", "en": "Rule baseline score"},
-    "churn.col.rule_points": {"zh_CN": "规则分", "en": "Rule points"},
+    "churn.col.warning_score": {"zh_CN": "预警分", "en": "Warning score"},
+    "churn.col.aum_trend": {"zh_CN": "AUM变化", "en": "AUM change"},
     "churn.col.model_decile": {"zh_CN": "模型十分位", "en": "Model decile"},
-    "churn.col.rule_decile": {"zh_CN": "规则十分位", "en": "Rule decile"},
-    "churn.col.tie_key": {"zh_CN": "同分排序键", "en": "Tie key"},
+    "churn.col.baseline_probability": {"zh_CN": "{name}：概率", "en": "{name}: probability"},
+    "churn.col.baseline_decile": {"zh_CN": "{name}：十分位", "en": "{name}: decile"},
     "churn.card.base_rate_label": {"zh_CN": "基准流失率", "en": "Base rate"},
     "churn.rules.period": {
         "zh_CN": "基于 {first} 至 {last} 的客户月（3个月结果已知）。",
@@ -287,14 +298,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     # definitions sheet
     "churn.def.churn_probability.label": {"zh_CN": "流失概率", "en": "Churn probability"},
     "churn.def.churn_probability.description": {
-        "zh_CN": "模型预测的客户在月末之后3个月内销户的概率。",
-        "en": "The model's probability that the relationship closes within 3 months after the month-end.",
+        "zh_CN": "模型预测的客户在月末之后3个月内销户的概率（此处“流失”仅指销户；“流失客户数”指标还包括沉默流失）。",
+        "en": "The model's probability that the relationship closes within 3 months after the month-end (churn "
+        "here means a closure only; the churned-customers metric also counts soft churn).",
     },
     "churn.def.churn_probability.formula": {
         "zh_CN": "HistGradientBoostingClassifier.predict_proba（特征见模型说明卡）",
         "en": "HistGradientBoostingClassifier.predict_proba (features on the model card)",
     },
-    "churn.def.risk_level.label": {"zh_CN": "风险等级（模型）", "en": "Risk level (model)"},
+    "churn.def.risk_level.label": {"zh_CN": "流失风险等级（模型）", "en": "Churn-risk level (model)"},
     "churn.def.risk_level.description": {
         "zh_CN": "高：流失概率不低于评估期得分前10%的阈值；中：不低于前30%的阈值；其余为低。",
         "en": "High: probability at or above the top-10% score of the evaluation period; medium: top 30%; else low.",
@@ -305,12 +317,38 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "churn.def.at_risk.label": {"zh_CN": "风险客户", "en": "At-risk customers"},
     "churn.def.at_risk.description": {
-        "zh_CN": "风险等级为“高”的在册客户（点击风险等级后为所选等级）。",
-        "en": "Open customers whose model risk level is high (or the risk level clicked on the page).",
+        "zh_CN": "模型流失风险等级为“高”的在册客户（点击风险等级后为所选等级）。"
+        "不是总览页的“红色预警客户”（规则预警分≥50）。",
+        "en": "Open customers whose model churn-risk level is high (or the risk level clicked on the page). Not the "
+        "overview's red-warning customers (rule-based warning score ≥ 50).",
     },
     "churn.def.at_risk.formula": {
         "zh_CN": "count(客户) where 风险等级 in 所选等级",
         "en": "count(customers) where risk level in the selected levels",
+    },
+    "churn.def.warning_score.label": {"zh_CN": "预警分（规则基线）", "en": "Warning score (rule baseline)"},
+    "churn.def.warning_score.description": {
+        "zh_CN": "六个预警信号触发时的分值之和（上限100），metrics.yaml rules.risk 定义；≥50 红色预警，≥25 黄色预警。"
+        "与总览、客户列表、客户360一致；不是模型风险等级。",
+        "en": "Sum of the points of the six warning signals that fire (capped at 100), defined in metrics.yaml "
+        "rules.risk; ≥ 50 red, ≥ 25 amber warning. The same number as the overview, the customer lists and the "
+        "customer 360; not the model's risk level.",
+    },
+    "churn.def.warning_score.formula": {
+        "zh_CN": "min(100, Σ 触发信号的分值)",
+        "en": "min(100, Σ points of the firing signals)",
+    },
+    "churn.def.best_baseline.label": {"zh_CN": "最强简单基线", "en": "Strongest simple baseline"},
+    "churn.def.best_baseline.description": {
+        "zh_CN": "预警分、仅AUM变化、信号逻辑回归三者中样本外ROC AUC最高者，与模型并列展示。"
+        "十分位同分时按AUM从高到低、客户编号、月份排序。",
+        "en": "The highest out-of-time ROC AUC among the warning score, the AUM change alone and a logistic "
+        "regression on the signals, shown beside the model. Equal scores rank by AUM (highest first), customer "
+        "id, month.",
+    },
+    "churn.def.best_baseline.formula": {
+        "zh_CN": "argmax(ROC AUC) over 基线",
+        "en": "argmax(ROC AUC) over the baselines",
     },
     "churn.def.roc_auc.label": {"zh_CN": "ROC AUC", "en": "ROC AUC"},
     "churn.def.roc_auc.description": {

@@ -13,7 +13,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "customer.list.col.txn_count": {"zh_CN": "当月交易笔数", "en": "Transactions"},
     "customer.list.col.card_spend": {"zh_CN": "当月刷卡消费", "en": "Card spend"},
     "customer.list.col.tenure_months": {"zh_CN": "在行月数", "en": "Tenure (months)"},
-    "customer.list.col.risk_score": {"zh_CN": "风险分", "en": "Risk score"},
+    "customer.list.col.warning_score": {"zh_CN": "预警分", "en": "Warning score"},
     # the 360 page
     "customer.title": {"zh_CN": "客户视图 · {name}", "en": "Customer 360 · {name}"},
     "customer.back": {"zh_CN": "← 返回{page}", "en": "← Back to {page}"},
@@ -93,8 +93,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "customer.complaint.category.other": {"zh_CN": "其他", "en": "Other"},
     "customer.yes": {"zh_CN": "是", "en": "Yes"},
     "customer.no": {"zh_CN": "否", "en": "No"},
-    "customer.risk.title": {"zh_CN": "当前流失风险", "en": "Current churn risk"},
-    "customer.risk.score": {"zh_CN": "风险分 {score}/100", "en": "Risk score {score}/100"},
+    "customer.risk.title": {"zh_CN": "当前流失预警", "en": "Current churn warning"},
+    "customer.risk.score": {"zh_CN": "预警分 {score}/100", "en": "Warning score {score}/100"},
     "customer.risk.reasons": {"zh_CN": "主要原因", "en": "Top reasons"},
     "customer.risk.action": {"zh_CN": "建议：{action}", "en": "Suggested: {action}"},
     "customer.risk.no_reasons": {
@@ -117,7 +117,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "customer.col.digital_logins": {"zh_CN": "线上登录次数", "en": "Digital logins"},
     "customer.col.products_held": {"zh_CN": "持有产品数", "en": "Products held"},
     "customer.col.complaints": {"zh_CN": "投诉次数", "en": "Complaints"},
-    "customer.col.risk_score": {"zh_CN": "风险分", "en": "Risk score"},
+    "customer.col.warning_score": {"zh_CN": "预警分", "en": "Warning score"},
     "customer.export.history": {"zh_CN": "月度明细", "en": "Monthly history"},
     "customer.export.field": {"zh_CN": "项目", "en": "Field"},
     "customer.export.value": {"zh_CN": "内容", "en": "Value"},

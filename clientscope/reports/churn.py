@@ -164,29 +164,48 @@ def actions_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
 def card_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
     lang = pc.lang
     card = data.trained.card
-    model, rule = card.model, card.rule_baseline
-    # (item, model, rule, how the page shows them): one number format per column, so the shown text goes along
+    model, best, rule = card.model, card.best_baseline.evaluation, card.rule_baseline
+    best_name = cp.baseline_name(card.best_baseline.code, lang)
+    # (item, model, strongest baseline, warning score, how the page shows them): one number format per column
     numbers = [
-        (t("churn.card.auc", lang), model.roc_auc, rule.roc_auc, "{:.3f}"),
-        (t("churn.card.lift", lang), model.top_decile_lift, rule.top_decile_lift, "{:.2f}×"),
+        (t("churn.card.auc", lang), model.roc_auc, best.roc_auc, rule.roc_auc, "{:.3f}"),
+        (t("churn.card.lift", lang), model.top_decile_lift, best.top_decile_lift, rule.top_decile_lift, "{:.2f}×"),
         (
             t("churn.card.capture", lang),
             model.deciles[0].cumulative_capture,
+            best.deciles[0].cumulative_capture,
             rule.deciles[0].cumulative_capture,
             "{:.1%}",
         ),
-        (t("churn.card.top_rate", lang), model.deciles[0].observed_rate, rule.deciles[0].observed_rate, "{:.1%}"),
-        (t("churn.card.base_rate_label", lang), model.base_rate, rule.base_rate, "{:.1%}"),
+        (
+            t("churn.card.top_rate", lang),
+            model.deciles[0].observed_rate,
+            best.deciles[0].observed_rate,
+            rule.deciles[0].observed_rate,
+            "{:.1%}",
+        ),
+        (t("churn.card.base_rate_label", lang), model.base_rate, best.base_rate, rule.base_rate, "{:.1%}"),
     ]
+    # every simple baseline's AUC, so the choice of the strongest can be checked
+    numbers += [
+        (f"{t('churn.card.auc', lang)} · {cp.baseline_name(b.code, lang)}", None, None, None, "")
+        for b in card.baselines
+    ]
+    auc_by_row = [None] * 5 + [b.evaluation.roc_auc for b in card.baselines]
+    facts = cp.card_facts(card, lang)
     rows = pl.DataFrame(
         {
-            "item": [n[0] for n in numbers] + [label for label, _, _ in cp.card_facts(card, lang)],
-            "model": [n[1] for n in numbers] + [None] * len(cp.card_facts(card, lang)),
-            "rule": [n[2] for n in numbers] + [None] * len(cp.card_facts(card, lang)),
-            "detail": [f"{shown.format(m)} / {shown.format(r)}" for _, m, r, shown in numbers]
-            + [value for _, value, _ in cp.card_facts(card, lang)],
+            "item": [n[0] for n in numbers] + [label for label, _, _ in facts],
+            "model": [n[1] for n in numbers] + [None] * len(facts),
+            "best": [n[2] if a is None else a for n, a in zip(numbers, auc_by_row, strict=True)] + [None] * len(facts),
+            "rule": [n[3] for n in numbers] + [None] * len(facts),
+            "detail": [
+                f"{shown.format(m)} / {shown.format(b)} / {shown.format(r)}" if shown else ""
+                for _, m, b, r, shown in numbers
+            ]
+            + [value for _, value, _ in facts],
         },
-        schema={"item": pl.String, "model": pl.Float64, "rule": pl.Float64, "detail": pl.String},
+        schema={"item": pl.String, "model": pl.Float64, "best": pl.Float64, "rule": pl.Float64, "detail": pl.String},
     )
     features = join_words(cp.feature_labels(card.features, lang), lang)
     rows = pl.concat(
@@ -196,6 +215,7 @@ def card_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
                 {
                     "item": [t("churn.card.features", lang, count=len(card.features))],
                     "model": [None],
+                    "best": [None],
                     "rule": [None],
                     "detail": [features],
                 },
@@ -206,6 +226,7 @@ def card_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
     columns = (
         ColumnSpec("item", t("churn.col.item", lang), "text", width=28),
         ColumnSpec("model", t("churn.card.model", lang), "number", excel_format="0.000"),
+        ColumnSpec("best", t("churn.card.best", lang, name=best_name), "number", excel_format="0.000"),
         ColumnSpec("rule", t("churn.card.rule", lang), "number", excel_format="0.000"),
         ColumnSpec("detail", t("churn.col.detail", lang), "text", width=60),
     )
@@ -214,8 +235,13 @@ def card_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
 
 def deciles_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
     lang = pc.lang
-    deciles = cp.decile_frame(data.trained.card)
-    names = {"model": t("churn.card.model", lang), "rule": t("churn.card.rule", lang)}
+    card = data.trained.card
+    deciles = cp.decile_frame(card)
+    names = {
+        "model": t("churn.card.model", lang),
+        "rule": t("churn.card.rule", lang),
+        "best": t("churn.card.best", lang, name=cp.baseline_name(card.best_baseline.code, lang)),
+    }
     rows = deciles.with_columns(pl.col("score").replace(names).alias("score_label"))
     columns = (
         ColumnSpec("score_label", t("churn.col.score", lang), "text"),
@@ -232,16 +258,31 @@ def deciles_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
 def evaluation_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
     lang = pc.lang
     rows = cp.evaluation_rows(pc, data)
+    per_baseline = tuple(
+        spec
+        for code in cp.BASELINES
+        for spec in (
+            ColumnSpec(
+                f"{code}_probability",
+                t("churn.col.baseline_probability", lang, name=cp.baseline_name(code, lang)),
+                "number",
+                excel_format=SCORE,
+            ),
+            ColumnSpec(
+                f"{code}_decile", t("churn.col.baseline_decile", lang, name=cp.baseline_name(code, lang)), "integer"
+            ),
+        )
+    )
     columns = (
         ColumnSpec("customer_id", t("churn.col.customer", lang), "text"),
         ColumnSpec("month", t("churn.month", lang), "date"),
+        _money_column(pc, "aum_total", t("churn.col.aum_total", lang)),
         ColumnSpec("churned_3m", t("churn.col.churned_3m", lang), "integer"),
         ColumnSpec("model_score", t("churn.col.model_score", lang), "number", excel_format=SCORE),
-        ColumnSpec("rule_score", t("churn.col.rule_score", lang), "number", excel_format=SCORE),
-        ColumnSpec("rule_points", t("churn.col.rule_points", lang), "integer"),
         ColumnSpec("model_decile", t("churn.col.model_decile", lang), "integer"),
-        ColumnSpec("rule_decile", t("churn.col.rule_decile", lang), "integer"),
-        ColumnSpec("tie_key", t("churn.col.tie_key", lang), "text"),
+        ColumnSpec("warning_score", t("churn.col.warning_score", lang), "integer"),
+        ColumnSpec("aum_trend", t("churn.col.aum_trend", lang), "percent", excel_format=PERCENT),
+        *per_baseline,
     )
     return _sheet(lang, "evaluation", columns, rows, note=t("churn.sheet.evaluation_note", lang))
 
@@ -298,6 +339,8 @@ def churn_definitions(lang: str) -> tuple[MetricDefinition, ...]:
             ("churn_probability", "percent"),
             ("risk_level", ""),
             ("at_risk", "count"),
+            ("warning_score", "count"),
+            ("best_baseline", ""),
             ("roc_auc", "decimal"),
             ("top_decile_lift", "decimal"),
         )
@@ -307,7 +350,7 @@ def churn_definitions(lang: str) -> tuple[MetricDefinition, ...]:
 def workbook(request: ReportRequest) -> WorkbookSpec:
     pc = request.page
     lang = pc.lang
-    status = cp.churn_status(pc.db, request.generated_at.date())
+    status = cp.churn_status(pc.db, request.generated_at.date(), cp.page_rules(pc))
     sheets: list[SheetSpec] = []
     if status.data is not None:
         data = status.data

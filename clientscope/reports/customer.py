@@ -25,7 +25,7 @@ class CustomerExportError(ExportError, ExportRequestError):
 
 
 HISTORY_MONEY = ("aum_total", "deposits", "wealth", "insurance", "loan_balance", "card_spend", "txn_amount")
-HISTORY_COUNTS = ("txn_count", "digital_logins", "products_held", "complaints", "risk_score")
+HISTORY_COUNTS = ("txn_count", "digital_logins", "products_held", "complaints", "warning_score")
 
 
 def _money(pc: PageContext, key: str, label: str) -> ColumnSpec:
@@ -52,7 +52,7 @@ def profile_sheet(pc: PageContext, data: c360.Customer360) -> SheetSpec:
         (t("customer.closed", lang), p["close_date"].isoformat() if p.get("close_date") else None),
         (t("customer.tenure", lang), str(c360.tenure_months(p)) if c360.tenure_months(p) is not None else None),
         (model.dimension_label("stage", lang), labels.get("stage", {}).get(p.get("stage"), p.get("stage"))),
-        (model.dimension_label("risk_level", lang), labels.get("risk_level", {}).get(p.get("risk_level"))),
+        (model.dimension_label("warning_level", lang), labels.get("warning_level", {}).get(p.get("warning_level"))),
     ]
     if data.risk:
         for i, reason in enumerate(data.risk.reasons, start=1):

@@ -236,7 +236,8 @@ class Checker:
         self.check_precedence(rules.lifecycle.precedence)
         self.check_age_bands()
         if rules.risk.levels.medium >= rules.risk.levels.high:
-            self.add(("rules", "risk", "levels"), "the medium risk level must be below the high level", **where)
+            self.add(("rules", "risk", "levels"), "the medium warning level must be below the high level", **where)
+        self.check_risk_signals()
         self.check_code_labels()
 
     def tier_floors_per_currency(self, scheme: str, tiers: tuple[TierBand, ...]) -> bool:
@@ -268,6 +269,27 @@ class Checker:
                     complete = False
         return complete
 
+    def check_risk_signals(self) -> None:
+        """Drop signals need a share in (0, 1]; count signals a minimum of at least 1 (defaults are not guessed)."""
+        assert self.d.rules is not None
+        signals = self.d.rules.risk.signals
+        for name in ("txn_drop", "aum_drop", "logins_drop"):
+            threshold = getattr(signals, name).threshold
+            if threshold is None or not 0 < threshold <= 1:
+                self.add(
+                    ("rules", "risk", "signals", name, "threshold"),
+                    "a drop signal needs a threshold between 0 and 1 (0.5 = fell by half or more)",
+                    context="rules",
+                )
+        for name in ("complaints", "closures"):
+            threshold = getattr(signals, name).threshold
+            if threshold is None or threshold < 1 or threshold != int(threshold):
+                self.add(
+                    ("rules", "risk", "signals", name, "threshold"),
+                    "a count signal needs a whole-number threshold of at least 1",
+                    context="rules",
+                )
+
     def check_precedence(self, precedence: tuple[str, ...]) -> None:
         path = ("rules", "lifecycle", "precedence")
         for stage in precedence:
@@ -296,7 +318,7 @@ class Checker:
         tiers = rules.tiers.schemes
         produced: dict[str, tuple[str, ...]] = {
             "stage": STAGES,
-            "risk_level": RISK_LEVELS,
+            "warning_level": RISK_LEVELS,
             "age_band": (*(b.code for b in rules.age_bands), "unknown"),
         }
         if rules.tiers.primary in tiers:

@@ -233,17 +233,20 @@ class ChurnRules(Frozen):
 
 
 class RiskSignal(Frozen):
-    points: int = Field(ge=0, le=100)
-    threshold: float | None = None  # share for the drop signals (0.5 = fell by half or more)
-    months: int | None = Field(default=None, ge=1)  # look-back for the signals that need one
+    points: int = Field(ge=0, le=100)  # added to the warning score when the signal fires
+    threshold: float | None = Field(default=None, gt=0)  # drop share (0.5 = fell by half or more), or a minimum count
+    months: int = Field(ge=1)  # the window: months compared (drops), counted (complaints, closures) or inactive
 
 
 class RiskSignals(Frozen):
+    """The six early-warning signals (clientscope.analytics.churn_signals.Signal), in reason order."""
+
     txn_drop: RiskSignal
     aum_drop: RiskSignal
     complaints: RiskSignal
-    no_logins: RiskSignal
-    product_closed: RiskSignal
+    closures: RiskSignal
+    inactive: RiskSignal
+    logins_drop: RiskSignal
 
 
 class RiskLevels(Frozen):
@@ -252,6 +255,8 @@ class RiskLevels(Frozen):
 
 
 class RiskRules(Frozen):
+    """The warning score (预警分, 0–100, capped) and its levels: the one rule score of the app."""
+
     signals: RiskSignals
     levels: RiskLevels
 

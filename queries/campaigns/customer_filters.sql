@@ -9,4 +9,4 @@
         and ($f_acquisition_channel is null or list_contains($f_acquisition_channel, acquisition_channel))
         and ($f_gender is null or list_contains($f_gender, gender))
         and ($f_age_band is null or list_contains($f_age_band, age_band))
-        and ($f_risk_level is null or list_contains($f_risk_level, risk_level))
+        and ($f_warning_level is null or list_contains($f_warning_level, warning_level))

@@ -1,5 +1,6 @@
 -- The retention action list: scored customers in the filtered scope at the selected risk levels, riskiest
--- first (or by AUM when $sort_key = 'aum_total'), one page of $limit rows from $offset. `total_rows` is the
+-- first (or by AUM when $sort_key = 'aum_total'), one page of $limit rows from $offset. Equal probabilities are
+-- ordered by AUM (highest first), then customer id: the model card's tie rule (docs/churn-model.md §3). `total_rows` is the
 -- number of rows before paging. Personal columns (name, phone) are taken only when the extract has them.
 with
 
@@ -29,5 +30,6 @@ order by
     case when $sort_key = 'aum_total' and not $descending then aum_total end asc nulls last,
     case when $sort_key = 'churn_probability' and not $descending then churn_probability end asc nulls last,
     churn_probability desc,
+    aum_total desc nulls last,
     customer_id
 limit $limit offset $offset

@@ -18,8 +18,8 @@ final as (
         digital_logins,
         products_held,
         complaints,
-        risk_score,
-        risk_level
+        warning_score,
+        warning_level
     from customer_month_facts
     where customer_id = $customer_id
 )

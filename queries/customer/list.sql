@@ -22,8 +22,8 @@ members as (
         f.txn_count,
         f.card_spend,
         f.tenure_months,
-        f.risk_score,
-        f.risk_level
+        f.warning_score,
+        f.warning_level
     from customer_month_facts as f
     where f.month_start = $month_start
         and ($f_region is null or list_contains($f_region, f.region))
@@ -37,7 +37,7 @@ members as (
         and ($f_gender is null or list_contains($f_gender, f.gender))
         and ($f_age_band is null or list_contains($f_age_band, f.age_band))
         and ($f_risk_profile is null or list_contains($f_risk_profile, f.risk_profile))
-        and ($f_risk_level is null or list_contains($f_risk_level, f.risk_level))
+        and ($f_warning_level is null or list_contains($f_warning_level, f.warning_level))
         and ($tag is null
             or (case when $tag = $no_tag then coalesce(len(f.tags), 0) = 0
                 else coalesce(list_contains(f.tags, $tag), false) end))
@@ -55,7 +55,7 @@ keyed as (
             when 'txn_count' then cast(m.txn_count as double)
             when 'card_spend' then m.card_spend
             when 'tenure_months' then cast(m.tenure_months as double)
-            when 'risk_score' then cast(m.risk_score as double)
+            when 'warning_score' then cast(m.warning_score as double)
         end as sort_number,
         case $sort_key
             when 'customer_id' then m.customer_id
@@ -63,7 +63,7 @@ keyed as (
             when 'branch_id' then m.branch_id
             when 'rm_id' then m.rm_id
             when 'stage' then m.stage
-            when 'risk_level' then m.risk_level
+            when 'warning_level' then m.warning_level
         end as sort_text,
         count(*) over () as total_rows
     from members as m

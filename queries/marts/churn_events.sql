@@ -113,8 +113,8 @@ final as (
         f.tier,
         f.tier_alt,
         f.stage,
-        f.risk_score,
-        f.risk_level
+        f.warning_score,
+        f.warning_level
     from counted as k
     inner join event_rows as f on f.customer_id = k.customer_id and f.month = k.as_of_month
 )

@@ -47,7 +47,7 @@ customers_in as (
 ),
 
 facts_in as (
-    select customer_id, month, tier, tier_alt, stage, age_band, risk_level
+    select customer_id, month, tier, tier_alt, stage, age_band, warning_level
     from customer_month_facts
 ),
 
@@ -73,7 +73,7 @@ final as (
         f.tier,
         f.tier_alt,
         f.stage,
-        f.risk_level
+        f.warning_level
     from conversions_in as v
     left join last_touch as l on l.conversion_id = v.conversion_id
     left join campaigns_in as p on p.campaign_id = l.campaign_id

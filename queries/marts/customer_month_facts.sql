@@ -1,5 +1,6 @@
 -- customer_month_facts: one row per customer_months row, with the customer's attributes and everything
--- derived from the month and its history: tier, lifecycle stage, risk score and flags.
+-- derived from the month and its history: tier, lifecycle stage, the warning score (预警分), its level and the
+-- six signal flags (written once in churn/warning_signals.sql, shared with the churn model's signals).
 -- Every threshold is a named parameter bound from metrics.yaml `rules` (see docs/metrics.md).
 -- History windows run over month_idx (year * 12 + month) with RANGE frames, so a gap in a customer's
 -- months never makes "3 months ago" point at the wrong month.
@@ -66,6 +67,17 @@ months_in as (
     )
 ),
 
+-- holdings is optional: without the extract the build cursor has a zero-row stand-in and $use_holdings is false
+closed_holdings as (
+    select
+        customer_id,
+        close_date
+    from holdings
+    where close_date is not null
+),
+
+-- include: churn/warning_signals
+
 -- tier_rank 1 is the highest tier: the first floor (highest first) the month-end AUM reaches. The lowest tier
 -- takes every AUM below the next floor, negative (an overdrawn account) or missing included, so every row has a
 -- tier and tier shares sum to 100 %.
@@ -114,34 +126,7 @@ windowed as (
         max(t.products_held) over (
             partition by t.customer_id order by t.month_idx
             range between $growing_months preceding and $growing_months preceding
-        ) as products_lookback,
-        avg(t.txn_count) over (
-            partition by t.customer_id order by t.month_idx
-            range between $risk_txn_months preceding and 1 preceding
-        ) as txn_prior_avg,
-        count(*) over (
-            partition by t.customer_id order by t.month_idx
-            range between $risk_txn_months preceding and 1 preceding
-        ) as txn_prior_months,
-        max(t.aum_total) over (
-            partition by t.customer_id order by t.month_idx
-            range between $risk_aum_months preceding and $risk_aum_months preceding
-        ) as aum_lookback,
-        sum(t.complaints) over (
-            partition by t.customer_id order by t.month_idx
-            range between $risk_complaint_months - 1 preceding and current row
-        ) as complaints_window,
-        sum(t.digital_logins) over (
-            partition by t.customer_id order by t.month_idx
-            range between $risk_login_months - 1 preceding and current row
-        ) as logins_window,
-        count(*) over (
-            partition by t.customer_id order by t.month_idx
-            range between $risk_login_months - 1 preceding and current row
-        ) as months_login_window,
-        max(t.products_held) over (
-            partition by t.customer_id order by t.month_idx range between 1 preceding and 1 preceding
-        ) as products_prev
+        ) as products_lookback
     from tiered as t
 ),
 
@@ -182,17 +167,16 @@ flagged as (
             and coalesce(j.aum_total, 0) < $churn_aum_floor as is_soft_churn,
         coalesce(j.tier_rank < j.tier_rank_lookback, false)
             or coalesce(j.products_held > j.products_lookback, false) as is_growing,
-        coalesce(
-            j.txn_prior_months = $risk_txn_months and j.txn_prior_avg > 0
-            and coalesce(j.txn_count, 0) <= j.txn_prior_avg * (1 - $risk_txn_drop_share),
-            false
-        ) as risk_txn_drop,
-        coalesce(j.aum_lookback > 0 and coalesce(j.aum_total, 0) <= j.aum_lookback * (1 - $risk_aum_drop_share), false)
-            as risk_aum_drop,
-        coalesce(j.complaints_window > 0, false) as risk_complaints,
-        j.months_login_window = $risk_login_months and coalesce(j.logins_window, 0) = 0 as risk_no_logins,
-        coalesce(j.products_held < j.products_prev, false) as risk_product_closed
+        w.warning_score,
+        w.warning_level,
+        w.txn_drop_flag,
+        w.aum_drop_flag,
+        w.complaints_flag,
+        w.closures_flag,
+        w.inactive_flag,
+        w.logins_drop_flag
     from joined as j
+    inner join warning_signals as w on w.customer_id = j.customer_id and w.month_idx = j.month_idx
 ),
 
 staged as (
@@ -202,15 +186,7 @@ staged as (
         coalesce(
             lag(f.is_soft_churn) over (partition by f.customer_id order by f.month_idx),
             false
-        ) as was_soft_churn,
-        least(
-            100,
-            cast(f.risk_txn_drop as integer) * $risk_txn_points
-            + cast(f.risk_aum_drop as integer) * $risk_aum_points
-            + cast(f.risk_complaints as integer) * $risk_complaint_points
-            + cast(f.risk_no_logins as integer) * $risk_login_points
-            + cast(f.risk_product_closed as integer) * $risk_product_points
-        ) as risk_score
+        ) as was_soft_churn
     from flagged as f
 ),
 
@@ -282,17 +258,14 @@ final as (
         -- this row's month holds the customer's churn event: a closure in the month, or the first month of a
         -- soft churn; a closure after a soft churn is not counted again (the full list: the churn_events mart)
         (s.is_churned_month or s.is_soft_churn) and not s.was_soft_churn as is_churn_event,
-        s.risk_score,
-        case
-            when s.risk_score >= $risk_high then 'high'
-            when s.risk_score >= $risk_medium then 'medium'
-            else 'low'
-        end as risk_level,
-        s.risk_txn_drop,
-        s.risk_aum_drop,
-        s.risk_complaints,
-        s.risk_no_logins,
-        s.risk_product_closed
+        s.warning_score,
+        s.warning_level,
+        s.txn_drop_flag,
+        s.aum_drop_flag,
+        s.complaints_flag,
+        s.closures_flag,
+        s.inactive_flag,
+        s.logins_drop_flag
     from staged as s
 )
 

@@ -28,11 +28,11 @@ final as (
         f.tier,
         f.tier_alt,
         f.stage,
-        f.risk_level,
+        f.warning_level,
         f.open_date,
         f.close_date,
         f.aum_total,
-        f.risk_score,
+        f.warning_score,
         list_min(list_filter(c.months, lambda event_month: event_month > f.month)) as next_churn_month
     from customer_month_facts as f
     left join churn_months as c on c.customer_id = f.customer_id

@@ -43,7 +43,7 @@ data_end as (
 ),
 
 facts_in as (
-    select customer_id, month, tier, tier_alt, stage, age_band, risk_level
+    select customer_id, month, tier, tier_alt, stage, age_band, warning_level
     from customer_month_facts
 ),
 
@@ -68,7 +68,7 @@ final as (
         f.tier,
         f.tier_alt,
         f.stage,
-        f.risk_level,
+        f.warning_level,
         v.conversion_ts as next_conversion_ts,
         d.observed_until
     from touches_in as t

@@ -21,7 +21,7 @@ two_months as (
         gender,
         age_band,
         risk_profile,
-        risk_level,
+        warning_level,
         tags,
         products_held,
         txn_count,
@@ -63,7 +63,7 @@ paired as (
         coalesce(t.gender, o.gender) as gender,
         coalesce(t.age_band, o.age_band) as age_band,
         coalesce(t.risk_profile, o.risk_profile) as risk_profile,
-        coalesce(t.risk_level, o.risk_level) as risk_level,
+        coalesce(t.warning_level, o.warning_level) as warning_level,
         coalesce(t.tags, o.tags) as tags,
         coalesce(t.products_held, o.products_held) as products_held,
         coalesce(t.txn_count, o.txn_count) as txn_count,
@@ -87,5 +87,5 @@ filtered as (
         and ($f_gender is null or list_contains($f_gender, p.gender))
         and ($f_age_band is null or list_contains($f_age_band, p.age_band))
         and ($f_risk_profile is null or list_contains($f_risk_profile, p.risk_profile))
-        and ($f_risk_level is null or list_contains($f_risk_level, p.risk_level))
+        and ($f_warning_level is null or list_contains($f_warning_level, p.warning_level))
 ),

@@ -20,7 +20,7 @@ base as (
         and ($f_gender is null or list_contains($f_gender, f.gender))
         and ($f_age_band is null or list_contains($f_age_band, f.age_band))
         and ($f_risk_profile is null or list_contains($f_risk_profile, f.risk_profile))
-        and ($f_risk_level is null or list_contains($f_risk_level, f.risk_level))
+        and ($f_warning_level is null or list_contains($f_warning_level, f.warning_level))
 ),
 
 tier_sizes as (

@@ -31,7 +31,7 @@ keyed as (
         m.products_held,
         m.txn_count,
         m.tenure_months,
-        m.risk_level,
+        m.warning_level,
         p.name,
         p.phone,
         case $sort_key
@@ -52,7 +52,7 @@ keyed as (
             when 'branch_id' then m.branch_id
             when 'rm_id' then m.rm_id
             when 'stage' then m.stage
-            when 'risk_level' then m.risk_level
+            when 'warning_level' then m.warning_level
         end as sort_text,
         count(*) over () as total_rows
     from flagged_potential as m

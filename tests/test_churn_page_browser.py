@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -36,6 +37,19 @@ def click_point(dash_duo, selector: str, index: int = 0) -> None:
     ActionChains(dash_duo.driver).move_to_element(point).pause(0.3).click().perform()
 
 
+def click_until(dash_duo, selector: str, done, attempts: int = 3) -> None:
+    """Click a plotly point until `done(driver)` holds: on a busy machine plotly may not have bound its click
+    handler yet when the bar is first drawn, and that first click is lost (a user would click again)."""
+    for _ in range(attempts):
+        click_point(dash_duo, selector)
+        try:
+            WebDriverWait(dash_duo.driver, 20).until(done)
+            return
+        except TimeoutException:
+            continue
+    raise AssertionError(f"clicking {selector} {attempts} times did not change the view")
+
+
 def test_churn_page_drills_lists_and_filters(dash_duo, dash_app) -> None:
     dash_duo.start_server(dash_app)
     driver = dash_duo.driver
@@ -49,8 +63,7 @@ def test_churn_page_drills_lists_and_filters(dash_duo, dash_app) -> None:
     assert "p.back=churn" in first_link
 
     # click a region's bar: the drill path goes into the URL and the breadcrumb grows
-    click_point(dash_duo, "#churn-drill-graph g.point path")
-    WebDriverWait(driver, 20).until(lambda d: "drill" in query_of(d))
+    click_until(dash_duo, "#churn-drill-graph g.point path", lambda d: "drill" in query_of(d))
     region = query_of(driver)["drill"][0]
     assert region.startswith("region:")
     dash_duo.wait_for_element("#churn-crumb-1", timeout=20)

@@ -205,8 +205,13 @@ def _callback_allowed(viewer: Viewer) -> bool:
     if not isinstance(output, str):
         return True  # malformed bodies are the request guard's business (400), not a permission question
     if '"export-download"' in output:
-        page = _export_page(_callback_body().get("outputs"))
+        page = _pattern_page(_callback_body().get("outputs"), "page")
         return page is not None and viewer.may_open(_REPORT_PATHS.get(page, "/" + page))
+    if '"customer-list"' in output:
+        # The drill-through list is shared code, but each list belongs to the page it is named after (its id's
+        # name): a role that may not open that page may not page through its customers either.
+        page = _pattern_page(_callback_body().get("outputs"), "name")
+        return page is not None and viewer.may_open("/" + page)
     entry = dash.get_app().callback_map.get(output)
     if entry is None:
         return True
@@ -215,11 +220,12 @@ def _callback_allowed(viewer: Viewer) -> bool:
     return page is None or viewer.may_open(page["path"])
 
 
-def _export_page(outputs: object) -> str | None:
-    """The page of the concrete export button the request is for (never the pattern's MATCH)."""
+def _pattern_page(outputs: object, key: str) -> str | None:
+    """The page named by `key` in the concrete (pattern-matching) id of the request's first output (never the
+    pattern's MATCH). The callback must act on this same id, not on a State the browser could set apart."""
     first = outputs[0] if isinstance(outputs, list) and outputs else outputs
     component = first.get("id") if isinstance(first, dict) else None
-    page = component.get("page") if isinstance(component, dict) else None
+    page = component.get(key) if isinstance(component, dict) else None
     return page if isinstance(page, str) else None
 
 

@@ -57,26 +57,35 @@ def _raw(demo_data: Path) -> duckdb.DuckDBPyConnection:
         "branches": demo_data / "branches.parquet",
         "rms": demo_data / "relationship_managers.parquet",
     }.items():
-        con.execute(f"create view {name} as select * from read_parquet('{path}')")  # test-only, fixed paths
-    con.execute(
+        con.read_parquet(str(path)).create_view(name)
+    con.sql(
         "create view people as select c.customer_id, c.name, c.branch_id, c.rm_id, b.region, b.branch_name "
         "from customers c join branches b using (branch_id)"
     )
     return con
 
 
-def _scope(con: duckdb.DuckDBPyConnection, username: str, role: str, grant: dict[str, Any], where: str) -> Scope:
-    """`where` is a condition on `people` (fixed text of this test) selecting the scope's customers."""
-    con.execute(f"create or replace temp table allowed as select * from people where {where}")
-    ids = frozenset(r[0] for r in con.execute("select customer_id from allowed").fetchall())
-    regions = frozenset(r[0] for r in con.execute("select distinct region from allowed").fetchall())
-    branches = frozenset(r[0] for r in con.execute("select distinct branch_id from allowed").fetchall())
-    rms = frozenset(r[0] for r in con.execute("select distinct rm_id from allowed where rm_id is not null").fetchall())
-    names = " ".join(r[0] for r in con.execute("select name from allowed").fetchall())
-    forbidden = [r[0] for r in con.execute("select distinct region from branches").fetchall() if r[0] not in regions]
+ALLOWED = {
+    "region": "select * from people where region = $value",
+    "branch_id": "select * from people where branch_id = $value",
+    "rm_id": "select * from people where rm_id = $value",
+}
+
+
+def _scope(
+    con: duckdb.DuckDBPyConnection, username: str, role: str, grant: dict[str, Any], column: str, value: str
+) -> Scope:
+    """The scope of the customers whose `column` is `value`, as the table `allowed`."""
+    con.register("allowed", con.sql(ALLOWED[column], params={"value": value}).pl())
+    ids = frozenset(r[0] for r in con.sql("select customer_id from allowed").fetchall())
+    regions = frozenset(r[0] for r in con.sql("select distinct region from allowed").fetchall())
+    branches = frozenset(r[0] for r in con.sql("select distinct branch_id from allowed").fetchall())
+    rms = frozenset(r[0] for r in con.sql("select distinct rm_id from allowed where rm_id is not null").fetchall())
+    names = " ".join(r[0] for r in con.sql("select name from allowed").fetchall())
+    forbidden = [r[0] for r in con.sql("select distinct region from branches").fetchall() if r[0] not in regions]
     forbidden += [
         r[0]
-        for r in con.execute(
+        for r in con.sql(
             "select branch_name from branches where branch_id not in (select branch_id from allowed)"
         ).fetchall()
     ]
@@ -84,21 +93,21 @@ def _scope(con: duckdb.DuckDBPyConnection, username: str, role: str, grant: dict
     # names that are not are checked.
     forbidden += [
         r[0]
-        for r in con.execute(
+        for r in con.sql(
             "select rm_name from rms where rm_id not in (select rm_id from allowed where rm_id is not null)"
         ).fetchall()
         if r[0] not in names
     ]
-    latest = con.execute(
+    latest = con.sql(
         "select list(m.customer_id), sum(m.aum_total) from months m join allowed a using (customer_id) "
         "where m.month = (select max(month) from months)"
-    ).fetchone()
+    ).fetchall()[0]
     other_region = sorted(
-        r for r in (r[0] for r in con.execute("select distinct region from branches").fetchall()) if r not in regions
+        r for r in (r[0] for r in con.sql("select distinct region from branches").fetchall()) if r not in regions
     )[0]
-    other_customer = con.execute(
-        "select min(customer_id) from people where region = $region", {"region": other_region}
-    ).fetchone()[0]
+    other_customer = con.sql(
+        "select min(customer_id) from people where region = $region", params={"region": other_region}
+    ).fetchall()[0][0]
     return Scope(
         username,
         role,
@@ -119,13 +128,13 @@ def _scope(con: duckdb.DuckDBPyConnection, username: str, role: str, grant: dict
 def scopes(demo_data: Path) -> dict[str, Scope]:
     con = _raw(demo_data)
     # The RM with the largest book, and a branch of another region than the region manager's.
-    rm = con.execute(
+    rm = con.sql(
         "select rm_id from customers where rm_id is not null group by rm_id order by count(*) desc, rm_id limit 1"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     return {
-        "region": _scope(con, "mid", "region_manager", {"regions": ("华中区",)}, "region = '华中区'"),
-        "branch": _scope(con, "b001", "branch_manager", {"branches": ("B001",)}, "branch_id = 'B001'"),
-        "rm": _scope(con, "rm", "relationship_manager", {"rm": rm}, f"rm_id = '{rm}'"),
+        "region": _scope(con, "mid", "region_manager", {"regions": ("华中区",)}, "region", "华中区"),
+        "branch": _scope(con, "b001", "branch_manager", {"branches": ("B001",)}, "branch_id", "B001"),
+        "rm": _scope(con, "rm", "relationship_manager", {"rm": rm}, "rm_id", rm),
     }
 
 

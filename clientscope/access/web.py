@@ -168,7 +168,9 @@ def _session_viewer() -> Viewer | flask.Response:
     if flask.request.path.startswith("/_dash"):
         return flask.make_response(flask.jsonify(error="signed out"), 401)
     target = flask.request.full_path if flask.request.query_string else flask.request.path
-    return flask.redirect("/login?next=" + quote(target, safe=""))
+    # The sign-in page speaks the language of the page that was asked for.
+    lang = "&lang=en" if normalise_language(flask.request.args.get("lang")) == "en" else ""
+    return flask.redirect("/login?next=" + quote(target, safe="") + lang)
 
 
 def _header_viewer(config: AccessConfig) -> Viewer | flask.Response:
@@ -205,8 +207,13 @@ def _callback_allowed(viewer: Viewer) -> bool:
     if not isinstance(output, str):
         return True  # malformed bodies are the request guard's business (400), not a permission question
     if '"export-download"' in output:
-        page = _export_page(_callback_body().get("outputs"))
+        page = _pattern_page(_callback_body().get("outputs"), "page")
         return page is not None and viewer.may_open(_REPORT_PATHS.get(page, "/" + page))
+    if '"customer-list"' in output:
+        # The drill-through list is shared code, but each list belongs to the page it is named after (its id's
+        # name): a role that may not open that page may not page through its customers either.
+        page = _pattern_page(_callback_body().get("outputs"), "name")
+        return page is not None and viewer.may_open("/" + page)
     entry = dash.get_app().callback_map.get(output)
     if entry is None:
         return True
@@ -215,11 +222,12 @@ def _callback_allowed(viewer: Viewer) -> bool:
     return page is None or viewer.may_open(page["path"])
 
 
-def _export_page(outputs: object) -> str | None:
-    """The page of the concrete export button the request is for (never the pattern's MATCH)."""
+def _pattern_page(outputs: object, key: str) -> str | None:
+    """The page named by `key` in the concrete (pattern-matching) id of the request's first output (never the
+    pattern's MATCH). The callback must act on this same id, not on a State the browser could set apart."""
     first = outputs[0] if isinstance(outputs, list) and outputs else outputs
     component = first.get("id") if isinstance(first, dict) else None
-    page = component.get("page") if isinstance(component, dict) else None
+    page = component.get(key) if isinstance(component, dict) else None
     return page if isinstance(page, str) else None
 
 
@@ -289,7 +297,7 @@ def _login() -> Any:
         return flask.redirect("/")
     if runtime.config.sign_in != "accounts":
         return flask.Response(t("access.gateway", lang), status=401, mimetype="text/plain")
-    next_url = _safe_next(request.values.get("next"))
+    next_url = _safe_next(request.values.get("next"), lang)
     if request.method == "GET":
         message = t("access.login.signed_out", lang) if request.args.get("signed_out") else None
         return _login_response(lang, next_url, message, 200)
@@ -308,7 +316,9 @@ def _login() -> Any:
         )
         key = {"locked": "access.login.locked", "disabled": "access.login.disabled"}.get(result.reason)
         text = t(key or "access.login.wrong", lang, minutes=runtime.config.lockout.minutes)
-        return _login_response(lang, next_url, text, 401)
+        # 200, not 401: the answer is the sign-in page again with its message (a browser logs a 4xx document as
+        # a console error, and 401 would promise an HTTP authentication challenge that this form is not).
+        return _login_response(lang, next_url, text, 200)
     flask.session.clear()  # a fresh session (and CSRF token) on sign-in: no fixation
     flask_login.login_user(_SessionUser(result.viewer))
     flask.session.permanent = True
@@ -336,11 +346,13 @@ def _login_response(lang: str, next_url: str, message: str | None, status: int) 
     return response
 
 
-def _safe_next(value: str | None) -> str:
-    """Only a path on this server: never an absolute URL (an open redirect after sign-in)."""
+def _safe_next(value: str | None, lang: str) -> str:
+    """Only a path on this server: never an absolute URL (an open redirect after sign-in). Without one, the
+    overview in the sign-in page's language."""
+    home = "/?lang=en" if lang == "en" else "/"
     if not value:
-        return "/"
+        return home
     parts = urlsplit(value)
     if parts.scheme or parts.netloc or not value.startswith("/") or value.startswith("//"):
-        return "/"
+        return home
     return value

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime
 
 import dash_bootstrap_components as dbc
-from dash import MATCH, Input, Output, State, callback, dcc, html, no_update, set_props
+from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update, set_props
 
 from clientscope.i18n import t
 from clientscope.shell_ids import ShellIds
@@ -78,11 +78,15 @@ def on_export(n_clicks, button_id, search):
     from clientscope.errors import new_error_id
     from clientscope.export import ExportError
 
+    # The workbook is the one of the download component the request writes to, which the access guard checked
+    # (clientscope.access.web); the button's id is a State the browser sends and could name another page.
+    page = ctx.outputs_list["id"]["page"]
+    del button_id
     try:
-        content, filename = build_workbook_bytes(button_id["page"], search, datetime.now())
+        content, filename = build_workbook_bytes(page, search, datetime.now())
     except ExportError as exc:
         error_id = new_error_id()
-        log.error("export %s failed (%s): %s", button_id["page"], error_id, exc)
+        log.error("export %s failed (%s): %s", page, error_id, exc)
         lang = parse_query(search or "").get("lang", "zh_CN")
         set_props(
             ShellIds.ERROR_TOAST,

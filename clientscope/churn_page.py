@@ -563,8 +563,9 @@ def evaluation_rows(pc: PageContext, data: ChurnData) -> pl.DataFrame:
     customer_id, month, aum_total, churned_3m (0/1), model_score, warning_score, aum_trend, per baseline its
     calibrated probability (`<code>_probability`) and decile (`<code>_decile`), and model_decile. Deciles rank by
     score with ties by AUM (highest first), customer id, month, so anyone can recompute the card from this sheet.
-    Rows of customers outside the viewer's scope keep their scores and outcome (the card is computed from every
-    row) but not their customer id.
+    A restricted viewer gets only the rows of their own customers: the card describes the bank-wide model, but
+    no row of another region, branch or book leaves the database for them, not even without its id (the deciles
+    are still those of the whole test set, so a viewer's rows read as they rank bank-wide).
     """
     frame = evaluation_frame(pc.db, data.trained)
     ties = tie_break(frame)
@@ -577,9 +578,7 @@ def evaluation_rows(pc: PageContext, data: ChurnData) -> pl.DataFrame:
     )
     if pc.scope.restricted:
         visible = run_named(pc.db, "churn_page/customer_ids", scope=pc.scope).frame["customer_id"]
-        frame = frame.with_columns(
-            pl.when(pl.col("customer_id").is_in(visible.implode())).then(pl.col("customer_id")).alias("customer_id")
-        )
+        frame = frame.filter(pl.col("customer_id").is_in(visible.implode()))
     return frame.select(
         "customer_id",
         "month",

@@ -242,3 +242,33 @@ def test_a_region_manager_exports_only_its_region_and_the_cover_names_it(
     audit = entries(accounts_store, action="export").row(0, named=True)
     assert audit["username"] == "east" and audit["target"] == "overview"
     assert expected > 0 and json.loads(audit["detail"])["masked"] is False
+
+
+def test_a_region_managers_churn_workbook_holds_no_model_row_of_another_region(
+    accounts_app, accounts_store, demo_data: Path
+) -> None:
+    add(accounts_store, "east", "region_manager", regions=("华东区",))
+    client = accounts_app.server.test_client()
+    sign_in(client, "east")
+    workbook = exported_workbook(client, accounts_app, "churn", "?lang=en")
+    sheet = next(
+        ws
+        for ws in workbook.worksheets
+        if any(row and "Churned within 3 months (1 = yes)" in row for row in ws.iter_rows(values_only=True))
+    )
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if row and "Churned within 3 months (1 = yes)" in row)
+    ids = {row[0] for row in rows[header + 1 :] if any(cell is not None for cell in row)}
+    con = duckdb.connect()
+    region = {
+        r[0]
+        for r in con.execute(
+            "select c.customer_id from read_parquet($customers) c join read_parquet($branches) b using (branch_id) "
+            "where b.region = '华东区'",
+            {
+                "customers": str(demo_data / "customers" / "*.parquet"),
+                "branches": str(demo_data / "branches.parquet"),
+            },
+        ).fetchall()
+    }
+    assert ids and None not in ids and ids <= region

@@ -263,10 +263,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "churn.sheet.evaluation_note": {
         "zh_CN": "十分位：按得分从高到低排序（同分依次按AUM从高到低、客户编号升序、月份升序），"
-        "第 r 行（从0起）属于第 r×10÷行数+1 个十分位。查看范围以外客户的编号留空。",
+        "第 r 行（从0起）属于第 r×10÷行数+1 个十分位。受限查看者只看到自己范围内客户的行（十分位仍按全行排名）。",
         "en": "Deciles: rows ranked by score, highest first (equal scores by AUM, highest first, then customer id "
-        "and month, ascending); the row at 0-based rank r of n is in decile r × 10 ÷ n + 1. Customer ids outside "
-        "your scope are left blank.",
+        "and month, ascending); the row at 0-based rank r of n is in decile r × 10 ÷ n + 1. A restricted viewer "
+        "sees only the rows of their own customers (deciles still rank the whole bank's test rows).",
     },
     "churn.kpi.customers_open": {"zh_CN": "月末在册客户", "en": "Customers open at month-end"},
     "churn.col.share": {"zh_CN": "占比", "en": "Share"},

@@ -31,7 +31,7 @@ from clientscope.semantic import (
     run_compiled,
     run_metric_query,
 )
-from clientscope.semantic.model import RatioMetric
+from clientscope.semantic.model import ConversionMetric, RatioMetric
 from clientscope.semantic.periods import COMPARISON_MONTHS, add_months, month_label, month_start
 
 
@@ -221,6 +221,15 @@ def kpi_views(pc: PageContext, metrics: Sequence[str]) -> list[KpiView]:
                 months=months_text(numbers.months, pc.lang) if numbers.months else "",
                 period=period_text(pc, numbers),
                 period_title=period_title(pc, numbers),
+                note=not_measurable_note(pc, metric) if numbers.value is None else None,
             )
         )
     return views
+
+
+def not_measurable_note(pc: PageContext, metric: object) -> str | None:
+    """Why a conversion rate has no value for the month: no touch's window has ended yet (censored windows)."""
+    if not isinstance(metric, ConversionMetric):
+        return None
+    days = metric.window_days or pc.model.rules.conversion.window_days
+    return t("kpi.not_measurable", pc.lang, days=days)

@@ -121,3 +121,15 @@ def test_the_export_names_the_kpi_month_on_the_cover_and_the_kpi_sheet(
     segments = segments_workbook(ReportRequest(page=pc, generated_at=datetime(2026, 1, 1), user=None))
     assert dict(segments.filters)["指标月份"] == cover["指标月份"]
     assert not any(c.key == "period_value" for c in segments.sheets[0].columns)
+
+
+def test_a_conversion_rate_without_a_complete_window_says_why(demo_db, demo_data: Path) -> None:
+    # No touch of the newest month has a 30-day window ending by the last month-end, so the rate has no value
+    # for that month (censored windows), and the card says so instead of a bare dash.
+    views = {v.metric: v for v in kpi_views(_context(demo_db, demo_data, {"lang": "en"}), HEADLINE_METRICS)}
+    conversion = views["campaign_conversion_rate"]
+    assert conversion.value == "—"
+    assert conversion.note == "Not yet measurable: this month's touches are still inside their 30-day window"
+    assert all(v.note is None for v in views.values() if v.metric != "campaign_conversion_rate")
+    zh = {v.metric: v for v in kpi_views(_context(demo_db, demo_data, {}), HEADLINE_METRICS)}
+    assert zh["campaign_conversion_rate"].note == "暂不可计算：本月触达的 30 天转化窗口尚未结束"

@@ -31,6 +31,7 @@ class KpiView:
     months: str = ""  # the month shown and the month compared with, e.g. "2026-10 vs 2026-09"
     period: str | None = None  # the value over the whole period, e.g. "2025-11 – 2026-10: 12.89% (458 ÷ 3,553)"
     period_title: str = ""  # what the period value's numerator and denominator are
+    note: str | None = None  # why there is no value, e.g. a conversion window that has not ended yet
 
 
 def sparkline(view: KpiView) -> dcc.Graph | None:
@@ -70,6 +71,7 @@ def kpi_card(view: KpiView, lang: str, comparison: str) -> dbc.Card:
                 html.Div(view.label, className="text-muted small", title=view.description),
                 html.Div(view.months, className="kpi-month small text-muted", id=f"kpi-month-{view.metric}"),
                 html.Div(view.value, className="kpi-value", id=f"kpi-value-{view.metric}"),
+                html.Div(view.note, className="small text-muted", id=f"kpi-note-{view.metric}") if view.note else None,
                 html.Div(
                     " ".join(delta_parts) or "—",
                     className=f"kpi-delta small {css}",

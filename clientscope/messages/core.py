@@ -93,6 +93,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "error.toast.header": {"zh_CN": "出错了", "en": "Something went wrong"},
     "kpi.prior": {"zh_CN": "{comparison}基期：{value}", "en": "{comparison} prior: {value}"},
+    "kpi.not_measurable": {
+        "zh_CN": "暂不可计算：本月触达的 {days} 天转化窗口尚未结束",
+        "en": "Not yet measurable: this month's touches are still inside their {days}-day window",
+    },
     "kpi.month": {"zh_CN": "{month} 较 {prior}", "en": "{month} vs {prior}"},
     "kpi.period": {"zh_CN": "{start}至{end}：{value}", "en": "{start} – {end}: {value}"},
     "kpi.period_parts": {"zh_CN": "（{numerator} ÷ {denominator}）", "en": " ({numerator} ÷ {denominator})"},

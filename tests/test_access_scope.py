@@ -173,6 +173,12 @@ def sheet_rows(workbook: openpyxl.Workbook, title: str) -> list[tuple]:
     return list(workbook[title].iter_rows(values_only=True))
 
 
+def kpi_values(workbook: openpyxl.Workbook) -> dict[str, Any]:
+    """Metric → value of the KPI sheet (its columns found by their headers)."""
+    rows = sheet_rows(workbook, "KPIs")
+    return dict(zip(column(rows, "Metric"), column(rows, "Value"), strict=True))
+
+
 def column(rows: list[tuple], header: str) -> list[Any]:
     """The values under `header` in a data sheet (title, note, header row, then rows)."""
     head = next(i for i, row in enumerate(rows) if header in row)
@@ -232,7 +238,7 @@ def test_every_workbook_holds_only_the_viewers_rows_and_totals(viewer) -> None:
         assert_within(scope, workbook_text(workbook), page)
     n, aum = len(scope.latest_customers), scope.latest_aum
     overview = exported_workbook(client, app, "overview", "?lang=en")
-    kpis = {row[0]: row[2] for row in sheet_rows(overview, "KPIs")[3:] if row[0]}
+    kpis = kpi_values(overview)
     assert kpis["Customers"] == n
     assert kpis["Assets under management"] == pytest.approx(aum, abs=0.01)
     assert sheet_rows(overview, "Tier mix (end of period)")[-1][:3] == ("Total", n, pytest.approx(aum, abs=0.01))
@@ -259,7 +265,7 @@ def test_a_url_or_a_replayed_callback_asking_for_another_region_gets_the_viewers
             # The notice names the asked-for region once; nothing else of it appears.
             assert_within(scope, text.replace(f"{key} = {other}", ""), f"{path}{search}")
     workbook = exported_workbook(client, app, "overview", f"?lang=en&region={other}")
-    kpis = {row[0]: row[2] for row in sheet_rows(workbook, "KPIs")[3:] if row[0]}
+    kpis = kpi_values(workbook)
     assert kpis["Customers"] == n
     segments = exported_workbook(client, app, "segments", f"?lang=en&region={other}&x.region={other}")
     assert set(column(sheet_rows(segments, "Customer list"), "Customer id")) == scope.latest_customers

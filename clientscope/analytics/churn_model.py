@@ -40,14 +40,18 @@ if TYPE_CHECKING:  # imported where models are fitted: scikit-learn is slow to i
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.pipeline import Pipeline
 
-# Signals plus levels from the customer-month history; order matters (it is the model's input).
-FEATURES: tuple[str, ...] = (
+# The warning score's six signals (metrics.yaml rules.risk), as values: the simple baseline's inputs.
+SIGNAL_INPUTS: tuple[str, ...] = (
     "txn_trend",
     "aum_trend",
     "complaints_2m",
     "closures_3m",
     "inactive_months",
     "logins_trend",
+)
+# Signals plus levels from the customer-month history; order matters (it is the model's input).
+FEATURES: tuple[str, ...] = (
+    *SIGNAL_INPUTS,
     "aum_total",
     "deposits",
     "wealth",
@@ -74,14 +78,6 @@ FEATURES: tuple[str, ...] = (
 #   it is unknown (too little history: new customers), standardised, fitted on the training months.
 BASELINES: tuple[str, ...] = ("warning_score", "aum_change", "signals_logit")
 RULE_BASELINE = "warning_score"
-SIGNAL_INPUTS: tuple[str, ...] = (
-    "txn_trend",
-    "aum_trend",
-    "complaints_2m",
-    "closures_3m",
-    "inactive_months",
-    "logins_trend",
-)
 TRENDS: tuple[str, ...] = ("txn_trend", "aum_trend", "logins_trend")  # empty without enough history
 # the number each baseline ranks by; a higher number is a higher risk
 _BASELINE_INPUTS: dict[str, tuple[str, ...]] = {

@@ -38,10 +38,14 @@ def click_point(dash_duo, selector: str, index: int = 0) -> None:
 
 
 def click_until(dash_duo, selector: str, done, attempts: int = 3) -> None:
-    """Click a plotly point until `done(driver)` holds: on a busy machine plotly may not have bound its click
-    handler yet when the bar is first drawn, and that first click is lost (a user would click again)."""
+    """Click the widest plotly bar until `done(driver)` holds. The widest, because a thin bar (a region with few
+    at-risk customers) can sit under the axis line or the other subplot's hover layer; again, because on a busy
+    machine plotly may not have bound its click handler when the bar is first drawn (a user would click again)."""
     for _ in range(attempts):
-        click_point(dash_duo, selector)
+        settle(dash_duo)
+        bars = dash_duo.find_elements(selector)
+        widest = max(range(len(bars)), key=lambda i: bars[i].size["width"] * bars[i].size["height"])
+        click_point(dash_duo, selector, widest)
         try:
             WebDriverWait(dash_duo.driver, 20).until(done)
             return

@@ -102,10 +102,7 @@ def viewer_items(viewer: Viewer, lang: str) -> list:
         return []
     from clientscope.access.web import csrf_token, signs_out
 
-    role = t(f"access.role.{viewer.role.value}", lang)
-    items: list = [
-        dbc.NavItem(html.Span(t("access.user", lang, user=viewer.username, role=role), className="navbar-text ms-3"))
-    ]
+    items: list = [dbc.NavItem(html.Span(viewer.label(lang), className="navbar-text ms-3"))]
     if signs_out():
         items.append(
             dbc.NavItem(

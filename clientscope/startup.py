@@ -39,9 +39,17 @@ def load_model(metrics_arg: str | None = None) -> SemanticModel:
     try:
         return load_semantic_model(path)
     except SemanticError as exc:
-        message = f"{path} is not valid; the app will not start until it is fixed:\n{format_problems(exc.problems)}"
-        print(message, file=sys.stderr)
-        raise StartupRefused(1) from exc
+        raise _invalid(path, exc) from exc
+
+
+def _invalid(path: Path, exc: SemanticError) -> StartupRefused:
+    return _refused(f"{path} is not valid; the app will not start until it is fixed:\n{format_problems(exc.problems)}")
+
+
+def _refused(message: str) -> StartupRefused:
+    """Print why the app does not start (the operator reads the terminal, not a log file)."""
+    print(message, file=sys.stderr)
+    return StartupRefused(1)
 
 
 def load_access_setup(access_arg: str | None = None) -> AccessSetup:
@@ -50,14 +58,9 @@ def load_access_setup(access_arg: str | None = None) -> AccessSetup:
     try:
         setup = access_setup(path)
     except SemanticError as exc:
-        print(
-            f"{path} is not valid; the app will not start until it is fixed:\n{format_problems(exc.problems)}",
-            file=sys.stderr,
-        )
-        raise StartupRefused(1) from exc
+        raise _invalid(path, exc) from exc
     except StoreError as exc:
-        print(f"{exc}", file=sys.stderr)
-        raise StartupRefused(1) from exc
+        raise _refused(str(exc)) from exc
     if setup.config is None:
         log.warning("no access.yaml: open mode, no sign-in, answering this machine (loopback) only")
     return setup

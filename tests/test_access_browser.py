@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.access_fixtures import PASSWORD, add
 from tests.browser_support import assert_clean
@@ -64,6 +65,9 @@ def test_sign_in_shows_the_user_and_role_and_sign_out_ends_the_session(dash_duo,
     assert dash_duo.driver.current_url == dash_duo.server.url + asked
     logout = dash_duo.wait_for_element("#logout", timeout=20)
     assert logout.text == WORDS[lang]["sign_out"]
+    # Sign out once the page has finished loading: a callback still in flight would be answered 401 (signed
+    # out), which the browser logs as a console error, as it would for a user who signs out mid-load.
+    WebDriverWait(dash_duo.driver, 60, poll_frequency=0.3).until(lambda _: dash_duo.redux_state_rqs == [])
     logout.click()
     assert message(dash_duo) == WORDS[lang]["signed_out"]
     dash_duo.driver.get(dash_duo.server.url + "/segments")

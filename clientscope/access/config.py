@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from clientscope.access.roles import REQUIRED_ATTRIBUTE, Role, policy
+from clientscope.access.viewer import Viewer
 from clientscope.semantic.loader import LineDict, YamlSyntaxError, duplicate_keys, line_at, load_yaml
 from clientscope.semantic.problems import Problem, SemanticError
 from clientscope.semantic.schema import pydantic_problems
@@ -51,6 +52,9 @@ class Grant(_Strict):
     regions: tuple[str, ...] = ()
     branches: tuple[str, ...] = ()
     rm: str | None = None
+
+    def viewer(self, username: str) -> Viewer:
+        return Viewer(username, self.role, frozenset(self.regions), frozenset(self.branches), self.rm)
 
     @model_validator(mode="after")
     def _attribute_present(self) -> Grant:

@@ -26,7 +26,6 @@ class Policy:
     scope: ScopeKind  # which rows: every customer, the viewer's regions, branches, own book, or none
     personal_data: bool  # names, phone and ID numbers in clear
     pages: tuple[str, ...]  # page paths ("/customers" covers /customers/<id>), or ALL_PAGES for every data page
-    audit: bool = False  # may read the audit log
 
 
 POLICIES: dict[Role, Policy] = {
@@ -36,7 +35,7 @@ POLICIES: dict[Role, Policy] = {
     Role.RELATIONSHIP_MANAGER: Policy("rm", personal_data=True, pages=(ALL_PAGES,)),
     Role.MARKETING: Policy("all", personal_data=False, pages=("/", "/campaigns", "/metrics")),
     # Auditors read the audit log (and the metric definitions), never the bank's customer data.
-    Role.AUDITOR: Policy("none", personal_data=False, pages=("/audit", "/metrics"), audit=True),
+    Role.AUDITOR: Policy("none", personal_data=False, pages=("/audit", "/metrics")),
 }
 
 # The attribute each scope kind needs: a region manager without regions would see nothing, which is

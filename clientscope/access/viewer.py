@@ -8,6 +8,7 @@ import flask
 
 from clientscope.access.roles import ALL_PAGES, Role, policy
 from clientscope.db import ViewerScope
+from clientscope.i18n import t
 
 # Page paths that are not data pages and that every viewer may open.
 _PUBLIC_PAGES = ("/login",)
@@ -47,14 +48,9 @@ class Viewer:
             return True
         return root in pages
 
-    @property
-    def may_read_audit(self) -> bool:
-        return self.open_mode or policy(self.role).audit
-
-    @property
-    def masking(self) -> str:
-        """What the export cover and the audit log say about personal data for this viewer."""
-        return "none" if self.scope().can_see_personal else "name, phone, id_number"
+    def label(self, lang: str) -> str:
+        """ "east (Region manager)" / "east（区域经理）": the navbar and the export cover name the viewer so."""
+        return t("access.user", lang, user=self.username, role=t(f"access.role.{self.role.value}", lang))
 
 
 OPEN_VIEWER = Viewer("local", Role.HEAD_OFFICE, open_mode=True)

@@ -31,7 +31,7 @@ from dash import html
 from clientscope import settings
 from clientscope.access import accounts
 from clientscope.access.audit import Action, record, record_for
-from clientscope.access.config import AccessConfig, Grant
+from clientscope.access.config import AccessConfig
 from clientscope.access.login_page import login_html
 from clientscope.access.viewer import OPEN_VIEWER, Viewer, current_viewer, set_current
 from clientscope.i18n import normalise_language, t
@@ -183,11 +183,7 @@ def _header_viewer(config: AccessConfig) -> Viewer | flask.Response:
     grant = config.users.get(username) or next((config.groups[g] for g in groups if g in config.groups), None)
     if grant is None:
         return flask.Response(t("access.no_role", lang), status=403, mimetype="text/plain")
-    return _viewer_of_grant(username, grant)
-
-
-def _viewer_of_grant(username: str, grant: Grant) -> Viewer:
-    return Viewer(username, grant.role, frozenset(grant.regions), frozenset(grant.branches), grant.rm)
+    return grant.viewer(username)
 
 
 def _callback_body() -> dict[str, Any]:
@@ -319,9 +315,12 @@ def _login() -> Any:
         # 200, not 401: the answer is the sign-in page again with its message (a browser logs a 4xx document as
         # a console error, and 401 would promise an HTTP authentication challenge that this form is not).
         return _login_response(lang, next_url, text, 200)
-    flask.session.clear()  # a fresh session (and CSRF token) on sign-in: no fixation
+    flask.session.clear()  # a fresh session on sign-in: no fixation
     flask_login.login_user(_SessionUser(result.viewer))
     flask.session.permanent = True
+    # The sign-out form's token is made now, with the session: made later, by the navbar's callback, it would be
+    # lost whenever a concurrent callback's response wrote the session cookie without it.
+    csrf_token()
     record_for(runtime.store, result.viewer, Action.SIGN_IN)
     return flask.redirect(next_url)
 

@@ -47,8 +47,7 @@ def build_workbook_bytes(page: str, search: str | None, generated_at: datetime) 
     viewer = current_viewer()
     pc = page_context(parse_query(search or ""))
     # Open mode has no identity to name: its cover says "—", as the command line's does.
-    role = t(f"access.role.{viewer.role.value}", pc.lang)
-    user = None if viewer.open_mode else t("access.user", pc.lang, user=viewer.username, role=role)
+    user = None if viewer.open_mode else viewer.label(pc.lang)
     spec = builder(page)(ReportRequest(pc, generated_at, user=user))
     rendered = render_workbook(spec)
     record_for(

@@ -26,9 +26,12 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clientscope.db import FULL_SCOPE, Database, QueryResult, ViewerScope, query_sql, run_named
+
+if TYPE_CHECKING:  # the semantic layer imports this module
+    from clientscope.semantic.filtering import ViewFilters
 
 DEFAULT_MAX_ENTRIES = 512
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024  # per worker process
@@ -69,7 +72,9 @@ def _freeze(value: Any) -> Hashable:
     return (type(value).__name__, value)
 
 
-def cache_key(db: Database, sql: str, params: Mapping[str, Any], scope: ViewerScope) -> Hashable | None:
+def cache_key(
+    db: Database, sql: str, params: Mapping[str, Any], scope: ViewerScope, filters: Hashable = None
+) -> Hashable | None:
     """The key of a query's result, or None when it must not be cached (no data version, unhashable values)."""
     if db.data_dir is None:
         return None
@@ -77,7 +82,7 @@ def cache_key(db: Database, sql: str, params: Mapping[str, Any], scope: ViewerSc
         frozen = tuple(sorted((name, _freeze(value)) for name, value in params.items()))
     except _Unhashable:
         return None
-    return (id(db), db.version, scope, sql, frozen)
+    return (id(db), db.version, scope, filters, sql, frozen)
 
 
 class QueryCache:
@@ -105,10 +110,11 @@ class QueryCache:
         params: Mapping[str, Any],
         scope: ViewerScope,
         run: Callable[[], QueryResult],
+        filters: Hashable = None,
     ) -> QueryResult:
         """The cached result of the query, or `run()`'s result (then kept). Errors are never cached."""
         started = time.perf_counter()
-        key = cache_key(db, sql, params, scope)
+        key = cache_key(db, sql, params, scope, filters)
         if key is None:
             return run()
         found = self._get(key, db)
@@ -168,8 +174,13 @@ def run_named_cached(
     params: Mapping[str, Any] | None = None,
     *,
     scope: ViewerScope = FULL_SCOPE,
+    filters: ViewFilters | None = None,
     cache: QueryCache = QUERY_CACHE,
 ) -> QueryResult:
     """`run_named` for a page's aggregate query (small answers, asked again on every filter change), cached."""
     bound = dict(params or {})
-    return cache.fetch(db, query_sql(name), bound, scope, lambda: run_named(db, name, bound, scope=scope))
+
+    def run() -> QueryResult:
+        return run_named(db, name, bound, scope=scope, filters=filters)
+
+    return cache.fetch(db, query_sql(name), bound, scope, run, filters)

@@ -14,13 +14,16 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import polars as pl
 
 from clientscope import catalog, settings
 from clientscope.settings import PROJECT_ROOT
+
+if TYPE_CHECKING:  # the semantic layer imports this module
+    from clientscope.semantic.filtering import ViewFilters
 
 log = logging.getLogger(__name__)
 
@@ -165,17 +168,23 @@ def run_query(
     params: dict[str, Any] | None = None,
     *,
     scope: ViewerScope = FULL_SCOPE,
+    filters: ViewFilters | None = None,
     row_cap: int = DEFAULT_ROW_CAP,
     timeout_s: float = DEFAULT_TIMEOUT_S,
     label: str = "query",
 ) -> QueryResult:
-    """Run one statement with bound parameters under a viewer scope; return a polars frame."""
+    """Run one statement with bound parameters under a viewer scope; return a polars frame.
+
+    A statement that reads `filtered_<table>` gets those relations from `filters` (the view's filters compiled
+    once, `clientscope.semantic.filtering`)."""
     started = time.perf_counter()
     cur = db.con.cursor()
     timer = threading.Timer(timeout_s, cur.interrupt)
     timer.start()
     try:
         _apply_scope(cur, db, scope)
+        if filters is not None:  # after the scope: the view's filters narrow what the viewer may see
+            filters.prepare(cur, sql, db.tables)
         relation = cur.sql(sql, params=params or {})
         frame = relation.limit(row_cap + 1).pl() if relation is not None else pl.DataFrame()
     except duckdb.InterruptException as exc:

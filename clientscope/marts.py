@@ -26,7 +26,6 @@ import re
 import shutil
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +35,7 @@ import pyarrow as pa
 from clientscope import settings
 from clientscope.analytics.churn_signals import SignalRules
 from clientscope.db import Database, query_sql
+from clientscope.mart import Mart
 
 if TYPE_CHECKING:  # marts must not import the semantic package at run time (it imports MART_COLUMNS)
     from clientscope.semantic.model import Rules
@@ -48,30 +48,16 @@ _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _OPEN_AGE = 200  # the open last age band is "age <= 200"
 
 
-@dataclass(frozen=True)
-class Mart:
-    name: str
-    requires: tuple[str, ...]  # extract tables that must be present for the mart to exist
-    stand_ins: tuple[str, ...]  # optional inputs replaced by zero-row views when absent
-    after: tuple[str, ...]  # marts it reads
-    columns: tuple[str, ...]
-    order_by: str | None = None  # sort of the Parquet file, for row-group pruning on the time column
-    # Built in parts of at most CUSTOMERS_PER_PART customers (its SQL keeps `hash(customer_id) % $parts = $part`):
-    # a per-customer aggregate with lists cannot spill to disk, so one pass over 1M customers outgrows the
-    # DuckDB memory limit.
-    by_customer_parts: bool = False
-
-    @property
-    def sql_name(self) -> str:
-        return f"marts/{self.name}"
-
-
 CUSTOMER_MONTH_FACTS = Mart(
     name="customer_month_facts",
     requires=("customers", "customer_months", "branches"),
     stand_ins=("holdings",),
     after=(),
     order_by="month",
+    money=(
+        "aum_total", "deposits", "wealth", "insurance", "loan_balance", "card_spend", "payroll_inflow",
+        "cross_border_spend", "txn_amount",
+    ),
     columns=(
         "customer_id", "month", "month_start", "month_idx", "next_month", "region", "branch_id", "rm_id", "city",
         "acquisition_channel", "gender", "birth_year", "age", "age_band", "risk_profile", "tags", "open_date",
@@ -89,6 +75,7 @@ CHURN_EVENTS = Mart(
     stand_ins=(),
     after=("customer_month_facts",),
     order_by="month",
+    money=("aum_total", "deposits", "wealth", "insurance"),
     columns=(
         "customer_id", "month", "month_start", "reason", "event_date", "as_of_month", "in_opening_book", "region",
         "branch_id", "rm_id", "city", "acquisition_channel", "gender", "birth_year", "age_band", "risk_profile",
@@ -102,6 +89,7 @@ OPENING_CHURN = Mart(
     stand_ins=(),
     after=("customer_month_facts", "churn_events"),
     order_by="next_month",
+    money=("aum_total",),
     columns=(
         "customer_id", "month", "next_month", "region", "branch_id", "rm_id", "city", "acquisition_channel", "gender",
         "age_band", "risk_profile", "tier", "tier_alt", "stage", "warning_level", "open_date", "close_date",
@@ -113,6 +101,7 @@ CAMPAIGN_FACTS = Mart(
     requires=("campaigns",),
     stand_ins=(),
     after=(),
+    money=("cost",),
     columns=(
         "campaign_id", "campaign_name", "campaign_type", "channel", "product_type", "target_segment",
         "control_share", "start_date", "end_date", "month", "cost",
@@ -137,6 +126,7 @@ CONVERSION_FACTS = Mart(
     stand_ins=("touches", "campaigns"),
     after=("customer_month_facts",),
     order_by="month",
+    money=("value",),
     columns=(
         "conversion_id", "customer_id", "conversion_ts", "month", "product_type", "value", "campaign_id",
         "campaign_type", "channel", "attributed_touch_ts", "is_attributed", "region", "branch_id", "rm_id",
@@ -151,6 +141,7 @@ CUSTOMER_LIFECYCLE = Mart(
     after=("customer_month_facts",),
     order_by="open_date",  # the lifecycle page selects a cohort by open date
     by_customer_parts=True,
+    money=("latest_aum", "book_aum", "row_aum"),
     columns=(
         "customer_id", "open_date", "close_date", "region", "branch_id", "rm_id", "city", "acquisition_channel",
         "gender", "risk_profile", "entry_tier", "entry_tier_alt", "entry_age_band", "latest_stage", "latest_aum",
@@ -167,18 +158,7 @@ MARTS: tuple[Mart, ...] = (
 MART_COLUMNS: Mapping[str, tuple[str, ...]] = {m.name: m.columns for m in MARTS}
 # The money columns of each mart: DECIMAL(18,2) (lists of it for the per-customer histories), rounded from the
 # extracts by cents() (queries/marts/money.sql); every other number is a count, a score, a share or an index.
-MONEY_COLUMNS: Mapping[str, tuple[str, ...]] = {
-    "customer_month_facts": (
-        "aum_total", "deposits", "wealth", "insurance", "loan_balance", "card_spend", "payroll_inflow",
-        "cross_border_spend", "txn_amount",
-    ),
-    "churn_events": ("aum_total", "deposits", "wealth", "insurance"),
-    "campaign_facts": ("cost",),
-    "touch_facts": (),
-    "conversion_facts": ("value",),
-    "customer_lifecycle": ("latest_aum", "book_aum", "row_aum"),
-    "opening_churn": ("aum_total",),
-}  # fmt: skip
+MONEY_COLUMNS: Mapping[str, tuple[str, ...]] = {m.name: m.money for m in MARTS}
 
 
 def mart_params(rules: Rules) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from clientscope.i18n import t
 from clientscope.lifecycle_codes import PAGE_CROSS
 from clientscope.lifecycle_codes import cross_values as lifecycle_cross_values
 from clientscope.semantic import SemanticModel
+from clientscope.semantic.filtering import ViewFilters
 from clientscope.state import Notice, ViewState, parse_state
 
 # URL filter key → metrics.yaml dimension (short, stable URLs; the model's names stay explicit).
@@ -74,6 +75,11 @@ class PageContext:
             if dimension not in PAGE_CROSS_DIMENSIONS:  # a page's own subsets are not metrics.yaml dimensions
                 merged[dimension] = [value]
         return merged
+
+    @property
+    def filters(self) -> ViewFilters:
+        """The view's filters compiled once (`filtered_<table>` relations for page SQL)."""
+        return ViewFilters.compile(self.model, self.metric_filters())
 
     def value_labels(self) -> dict[str, dict[str, str]]:
         """Display labels for coded filter values, keyed by filter key and by dimension."""

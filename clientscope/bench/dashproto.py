@@ -172,16 +172,20 @@ class LayoutIndex:
     def replace_page(self, content: Any) -> None:
         self._page = self._index(content)
 
-    def add_children(self, content: Any) -> None:
-        """Components a callback added (any `children` output) join the page part."""
-        self._page.update(self._index(content))
+    def add_children(self, content: Any) -> set[str]:
+        """Components a callback added (any `children` output) join the page part; returns the new ids' keys."""
+        added = self._index(content)
+        new = set(added) - set(self._page) - set(self._shell)
+        self._page.update(added)
+        return new
 
     def get(self, component_id: ComponentId) -> dict[str, Any] | None:
         key = id_key(component_id)
         return self._page.get(key) or self._shell.get(key)
 
-    def in_page(self, component_id: ComponentId) -> bool:
-        return id_key(component_id) in self._page
+    def in_page(self, component_id: ComponentId, among: set[str] | None = None) -> bool:
+        key = id_key(component_id)
+        return key in self._page and (among is None or key in among)
 
     def components(self) -> list[dict[str, Any]]:
         return [*self._shell.values(), *self._page.values()]

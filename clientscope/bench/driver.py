@@ -155,13 +155,16 @@ class Browser:
             fired = self._triggered(changed) + [(cb, []) for cb in initial]
             changed, initial = [], []
             for callback, triggers in fired:
-                record, updates = self._fire(callback, triggers)
-                if record is not None:
-                    records.append(record)
-                more_changed, page_replaced = self._apply(updates)
-                changed += more_changed
-                if page_replaced:
-                    initial += self._initial_calls()
+                for match in self._matches(callback, triggers):
+                    record, updates = self._fire(callback, triggers, match)
+                    if record is not None:
+                        records.append(record)
+                    more_changed, page_replaced, added = self._apply(updates)
+                    changed += more_changed
+                    if page_replaced:
+                        initial += self._initial_calls()
+                    elif added:  # a section's new content makes its own initial calls
+                        initial += self._initial_calls(added)
         return records
 
     def _triggered(self, changed: list[tuple[ComponentId, str]]) -> list[tuple[Callback, list[str]]]:
@@ -176,22 +179,42 @@ class Browser:
                 fired.append((callback, list(dict.fromkeys(triggers))))
         return fired
 
-    def _initial_calls(self) -> list[Callback]:
-        """Callbacks a newly rendered page makes on mount: not prevent_initial_call, with an input or
-        output in the new content and every single-valued input on screen."""
+    def _initial_calls(self, among: set[str] | None = None) -> list[Callback]:
+        """Callbacks a newly rendered page (or newly added components, `among`) makes on mount: not
+        prevent_initial_call, with an input or output in the new content and every single-valued input on screen."""
         found = []
         for callback in self.callbacks:
             if callback.prevent_initial_call:
                 continue
             deps = (*callback.inputs, *callback.outputs)
-            touches_page = any(self.index.in_page(c["props"]["id"]) for d in deps for c in self.index.find(d.id))
+            touches_page = any(self.index.in_page(c["props"]["id"], among) for d in deps for c in self.index.find(d.id))
             present = all(d.multi or self.index.find(d.id) for d in callback.inputs)
             if touches_page and present:
                 found.append(callback)
         return found
 
-    def _fire(self, callback: Callback, triggers: list[str]) -> tuple[CallRecord | None, list]:
-        body = build_payload(self.index, callback, triggers)
+    def _matches(self, callback: Callback, triggers: list[str]) -> list[dict[str, Any] | None]:
+        """One call per set of MATCH values, as the renderer makes: the triggering component's values when a
+        pattern input fired, else every matching set of output components on screen (one request each)."""
+        pattern = next((d.id for d in callback.outputs if d.is_pattern and not d.multi), None)
+        if not isinstance(pattern, dict):
+            return [None]
+        keys = [k for k, v in pattern.items() if isinstance(v, list) and v == ["MATCH"]]
+        if not keys:
+            return [None]
+        for trigger in triggers:
+            raw = trigger.rsplit(".", 1)[0]
+            if raw.startswith("{"):
+                component_id = json.loads(raw)
+                if all(k in component_id for k in keys):
+                    return [{k: component_id[k] for k in keys}]
+        found = [c["props"]["id"] for c in self.index.find(pattern)]
+        return [dict(t) for t in dict.fromkeys(tuple((k, cid[k]) for k in keys) for cid in found)]
+
+    def _fire(
+        self, callback: Callback, triggers: list[str], match: dict[str, Any] | None = None
+    ) -> tuple[CallRecord | None, list]:
+        body = build_payload(self.index, callback, triggers, match)
         if body is None:  # an input or output is not on screen: the renderer would not call it
             return None, []
         started = time.perf_counter()
@@ -203,15 +226,16 @@ class Browser:
         record = CallRecord(callback.output, callback.label(), body, status, elapsed, len(content))
         return record, response_updates(parsed)
 
-    def _apply(self, updates: list) -> tuple[list[tuple[ComponentId, str]], bool]:
+    def _apply(self, updates: list) -> tuple[list[tuple[ComponentId, str]], bool, set[str]]:
         changed: list[tuple[ComponentId, str]] = []
         page_replaced = False
+        added: set[str] = set()
         for component_id, prop, value in updates:
             if component_id == PAGE_CONTENT and prop == "children":
                 self.index.replace_page(value)
                 page_replaced = True
             elif prop == "children":
-                self.index.add_children(value)
+                added |= self.index.add_children(value)
             component = self.index.get(component_id)
             if component is None:
                 continue
@@ -222,7 +246,7 @@ class Browser:
             component["props"][prop] = value
             if before != value:
                 changed.append((component_id, prop))
-        return changed, page_replaced
+        return changed, page_replaced, added
 
     def _navigate(self, prop: str, value: Any) -> list[tuple[ComponentId, str]]:
         """A `callback-nav` Location pushes the URL to history and every Location reports the change."""

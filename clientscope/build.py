@@ -75,8 +75,8 @@ def run_build(
     declared currency; or no database and the problems when the extracts are not valid or declare a currency
     metrics.yaml has no floors for (nothing is built from them).
     """
-    from clientscope.analytics.churn_signals import SignalRules
-    from clientscope.churn_page import build_churn_files, churn_files_present
+    from clientscope.churn.files import build_churn_files, churn_files_present
+    from clientscope.churn.signals import SignalRules
     from clientscope.marts import build_marts, marts_dir
     from clientscope.semantic.rollups import build_rollups, rollups_dir
     from clientscope.validation_cache import is_validated, validate_once

@@ -14,7 +14,8 @@ from typing import Any
 
 import polars as pl
 
-from clientscope.analytics.churn import Reason, SignalRules, load_signals, reasons_for
+from clientscope.churn.reasons import Reason, reasons_for
+from clientscope.churn.signals import SignalRules, load_signals
 from clientscope.components.page import PageContext
 from clientscope.db import ViewerScope, run_named
 from clientscope.export import mask_value

@@ -147,6 +147,9 @@ def _included(name: str, included: str) -> str:
 SCOPE_SETUP: tuple[str, ...] = ("scope_customers", "scope_units")
 
 
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
 def scoped_tables() -> tuple[str, ...]:
     """Tables that a restricted scope filters: one `queries/scope/<table>.sql` each."""
     return tuple(sorted(p.stem for p in SCOPE_DIR.glob("*.sql") if p.stem not in SCOPE_SETUP))
@@ -157,9 +160,45 @@ def _apply_scope(cur: duckdb.DuckDBPyConnection, db: Database, scope: ViewerScop
         return
     for setup in SCOPE_SETUP:
         cur.execute(_sql(f"scope/{setup}"), scope.as_params())
-    for name in scoped_tables():
-        if name in db.tables:
+    written = set(scoped_tables())
+    for name in sorted(db.tables):
+        if name in written:
             cur.execute(_sql(f"scope/{name}"))
+        else:
+            _scope_by_columns(cur, name)
+
+
+# A table without its own scope file (a serving-layer aggregate, an analysis's page file) is scoped by its keys:
+# by customer when it has customer_id, else by branch and RM when it has branch_id (as the rollups are). A table
+# with neither (campaigns, products) describes no customer and is not narrowed.
+_BY_CUSTOMER = (
+    'create or replace temp view "{t}" as select * from memory.main."{t}" '
+    "where customer_id in (select customer_id from scope_customers)"
+)
+_BY_UNIT = (
+    'create or replace temp view "{t}" as select r.* from memory.main."{t}" as r '
+    "inner join scope_units as u on u.branch_id = r.branch_id "
+    "where u.rms is null or list_contains(u.rms, r.rm_id)"
+)
+_BY_BRANCH = (
+    'create or replace temp view "{t}" as select r.* from memory.main."{t}" as r '
+    "where r.branch_id in (select branch_id from scope_units)"
+)
+
+
+def _scope_by_columns(cur: duckdb.DuckDBPyConnection, name: str) -> None:
+    if not _IDENTIFIER.match(name):  # table names come from the catalog and the build; never from a request
+        raise QueryError(f"cannot scope table {name!r}: not a plain lower-case name")
+    columns = set(cur.table(f"memory.main.{name}").columns)
+    if "customer_id" in columns:
+        template = _BY_CUSTOMER
+    elif {"branch_id", "rm_id"} <= columns:
+        template = _BY_UNIT
+    elif "branch_id" in columns:
+        template = _BY_BRANCH
+    else:
+        return
+    cur.execute(template.replace("{t}", name))
 
 
 def run_query(

@@ -15,7 +15,7 @@ from typing import Final
 def _merge() -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
     for name in MESSAGE_MODULES:
-        module = importlib.import_module(f"clientscope.messages.{name}")
+        module = importlib.import_module(name)
         duplicated = merged.keys() & module.MESSAGES.keys()
         if duplicated:
             raise ValueError(f"UI strings defined twice: {sorted(duplicated)}")
@@ -24,17 +24,18 @@ def _merge() -> dict[str, dict[str, str]]:
 
 
 LANGUAGES: Final = ("zh_CN", "en")
-# One module of strings per area (clientscope/messages/*.py), so pages can be worked on independently.
+# One module of strings per area (shared ones in clientscope/messages/, an analysis's own in its package), so
+# pages can be worked on independently.
 MESSAGE_MODULES: Final = (
-    "core",
-    "segments",
-    "customer",
-    "lifecycle",
-    "campaigns",
-    "churn",
-    "metrics",
-    "export",
-    "access",
+    "clientscope.messages.core",
+    "clientscope.messages.segments",
+    "clientscope.messages.customer",
+    "clientscope.messages.lifecycle",
+    "clientscope.messages.campaigns",
+    "clientscope.churn.messages",
+    "clientscope.messages.metrics",
+    "clientscope.messages.export",
+    "clientscope.messages.access",
 )
 DEFAULT_LANGUAGE: Final = "zh_CN"
 

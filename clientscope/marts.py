@@ -33,7 +33,7 @@ import duckdb
 import pyarrow as pa
 
 from clientscope import settings
-from clientscope.analytics.churn_signals import SignalRules
+from clientscope.churn.signals import SignalRules
 from clientscope.db import Database, query_sql
 from clientscope.mart import Mart
 

@@ -10,29 +10,31 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from clientscope import churn_page as cp
 from clientscope import runtime
-from clientscope.churn_page import (
+from clientscope.churn import explain as churn_explain
+from clientscope.churn import figures
+from clientscope.churn import files as churn_files
+from clientscope.churn import numbers as churn_numbers
+from clientscope.churn import view as churn_view
+from clientscope.churn.explain import decile_frame
+from clientscope.churn.view import drill_search, signal_search
+from clientscope.churn.words import (
     action_grid_rows,
     baseline_name,
     baseline_rows,
     card_facts,
     card_rows,
-    decile_frame,
-    drill_search,
     feature_labels,
     money_formatter,
     risk_level_labels,
     rule_rows,
     signal_labels,
-    signal_search,
 )
 from clientscope.components.crossfilter import clicked_value, graph_id
 from clientscope.components.empty import empty_state
 from clientscope.components.export_button import export_button
 from clientscope.components.grid import grid_options
 from clientscope.components.page import PageContext, changed_search, current_state, page_context, page_frame
-from clientscope.figures import churn as figures
 from clientscope.i18n import join_words, t
 from clientscope.semantic import format_value
 from clientscope.shell_ids import ShellIds
@@ -71,7 +73,7 @@ def layout(**query: str) -> html.Div:
     pc = page_context(query)
     lang = pc.lang
     title = [t("churn.title", lang), export_button("churn", lang)]
-    status = cp.churn_status(pc.db, date.today(), cp.page_rules(pc))
+    status = churn_files.churn_status(pc.db, date.today(), churn_files.page_rules(pc))
     if status.data is None:
         problem = status.problem
         content = [
@@ -89,7 +91,7 @@ def layout(**query: str) -> html.Div:
         title,  # type: ignore[arg-type]
         [
             html.P(
-                t("churn.as_of", lang, month=data.as_of.isoformat(), trained=data.trained.card.trained_on.isoformat()),
+                t("churn.as_of", lang, month=data.as_of.isoformat(), trained=data.card.trained_on.isoformat()),
                 className="text-muted small",
                 id=Ids.AS_OF,
             ),
@@ -127,13 +129,13 @@ def _kpi(key: str, label: str, value: str, note: str = "") -> dbc.Col:
     )
 
 
-def risk_section(pc: PageContext, data: cp.ChurnData) -> list:
+def risk_section(pc: PageContext, data: churn_files.ChurnData) -> list:
     lang, theme = pc.lang, pc.state.theme
     money = money_formatter(pc)
-    dist = cp.distribution(pc, data)
-    totals = cp.level_totals(dist)
-    head = cp.headline(pc, totals)
-    levels = cp.selected_levels(pc.state)
+    dist = churn_numbers.distribution(pc, data)
+    totals = churn_numbers.level_totals(dist)
+    head = churn_numbers.headline(pc, totals)
+    levels = churn_view.selected_levels(pc.state)
     level_names = join_words([risk_level_labels(pc)[lv] for lv in levels], lang)
     percent = pc.model.formats["percent"]
     kpis = dbc.Row(
@@ -158,12 +160,12 @@ def risk_section(pc: PageContext, data: cp.ChurnData) -> list:
             _kpi(
                 "auc",
                 t("churn.kpi.auc", lang),
-                f"{data.trained.card.model.roc_auc:.3f}",
+                f"{data.card.model.roc_auc:.3f}",
                 t(
                     "churn.kpi.auc_note",
                     lang,
-                    name=baseline_name(data.trained.card.best_baseline.code, lang),
-                    auc=f"{data.trained.card.best_baseline.evaluation.roc_auc:.3f}",
+                    name=baseline_name(data.card.best_baseline.code, lang),
+                    auc=f"{data.card.best_baseline.evaluation.roc_auc:.3f}",
                 ),
             ),
         ],
@@ -172,13 +174,13 @@ def risk_section(pc: PageContext, data: cp.ChurnData) -> list:
     )
     if not head.customers:
         return [kpis, _card(t("churn.dist.title", lang), empty_state(lang))]
-    card = data.trained.card
+    card = data.card
     labels = risk_level_labels(pc)
     histogram = dcc.Graph(
         id=graph_id("risk_level", "churn-risk-dist"),
         figure=figures.risk_histogram(
             dist,
-            cp.histogram_edges(data),
+            churn_files.histogram_edges(data.card),
             level_labels=labels,
             selected=pc.state.cross.get("risk_level"),
             cutoffs={"medium": card.medium_cutoff, "high": card.high_cutoff},
@@ -188,7 +190,7 @@ def risk_section(pc: PageContext, data: cp.ChurnData) -> list:
         ),
         config={"displaylogo": False},
     )
-    tiers = cp.at_risk_by(pc, data, "tier")
+    tiers = churn_numbers.at_risk_by(pc, data, "tier")
     tier_graph = (
         dcc.Graph(
             id=graph_id("tier", "churn-tier"),
@@ -218,26 +220,26 @@ def risk_section(pc: PageContext, data: cp.ChurnData) -> list:
 
 
 def breadcrumb(pc: PageContext) -> html.Nav:
-    crumbs = cp.breadcrumb(pc.state, pc.value_labels(), t("churn.drill.all", pc.lang))
+    crumbs = churn_view.breadcrumb(pc.state, pc.value_labels(), t("churn.drill.all", pc.lang))
     items = []
     for index, crumb in enumerate(crumbs):
         link = dcc.Link(crumb.label, href="/churn" + to_query(crumb.state), id=f"churn-crumb-{index}")
         items.append(html.Li(link, className="breadcrumb-item" + (" active fw-semibold" if crumb.active else "")))
-    if cp.drill_level(pc.state) is None:
+    if churn_view.drill_level(pc.state) is None:
         items.append(html.Li(t("churn.drill.customers", pc.lang), className="breadcrumb-item active"))
     return html.Nav(html.Ol(items, className="breadcrumb mb-2"), id=Ids.BREADCRUMB, **{"aria-label": "breadcrumb"})
 
 
-def drill_section(pc: PageContext, data: cp.ChurnData) -> dbc.Card:
+def drill_section(pc: PageContext, data: churn_files.ChurnData) -> dbc.Card:
     lang = pc.lang
-    level = cp.drill_level(pc.state)
+    level = churn_view.drill_level(pc.state)
     if level is None:
         body = [
             html.P(t("churn.drill.customers_note", lang), className="small text-muted mb-2"),
             customer_grid(pc, RM_LIST, height=360),
         ]
     else:
-        frame = cp.at_risk_by(pc, data, level)
+        frame = churn_numbers.at_risk_by(pc, data, level)
         labels = {**pc.value_labels().get(level, {}), None: t("churn.unassigned", lang)}
         body = [
             html.P(t(f"churn.drill.hint.{level}", lang), className="small text-muted mb-2"),
@@ -261,10 +263,12 @@ def drill_section(pc: PageContext, data: cp.ChurnData) -> dbc.Card:
 
 
 def signal_chip(pc: PageContext) -> html.Div | None:
-    code = cp.selected_signal(pc.state)
+    code = churn_view.selected_signal(pc.state)
     if code is None:
         return None
-    remove = dcc.Link("×", href="/churn" + to_query(pc.state.with_option(cp.SIGNAL_OPTION, None)), className="ms-1")
+    remove = dcc.Link(
+        "×", href="/churn" + to_query(pc.state.with_option(churn_view.SIGNAL_OPTION, None)), className="ms-1"
+    )
     return dbc.Badge(
         [t("churn.signal_chip", pc.lang, signal=signal_labels(pc.lang)[code]), remove],
         color="info",
@@ -273,10 +277,10 @@ def signal_chip(pc: PageContext) -> html.Div | None:
     )
 
 
-def signals_section(pc: PageContext, data: cp.ChurnData) -> list:
+def signals_section(pc: PageContext, data: churn_files.ChurnData) -> list:
     lang, theme = pc.lang, pc.state.theme
-    selected = cp.selected_signal(pc.state)
-    long = cp.signal_shares_long(cp.signal_shares(pc, data))
+    selected = churn_view.selected_signal(pc.state)
+    long = churn_numbers.signal_shares_long(churn_numbers.signal_shares(pc, data))
     lines = (
         dcc.Graph(
             id=Ids.SIGNAL_GRAPH,
@@ -288,8 +292,8 @@ def signals_section(pc: PageContext, data: cp.ChurnData) -> list:
         if long.height
         else empty_state(lang)
     )
-    mix = cp.reason_mix(pc, data)
-    levels = join_words([risk_level_labels(pc)[lv] for lv in cp.selected_levels(pc.state)], lang)
+    mix = churn_numbers.reason_mix(pc, data)
+    levels = join_words([risk_level_labels(pc)[lv] for lv in churn_view.selected_levels(pc.state)], lang)
     bars = (
         dcc.Graph(
             id=Ids.REASON_GRAPH,
@@ -369,7 +373,7 @@ def customer_grid(pc: PageContext, name: str, *, height: int) -> dag.AgGrid:
 
 def actions_section(pc: PageContext) -> dbc.Card:
     lang = pc.lang
-    levels = join_words([risk_level_labels(pc)[lv] for lv in cp.selected_levels(pc.state)], lang)
+    levels = join_words([risk_level_labels(pc)[lv] for lv in churn_view.selected_levels(pc.state)], lang)
     return _card(
         t("churn.actions.title", lang),
         [
@@ -380,9 +384,9 @@ def actions_section(pc: PageContext) -> dbc.Card:
     )
 
 
-def card_section(pc: PageContext, data: cp.ChurnData) -> dbc.Card:
+def card_section(pc: PageContext, data: churn_files.ChurnData) -> dbc.Card:
     lang, theme = pc.lang, pc.state.theme
-    card = data.trained.card
+    card = data.card
     deciles = decile_frame(card)
     best = baseline_name(card.best_baseline.code, lang)
     table = dbc.Table(
@@ -495,7 +499,7 @@ def card_section(pc: PageContext, data: cp.ChurnData) -> dbc.Card:
 
 def rules_section(pc: PageContext) -> dbc.Card:
     lang = pc.lang
-    view = cp.churn_rules_view(pc.db, pc.scope)
+    view = churn_explain.churn_rules_view(pc.db, pc.scope)
     if not view.rules:
         body = empty_state(lang, "churn.rules.none", reason=view.problem or "")
     else:
@@ -578,5 +582,5 @@ def on_rows(request, grid, search):
     if not request:
         return no_update
     pc = page_context(parse_query(search or ""))
-    data = cp.churn_data(pc.db, date.today(), cp.page_rules(pc))
+    data = churn_files.churn_data(pc.db, date.today(), churn_files.page_rules(pc))
     return action_grid_rows(pc, data, request, every_level=grid["name"] == RM_LIST)

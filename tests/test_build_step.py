@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from clientscope import validation, validation_cache
+from clientscope.churn import files as churn_files
 from clientscope.validation import Severity
 
 
@@ -91,7 +92,6 @@ def test_a_start_with_the_churn_files_built_trains_and_reads_nothing(
 ) -> None:
     from datetime import date
 
-    from clientscope import churn_page
     from clientscope.db import Database
     from clientscope.startup import prepare
 
@@ -100,8 +100,8 @@ def test_a_start_with_the_churn_files_built_trains_and_reads_nothing(
     def refuse(*_args, **_kwargs):
         raise AssertionError("the churn model was loaded or trained again")
 
-    monkeypatch.setattr(churn_page, "churn_status", refuse)
-    churn_page.build_churn_files(Database.open(demo_data), date.today())
+    monkeypatch.setattr(churn_files, "churn_status", refuse)
+    churn_files.build_churn_files(Database.open(demo_data), date.today())
 
 
 def test_the_build_gets_its_own_duckdb_memory_limit_and_serving_the_smaller_one(

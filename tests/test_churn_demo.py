@@ -10,7 +10,8 @@ import polars as pl
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from clientscope.analytics.churn import evaluation_frame, score_latest, train, why_they_churn
+from clientscope.churn.model import evaluation_frame, score_latest, train
+from clientscope.churn.rules import why_they_churn
 from clientscope.db import Database, ViewerScope, run_query
 
 demo = pytest.importorskip("clientscope.demo")

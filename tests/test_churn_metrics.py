@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from clientscope.analytics.churn_metrics import TieBreak, assign_deciles, evaluate, rank_order, share_cutoff
+from clientscope.churn.metrics import TieBreak, assign_deciles, evaluate, rank_order, share_cutoff
 
 
 def ties_for(n: int) -> TieBreak:

@@ -14,17 +14,18 @@ import polars as pl
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from clientscope.analytics.churn import (
+from clientscope.churn.model import (
     FEATURES,
+    Baseline,
     ModelConfig,
+    decile_table,
     evaluation_frame,
-    load_signals,
     plan_periods,
     score_latest,
     train,
     train_or_load,
 )
-from clientscope.analytics.churn_model import Baseline, decile_table
+from clientscope.churn.signals import load_signals
 from clientscope.db import Database
 
 TRAINED_ON = date(2026, 11, 1)
@@ -290,7 +291,7 @@ def test_train_or_load_saves_then_reloads(bank: Database, tmp_path: Path, monkey
     def no_training(*args, **kwargs):
         raise AssertionError("should have loaded from the cache")
 
-    monkeypatch.setattr("clientscope.analytics.churn_model.train", no_training)
+    monkeypatch.setattr("clientscope.churn.model.train", no_training)
     loaded = train_or_load(bank, tmp_path, "v1", trained_on=date(2030, 1, 1), config=config)
     assert loaded.card == first.card  # including the original training date
     with pytest.raises(AssertionError):

@@ -20,8 +20,13 @@ import polars as pl
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from clientscope import churn_page as cp
-from clientscope.analytics.churn import score_latest, why_they_churn
+from clientscope.churn import explain as churn_explain
+from clientscope.churn import files as churn_files
+from clientscope.churn import numbers as churn_numbers
+from clientscope.churn import view as churn_view
+from clientscope.churn import words as churn_words
+from clientscope.churn.model import TrainedModel, score_latest, train_or_load
+from clientscope.churn.rules import why_they_churn
 from clientscope.components.page import PageContext, build_page_context
 from clientscope.db import FULL_SCOPE, ViewerScope
 from clientscope.export import write_workbook
@@ -62,12 +67,20 @@ def context(demo_db, demo_data: Path, query: dict[str, str] | None = None, scope
 
 
 @pytest.fixture(scope="module")
-def data(demo_db, cache_dir: Path) -> cp.ChurnData:
+def data(demo_db, cache_dir: Path) -> churn_files.ChurnData:
     db, _ = demo_db
-    status = cp.churn_status(db, TODAY)
+    status = churn_files.churn_status(db, TODAY)
     assert status.problem is None, status.problem
     assert status.data is not None
     return status.data
+
+
+@pytest.fixture(scope="module")
+def trained(demo_db, data: churn_files.ChurnData, cache_dir: Path) -> TrainedModel:
+    """The fitted model the page files were made from (the page itself never loads it)."""
+    db, _ = demo_db
+    config = churn_files.model_config(data.months)
+    return train_or_load(db, cache_dir, db.version, trained_on=TODAY, rules=data.rules, config=config)
 
 
 @pytest.fixture(scope="module")
@@ -116,22 +129,22 @@ def flat(component) -> Iterator:
 # --- the model, trained on first use ---------------------------------------------------------------------------
 
 
-def test_model_is_trained_once_and_cached_on_disk(demo_db, data: cp.ChurnData, cache_dir: Path) -> None:
+def test_model_is_trained_once_and_cached_on_disk(demo_db, data: churn_files.ChurnData, cache_dir: Path) -> None:
     db, _ = demo_db
     assert list((cache_dir / "churn").glob("model-*.joblib")), "train_or_load keeps the model on disk"
     assert data.scores_path.is_file() and data.flags_path.is_file()
-    assert cp.churn_status(db, TODAY).data is data  # one load per data version and day in a process
+    assert churn_files.churn_status(db, TODAY).data is data  # one load per data version and day in a process
     # on 12 month-ends the test period is shortened so the 6-month trends exist in the training months
     assert data.months == 12
-    assert data.trained.card.periods.test_first == data.trained.card.periods.test_last
+    assert data.card.periods.test_first == data.card.periods.test_last
 
 
 def test_model_config_keeps_the_default_on_long_extracts() -> None:
-    assert cp.model_config(24).test_months == 3
-    assert cp.model_config(14).test_months == 3
-    assert cp.model_config(13).test_months == 2
-    assert cp.model_config(12).test_months == 1
-    assert cp.model_config(9).test_months == 3  # too short to fit trends at all: the library decides
+    assert churn_files.model_config(24).test_months == 3
+    assert churn_files.model_config(14).test_months == 3
+    assert churn_files.model_config(13).test_months == 2
+    assert churn_files.model_config(12).test_months == 1
+    assert churn_files.model_config(9).test_months == 3  # too short to fit trends at all: the library decides
 
 
 # --- numbers against independent computations ---------------------------------------------------------------------
@@ -139,20 +152,20 @@ def test_model_config_keeps_the_default_on_long_extracts() -> None:
 
 def test_every_open_customer_is_in_the_distribution(demo_db, demo_data, data, latest_open) -> None:
     pc = context(demo_db, demo_data)
-    totals = cp.level_totals(cp.distribution(pc, data))
+    totals = churn_numbers.level_totals(churn_numbers.distribution(pc, data))
     assert int(totals["customers"].sum()) == latest_open.height
     assert float(totals["aum_total"].sum()) == pytest.approx(float(latest_open["aum_total"].sum()))
     scores = pl.read_parquet(data.scores_path)
     expected = scores.group_by("risk_level").len()
-    for level in cp.RISK_LEVELS:
+    for level in churn_view.RISK_LEVELS:
         want = expected.filter(pl.col("risk_level") == level)["len"].sum()
         assert totals.filter(pl.col("risk_level") == level)["customers"][0] == want
 
 
-def test_at_risk_by_region_matches_polars_over_the_raw_rows(demo_db, demo_data, data, latest_open) -> None:
+def test_at_risk_by_region_matches_polars_over_the_raw_rows(demo_db, demo_data, data, trained, latest_open) -> None:
     db, _ = demo_db
     pc = context(demo_db, demo_data)
-    scores = score_latest(db, data.trained).select("customer_id", "risk_level")
+    scores = score_latest(db, trained).select("customer_id", "risk_level")
     joined = latest_open.join(scores, on="customer_id")
     expected = (
         joined.group_by("region")
@@ -163,31 +176,31 @@ def test_at_risk_by_region_matches_polars_over_the_raw_rows(demo_db, demo_data, 
         )
         .sort("region")
     )
-    got = cp.at_risk_by(pc, data, "region").sort("code")
+    got = churn_numbers.at_risk_by(pc, data, "region").sort("code")
     assert got["code"].to_list() == expected["region"].to_list()
     assert got["customers"].to_list() == expected["customers"].to_list()
     assert got["at_risk_customers"].to_list() == expected["at_risk_customers"].to_list()
     assert got["at_risk_aum"].to_list() == pytest.approx(expected["at_risk_aum"].to_list())
 
 
-def test_drill_path_and_clicked_level_narrow_the_numbers(demo_db, demo_data, data, latest_open) -> None:
+def test_drill_path_and_clicked_level_narrow_the_numbers(demo_db, demo_data, data, trained, latest_open) -> None:
     db, _ = demo_db
     region = latest_open["region"].drop_nulls().sort()[0]
-    scores = score_latest(db, data.trained).select("customer_id", "risk_level")
+    scores = score_latest(db, trained).select("customer_id", "risk_level")
     joined = latest_open.join(scores, on="customer_id").filter(pl.col("region") == region)
     pc = context(demo_db, demo_data, {"drill": f"region:{region}", "x.risk_level": "medium"})
-    assert cp.selected_levels(pc.state) == ("medium",)
-    by_branch = cp.at_risk_by(pc, data, "branch")
+    assert churn_view.selected_levels(pc.state) == ("medium",)
+    by_branch = churn_numbers.at_risk_by(pc, data, "branch")
     assert set(by_branch["code"].to_list()) == set(joined["branch_id"].unique().to_list())
     assert int(by_branch["at_risk_customers"].sum()) == joined.filter(pl.col("risk_level") == "medium").height
-    page = cp.action_list(pc, data, limit=5_000)
+    page = churn_numbers.action_list(pc, data, limit=5_000)
     assert page.total == joined.filter(pl.col("risk_level") == "medium").height
     assert set(page.rows["region"].to_list()) <= {region}
 
 
 def test_signal_shares_count_open_customers_each_month(demo_db, demo_data, data, raw) -> None:
     pc = context(demo_db, demo_data)
-    wide = cp.signal_shares(pc, data)
+    wide = churn_numbers.signal_shares(pc, data)
     months = raw["customer_months"].join(raw["customers"].select("customer_id", "close_date"), on="customer_id")
     open_rows = months.filter(pl.col("close_date").is_null() | (pl.col("close_date") > pl.col("month")))
     expected = open_rows.group_by("month").len().sort("month")
@@ -201,27 +214,27 @@ def test_signal_shares_count_open_customers_each_month(demo_db, demo_data, data,
 
 def test_signal_option_keeps_customers_with_that_signal(demo_db, demo_data, data) -> None:
     pc = context(demo_db, demo_data, {"p.signal": "aum_drop"})
-    page = cp.action_list(pc, data, limit=5_000, levels=None)
+    page = churn_numbers.action_list(pc, data, limit=5_000, levels=None)
     scores = pl.read_parquet(data.scores_path)
     assert page.total == int(scores["aum_drop_flag"].sum())
     assert page.rows["aum_drop_flag"].all()
-    mix = cp.reason_mix(pc, data)
+    mix = churn_numbers.reason_mix(pc, data)
     assert mix.filter(pl.col("signal") == "aum_drop")["share"][0] == pytest.approx(1.0)
 
 
 def test_action_list_is_riskiest_first_with_reasons_and_actions(demo_db, demo_data, data) -> None:
     pc = context(demo_db, demo_data, {"lang": "en"})
-    page = cp.action_list(pc, data, limit=50)
+    page = churn_numbers.action_list(pc, data, limit=50)
     probabilities = page.rows["churn_probability"].to_list()
     assert probabilities == sorted(probabilities, reverse=True)
     assert set(page.rows["risk_level"].to_list()) == {"high"}
     first = page.rows.row(0, named=True)
     assert first["reasons"] and first["action"]
     assert first["reason_1"] in first["reasons"]
-    by_aum = cp.action_list(pc, data, limit=50, sort_key="aum_total", descending=False)
+    by_aum = churn_numbers.action_list(pc, data, limit=50, sort_key="aum_total", descending=False)
     values = by_aum.rows["aum_total"].to_list()
     assert values == sorted(values)
-    past_end = cp.action_list(pc, data, offset=page.total + 10, limit=10)
+    past_end = churn_numbers.action_list(pc, data, offset=page.total + 10, limit=10)
     assert past_end.rows.height == 0 and past_end.total == page.total
 
 
@@ -231,11 +244,11 @@ def test_action_list_is_riskiest_first_with_reasons_and_actions(demo_db, demo_da
 def test_action_list_respects_a_restricted_viewer_scope(demo_db, demo_data, data, latest_open) -> None:
     pc = context(demo_db, demo_data, scope=RESTRICTED)
     east = set(latest_open.filter(pl.col("region") == EAST)["customer_id"].to_list())
-    everyone = cp.action_list(pc, data, limit=10_000, levels=None)
+    everyone = churn_numbers.action_list(pc, data, limit=10_000, levels=None)
     assert everyone.total == len(east)
     assert set(everyone.rows["customer_id"].to_list()) == east
     assert set(everyone.rows["region"].to_list()) == {EAST}
-    at_risk = cp.action_list(pc, data, limit=10_000)
+    at_risk = churn_numbers.action_list(pc, data, limit=10_000)
     assert at_risk.total > 0
     assert set(at_risk.rows["customer_id"].to_list()) <= east
     # personal data is masked for a viewer who may not see it
@@ -243,11 +256,11 @@ def test_action_list_respects_a_restricted_viewer_scope(demo_db, demo_data, data
     for row in at_risk.rows.head(20).iter_rows(named=True):
         assert row["name"] == names[row["customer_id"]][:1] + "**"
     # the grid rows the page sends to the browser are the same customers
-    records = cp.action_grid_rows(pc, data, {"startRow": 0, "endRow": 10_000}, every_level=False)
+    records = churn_words.action_grid_rows(pc, data, {"startRow": 0, "endRow": 10_000}, every_level=False)
     assert {r["id"] for r in records["rowData"]} <= east
     assert records["rowCount"] == at_risk.total
     # the drill chart and the exported list see the same region only
-    assert cp.at_risk_by(pc, data, "region")["code"].to_list() == [EAST]
+    assert churn_numbers.at_risk_by(pc, data, "region")["code"].to_list() == [EAST]
 
 
 def test_workbook_of_a_restricted_viewer_holds_only_their_customers(
@@ -268,7 +281,7 @@ def test_workbook_of_a_restricted_viewer_holds_only_their_customers(
     # Only the viewer's own customers' rows: no row of another region, not even without its id
     # (docs/churn-model.md); the card itself stays the bank-wide model's.
     assert ids.null_count() == 0 and set(ids.to_list()) <= east_ever
-    assert 0 < evaluation.height < data.trained.card.test_rows
+    assert 0 < evaluation.height < data.card.test_rows
 
 
 # --- model card ---------------------------------------------------------------------------------------------------
@@ -310,7 +323,7 @@ def test_model_card_on_the_page_equals_a_recomputation_from_the_export(
     auc, rule_auc = roc_auc_score(churned, model), roc_auc_score(churned, points)
     lift = hand_top_decile_lift(churned, model, aum, ids, months)
     rule_lift = hand_top_decile_lift(churned, points, aum, ids, months)
-    card = data.trained.card
+    card = data.card
     assert rows.height == card.test_rows and int(churned.sum()) == card.test_churners
     assert auc == pytest.approx(card.model.roc_auc, abs=1e-12)
     assert rule_auc == pytest.approx(card.rule_baseline.roc_auc, abs=1e-12)
@@ -320,7 +333,9 @@ def test_model_card_on_the_page_equals_a_recomputation_from_the_export(
     baseline_auc = {
         code: roc_auc_score(
             churned,
-            rows[t("churn.col.baseline_probability", "zh_CN", name=cp.baseline_name(code, "zh_CN"))].to_numpy(),
+            rows[
+                t("churn.col.baseline_probability", "zh_CN", name=churn_words.baseline_name(code, "zh_CN"))
+            ].to_numpy(),
         )
         for code in ("signals_logit",)
     }
@@ -335,7 +350,7 @@ def test_model_card_on_the_page_equals_a_recomputation_from_the_export(
     assert find(section, "churn-card-auc-model").children == f"{auc:.3f}"
     assert find(section, "churn-card-auc-rule").children == f"{rule_auc:.3f}"
     assert find(section, "churn-card-auc-best").children == f"{baseline_auc[best]:.3f}"
-    assert cp.baseline_name(best, "zh_CN") in find(section, "churn-card-best-name").children
+    assert churn_words.baseline_name(best, "zh_CN") in find(section, "churn-card-best-name").children
     assert find(section, "churn-card-lift-model").children == f"{lift:.2f}×"
     assert find(section, "churn-card-lift-rule").children == f"{rule_lift:.2f}×"
     assert card.periods.test_first.isoformat() in find(section, "churn-card-test-period").children
@@ -346,7 +361,7 @@ def test_model_card_on_the_page_equals_a_recomputation_from_the_export(
     card_rows = sheet_frame(book[t("churn.sheet.card", "zh_CN")])
     auc_row = card_rows.filter(pl.col(t("churn.col.item", "zh_CN")) == t("churn.card.auc", "zh_CN"))
     assert auc_row[t("churn.card.model", "zh_CN")][0] == pytest.approx(auc)
-    best_label = t("churn.card.best", "zh_CN", name=cp.baseline_name(best, "zh_CN"))
+    best_label = t("churn.card.best", "zh_CN", name=churn_words.baseline_name(best, "zh_CN"))
     assert auc_row[best_label][0] == pytest.approx(baseline_auc[best])
 
 
@@ -387,7 +402,7 @@ def test_decision_tree_rules_render_as_text_with_rates(demo_db, demo_data, churn
             assert f"{rule.base_rate * 100:.1f}%" in text_of(cells[2])
             assert cells[3].children == f"{rule.lift:.2f}×"
     # leaf sizes add up to the sample the tree was fitted on, and the rates to its churners
-    view = cp.churn_rules_view(db, FULL_SCOPE)
+    view = churn_explain.churn_rules_view(db, FULL_SCOPE)
     total = sum(rule.rows for rule in view.rules)
     churners = sum(rule.churners for rule in view.rules)
     assert churners / total == pytest.approx(view.rules[0].base_rate)
@@ -401,22 +416,22 @@ def test_drill_clicks_write_the_next_level_into_the_url(demo_db, demo_data) -> N
     hierarchy = pc.choices.hierarchy.drop_nulls("rm_id").row(0, named=True)
     region, branch, rm = hierarchy["region"], hierarchy["branch_id"], hierarchy["rm_id"]
     state = pc.state
-    assert cp.drill_level(state) == "region"
-    query = cp.drill_search(state, {"points": [{"customdata": [region, "region", "¥1", 3]}]})
+    assert churn_view.drill_level(state) == "region"
+    query = churn_view.drill_search(state, {"points": [{"customdata": [region, "region", "¥1", 3]}]})
     args = parse_qs(query.lstrip("?"))
     assert args["drill"] == [f"region:{region}"]
     assert args["tier"] == ["mass"] and args["lang"] == ["en"]  # the filters travel with the drill
     assert args["x.risk_level"] == ["high"] and args["p.signal"] == ["inactive"]
     state = context(demo_db, demo_data, {"drill": f"region:{region}"}).state
-    assert cp.drill_level(state) == "branch"
-    assert cp.drill_search(state, {"points": [{"customdata": [region, "region"]}]}) is None  # wrong level
-    assert cp.drill_search(state, {"points": [{"customdata": [None, "branch"]}]}) is None  # no RM: no drill
-    query = cp.drill_search(state, {"points": [{"customdata": [branch, "branch"]}]})
+    assert churn_view.drill_level(state) == "branch"
+    assert churn_view.drill_search(state, {"points": [{"customdata": [region, "region"]}]}) is None  # wrong level
+    assert churn_view.drill_search(state, {"points": [{"customdata": [None, "branch"]}]}) is None  # no RM: no drill
+    query = churn_view.drill_search(state, {"points": [{"customdata": [branch, "branch"]}]})
     state = context(demo_db, demo_data, parse_qs_last(query)).state
     assert state.drill == (("region", region), ("branch", branch))
-    query = cp.drill_search(state, {"points": [{"customdata": [rm, "rm"]}]})
+    query = churn_view.drill_search(state, {"points": [{"customdata": [rm, "rm"]}]})
     state = context(demo_db, demo_data, parse_qs_last(query)).state
-    assert cp.drill_level(state) is None  # after the RM: the customer list
+    assert churn_view.drill_level(state) is None  # after the RM: the customer list
 
 
 def parse_qs_last(query: str) -> dict[str, str]:
@@ -453,7 +468,7 @@ def test_breadcrumb_links_every_level(demo_db, demo_data, churn_page_module) -> 
 def test_customer_links_carry_the_view_to_the_360_page(demo_db, demo_data, data) -> None:
     row = context(demo_db, demo_data).choices.hierarchy.row(0, named=True)
     pc = context(demo_db, demo_data, {"drill": f"region:{row['region']}", "tier": "mass", "lang": "en"})
-    answer = cp.action_grid_rows(pc, data, {"startRow": 0, "endRow": 5}, every_level=True)
+    answer = churn_words.action_grid_rows(pc, data, {"startRow": 0, "endRow": 5}, every_level=True)
     first = answer["rowData"][0]
     href = first["customer"].split("](", 1)[1].rstrip(")")
     parsed = urlparse(href)
@@ -465,11 +480,11 @@ def test_customer_links_carry_the_view_to_the_360_page(demo_db, demo_data, data)
 
 def test_state_helpers() -> None:
     state = ViewState()
-    assert cp.selected_levels(state) == ("high",)
-    assert cp.selected_signal(state.with_option("signal", "bogus")) is None
-    query = cp.signal_search(state, "complaints")
+    assert churn_view.selected_levels(state) == ("high",)
+    assert churn_view.selected_signal(state.with_option("signal", "bogus")) is None
+    query = churn_view.signal_search(state, "complaints")
     assert parse_qs(query.lstrip("?"))["p.signal"] == ["complaints"]
-    assert cp.signal_search(state.with_option("signal", "complaints"), "complaints") == ""
+    assert churn_view.signal_search(state.with_option("signal", "complaints"), "complaints") == ""
 
 
 def test_the_last_drill_level_shows_the_rms_customer_list(demo_db, demo_data, data, churn_page_module) -> None:
@@ -481,7 +496,7 @@ def test_the_last_drill_level_shows_the_rms_customer_list(demo_db, demo_data, da
     assert {"type": churn_page_module.GRID, "name": churn_page_module.RM_LIST} in ids
     assert churn_page_module.Ids.DRILL_GRAPH not in ids
     # the list holds every scored customer of the RM, riskiest first
-    answer = cp.action_grid_rows(pc, data, {"startRow": 0, "endRow": 500}, every_level=True)
+    answer = churn_words.action_grid_rows(pc, data, {"startRow": 0, "endRow": 500}, every_level=True)
     scores = pl.read_parquet(data.scores_path).filter(pl.col("rm_id") == row["rm_id"])
     assert answer["rowCount"] == scores.height
     assert [r["id"] for r in answer["rowData"]] == scores.sort(
@@ -501,12 +516,12 @@ def test_short_extracts_explain_why_there_is_no_model(tmp_path: Path, cache_dir:
     model = load_semantic_model(REPO_ROOT / "metrics.yaml")
     db = Database.open(folder)
     build_marts(db, model.rules)
-    status = cp.churn_status(db, TODAY)
+    status = churn_files.churn_status(db, TODAY)
     assert status.data is None and status.problem is not None
     assert status.problem.months == 6 and "at least" in str(status.problem)
     pc = build_page_context(db, model, folder, {"lang": "en"}, FULL_SCOPE)
     section = churn_page_module.rules_section(pc)  # the rules need no model: they still render
-    rules = cp.churn_rules_view(db, FULL_SCOPE).rules
+    rules = churn_explain.churn_rules_view(db, FULL_SCOPE).rules
     assert rules and rules[0].text("en") in text_of(section)
     spec = builder("churn")(ReportRequest(pc, datetime(2026, 11, 23, 9, 0)))
     assert [sheet.name for sheet in spec.sheets] == [t("churn.sheet.rules", "en")]

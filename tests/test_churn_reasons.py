@@ -8,8 +8,8 @@ from typing import Any
 import polars as pl
 import pytest
 
-from clientscope.analytics.churn_reasons import ACTIONS, Reason, reasons_for, with_reasons
-from clientscope.analytics.churn_signals import FLAG_COLUMN, VALUE_COLUMN, Signal, default_rules
+from clientscope.churn.reasons import ACTIONS, Reason, reasons_for, with_reasons
+from clientscope.churn.signals import FLAG_COLUMN, VALUE_COLUMN, Signal, default_rules
 
 
 def row(**values: Any) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from clientscope.analytics.churn_rules import TREE_FEATURES, ChurnRule, Condition, churn_rules
+from clientscope.churn.rules import TREE_FEATURES, ChurnRule, Condition, churn_rules
 
 
 @pytest.mark.parametrize(

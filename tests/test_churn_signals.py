@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from clientscope import marts
-from clientscope.analytics.churn_signals import FLAG_COLUMN, Sample, SignalRules, default_rules, load_signals
+from clientscope.churn.signals import FLAG_COLUMN, Sample, SignalRules, default_rules, load_signals
 from clientscope.db import Database
 from clientscope.semantic import load_semantic_model
 from clientscope.settings import PROJECT_ROOT

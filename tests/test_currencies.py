@@ -196,7 +196,7 @@ def test_berka_is_tiered_in_czk(berka) -> None:
 
 
 def test_axes_and_headers_name_the_currency() -> None:
-    from clientscope.figures.churn import money_axis
+    from clientscope.churn.figures import money_axis
     from clientscope.i18n import t
     from clientscope.semantic.formats import currency_unit
 

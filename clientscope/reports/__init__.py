@@ -23,16 +23,25 @@ class ReportRequest:
     user: str | None = None
 
 
-_NOT_PAGES = {"common"}
+_NOT_PAGES = {"common", "export"}  # reports/common.py and the Excel builder (export/workbook.py) are not pages
+_PACKAGE = Path(__file__).parent.parent
+
+
+def _modules() -> dict[str, str]:
+    """Page → the module defining its `workbook`: an analysis package's `clientscope/<page>/workbook.py`, or
+    `clientscope/reports/<page>.py` for pages without a package of their own."""
+    found = {p.stem: f"clientscope.reports.{p.stem}" for p in Path(__file__).parent.glob("*.py")}
+    found.update({p.parent.name: f"clientscope.{p.parent.name}.workbook" for p in _PACKAGE.glob("*/workbook.py")})
+    return {page: module for page, module in found.items() if not page.startswith("_") and page not in _NOT_PAGES}
 
 
 def report_pages() -> tuple[str, ...]:
-    """Pages with a workbook: every module `clientscope/reports/<page>.py` that defines `workbook`."""
-    folder = Path(__file__).parent
-    return tuple(sorted(p.stem for p in folder.glob("*.py") if not p.stem.startswith("_") and p.stem not in _NOT_PAGES))
+    """Pages with a workbook."""
+    return tuple(sorted(_modules()))
 
 
 def builder(page: str) -> Callable[[ReportRequest], WorkbookSpec]:
-    if page not in report_pages():
+    modules = _modules()
+    if page not in modules:
         raise KeyError(page)
-    return importlib.import_module(f"clientscope.reports.{page}").workbook
+    return importlib.import_module(modules[page]).workbook

@@ -61,6 +61,10 @@ class ViewFilters:
     def dimensions(self) -> tuple[str, ...]:
         return tuple(item.dimension for item in self.items)
 
+    def only(self, *dimensions: str) -> ViewFilters:
+        """These filters on some dimensions only (a page whose tables describe customers by fewer attributes)."""
+        return ViewFilters(tuple(item for item in self.items if item.dimension in dimensions))
+
     def without(self, *dimensions: str) -> ViewFilters:
         """These filters less some dimensions (a section that applies one of them its own way)."""
         return ViewFilters(tuple(item for item in self.items if item.dimension not in dimensions))

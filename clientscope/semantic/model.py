@@ -239,7 +239,7 @@ class RiskSignal(Frozen):
 
 
 class RiskSignals(Frozen):
-    """The six early-warning signals (clientscope.analytics.churn_signals.Signal), in reason order."""
+    """The six early-warning signals (clientscope.churn.signals.Signal), in reason order."""
 
     txn_drop: RiskSignal
     aum_drop: RiskSignal

@@ -3,7 +3,7 @@
 -- counted as at risk. Every scored customer in the filtered scope counts towards `customers` and `aum_total`.
 with
 
--- include: churn_page/scored
+-- include: churn_page/cells
 
 grouped as (
     select
@@ -14,15 +14,16 @@ grouped as (
             when 'tier' then tier
         end as code,
         list_contains($at_risk_levels, risk_level) as at_risk,
+        customers,
         aum_total
-    from scored
+    from cells
 ),
 
 final as (
     select
         code,
-        count(*) as customers,
-        count(*) filter (where at_risk) as at_risk_customers,
+        sum(customers) as customers,
+        coalesce(sum(customers) filter (where at_risk), 0) as at_risk_customers,
         coalesce(sum(aum_total) filter (where at_risk), 0) as at_risk_aum,
         coalesce(sum(aum_total), 0) as aum_total
     from grouped

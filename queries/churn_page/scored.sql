@@ -1,7 +1,7 @@
--- The churn page's scored customers, included (`-- include: churn_page/scored`) by its aggregate queries: every
--- open customer at the latest month-end with its score and the attributes the page filters on, from the page's
--- cached scores (the `churn_scores` view, scoped like every customer-keyed table), narrowed by the page filters,
--- the risk levels ($levels) and the chosen signal ($signal). Ends with `scored`.
+-- The churn page's scored customers, included (`-- include: churn_page/scored`) by its action list: every open
+-- customer at the latest month-end with its score and the attributes the page filters on, from the page's cached
+-- scores (`filtered_churn_scores`: scoped like every customer-keyed table and narrowed by the view's filters),
+-- narrowed by the risk levels ($levels) and the chosen signal ($signal). Ends with `scored`.
 scored as (
     select
         customer_id,
@@ -28,13 +28,8 @@ scored as (
         rm_id,
         tier,
         acquisition_channel
-    from churn_scores
-    where ($regions is null or list_contains($regions, region))
-        and ($branches is null or list_contains($branches, branch_id))
-        and ($rms is null or list_contains($rms, rm_id))
-        and ($tiers is null or list_contains($tiers, tier))
-        and ($channels is null or list_contains($channels, acquisition_channel))
-        and ($levels is null or list_contains($levels, risk_level))
+    from filtered_churn_scores
+    where ($levels is null or list_contains($levels, risk_level))
         and (
             $signal is null
             or case $signal

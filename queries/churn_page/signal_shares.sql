@@ -1,7 +1,7 @@
 -- Early-warning signals over time: per month-end, the open customers in the filtered scope and how many
 -- have each signal firing. Flags and the attributes the filters test (tier as of each month) come from the
--- page's cached flags (the `churn_flags` view: one row per open customer-month, scoped like every
--- customer-keyed table). With $levels or $signal set, only customers at those risk levels / with that signal
+-- page's cached flags (`filtered_churn_flags`: one row per open customer-month, scoped like every
+-- customer-keyed table and narrowed by the view's filters). With $levels or $signal set, only customers at those risk levels / with that signal
 -- firing at the scoring month are followed back in time.
 with chosen as (
     select customer_id
@@ -23,13 +23,8 @@ with chosen as (
 
 selected as (
     select g.*
-    from churn_flags as g
+    from filtered_churn_flags as g
     where g.month >= $first_month and g.month <= $last_month
-        and ($regions is null or list_contains($regions, g.region))
-        and ($branches is null or list_contains($branches, g.branch_id))
-        and ($rms is null or list_contains($rms, g.rm_id))
-        and ($tiers is null or list_contains($tiers, g.tier))
-        and ($channels is null or list_contains($channels, g.acquisition_channel))
         and (($levels is null and $signal is null) or g.customer_id in (select customer_id from chosen))
 ),
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import polars as pl
 
-from clientscope.analytics.churn_signals import FLAG_COLUMN, VALUE_COLUMN, Signal, SignalRules
+from clientscope.churn.signals import FLAG_COLUMN, VALUE_COLUMN, Signal, SignalRules
 
 TOP_REASONS = 3
 LANGS = ("zh_CN", "en")

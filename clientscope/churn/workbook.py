@@ -7,9 +7,15 @@ from dataclasses import replace
 
 import polars as pl
 
-from clientscope import churn_page as cp
+from clientscope.churn import explain as churn_explain
+from clientscope.churn import files as churn_files
+from clientscope.churn import numbers as churn_numbers
+from clientscope.churn import view as churn_view
+from clientscope.churn import words as churn_words
+from clientscope.churn.figures import bin_label
+from clientscope.churn.model import BASELINES
+from clientscope.components.page import PageContext
 from clientscope.export import EXCEL_MAX_ROWS, ChartSpec, ColumnSpec, MetricDefinition, SheetSpec, WorkbookSpec
-from clientscope.figures.churn import bin_label
 from clientscope.i18n import join_words, t
 from clientscope.reports import ReportRequest
 from clientscope.reports.common import workbook_spec
@@ -22,7 +28,7 @@ RATIO = '0.00"×"'
 COUNT = "#,##0"
 
 
-def _money_column(pc: cp.PageContext, key: str, label: str) -> ColumnSpec:
+def _money_column(pc: PageContext, key: str, label: str) -> ColumnSpec:
     fmt = pc.model.format_of("aum_total")
     return ColumnSpec(key, label, "currency", excel_format=excel_number_format(fmt, pc.lang))
 
@@ -37,11 +43,11 @@ def _sheet(lang: str, key: str, columns: tuple[ColumnSpec, ...], rows: pl.DataFr
     )
 
 
-def risk_level_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
+def risk_level_sheet(pc: PageContext, data: churn_files.ChurnData) -> SheetSpec:
     lang = pc.lang
-    totals = cp.level_totals(cp.distribution(pc, data))
+    totals = churn_numbers.level_totals(churn_numbers.distribution(pc, data))
     customers = int(totals["customers"].sum())
-    labels = cp.risk_level_labels(pc)
+    labels = churn_words.risk_level_labels(pc)
     rows = totals.with_columns(
         pl.col("risk_level").replace(labels).alias("level"),
         (pl.col("customers") / customers if customers else pl.lit(None, dtype=pl.Float64)).alias("share"),
@@ -56,10 +62,10 @@ def risk_level_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
     return _sheet(lang, "levels", columns, rows, chart=chart, note=t("churn.sheet.scores_note", lang, month=data.as_of))
 
 
-def distribution_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
+def distribution_sheet(pc: PageContext, data: churn_files.ChurnData) -> SheetSpec:
     lang = pc.lang
-    dist = cp.distribution(pc, data)
-    labels = cp.risk_level_labels(pc)
+    dist = churn_numbers.distribution(pc, data)
+    labels = churn_words.risk_level_labels(pc)
     rows = dist.with_columns(
         pl.struct("low", "high")
         .map_elements(lambda r: bin_label(r["low"], r["high"]), return_dtype=pl.String)
@@ -78,9 +84,9 @@ def distribution_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
     return _sheet(lang, "distribution", columns, rows, chart=chart)
 
 
-def at_risk_sheet(pc: cp.PageContext, data: cp.ChurnData, level: str, key: str) -> SheetSpec:
+def at_risk_sheet(pc: PageContext, data: churn_files.ChurnData, level: str, key: str) -> SheetSpec:
     lang = pc.lang
-    frame = cp.at_risk_by(pc, data, level)
+    frame = churn_numbers.at_risk_by(pc, data, level)
     labels = {**pc.value_labels().get(level, {})}
     if level == "tier":
         labels = pc.model.tier_labels(lang)
@@ -97,28 +103,28 @@ def at_risk_sheet(pc: cp.PageContext, data: cp.ChurnData, level: str, key: str) 
         ColumnSpec("share", t("churn.col.share", lang), "percent", excel_format=PERCENT),
         _money_column(pc, "aum_total", t("churn.aum", lang)),
     )
-    levels = join_words([cp.risk_level_labels(pc)[lv] for lv in cp.selected_levels(pc.state)], lang)
+    levels = join_words([churn_words.risk_level_labels(pc)[lv] for lv in churn_view.selected_levels(pc.state)], lang)
     chart = ChartSpec("bar", t(f"churn.sheet.{key}.title", lang), "member", ("at_risk_customers",))
     return _sheet(lang, key, columns, rows, chart=chart, note=t("churn.sheet.at_risk_note", lang, levels=levels))
 
 
-def signals_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
+def signals_sheet(pc: PageContext, data: churn_files.ChurnData) -> SheetSpec:
     lang = pc.lang
-    wide = cp.signal_shares(pc, data)
-    labels = cp.signal_labels(lang)
+    wide = churn_numbers.signal_shares(pc, data)
+    labels = churn_words.signal_labels(lang)
     columns = (
         ColumnSpec("month", t("churn.month", lang), "date"),
         ColumnSpec("customers", t("churn.kpi.customers_open", lang), "integer", excel_format=COUNT),
-        *(ColumnSpec(f"{s}_share", labels[s], "percent", excel_format=PERCENT) for s in cp.SIGNALS),
+        *(ColumnSpec(f"{s}_share", labels[s], "percent", excel_format=PERCENT) for s in churn_view.SIGNALS),
     )
-    chart = ChartSpec("line", t("churn.signals.title", lang), "month", tuple(f"{s}_share" for s in cp.SIGNALS))
+    chart = ChartSpec("line", t("churn.signals.title", lang), "month", tuple(f"{s}_share" for s in churn_view.SIGNALS))
     return _sheet(lang, "signals", columns, wide, chart=chart, note=t("churn.signals.note", lang))
 
 
-def reasons_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
+def reasons_sheet(pc: PageContext, data: churn_files.ChurnData) -> SheetSpec:
     lang = pc.lang
-    mix = cp.reason_mix(pc, data)
-    rows = mix.with_columns(pl.col("signal").replace(cp.signal_labels(lang)).alias("label"))
+    mix = churn_numbers.reason_mix(pc, data)
+    rows = mix.with_columns(pl.col("signal").replace(churn_words.signal_labels(lang)).alias("label"))
     columns = (
         ColumnSpec("label", t("churn.col.signal", lang), "text"),
         ColumnSpec("customers", t("churn.customers", lang), "integer", excel_format=COUNT),
@@ -128,13 +134,13 @@ def reasons_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
     return _sheet(lang, "reasons", columns, rows, chart=chart)
 
 
-def actions_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
+def actions_sheet(pc: PageContext, data: churn_files.ChurnData) -> SheetSpec:
     lang = pc.lang
-    page = cp.action_list(pc, data, limit=EXCEL_MAX_ROWS, mask=False)
+    page = churn_numbers.action_list(pc, data, limit=EXCEL_MAX_ROWS, mask=False)
     tiers = pc.model.tier_labels(lang)
     rows = page.rows.with_columns(
         pl.col("tier").replace(tiers).alias("tier_label"),
-        pl.col("risk_level").replace(cp.risk_level_labels(pc)).alias("level"),
+        pl.col("risk_level").replace(churn_words.risk_level_labels(pc)).alias("level"),
         pl.coalesce("rm_name", "rm_id", pl.lit(t("churn.unassigned", lang))).alias("rm"),
         pl.coalesce("branch_name", "branch_id").alias("branch"),
         pl.col("reasons").fill_null(t("churn.reasons.none", lang)),
@@ -156,16 +162,16 @@ def actions_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
         ColumnSpec("reason_3", t("churn.col.reason", lang, n=3), "text", width=36),
         ColumnSpec("action", t("churn.col.action", lang), "text", width=30),
     )
-    levels = join_words([cp.risk_level_labels(pc)[lv] for lv in cp.selected_levels(pc.state)], lang)
+    levels = join_words([churn_words.risk_level_labels(pc)[lv] for lv in churn_view.selected_levels(pc.state)], lang)
     note = t("churn.actions.note", lang, levels=levels)
     return _sheet(lang, "actions", columns, rows, note=note)
 
 
-def card_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
+def card_sheet(pc: PageContext, data: churn_files.ChurnData) -> SheetSpec:
     lang = pc.lang
-    card = data.trained.card
+    card = data.card
     model, best, rule = card.model, card.best_baseline.evaluation, card.rule_baseline
-    best_name = cp.baseline_name(card.best_baseline.code, lang)
+    best_name = churn_words.baseline_name(card.best_baseline.code, lang)
     # (item, model, strongest baseline, warning score, how the page shows them): one number format per column
     numbers = [
         (t("churn.card.auc", lang), model.roc_auc, best.roc_auc, rule.roc_auc, "{:.3f}"),
@@ -188,11 +194,11 @@ def card_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
     ]
     # every simple baseline's AUC, so the choice of the strongest can be checked
     numbers += [
-        (f"{t('churn.card.auc', lang)} · {cp.baseline_name(b.code, lang)}", None, None, None, "")
+        (f"{t('churn.card.auc', lang)} · {churn_words.baseline_name(b.code, lang)}", None, None, None, "")
         for b in card.baselines
     ]
     auc_by_row = [None] * 5 + [b.evaluation.roc_auc for b in card.baselines]
-    facts = cp.card_facts(card, lang)
+    facts = churn_words.card_facts(card, lang)
     rows = pl.DataFrame(
         {
             "item": [n[0] for n in numbers] + [label for label, _, _ in facts],
@@ -207,7 +213,7 @@ def card_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
         },
         schema={"item": pl.String, "model": pl.Float64, "best": pl.Float64, "rule": pl.Float64, "detail": pl.String},
     )
-    features = join_words(cp.feature_labels(card.features, lang), lang)
+    features = join_words(churn_words.feature_labels(card.features, lang), lang)
     rows = pl.concat(
         [
             rows,
@@ -233,14 +239,14 @@ def card_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
     return _sheet(lang, "card", columns, rows, note=t("churn.sheet.card_note", lang))
 
 
-def deciles_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
+def deciles_sheet(pc: PageContext, data: churn_files.ChurnData) -> SheetSpec:
     lang = pc.lang
-    card = data.trained.card
-    deciles = cp.decile_frame(card)
+    card = data.card
+    deciles = churn_explain.decile_frame(card)
     names = {
         "model": t("churn.card.model", lang),
         "rule": t("churn.card.rule", lang),
-        "best": t("churn.card.best", lang, name=cp.baseline_name(card.best_baseline.code, lang)),
+        "best": t("churn.card.best", lang, name=churn_words.baseline_name(card.best_baseline.code, lang)),
     }
     rows = deciles.with_columns(pl.col("score").replace(names).alias("score_label"))
     columns = (
@@ -255,21 +261,23 @@ def deciles_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
     return _sheet(lang, "deciles", columns, rows)
 
 
-def evaluation_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
+def evaluation_sheet(pc: PageContext, data: churn_files.ChurnData) -> SheetSpec:
     lang = pc.lang
-    rows = cp.evaluation_rows(pc, data)
+    rows = churn_explain.evaluation_rows(pc, data)
     per_baseline = tuple(
         spec
-        for code in cp.BASELINES
+        for code in BASELINES
         for spec in (
             ColumnSpec(
                 f"{code}_probability",
-                t("churn.col.baseline_probability", lang, name=cp.baseline_name(code, lang)),
+                t("churn.col.baseline_probability", lang, name=churn_words.baseline_name(code, lang)),
                 "number",
                 excel_format=SCORE,
             ),
             ColumnSpec(
-                f"{code}_decile", t("churn.col.baseline_decile", lang, name=cp.baseline_name(code, lang)), "integer"
+                f"{code}_decile",
+                t("churn.col.baseline_decile", lang, name=churn_words.baseline_name(code, lang)),
+                "integer",
             ),
         )
     )
@@ -287,9 +295,9 @@ def evaluation_sheet(pc: cp.PageContext, data: cp.ChurnData) -> SheetSpec:
     return _sheet(lang, "evaluation", columns, rows, note=t("churn.sheet.evaluation_note", lang))
 
 
-def rules_sheet(pc: cp.PageContext) -> SheetSpec:
+def rules_sheet(pc: PageContext) -> SheetSpec:
     lang = pc.lang
-    view = cp.churn_rules_view(pc.db, pc.scope)
+    view = churn_explain.churn_rules_view(pc.db, pc.scope)
     rows = pl.DataFrame(
         {
             "rule": [r.text(lang) for r in view.rules],
@@ -350,11 +358,11 @@ def churn_definitions(lang: str) -> tuple[MetricDefinition, ...]:
 def workbook(request: ReportRequest) -> WorkbookSpec:
     pc = request.page
     lang = pc.lang
-    status = cp.churn_status(pc.db, request.generated_at.date(), cp.page_rules(pc))
+    status = churn_files.churn_status(pc.db, request.generated_at.date(), churn_files.page_rules(pc))
     sheets: list[SheetSpec] = []
     if status.data is not None:
         data = status.data
-        level = cp.drill_level(pc.state) or "rm"
+        level = churn_view.drill_level(pc.state) or "rm"
         sheets += [
             risk_level_sheet(pc, data),
             distribution_sheet(pc, data),
@@ -378,9 +386,9 @@ def workbook(request: ReportRequest) -> WorkbookSpec:
         user=request.user,
     )
     extra: list[tuple[str, str]] = []
-    signal = cp.selected_signal(pc.state)
+    signal = churn_view.selected_signal(pc.state)
     if signal:
-        extra.append((t("churn.filter.signal", lang), cp.signal_labels(lang)[signal]))
+        extra.append((t("churn.filter.signal", lang), churn_words.signal_labels(lang)[signal]))
     if status.data is not None:
         extra.append((t("churn.filter.scores_as_of", lang), status.data.as_of.isoformat()))
     else:

@@ -24,9 +24,9 @@ import joblib
 import numpy as np
 import polars as pl
 
-from clientscope.analytics.churn_metrics import Evaluation, TieBreak, evaluate, share_cutoff
-from clientscope.analytics.churn_reasons import with_reasons
-from clientscope.analytics.churn_signals import (
+from clientscope.churn.metrics import Evaluation, TieBreak, evaluate, share_cutoff
+from clientscope.churn.reasons import with_reasons
+from clientscope.churn.signals import (
     ALL_CUSTOMERS,
     HORIZON_MONTHS,
     Sample,

@@ -14,14 +14,13 @@ from typing import Any
 
 import polars as pl
 
+from clientscope.access.masking import mask_record
 from clientscope.churn.reasons import Reason, reasons_for
 from clientscope.churn.signals import SignalRules, load_signals
 from clientscope.components.page import PageContext
 from clientscope.db import ViewerScope, run_named
-from clientscope.export import mask_value
 
 MAX_ID_LENGTH = 64
-PERSONAL_FIELDS: dict[str, str] = {"name": "name", "phone": "phone", "id_number": "id_number"}
 
 
 @dataclass(frozen=True)
@@ -53,15 +52,6 @@ def valid_id(customer_id: object) -> str | None:
     return text if 0 < len(text) <= MAX_ID_LENGTH else None
 
 
-def masked_profile(profile: dict[str, Any], can_see_personal: bool) -> dict[str, Any]:
-    if can_see_personal:
-        return dict(profile)
-    return {
-        key: (mask_value(value, PERSONAL_FIELDS[key]) if key in PERSONAL_FIELDS and value is not None else value)
-        for key, value in profile.items()
-    }
-
-
 def _one(pc: PageContext, name: str, customer_id: str) -> pl.DataFrame:
     return run_named(pc.db, name, {"customer_id": customer_id}, scope=pc.scope).frame
 
@@ -74,7 +64,7 @@ def load_customer(pc: PageContext, customer_id: object) -> Customer360 | None:
     profile = _one(pc, "customer/profile", cid)
     if not profile.height:
         return None
-    row = masked_profile(profile.row(0, named=True), pc.scope.can_see_personal)
+    row = mask_record(profile.row(0, named=True), pc.scope)
     history = _one(pc, "customer/history", cid)
     db = pc.db
     return Customer360(

@@ -31,10 +31,11 @@ import dash_ag_grid as dag
 import polars as pl
 from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
 
+from clientscope.access.masking import mask_frame
 from clientscope.components.grid import grid_options
 from clientscope.components.page import PageContext
 from clientscope.db import query_sql, run_named
-from clientscope.export import ColumnSpec, SheetSpec, mask_value
+from clientscope.export import ColumnSpec, SheetSpec
 from clientscope.i18n import t
 from clientscope.semantic import excel_header_unit, excel_number_format, format_value
 from clientscope.state import to_query
@@ -287,16 +288,13 @@ def display_rows(pc: PageContext, frame: pl.DataFrame, *, query: str) -> list[di
     lang = pc.lang
     labels = pc.value_labels()
     money = pc.model.format_of("aum_total")
-    personal = pc.scope.can_see_personal
     rows = []
-    for row in frame.iter_rows(named=True):
+    for row in mask_frame(frame, pc.scope).iter_rows(named=True):
         shown: dict[str, Any] = {}
         for key, value in row.items():
             if key == "customer_id":
                 shown[key] = _markdown_link(str(value), customer_href(str(value), query))
                 shown["id"] = value
-            elif key in PERSONAL_COLUMNS:
-                shown[key] = value if personal or value is None else mask_value(value, key)
             elif key in CODE_COLUMNS:
                 shown[key] = _code_label(value, CODE_COLUMNS[key], labels, lang)
             elif key in MONEY_COLUMNS:

@@ -90,6 +90,9 @@ class Database:
     data_dir: Path | None = None
     version: str = "memory"
     tables: frozenset[str] = field(default_factory=frozenset)
+    # Serialises what runs on `con` itself after start-up (registering files a page builds on first use): two
+    # callbacks of one page arrive together, and a DuckDB connection refuses a second concurrent call.
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @classmethod
     def open(cls, data_dir: Path, *, threads: int | None = None, memory_limit: str | None = None) -> Database:
@@ -106,6 +109,11 @@ class Database:
     def register(self, name: str, relation: duckdb.DuckDBPyRelation) -> None:
         catalog.register_relation(self.con, name, relation)
         self.tables = self.tables | {name}
+
+    def register_parquet(self, name: str, paths: str | list[str]) -> None:
+        """Expose Parquet file(s) as the view `name`, safely while other threads query."""
+        with self.lock:
+            self.register(name, self.con.read_parquet(paths))
 
     def has(self, *names: str) -> bool:
         return all(n in self.tables for n in names)

@@ -20,8 +20,10 @@ import polars as pl
 import pytest
 from sklearn.metrics import roc_auc_score
 
+from clientscope.churn import card_sections, sections
 from clientscope.churn import explain as churn_explain
 from clientscope.churn import files as churn_files
+from clientscope.churn import ids as churn_ids
 from clientscope.churn import numbers as churn_numbers
 from clientscope.churn import view as churn_view
 from clientscope.churn import words as churn_words
@@ -346,7 +348,7 @@ def test_model_card_on_the_page_equals_a_recomputation_from_the_export(
     assert card.best_baseline.code == best
     assert card.best_baseline.evaluation.roc_auc == pytest.approx(baseline_auc[best], abs=1e-12)
     # what the page shows
-    section = churn_page_module.card_section(pc, data)
+    section = card_sections.card_section(pc, data)
     assert find(section, "churn-card-auc-model").children == f"{auc:.3f}"
     assert find(section, "churn-card-auc-rule").children == f"{rule_auc:.3f}"
     assert find(section, "churn-card-auc-best").children == f"{baseline_auc[best]:.3f}"
@@ -391,7 +393,7 @@ def test_decision_tree_rules_render_as_text_with_rates(demo_db, demo_data, churn
     assert expected
     for lang in ("zh_CN", "en"):
         pc = context(demo_db, demo_data, {"lang": lang} if lang == "en" else {})
-        section = churn_page_module.rules_section(pc)
+        section = card_sections.rules_section(pc)
         table_rows = [node for node in walk(section) if type(node).__name__ == "Tr"][1:]
         assert len(table_rows) == len(expected)
         for row, rule in zip(table_rows, expected, strict=True):
@@ -443,7 +445,7 @@ def test_breadcrumb_links_every_level(demo_db, demo_data, churn_page_module) -> 
     row = base.choices.hierarchy.drop_nulls("rm_id").row(0, named=True)
     drill = f"region:{row['region']}/branch:{row['branch_id']}/rm:{row['rm_id']}"
     pc = context(demo_db, demo_data, {"drill": drill, "tier": "mass", "lang": "en"})
-    nav = churn_page_module.breadcrumb(pc)
+    nav = sections.breadcrumb(pc)
     links = [node for node in walk(nav) if type(node).__name__ == "Link"]
     hrefs = [urlparse(link.href) for link in links]
     assert [h.path for h in hrefs] == ["/churn"] * 4
@@ -491,10 +493,10 @@ def test_the_last_drill_level_shows_the_rms_customer_list(demo_db, demo_data, da
     base = context(demo_db, demo_data)
     row = base.choices.hierarchy.drop_nulls("rm_id").row(0, named=True)
     pc = context(demo_db, demo_data, {"drill": f"region:{row['region']}/branch:{row['branch_id']}/rm:{row['rm_id']}"})
-    card = churn_page_module.drill_section(pc, data)
+    card = sections.drill_section(pc, data)
     ids = [getattr(node, "id", None) for node in walk(card)]
-    assert {"type": churn_page_module.GRID, "name": churn_page_module.RM_LIST} in ids
-    assert churn_page_module.Ids.DRILL_GRAPH not in ids
+    assert {"type": churn_ids.GRID, "name": churn_ids.RM_LIST} in ids
+    assert churn_ids.Ids.DRILL_GRAPH not in ids
     # the list holds every scored customer of the RM, riskiest first
     answer = churn_words.action_grid_rows(pc, data, {"startRow": 0, "endRow": 500}, every_level=True)
     scores = pl.read_parquet(data.scores_path).filter(pl.col("rm_id") == row["rm_id"])
@@ -520,7 +522,7 @@ def test_short_extracts_explain_why_there_is_no_model(tmp_path: Path, cache_dir:
     assert status.data is None and status.problem is not None
     assert status.problem.months == 6 and "at least" in str(status.problem)
     pc = build_page_context(db, model, folder, {"lang": "en"}, FULL_SCOPE)
-    section = churn_page_module.rules_section(pc)  # the rules need no model: they still render
+    section = card_sections.rules_section(pc)  # the rules need no model: they still render
     rules = churn_explain.churn_rules_view(db, FULL_SCOPE).rules
     assert rules and rules[0].text("en") in text_of(section)
     spec = builder("churn")(ReportRequest(pc, datetime(2026, 11, 23, 9, 0)))

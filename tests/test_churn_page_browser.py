@@ -81,8 +81,7 @@ def test_churn_page_drills_lists_and_filters(dash_duo, dash_app) -> None:
 
     # a click on a reason keeps the customers with that signal firing, shown as a removable chip
     dash_duo.wait_for_element("#churn-reason-graph g.point path", timeout=20)
-    click_point(dash_duo, "#churn-reason-graph g.point path", -1)
-    WebDriverWait(driver, 20).until(lambda d: "p.signal" in query_of(d))
+    click_until(dash_duo, "#churn-reason-graph g.point path", lambda d: "p.signal" in query_of(d))
     dash_duo.wait_for_element("#churn-signal-chip a", timeout=20)
     settle(dash_duo)
 

@@ -125,7 +125,8 @@ def churn_status(db: Database, today: date, rules: SignalRules | None = None) ->
     `rules` is the warning score of the app's metrics.yaml (`SignalRules.from_rules(model.rules)`); by default
     the file `settings.metrics_file()` names.
     """
-    return _status(db, db.version, str(settings.cache_root()), today, rules or default_rules())
+    with db.lock:  # the page's sections ask at once; one of them opens (or builds) the files, the others wait
+        return _status(db, db.version, str(settings.cache_root()), today, rules or default_rules())
 
 
 def page_rules(pc: PageContext) -> SignalRules:
@@ -166,7 +167,7 @@ def _status(db: Database, version: str, cache_root: str, today: date, rules: Sig
         ("churn_flags", data.flags_path),
         ("churn_score_cells", folder / SCORE_CELLS_FILE),
     ):
-        db.register(name, db.con.read_parquet(str(path)))
+        db.register_parquet(name, str(path))
     return ChurnStatus(data)
 
 

@@ -11,13 +11,13 @@ from typing import Any
 
 import polars as pl
 
+from clientscope.access.masking import mask_frame
 from clientscope.cache import run_named_cached
 from clientscope.churn.files import ChurnData, histogram_edges
 from clientscope.churn.reasons import with_reasons
 from clientscope.churn.view import LEVELS, RISK_LEVELS, SIGNALS, selected_levels, selected_signal
 from clientscope.components.page import PageContext
 from clientscope.db import FULL_SCOPE, ViewerScope, query_sql
-from clientscope.export import mask_value
 from clientscope.kpis import period_bounds
 from clientscope.marts import params_for
 from clientscope.semantic.filtering import ViewFilters
@@ -248,9 +248,4 @@ def worded(frame: pl.DataFrame, data: ChurnData, lang: str, scope: ViewerScope) 
         .replace("", None)
         .alias("reasons")
     )
-    if not scope.can_see_personal:
-        frame = frame.with_columns(
-            pl.Series("name", [mask_value(v, "name") for v in frame["name"].to_list()], dtype=pl.String),
-            pl.Series("phone", [mask_value(v, "phone") for v in frame["phone"].to_list()], dtype=pl.String),
-        )
-    return frame
+    return mask_frame(frame, scope)

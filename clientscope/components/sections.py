@@ -11,7 +11,8 @@ page, a change of language or theme) and answers `no_update` when only the filte
 bar, chips) is a section too.
 
 A section says which page options it reads (`options`); every section reads the shared state (language, theme,
-period, comparison, filters, drill path and cross-filters, breakdown dimension).
+period, comparison, filters, drill path and cross-filters, breakdown dimension) unless it says it reads none of
+it but the language and theme (`reads_filters=False`: a model card, a definitions table).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from dash.exceptions import MissingCallbackContextException
 
 from clientscope.components.page import PageContext, page_context
 from clientscope.shell_ids import ShellIds
-from clientscope.state import to_query
+from clientscope.state import ViewState, to_query
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +44,15 @@ class Section:
     name: str
     render: Callable[[PageContext], Any]
     options: tuple[str, ...] = ()  # the page options (`p.<name>`) the section reads
+    reads_filters: bool = True  # False: drawn from the language and theme (and its options) alone
 
     def key(self, pc: PageContext) -> str:
-        """What the section is drawn from: the shared state plus the page options it reads."""
+        """What the section is drawn from: the shared state (or only language and theme) plus its page options."""
         kept = {k: v for k, v in pc.state.options.items() if k in self.options}
-        return to_query(replace(pc.state, options=kept))
+        state = replace(pc.state, options=kept)
+        if not self.reads_filters:
+            state = ViewState(lang=state.lang, theme=state.theme, options=kept)
+        return to_query(state)
 
 
 # Filled when the page modules are imported (like Dash's own callback registry), never changed afterwards.
@@ -55,9 +60,14 @@ _SECTIONS: dict[tuple[str, str], Section] = {}
 
 
 def register_section(
-    path: str, name: str, render: Callable[[PageContext], Any], *, options: Sequence[str] = ()
+    path: str,
+    name: str,
+    render: Callable[[PageContext], Any],
+    *,
+    options: Sequence[str] = (),
+    reads_filters: bool = True,
 ) -> Section:
-    section = Section(path, name, render, tuple(options))
+    section = Section(path, name, render, tuple(options), reads_filters)
     _SECTIONS[(path, name)] = section
     return section
 

@@ -32,6 +32,8 @@ from clientscope.components.empty import empty_state
 from clientscope.components.export_button import export_button
 from clientscope.components.grid import grid_options
 from clientscope.components.page import PageContext, changed_search, current_state, page_context, page_frame
+from clientscope.components.retention_queue import queue_section
+from clientscope.components.retention_results import coverage_section, outcomes_section
 from clientscope.figures import churn as figures
 from clientscope.i18n import join_words, t
 from clientscope.semantic import format_value
@@ -97,6 +99,9 @@ def layout(**query: str) -> html.Div:
             drill_section(pc, data),
             *signals_section(pc, data),
             actions_section(pc),
+            queue_section(pc, data),
+            coverage_section(pc, date.today()),
+            outcomes_section(pc, data),
             card_section(pc, data),
             rules_section(pc),
         ],

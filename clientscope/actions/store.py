@@ -346,9 +346,8 @@ def _validated(
         raise ActionError("actions.error.offer", offer=edit.offer, allowed=", ".join(config.offer_codes()))
     if edit.status == "offer_made" and edit.offer is None:
         raise ActionError("actions.error.offer_needed")
-    if edit.assignee is not None and (
-        len(edit.assignee) > 64 or (assignees is not None and edit.assignee not in assignees)
-    ):
+    reassigned = edit.assignee is not None and edit.assignee != current["assignee"]
+    if reassigned and (len(edit.assignee) > 64 or (assignees is not None and edit.assignee not in assignees)):
         raise ActionError("actions.error.assignee", assignee=edit.assignee[:64])
     if len(edit.note) > MAX_NOTE:
         raise ActionError("actions.error.note", limit=MAX_NOTE)

@@ -8,6 +8,7 @@ from dataclasses import replace
 import polars as pl
 
 from clientscope import churn_page as cp
+from clientscope.actions.sheets import retention_sheets
 from clientscope.export import EXCEL_MAX_ROWS, ChartSpec, ColumnSpec, MetricDefinition, SheetSpec, WorkbookSpec
 from clientscope.figures.churn import bin_label
 from clientscope.i18n import join_words, t
@@ -367,6 +368,7 @@ def workbook(request: ReportRequest) -> WorkbookSpec:
             deciles_sheet(pc, data),
             evaluation_sheet(pc, data),
         ]
+        sheets += retention_sheets(pc, data, request.generated_at.date())
     sheets.append(rules_sheet(pc))
     spec = workbook_spec(
         pc,

@@ -9,8 +9,6 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-import polars as pl
-
 from clientscope.access.audit import Action, record_for
 from clientscope.access.roles import policy
 from clientscope.access.viewer import Viewer
@@ -95,7 +93,3 @@ def save(
 def load_for_edit(store: AppStore, action_id: int, scope: ViewerScope) -> dict[str, Any] | None:
     row = get_action(store, action_id, scope)
     return None if row is None or row["holdout"] else row
-
-
-def history_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    return list(frame.iter_rows(named=True))

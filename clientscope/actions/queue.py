@@ -109,8 +109,8 @@ def queue_frame(
     return frame
 
 
-def is_overdue(frame: pl.DataFrame, today: date) -> pl.Expr:
-    del frame
+def overdue_expr(today: date) -> pl.Expr:
+    """Still due for follow-up (not retained, lost or not reachable) and due before `today`."""
     return (pl.col("due_date") < today) & ~pl.col("status").is_in(sorted(CLOSED_STATUSES))
 
 
@@ -154,7 +154,7 @@ def coverage(
     deadline = batch.opened_at + timedelta(days=batch.follow_up_days)
     in_time = pl.col("first_contact_at").is_not_null() & (pl.col("first_contact_at") <= deadline)
     grouped = (
-        rows.with_columns(in_time.alias("in_time"), is_overdue(rows, today).alias("overdue"))
+        rows.with_columns(in_time.alias("in_time"), overdue_expr(today).alias("overdue"))
         .group_by(pl.col(level).alias("code"))
         .agg(
             pl.len().cast(pl.Int64).alias("warned"),

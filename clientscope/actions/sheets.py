@@ -9,7 +9,15 @@ import polars as pl
 
 from clientscope.actions import outcomes
 from clientscope.actions.config import retention_config
-from clientscope.actions.queue import HORIZON_MONTHS, coverage, current_store, latest_batch, outcome_rows, queue_frame
+from clientscope.actions.queue import (
+    HORIZON_MONTHS,
+    coverage,
+    current_store,
+    latest_batch,
+    outcome_rows,
+    overdue_expr,
+    queue_frame,
+)
 from clientscope.actions.store import STATUSES
 from clientscope.churn_page import ChurnData
 from clientscope.components.page import PageContext
@@ -17,7 +25,7 @@ from clientscope.export import ColumnSpec, SheetSpec
 from clientscope.i18n import t
 
 PERCENT = "0.0%"
-POINTS = '+0.0" pp";-0.0" pp"'
+POINTS = "+0.0%;-0.0%;0.0%"  # a difference of rates, shown in percentage points
 
 
 def _text(key: str, lang: str) -> ColumnSpec:
@@ -34,7 +42,7 @@ def queue_sheet(pc: PageContext, today: date) -> SheetSpec:
         pl.col("offer").replace(config.offer_labels(lang)).alias("offer"),
         pl.col("updated_at").dt.replace_time_zone(None),
         pl.col("first_contact_at").dt.replace_time_zone(None),
-        ((pl.col("due_date") < today) & ~pl.col("status").is_in(["retained", "lost", "not_reachable"]))
+        overdue_expr(today)
         .replace_strict({True: t("actions.overdue", lang), False: ""}, return_dtype=pl.String)
         .alias("overdue"),
     )

@@ -19,7 +19,7 @@ from clientscope.access.viewer import current_viewer
 from clientscope.actions import editing
 from clientscope.actions.config import RetentionConfig, retention_config
 from clientscope.actions.queue import current_store, ensure_batch, now_utc, queue_frame
-from clientscope.actions.store import STATUSES, ActionError, history_frame
+from clientscope.actions.store import CLOSED_STATUSES, STATUSES, ActionError, history_frame
 from clientscope.churn_page import ChurnData, customer_href
 from clientscope.components.grid import grid_options
 from clientscope.components.page import PageContext, page_context
@@ -192,7 +192,7 @@ def queue_records(pc: PageContext, today: date, statuses: Any, overdue: Any) -> 
     percent = pc.model.formats["percent_2"]
     records = []
     for row in frame.iter_rows(named=True):
-        late = row["due_date"] < today and row["status"] not in ("retained", "lost", "not_reachable")
+        late = row["due_date"] < today and row["status"] not in CLOSED_STATUSES
         customer = row["customer_id"]
         records.append(
             {

@@ -295,3 +295,27 @@ def _race(first, second, action_id: int, version: int, statuses: tuple[str, str]
     for thread in threads:
         thread.join()
     return outcome
+
+
+def test_coverage_counts_first_contacts_within_the_follow_up_days(store) -> None:
+    """Batch opened 2 Nov 09:00, 7 days: contacts up to 9 Nov 09:00 count. East: C0 contacted 3 Nov (in time),
+    C2 contacted 10 Nov (late), C4 never → 1 of 3. West: C1 not reachable only (not a contact), C3 lost on 5 Nov
+    (in time), C5 open → 1 of 3. On 12 Nov (due 9 Nov) every action not yet retained, lost or not reachable is
+    overdue: east C0, C2 (contacted, no outcome yet) and C4 (open) → 3; west C5 → 1 (C1 and C3 are closed)."""
+    from clientscope.actions.queue import coverage
+
+    batch = open_batch(store, MONTH, warnings(), CONFIG, OPENED)
+    for customer, status, when in (
+        ("C0", "contacted", datetime(2026, 11, 3, tzinfo=UTC)),
+        ("C2", "contacted", datetime(2026, 11, 10, tzinfo=UTC)),
+        ("C1", "not_reachable", datetime(2026, 11, 4, tzinfo=UTC)),
+        ("C3", "lost", datetime(2026, 11, 5, tzinfo=UTC)),
+    ):
+        update_action(store, first_id(store, customer), 1, edit(status), ANNA, FULL_SCOPE, CONFIG, when)
+    frame = coverage(store, FULL_SCOPE, batch, "region", {}, date(2026, 11, 12))
+    assert frame.sort("code").select("code", "warned", "contacted", "share", "overdue").rows() == [
+        ("east", 3, 1, pytest.approx(1 / 3), 3),
+        ("west", 3, 1, pytest.approx(1 / 3), 1),
+    ]
+    east_only = coverage(store, FULL_SCOPE, batch, "rm_id", {"region": ["east"]}, date(2026, 11, 12))
+    assert sorted(east_only["code"]) == ["R0", "R1", "R2"] and east_only["warned"].sum() == 3

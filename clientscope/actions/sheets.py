@@ -70,12 +70,23 @@ def queue_sheet(pc: PageContext, today: date) -> SheetSpec:
     return SheetSpec(t("actions.sheet.queue", lang), t("actions.title", lang), columns, rows)
 
 
-def coverage_sheet(pc: PageContext, today: date) -> SheetSpec | None:
+def coverage_sheet(pc: PageContext, today: date) -> SheetSpec:
+    """Coverage of the latest batch by RM (no rows, and a note saying so, before the first batch)."""
     lang = pc.lang
     batch = latest_batch(current_store())
-    if batch is None:
-        return None
-    frame = coverage(current_store(), pc.scope, batch, "rm_id", pc.metric_filters(), today)
+    frame = (
+        coverage(current_store(), pc.scope, batch, "rm_id", pc.metric_filters(), today)
+        if batch is not None
+        else pl.DataFrame(
+            schema={
+                "code": pl.String,
+                "warned": pl.Int64,
+                "contacted": pl.Int64,
+                "overdue": pl.Int64,
+                "share": pl.Float64,
+            }
+        )
+    )
     labels = pc.value_labels().get("rm", {})
     rows = frame.with_columns(pl.col("code").replace(labels).fill_null(t("churn.unassigned", lang)).alias("unit"))
     columns = (
@@ -85,13 +96,13 @@ def coverage_sheet(pc: PageContext, today: date) -> SheetSpec | None:
         ColumnSpec("share", t("actions.coverage.col.share", lang), "percent", excel_format=PERCENT),
         ColumnSpec("overdue", t("actions.coverage.col.overdue", lang), "integer"),
     )
-    note = t(
-        "actions.coverage.note",
-        lang,
-        month=batch.warning_month.isoformat(),
-        days=batch.follow_up_days,
-        level=t("actions.coverage.level.rm", lang),
-    )
+    if batch is None:
+        note = t("actions.coverage.none", lang)
+    else:
+        level = t("actions.coverage.level.rm", lang)
+        note = t(
+            "actions.coverage.note", lang, month=batch.warning_month.isoformat(), days=batch.follow_up_days, level=level
+        )
     return SheetSpec(t("actions.sheet.coverage", lang), t("actions.coverage.title", lang), columns, rows, note=note)
 
 
@@ -154,5 +165,4 @@ def outcome_sheet(pc: PageContext, data: ChurnData) -> SheetSpec:
 
 def retention_sheets(pc: PageContext, data: ChurnData, today: date) -> list[SheetSpec]:
     """The retention sheets of the churn workbook (the batch is opened on the page, never by an export)."""
-    sheets = [queue_sheet(pc, today), coverage_sheet(pc, today), outcome_sheet(pc, data)]
-    return [sheet for sheet in sheets if sheet is not None]
+    return [queue_sheet(pc, today), coverage_sheet(pc, today), outcome_sheet(pc, data)]

@@ -36,6 +36,7 @@ MESSAGE_MODULES: Final = (
     "clientscope.messages.metrics",
     "clientscope.messages.export",
     "clientscope.messages.access",
+    "clientscope.messages.actions",
 )
 DEFAULT_LANGUAGE: Final = "zh_CN"
 

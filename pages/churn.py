@@ -33,6 +33,9 @@ register_section(PATH, "risk", sections.risk, options=(churn_view.SIGNAL_OPTION,
 register_section(PATH, "drill", sections.drill, options=(churn_view.SIGNAL_OPTION,))
 register_section(PATH, "signals", sections.signals, options=(churn_view.SIGNAL_OPTION,))
 register_section(PATH, "actions", sections.actions, options=(churn_view.SIGNAL_OPTION,))
+register_section(PATH, "queue", sections.queue, options=(churn_view.SIGNAL_OPTION,))
+register_section(PATH, "coverage", sections.coverage, options=(churn_view.SIGNAL_OPTION,))
+register_section(PATH, "outcomes", sections.outcomes, options=(churn_view.SIGNAL_OPTION,))
 register_section(PATH, "card", card_sections.card, reads_filters=False)
 register_section(PATH, "rules", card_sections.rules, reads_filters=False)
 
@@ -40,7 +43,8 @@ register_section(PATH, "rules", card_sections.rules, reads_filters=False)
 def layout(**query: str):
     if not runtime.current().ok:
         return html.Div()
-    return sectioned_layout(PATH, ("risk", "drill", "signals", "actions", "card", "rules"))
+    names = ("risk", "drill", "signals", "actions", "queue", "coverage", "outcomes", "card", "rules")
+    return sectioned_layout(PATH, names)
 
 
 # --- callbacks -----------------------------------------------------------------------------------------------------

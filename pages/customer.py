@@ -18,6 +18,7 @@ from clientscope import runtime
 from clientscope.components.empty import empty_state
 from clientscope.components.grid import grid_options
 from clientscope.components.page import PageContext, notices_alert, page_context
+from clientscope.components.retention_results import customer_history_card
 from clientscope.figures import customer as figures
 from clientscope.i18n import t
 from clientscope.segments import Numbers, numbers, tag_label
@@ -115,6 +116,7 @@ def layout(customer_id: str | None = None, **query: str) -> html.Div:
             html.Div(products_card(pc, data), className="mb-3"),
             campaigns_card(pc, data, num),
             complaints_card(pc, data),
+            customer_history_card(pc, profile["customer_id"]),
         ]
     )
 

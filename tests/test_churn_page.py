@@ -373,8 +373,9 @@ def test_workbook_has_a_sheet_per_chart_and_table(demo_db, demo_data, data, tmp_
     spec = builder("churn")(ReportRequest(pc, datetime(2026, 11, 23, 9, 0)))
     names = [sheet.name for sheet in spec.sheets]
     keys = ("levels", "distribution", "drill", "tiers", "signals", "reasons", "actions", "card", "deciles")
-    expected = [t(f"churn.sheet.{key}", "en") for key in (*keys, "evaluation", "rules")]
-    assert names == expected
+    expected = [t(f"churn.sheet.{key}", "en") for key in (*keys, "evaluation")]
+    retention = [t(f"actions.sheet.{key}", "en") for key in ("queue", "coverage", "outcomes")]  # clientscope/actions
+    assert names == [*expected, *retention, t("churn.sheet.rules", "en")]
     assert (t("churn.filter.signal", "en"), t("churn.signal.inactive", "en")) in spec.filters
     book = openpyxl.load_workbook(write_workbook(spec, tmp_path / "churn-en.xlsx"), read_only=True)
     actions = sheet_frame(book[t("churn.sheet.actions", "en")])

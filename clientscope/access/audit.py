@@ -30,6 +30,7 @@ class Action(StrEnum):
     OPEN_CUSTOMER = "open_customer"
     EXPORT = "export"
     DENIED = "denied"
+    RETENTION_ACTION = "retention_action"  # a change of a retention action (docs/retention-actions.md)
 
 
 COLUMNS = ("id", "at", "username", "role", "action", "target", "detail", "remote_addr")

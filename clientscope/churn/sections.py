@@ -5,6 +5,7 @@ by region → branch → RM → customers, signals over time and their mix, and 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
@@ -26,6 +27,8 @@ from clientscope.components.empty import empty_state
 from clientscope.components.export_button import export_button
 from clientscope.components.grid import grid_options
 from clientscope.components.page import PageContext, page_frame
+from clientscope.components.retention_queue import queue_section
+from clientscope.components.retention_results import coverage_section, outcomes_section
 from clientscope.i18n import join_words, t
 from clientscope.semantic import format_value
 from clientscope.state import to_query
@@ -353,3 +356,18 @@ def signals(pc: PageContext) -> list | None:
 
 def actions(pc: PageContext) -> dbc.Card | None:
     return actions_section(pc) if _data(pc) else None
+
+
+def queue(pc: PageContext) -> Any:
+    """The retention work queue (clientscope/components/retention_queue.py)."""
+    data = _data(pc)
+    return queue_section(pc, data) if data else None
+
+
+def coverage(pc: PageContext) -> Any:
+    return coverage_section(pc, date.today()) if _data(pc) else None
+
+
+def outcomes(pc: PageContext) -> Any:
+    data = _data(pc)
+    return outcomes_section(pc, data) if data else None

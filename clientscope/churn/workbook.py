@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import polars as pl
 
+from clientscope.actions.sheets import retention_sheets
 from clientscope.churn import explain as churn_explain
 from clientscope.churn import files as churn_files
 from clientscope.churn import numbers as churn_numbers
@@ -375,6 +376,7 @@ def workbook(request: ReportRequest) -> WorkbookSpec:
             deciles_sheet(pc, data),
             evaluation_sheet(pc, data),
         ]
+        sheets += retention_sheets(pc, data, request.generated_at.date())
     sheets.append(rules_sheet(pc))
     spec = workbook_spec(
         pc,

@@ -34,3 +34,67 @@ audit_log = sa.Table(
     sa.Column("detail", sa.Text, nullable=False, server_default="{}"),  # JSON, never personal data values
     sa.Column("remote_addr", sa.String(64), nullable=False, server_default=""),
 )
+
+# --- retention actions (docs/retention-actions.md) ---------------------------------------------------------------
+
+# One warning batch per month-end: the model's high-risk customers at that month-end, opened once, with the
+# random hold-out share and seed it was split with (so the split can be recomputed and checked).
+retention_batches = sa.Table(
+    "retention_batches",
+    metadata,
+    sa.Column("warning_month", sa.Date, primary_key=True),
+    sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("holdout_share", sa.Float, nullable=False),
+    sa.Column("seed", sa.Integer, nullable=False),
+    sa.Column("follow_up_days", sa.Integer, nullable=False),
+    sa.Column("customers", sa.Integer, nullable=False),
+    sa.Column("holdout_customers", sa.Integer, nullable=False),
+)
+
+# One action per customer and warning. The customer's region, branch, RM, tier and score are copied from the
+# warning so that the scope, the coverage and the matched comparison read the store alone.
+retention_actions = sa.Table(
+    "retention_actions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("customer_id", sa.String(64), nullable=False),
+    sa.Column("warning_month", sa.Date, sa.ForeignKey("retention_batches.warning_month"), nullable=False),
+    sa.Column("region", sa.String(120), nullable=True),
+    sa.Column("branch_id", sa.String(64), nullable=True),
+    sa.Column("rm_id", sa.String(64), nullable=True),
+    sa.Column("tier", sa.String(40), nullable=True),
+    sa.Column("churn_probability", sa.Float, nullable=True),
+    sa.Column("warning_level", sa.String(20), nullable=True),
+    sa.Column("aum_total", sa.Float, nullable=True),
+    sa.Column("holdout", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("assignee", sa.String(64), nullable=True),
+    sa.Column("status", sa.String(20), nullable=False, server_default="open"),
+    sa.Column("offer", sa.String(64), nullable=True),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),  # the latest note; every note is in the history
+    sa.Column("due_date", sa.Date, nullable=False),
+    sa.Column("first_contact_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_by", sa.String(120), nullable=False),
+    sa.UniqueConstraint("customer_id", "warning_month", name="retention_actions_warning"),
+)
+
+# Every change of an action, append-only (the database refuses updates and deletes, as for the audit log):
+# the action's fields after the change, who made it and when, and the note added with it.
+retention_action_history = sa.Table(
+    "retention_action_history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("action_id", sa.Integer, sa.ForeignKey("retention_actions.id"), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("username", sa.String(120), nullable=False),
+    sa.Column("role", sa.String(40), nullable=False),
+    sa.Column("changed", sa.String(200), nullable=False),  # comma-separated field names
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("assignee", sa.String(64), nullable=True),
+    sa.Column("offer", sa.String(64), nullable=True),
+    sa.Column("due_date", sa.Date, nullable=False),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+)

@@ -1,0 +1,188 @@
+"""What the churn page, the customer 360 page, the workbook and scheduled reports read from the action store.
+
+- `ensure_batch` opens the warning batch of the churn model's scoring month (its high-risk customers) once.
+- `queue_frame` is the work queue: the viewer's actions with the customers' personal data (masked per role).
+- `coverage` is the follow-up coverage by region → branch → RM; `overdue_actions` the overdue list for push.
+- `outcome_rows` joins actions with the extract's close dates for the "did it work" comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+
+import flask
+import polars as pl
+
+from clientscope.actions import outcomes
+from clientscope.actions.config import RetentionConfig
+from clientscope.actions.store import (
+    CLOSED_STATUSES,
+    Batch,
+    actions_frame,
+    get_batch,
+    list_batches,
+    open_batch,
+)
+from clientscope.db import Database, ViewerScope, run_named
+from clientscope.export import mask_value
+from clientscope.store import AppStore, open_store, store_url
+
+AT_RISK_LEVEL = "high"  # the churn page's "at risk": the model's high level (docs/churn-model.md §4)
+QUEUE_LIMIT = 2_000  # rows the work queue shows at once (filters narrow it)
+HORIZON_MONTHS = 3  # the churn window of the outcome: the model's label window
+_ACCESS_EXTENSION = "clientscope_access"  # clientscope.access.web.EXTENSION_KEY (not imported: a page-level module)
+
+
+def current_store() -> AppStore:
+    """The app's store inside a request (the one access control uses), else the configured one (command line)."""
+    if flask.has_app_context():
+        runtime = flask.current_app.extensions.get(_ACCESS_EXTENSION)
+        if runtime is not None:
+            return runtime.store
+    return _store_at(store_url())
+
+
+@lru_cache(maxsize=4)
+def _store_at(url: str) -> AppStore:
+    return open_store(url)  # one engine (and one migration check) per URL and process
+
+
+def warnings_from_scores(scores: pl.DataFrame) -> pl.DataFrame:
+    """The warned customers of the scoring month: the model's high-risk level, riskiest first."""
+    columns = [
+        c
+        for c in (
+            "customer_id",
+            "region",
+            "branch_id",
+            "rm_id",
+            "tier",
+            "churn_probability",
+            "warning_level",
+            "aum_total",
+        )
+        if c in scores.columns
+    ]
+    return (
+        scores.filter(pl.col("risk_level") == AT_RISK_LEVEL).sort("churn_probability", descending=True).select(columns)
+    )
+
+
+def ensure_batch(store: AppStore, scores_path: str, as_of: date, config: RetentionConfig, now: datetime) -> Batch:
+    """The batch of the scoring month-end `as_of`, opened from the page's scores file on first use."""
+    existing = get_batch(store, as_of)
+    if existing is not None:
+        return existing
+    scores = pl.read_parquet(scores_path)
+    return open_batch(store, as_of, warnings_from_scores(scores), config, now)
+
+
+def customers_of(db: Database, scope: ViewerScope, ids: Sequence[str]) -> pl.DataFrame:
+    """customer_id, name, phone, close_date of `ids` the viewer may see (personal columns null when absent)."""
+    frame = run_named(db, "actions/customers", {"ids": sorted(set(ids))}, scope=scope).frame
+    for column, dtype in (("name", pl.String), ("phone", pl.String), ("close_date", pl.Date)):
+        if column not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(column))
+    return frame.select("customer_id", "name", "phone", "close_date")
+
+
+def queue_frame(
+    db: Database,
+    store: AppStore,
+    scope: ViewerScope,
+    *,
+    statuses: Sequence[str] | None,
+    overdue_on: date | None,
+    filters: Mapping[str, Sequence[str]],
+) -> pl.DataFrame:
+    """The viewer's work queue (hold-out customers never appear) with name and phone, masked unless allowed."""
+    rows = actions_frame(store, scope, statuses=statuses, overdue_on=overdue_on, filters=filters, limit=QUEUE_LIMIT)
+    people = customers_of(db, scope, rows["customer_id"].to_list()).drop("close_date")
+    frame = rows.join(people, on="customer_id", how="left")
+    if not scope.can_see_personal:
+        frame = frame.with_columns(
+            pl.Series("name", [mask_value(v, "name") for v in frame["name"].to_list()], dtype=pl.String),
+            pl.Series("phone", [mask_value(v, "phone") for v in frame["phone"].to_list()], dtype=pl.String),
+        )
+    return frame
+
+
+def overdue_expr(today: date) -> pl.Expr:
+    """Still due for follow-up (not retained, lost or not reachable) and due before `today`."""
+    return (pl.col("due_date") < today) & ~pl.col("status").is_in(sorted(CLOSED_STATUSES))
+
+
+def overdue_actions(store: AppStore, today: date, scope: ViewerScope) -> pl.DataFrame:
+    """The viewer's actions still due for follow-up whose due date is before `today`, most overdue first.
+
+    For scheduled reports (one per RM: pass that RM's scope). Columns: action_id, customer_id, warning_month,
+    region, branch_id, rm_id, assignee, status, offer, due_date, days_overdue, churn_probability, updated_by,
+    updated_at. No personal data: a report that needs names joins them under the recipient's scope.
+    """
+    rows = actions_frame(store, scope, overdue_on=today)
+    return rows.select(
+        pl.col("id").alias("action_id"),
+        "customer_id",
+        "warning_month",
+        "region",
+        "branch_id",
+        "rm_id",
+        "assignee",
+        "status",
+        "offer",
+        "due_date",
+        (pl.lit(today) - pl.col("due_date")).dt.total_days().cast(pl.Int64).alias("days_overdue"),
+        "churn_probability",
+        "updated_by",
+        "updated_at",
+    ).sort(["days_overdue", "churn_probability"], descending=True)
+
+
+def coverage(
+    store: AppStore,
+    scope: ViewerScope,
+    batch: Batch,
+    level: str,
+    filters: Mapping[str, Sequence[str]],
+    today: date,
+) -> pl.DataFrame:
+    """Follow-up coverage of one batch by `level` (region, branch_id or rm_id): code, warned (not held out),
+    contacted (first contact within the batch's follow-up days of its opening), share, overdue."""
+    rows = actions_frame(store, scope, warning_month=batch.warning_month, filters=filters)
+    deadline = batch.opened_at + timedelta(days=batch.follow_up_days)
+    in_time = pl.col("first_contact_at").is_not_null() & (pl.col("first_contact_at") <= deadline)
+    grouped = (
+        rows.with_columns(in_time.alias("in_time"), overdue_expr(today).alias("overdue"))
+        .group_by(pl.col(level).alias("code"))
+        .agg(
+            pl.len().cast(pl.Int64).alias("warned"),
+            pl.col("in_time").sum().cast(pl.Int64).alias("contacted"),
+            pl.col("overdue").sum().cast(pl.Int64).alias("overdue"),
+        )
+        .with_columns((pl.col("contacted") / pl.col("warned")).alias("share"))
+    )
+    return grouped.sort(["share", "code"], nulls_last=True)
+
+
+def latest_batch(store: AppStore) -> Batch | None:
+    found = list_batches(store)
+    return found[-1] if found else None
+
+
+def outcome_rows(
+    db: Database, store: AppStore, scope: ViewerScope, data_end: date, config: RetentionConfig
+) -> pl.DataFrame:
+    """Every warned customer of the viewer's batches (hold-out included) with `acted`, the extract's close date,
+    the risk band and the outcome (outcomes.with_outcomes)."""
+    rows = actions_frame(store, scope, holdout=None)
+    closes = customers_of(db, scope, rows["customer_id"].to_list()).select("customer_id", "close_date")
+    frame = rows.join(closes, on="customer_id", how="left").with_columns(
+        pl.col("first_contact_at").is_not_null().alias("acted")
+    )
+    return outcomes.with_outcomes(frame, data_end, window=HORIZON_MONTHS, edges=config.risk_bands)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)

@@ -24,15 +24,22 @@ class ReportRequest:
 
 
 _NOT_PAGES = {"common"}
+# Pages whose analysis has its own package: the workbook is that package's `workbook` module.
+PACKAGE_WORKBOOKS: dict[str, str] = {
+    "segments": "clientscope.segments.workbook",
+    "overview": "clientscope.overview.workbook",
+}
 
 
 def report_pages() -> tuple[str, ...]:
-    """Pages with a workbook: every module `clientscope/reports/<page>.py` that defines `workbook`."""
+    """Pages with a workbook: every module `clientscope/reports/<page>.py` that defines `workbook`, and the
+    analysis packages' `workbook` modules."""
     folder = Path(__file__).parent
-    return tuple(sorted(p.stem for p in folder.glob("*.py") if not p.stem.startswith("_") and p.stem not in _NOT_PAGES))
+    here = {p.stem for p in folder.glob("*.py") if not p.stem.startswith("_") and p.stem not in _NOT_PAGES}
+    return tuple(sorted(here | PACKAGE_WORKBOOKS.keys()))
 
 
 def builder(page: str) -> Callable[[ReportRequest], WorkbookSpec]:
     if page not in report_pages():
         raise KeyError(page)
-    return importlib.import_module(f"clientscope.reports.{page}").workbook
+    return importlib.import_module(PACKAGE_WORKBOOKS.get(page, f"clientscope.reports.{page}")).workbook

@@ -1,20 +1,20 @@
--- Tier migration between two month-ends ($from_start → $to_start): customers and AUM per (from tier,
--- to tier) cell. A customer on the books only at the later month-end comes from $new_code (opened or
--- returned in between); one on the books only at the earlier month-end goes to $closed_code.
--- Page filters ($f_<dimension>, null = no filter) test the customer's attributes at the later month-end
--- (the earlier one for closed customers); a tier filter keeps customers whose from or to tier matches.
+-- Tier migration between two month-ends ($from_start → $to_start) that the serving layer holds
+-- (marts/segment_migration.sql): customers and AUM per (from tier, to tier) cell, in the cells the view's filters
+-- keep (attributes at the later month-end, else the earlier one); a tier filter ($tiers, null = none) keeps the
+-- customers whose from or to tier is one of them.
 with
-
--- include: segments/migration_pairs
 
 final as (
     select
         from_tier,
         to_tier,
-        count(*) as customers,
-        sum(coalesce(aum_from, 0)) as aum_from,
-        sum(coalesce(aum_to, 0)) as aum_to
-    from filtered
+        cast(sum(customers) as bigint) as customers,
+        sum(aum_from) as aum_from,
+        sum(aum_to) as aum_to
+    from filtered_segment_migration
+    where from_start = $from_start
+        and to_start = $to_start
+        and ($tiers is null or list_contains($tiers, from_tier) or list_contains($tiers, to_tier))
     group by from_tier, to_tier
 )
 

@@ -23,6 +23,7 @@ class Ids(StrEnum):
     PRODUCTS = "segments-products"
     MIGRATION = "segments-migration"
     MIGRATION_SUMMARY = "segments-migration-summary"
+    DETAIL = "segments-migration-detail"
     POTENTIAL = "segments-potential"
     LIST = "segments-list"
 

@@ -14,7 +14,7 @@ from clientscope.components.page import PageContext
 from clientscope.i18n import t
 from clientscope.segments import figures
 from clientscope.segments.components import Ids, card, click_id, graph, setting_id, stat
-from clientscope.segments.migration import migration, migration_summary, tier_flows
+from clientscope.segments.migration import is_served, migration, migration_summary, tier_flows
 from clientscope.segments.numbers import numbers
 from clientscope.segments.serving import CLOSED, NEW
 from clientscope.segments.view import SegmentsView, migration_labels, move_option, tier_codes
@@ -156,5 +156,7 @@ def migration_section(pc: PageContext, view: SegmentsView) -> dbc.Card:
         dashGridOptions=grid_options(lang, domLayout="autoHeight"),
         columnSize="autoSize",
     )
-    note = html.P(t("segments.migration.note", lang), className="small text-muted mb-0")
-    return card(title, [pickers, stats, heatmaps, sankey, flow_table, note], Ids.MIGRATION)
+    notes = [html.P(t("segments.migration.note", lang), className="small text-muted mb-0")]
+    if not is_served(pc, view):  # a pair the serving layer does not hold: say why it may be slower
+        notes.append(html.P(t("segments.migration.detail", lang), className="small text-muted mb-0", id=Ids.DETAIL))
+    return card(title, [pickers, stats, heatmaps, sankey, flow_table, *notes], Ids.MIGRATION)

@@ -62,8 +62,8 @@ POTENTIAL = Mart(
 )  # fmt: skip
 PENETRATION = Mart(
     name="segment_penetration",
-    requires=(*_BASE, "holdings"),
-    stand_ins=(),
+    requires=_BASE,
+    stand_ins=("holdings",),  # empty without a holdings extract (the page then says it has no holdings)
     after=("customer_month_facts",),
     order_by="month_start",
     columns=("month", "month_start", *_CELL, "product_type", "holders"),

@@ -94,6 +94,9 @@ def check_page_applies(pc: PageContext, chosen: Mapping[str, str]) -> None:
     """The page took every filter of the case (so a dropped filter cannot make the comparison trivial)."""
     columns = {pc.model.dimension(d).column: v for d, v in pc.metric_filters().items()}
     assert {c: v[0] for c, v in columns.items()} == dict(chosen)
+    # filters on the filter bar's own dimensions read the small aggregates, any other the full grain
+    core = set(chosen) <= set(serving.CORE_COLUMNS)
+    assert serving.page_query("potential", pc.filters) == ("segments/potential_core" if core else "segments/potential")
 
 
 # --- the detail answers ------------------------------------------------------------------------------------------

@@ -13,14 +13,16 @@ import polars as pl
 
 from clientscope.cache import run_named_cached
 from clientscope.components.page import PageContext
-from clientscope.segments.serving import CLOSED, NEW
+from clientscope.db import FULL_SCOPE
+from clientscope.segments.serving import CLOSED, NEW, page_query
 from clientscope.segments.view import SegmentsView, axis_filters, axis_view_filters, tier_codes
 from clientscope.semantic.periods import month_start
 
 
 def is_served(pc: PageContext, view: SegmentsView) -> bool:
     """Whether the serving layer holds the migration between the view's two month-ends."""
-    spans = run_named_cached(pc.db, "segments/migration_spans", scope=pc.scope).frame
+    # which pairs exist says nothing about any customer: asked once per data version for every viewer
+    spans = run_named_cached(pc.db, "segments/migration_spans", scope=FULL_SCOPE).frame
     pairs = {(f"{a:%Y-%m}", f"{b:%Y-%m}") for a, b in spans.select("from_start", "to_start").iter_rows()}
     return (view.opening_month, view.to_month) in pairs
 
@@ -37,7 +39,7 @@ def migration(pc: PageContext, view: SegmentsView) -> pl.DataFrame:
     params = {"from_start": month_start(view.opening_month), "to_start": month_start(view.to_month), "tiers": picked}
     filters = axis_view_filters(pc).without("tier")
     if is_served(pc, view):
-        frame = run_named_cached(pc.db, "segments/migration", params, scope=pc.scope, filters=filters).frame
+        frame = run_named_cached(pc.db, page_query("migration", filters), params, scope=pc.scope, filters=filters).frame
     else:
         params = {**params, "new_code": NEW, "closed_code": CLOSED}
         frame = run_named_cached(pc.db, "segments/migration_detail", params, scope=pc.scope, filters=filters).frame

@@ -13,6 +13,7 @@ import polars as pl
 from clientscope.cache import run_named_cached
 from clientscope.components.page import PageContext
 from clientscope.customer_list import NO_TAG
+from clientscope.segments.serving import page_query
 from clientscope.segments.view import TAG, SegmentsView, axis_filters, axis_view_filters, tag_label, tier_codes
 from clientscope.semantic import MetricRequest, compare_query, run_compiled, run_metric_query
 from clientscope.semantic.periods import month_start
@@ -112,7 +113,9 @@ def breakdown(pc: PageContext, view: SegmentsView) -> pl.DataFrame:
     filters = axis_filters(pc)
     if view.breakdown == TAG:
         params = {"month_start": month_start(view.end), "no_tag": NO_TAG}
-        frame = run_named_cached(pc.db, "segments/tag_mix", params, scope=pc.scope, filters=axis_view_filters(pc)).frame
+        tag_filters = axis_view_filters(pc)
+        query = page_query("tag_mix", tag_filters)
+        frame = run_named_cached(pc.db, query, params, scope=pc.scope, filters=tag_filters).frame
         return frame.rename({"tag": "value"}).select("value", "tier", "customers", "aum_total")
     request = MetricRequest(
         metrics=("customers", "aum_total"),

@@ -13,6 +13,7 @@ import polars as pl
 
 from clientscope.cache import run_named_cached
 from clientscope.components.page import PageContext
+from clientscope.segments.serving import page_query
 from clientscope.segments.view import SegmentsView, axis_view_filters
 from clientscope.semantic.periods import month_start
 
@@ -59,5 +60,6 @@ def potential(pc: PageContext, view: SegmentsView) -> pl.DataFrame:
 
     `with_cross_border_data` / `with_payroll_data` count candidates with any data for those signals.
     """
-    params = {"month_start": month_start(view.end)}
-    return run_named_cached(pc.db, "segments/potential", params, scope=pc.scope, filters=axis_view_filters(pc)).frame
+    filters = axis_view_filters(pc)
+    query = page_query("potential", filters)
+    return run_named_cached(pc.db, query, {"month_start": month_start(view.end)}, scope=pc.scope, filters=filters).frame

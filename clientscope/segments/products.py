@@ -11,6 +11,7 @@ import polars as pl
 from clientscope.cache import run_named_cached
 from clientscope.components.page import PageContext
 from clientscope.segments.mix import _detail
+from clientscope.segments.serving import page_query
 from clientscope.segments.view import SegmentsView, axis_filters, axis_view_filters
 from clientscope.semantic import MetricRequest, run_metric_query
 from clientscope.semantic.periods import month_start
@@ -24,8 +25,11 @@ def penetration(pc: PageContext, view: SegmentsView) -> pl.DataFrame | None:
     """
     if not pc.db.has("holdings"):
         return None
-    params = {"month_start": month_start(view.end)}
-    frame = run_named_cached(pc.db, "segments/penetration", params, scope=pc.scope, filters=axis_view_filters(pc)).frame
+    filters = axis_view_filters(pc)
+    query = page_query("penetration", filters)
+    frame = run_named_cached(
+        pc.db, query, {"month_start": month_start(view.end)}, scope=pc.scope, filters=filters
+    ).frame
     sizes = run_metric_query(
         pc.db,
         pc.model,

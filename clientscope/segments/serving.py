@@ -12,15 +12,20 @@ page through `segment_potential_flags` and the detail month-ends.
 - `segment_tag_mix`: customers and AUM per month-end × cell × marketing tag.
 - `segment_migration`: tier migration pairs per (opening month-end, later month-end) × cell for the spans a
   default view shows (`MIGRATION_SPANS`); the page computes any other pair from the month-end detail.
+- `<aggregate>_core`: the four above summed to the filter bar's own dimensions (a few thousand rows per month-end),
+  read when the view filters on nothing else (`page_query`).
 
 This module imports only `clientscope.mart` (marts.py imports it).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clientscope.mart import Mart
+
+if TYPE_CHECKING:  # no import of the semantic package at run time (marts.py imports this module)
+    from clientscope.semantic.filtering import ViewFilters
 
 NEW = "new"  # migration: on the books at the later month-end only
 CLOSED = "closed"  # migration: on the books at the earlier month-end only
@@ -90,7 +95,46 @@ MIGRATION = Mart(
     ),
 )  # fmt: skip
 
-MARTS: tuple[Mart, ...] = (POTENTIAL_FLAGS, POTENTIAL, PENETRATION, TAG_MIX, MIGRATION)
+# The filter bar's own dimensions: each aggregate summed to them has a few thousand rows per month-end (`_core`),
+# which a view filtering on nothing else reads instead of the full grain.
+CORE_COLUMNS: tuple[str, ...] = ("region", "branch_id", "rm_id", "tier", "acquisition_channel")
+
+
+def _core(mart: Mart, keys: tuple[str, ...], measures: tuple[str, ...]) -> Mart:
+    return Mart(
+        name=f"{mart.name}_core",
+        requires=mart.requires,
+        stand_ins=(),
+        after=(mart.name,),
+        order_by=mart.order_by,
+        money=tuple(m for m in measures if m in mart.money),
+        columns=(*keys, *measures),
+    )
+
+
+_POTENTIAL_SUMS = (
+    "candidates", "potential", "potential_aum", "aum_growth", "card_spend", "cross_border", "payroll",
+    "with_cross_border_data", "with_payroll_data",
+)  # fmt: skip
+POTENTIAL_CORE = _core(POTENTIAL, ("month_start", *CORE_COLUMNS, "tier_rank"), _POTENTIAL_SUMS)
+PENETRATION_CORE = _core(PENETRATION, ("month_start", *CORE_COLUMNS, "product_type"), ("holders",))
+TAG_MIX_CORE = _core(TAG_MIX, ("month_start", *CORE_COLUMNS, "tag"), ("customers", "aum_total"))
+MIGRATION_CORE = _core(
+    MIGRATION,
+    ("from_start", "to_start", *(c for c in CORE_COLUMNS if c != "tier"), "from_tier", "to_tier"),
+    ("customers", "aum_from", "aum_to"),
+)
+
+MARTS: tuple[Mart, ...] = (
+    POTENTIAL_FLAGS, POTENTIAL, PENETRATION, TAG_MIX, MIGRATION, POTENTIAL_CORE, PENETRATION_CORE, TAG_MIX_CORE,
+    MIGRATION_CORE,
+)  # fmt: skip
+
+
+def page_query(name: str, filters: ViewFilters) -> str:
+    """The page query `segments/<name>` over the aggregate at the filter bar's grain (`<name>_core`) when the view
+    filters on nothing else, else over the full grain."""
+    return f"segments/{name}" if filters.ignored_by(CORE_COLUMNS) else f"segments/{name}_core"
 
 
 def mart_params(potential: dict[str, Any]) -> dict[str, Any]:

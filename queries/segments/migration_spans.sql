@@ -6,7 +6,7 @@ final as (
     select distinct
         from_start,
         to_start
-    from segment_migration
+    from segment_migration_core
 )
 
 select * from final

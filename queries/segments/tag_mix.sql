@@ -1,18 +1,12 @@
--- Customers and AUM by marketing tag and tier at one month-end ($month_start), in the cells the view's filters keep
--- (marts/segment_tag_mix.sql). Tags are a list per customer: a customer with two tags counts under both, a
--- customer without tags under $no_tag, so the tag totals can exceed the customer count.
+-- Tag mix: segments/tag_mix_sums.sql over segment_tag_mix.
 with
 
-final as (
-    select
-        coalesce(tag, $no_tag) as tag,
-        tier,
-        cast(sum(customers) as bigint) as customers,
-        sum(aum_total) as aum_total
+cells as (
+    select *
     from filtered_segment_tag_mix
-    where month_start = $month_start
-    group by all
-)
+),
+
+-- include: segments/tag_mix_sums
 
 select * from final
 order by tag, tier

@@ -38,6 +38,7 @@ from clientscope.db import query_sql, run_named
 from clientscope.export import ColumnSpec, SheetSpec
 from clientscope.i18n import t
 from clientscope.semantic import excel_header_unit, excel_number_format, format_value
+from clientscope.semantic.filtering import ViewFilters
 from clientscope.state import to_query
 
 GRID = "customer-list"
@@ -105,6 +106,7 @@ class ListSource:
     param_names: frozenset[str] = frozenset()  # keys a segment may carry in `params`
     params: Callable[[PageContext, CustomerSegment], dict[str, Any]] = lambda pc, segment: {}
     extra_columns: Mapping[str, str] = field(default_factory=dict)  # column → message key of its header
+    own_filters: tuple[str, ...] = ()  # dimensions the query applies its own way (not through filtered_<table>)
 
 
 _SOURCES: dict[str, ListSource] = {}
@@ -254,7 +256,10 @@ def list_frame(
         "limit": max(0, min(int(limit), EXPORT_LIMIT)),
         "offset": max(0, int(offset)),
     }
-    frame = run_named(pc.db, source.query, bind(source.query, params), scope=pc.scope, row_cap=EXPORT_LIMIT).frame
+    filters = ViewFilters.compile(pc.model, segment.filters).without(*source.own_filters)
+    frame = run_named(
+        pc.db, source.query, bind(source.query, params), scope=pc.scope, filters=filters, row_cap=EXPORT_LIMIT
+    ).frame
     total = int(frame["total_rows"][0]) if frame.height else (0 if offset == 0 else None)
     return frame.drop("total_rows", strict=False), total
 

@@ -28,7 +28,7 @@ LANGUAGES: Final = ("zh_CN", "en")
 # pages can be worked on independently.
 MESSAGE_MODULES: Final = (
     "clientscope.messages.core",
-    "clientscope.messages.segments",
+    "clientscope.segments.messages",
     "clientscope.messages.customer",
     "clientscope.messages.lifecycle",
     "clientscope.messages.campaigns",

@@ -36,6 +36,7 @@ from clientscope import settings
 from clientscope.churn.signals import SignalRules
 from clientscope.db import Database, query_sql
 from clientscope.mart import Mart
+from clientscope.segments import serving as segments_serving
 
 if TYPE_CHECKING:  # marts must not import the semantic package at run time (it imports MART_COLUMNS)
     from clientscope.semantic.model import Rules
@@ -153,7 +154,7 @@ CUSTOMER_LIFECYCLE = Mart(
 
 MARTS: tuple[Mart, ...] = (
     CUSTOMER_MONTH_FACTS, CHURN_EVENTS, OPENING_CHURN, CAMPAIGN_FACTS, TOUCH_FACTS, CONVERSION_FACTS,
-    CUSTOMER_LIFECYCLE,
+    CUSTOMER_LIFECYCLE, *segments_serving.MARTS,
 )  # fmt: skip
 MART_COLUMNS: Mapping[str, tuple[str, ...]] = {m.name: m.columns for m in MARTS}
 # The money columns of each mart: DECIMAL(18,2) (lists of it for the per-customer histories), rounded from the
@@ -181,6 +182,7 @@ def mart_params(rules: Rules) -> dict[str, Any]:
         "churn_dormant_months": rules.churn.dormant_months,
         **SignalRules.from_rules(rules).sql_params(),
         "attribution_lookback_days": rules.conversion.attribution_lookback_days,
+        **segments_serving.mart_params(rules.potential.model_dump()),
     }
 
 

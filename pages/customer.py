@@ -21,7 +21,8 @@ from clientscope.components.page import PageContext, notices_alert, page_context
 from clientscope.components.retention_results import customer_history_card
 from clientscope.figures import customer as figures
 from clientscope.i18n import t
-from clientscope.segments import Numbers, numbers, tag_label
+from clientscope.segments.numbers import Numbers, numbers
+from clientscope.segments.view import tag_label
 from clientscope.shell_ids import ShellIds
 from clientscope.state import parse_query, to_query
 

@@ -14,6 +14,7 @@ import pytest
 from clientscope.access.audit import entries
 from clientscope.access.config import AccessConfig
 from clientscope.access.web import EXTENSION_KEY, AccessRuntime
+from tests.sections_support import render_sections
 from tests.test_access import router_body
 from tests.test_access_scope import filter_options
 
@@ -61,11 +62,13 @@ def gateway(user: str, groups: str, address: str = "127.0.0.1") -> dict:
 
 
 def region_options(app, user: str, groups: str, address: str = "127.0.0.1") -> dict[str, set[str]]:
-    response = app.server.test_client().post(
-        UPDATE, json=router_body(app, "/segments", "?lang=en"), **gateway(user, groups, address)
-    )
+    client = app.server.test_client()
+    response = client.post(UPDATE, json=router_body(app, "/segments", "?lang=en"), **gateway(user, groups, address))
     assert response.status_code == 200, response.get_data(as_text=True)
-    return filter_options(response.get_json()["response"])
+    page = response.get_json()["response"]  # the filter bar is in the page's frame section
+    return filter_options(
+        [page, render_sections(client, page, "/segments", "?lang=en", **gateway(user, groups, address))]
+    )
 
 
 def test_a_trusted_proxys_user_gets_the_role_and_scope_of_their_group(header_app, accounts_store, regions) -> None:

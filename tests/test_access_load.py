@@ -28,6 +28,7 @@ import requests
 
 from tests.access_fixtures import CSRF, PASSWORD
 from tests.conftest import REPO_ROOT
+from tests.sections_support import CALLBACK_URL, section_body, section_output, slots
 from tests.test_access import router_body
 from tests.test_access_scope import components
 
@@ -252,8 +253,23 @@ def _user(url, app, account, all_regions, seed, stop_at, tally, forbidden_body) 
         if response.status_code != expected:
             tally.add(str(response.status_code), seconds, f"{account.username} {path}{search}: {response.status_code}")
             continue
-        error = None if refused else _check(account, path, search, response.text, all_regions)
+        text = response.text if refused else _with_sections(session, url, path, search, response.text)
+        error = None if refused else _check(account, path, search, text, all_regions)
         tally.add(str(response.status_code), seconds, error)
+
+
+def _with_sections(session, url: str, path: str, search: str, text: str) -> str:
+    """The page's answer and its sections' (a sectioned page draws its content in one request per section)."""
+    page = json.loads(text)
+    found = list(slots(page))
+    if not found:
+        return text
+    output = section_output(session.get(url + "/_dash-dependencies", timeout=REQUEST_TIMEOUT_S).json())
+    drawn = [
+        session.post(url + CALLBACK_URL, json=section_body(output, slot, path, search), timeout=REQUEST_TIMEOUT_S)
+        for slot in found
+    ]
+    return json.dumps([page, *(answer.json() for answer in drawn if answer.status_code == 200)], ensure_ascii=False)
 
 
 def test_fifty_signed_in_users_get_their_pages_and_only_their_rows(served, dash_app, demo_data: Path) -> None:

@@ -20,6 +20,7 @@ import pytest
 
 from clientscope.reports import report_pages
 from tests.access_fixtures import add, sign_in
+from tests.sections_support import render_sections
 from tests.test_access import export_body, exported_workbook, router_body
 
 PAGES = ("/", "/segments", "/lifecycle", "/campaigns", "/churn", "/metrics")
@@ -187,9 +188,11 @@ def column(rows: list[tuple], header: str) -> list[Any]:
 
 
 def render(client, app, path: str, search: str = "?lang=en") -> dict:
+    """The page as the browser gets it: the router's answer and, for a sectioned page, every section's."""
     response = client.post(UPDATE, json=router_body(app, path, search))
     assert response.status_code == 200, (path, response.status_code)
-    return response.get_json()["response"]
+    page = response.get_json()["response"]
+    return {"page": page, "sections": render_sections(client, page, path, search)}
 
 
 def components(tree: Any):

@@ -21,6 +21,7 @@ import polars as pl
 import pytest
 
 from clientscope.web.callback_guard import is_list_valued
+from tests.sections_support import render_sections
 
 CALLBACK_URL = "/_dash-update-component"
 PAGE_PATHS = ("/", "/segments", "/lifecycle", "/campaigns", "/churn", "/metrics", "/audit")  # + one /customers/<id>
@@ -80,7 +81,8 @@ def page_components(client, path: str) -> list[tuple[Any, dict]]:
     response = client.post(CALLBACK_URL, json=body)
     assert response.status_code == 200, response.text
     page = response.get_json()["response"]["_pages_content"]["children"]
-    return [*components(client.get("/_dash-layout").get_json()), *components(page)]
+    sections = render_sections(client, page, path, "")  # a sectioned page's content is in its sections
+    return [*components(client.get("/_dash-layout").get_json()), *components(page), *components(sections)]
 
 
 def _pattern(component_id: str) -> dict | None:

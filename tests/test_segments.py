@@ -10,9 +10,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from clientscope import segments as seg
 from clientscope.components.page import PageContext, build_page_context
 from clientscope.customer_list import (
+    NO_TAG,
     CustomerSegment,
     customer_href,
     display_rows,
@@ -21,6 +21,25 @@ from clientscope.customer_list import (
     sort_from_model,
 )
 from clientscope.db import FULL_SCOPE, ViewerScope
+from clientscope.segments.lists import list_segment
+from clientscope.segments.migration import migration, migration_summary, tier_flows
+from clientscope.segments.mix import breakdown, tier_mix, tier_trend
+from clientscope.segments.numbers import numbers
+from clientscope.segments.potential import POTENTIAL_RULE, PotentialRule, potential, potential_rule
+from clientscope.segments.products import penetration, products_per_customer
+from clientscope.segments.view import (
+    TAG,
+    SegmentsView,
+    known_tags,
+    migration_labels,
+    move_option,
+    parse_move,
+    segments_view,
+    selected,
+    tier_codes,
+    with_click,
+    with_setting,
+)
 from clientscope.state import ViewState
 from tests.test_segments_bank import AUM, HOLDINGS, MONTHS, bank_frames, tier_of, write_bank
 
@@ -60,7 +79,7 @@ def at(month: date) -> pl.DataFrame:
 
 
 def test_the_view_defaults_to_the_data_period(bank) -> None:
-    view = seg.segments_view(context(bank))
+    view = segments_view(context(bank))
     assert (view.start, view.end) == ("2025-01", "2025-04")
     assert (view.from_month, view.to_month) == ("2025-01", "2025-04")
     assert (view.trend, view.breakdown, view.mix, view.tag, view.move, view.potential) == (
@@ -92,7 +111,7 @@ def test_warning_level_and_the_model_risk_level_are_different_filters(bank) -> N
 
 def test_tier_counts_and_aum_shares_with_the_prior_month(bank) -> None:
     pc = context(bank)
-    mix = seg.tier_mix(pc, seg.segments_view(pc))
+    mix = tier_mix(pc, segments_view(pc))
     now, before = at(APRIL), at(MARCH)
 
     def by_tier(frame: pl.DataFrame) -> dict[str, tuple[int, float]]:
@@ -119,17 +138,17 @@ def test_tier_counts_and_aum_shares_with_the_prior_month(bank) -> None:
 
 def test_a_tier_cross_filter_highlights_instead_of_narrowing_the_tier_charts(bank) -> None:
     pc = context(bank, {"x.tier": "affluent"})
-    view = seg.segments_view(pc)
-    assert seg.tier_mix(pc, view)["customers"].to_list() == [2, 2, 3]
-    assert seg.selected(pc, "tier") == ("affluent",)
+    view = segments_view(pc)
+    assert tier_mix(pc, view)["customers"].to_list() == [2, 2, 3]
+    assert selected(pc, "tier") == ("affluent",)
     # the filter bar's tier choice does narrow them
     narrowed = context(bank, {"tier": "affluent"})
-    assert seg.tier_mix(narrowed, seg.segments_view(narrowed))["customers"].to_list() == [0, 2, 0]
+    assert tier_mix(narrowed, segments_view(narrowed))["customers"].to_list() == [0, 2, 0]
 
 
 def test_tier_trend_counts_and_shares_per_month(bank) -> None:
     pc = context(bank)
-    trend = seg.tier_trend(pc, seg.segments_view(pc))
+    trend = tier_trend(pc, segments_view(pc))
     expected = raw_months().group_by("month", "tier").agg(pl.len().alias("customers"), pl.col("aum_total").sum())
     got = trend.with_columns(pl.col("period").dt.month_end().alias("month"))
     joined = expected.join(got, on=["month", "tier"], how="full", coalesce=True)
@@ -141,17 +160,17 @@ def test_tier_trend_counts_and_shares_per_month(bank) -> None:
 def test_breakdown_by_region_and_by_tag(bank) -> None:
     now = at(APRIL)
     pc = context(bank, {"dim": "region"})
-    frame = seg.breakdown(pc, seg.segments_view(pc))
+    frame = breakdown(pc, segments_view(pc))
     expected = now.group_by("region", "tier").agg(pl.len().alias("customers"))
     assert sorted(frame.select("value", "tier", "customers").rows()) == sorted(expected.rows())
 
     pc = context(bank, {"p.by": "tag"})
-    view = seg.segments_view(pc)
-    assert view.breakdown == seg.TAG
-    frame = seg.breakdown(pc, view)
+    view = segments_view(pc)
+    assert view.breakdown == TAG
+    frame = breakdown(pc, view)
     tags = now.with_columns(
         pl.when(pl.col("tags").list.len().fill_null(0) == 0)
-        .then(pl.lit([seg.NO_TAG]))
+        .then(pl.lit([NO_TAG]))
         .otherwise(pl.col("tags"))
         .alias("tag")
     ).explode("tag")
@@ -167,7 +186,7 @@ def test_breakdown_by_region_and_by_tag(bank) -> None:
 def test_product_penetration_from_holdings_open_at_the_month_end(bank) -> None:
     for month, end in (("2025-04", APRIL), ("2025-03", MARCH)):
         pc = context(bank, {"end": month})
-        frame = seg.penetration(pc, seg.segments_view(pc))
+        frame = penetration(pc, segments_view(pc))
         base = at(end).select("customer_id", "tier")
         held = HOLDINGS.filter(
             (pl.col("open_date") <= end) & (pl.col("close_date").is_null() | (pl.col("close_date") > end))
@@ -183,7 +202,7 @@ def test_product_penetration_from_holdings_open_at_the_month_end(bank) -> None:
         assert frame.height == sizes.height * frame["product_type"].n_unique()
     # by hand at April: private holds current accounts 2/2, wealth 1/2, the fund opened on the month-end 1/2;
     # the mass tier's credit card closed on the month-end no longer counts
-    april = seg.penetration(context(bank), seg.segments_view(context(bank)))
+    april = penetration(context(bank), segments_view(context(bank)))
     cells = {(r["tier"], r["product_type"]): r["share"] for r in april.iter_rows(named=True)}
     assert cells[("private", "fund")] == 0.5
     assert cells[("mass", "current_account")] == pytest.approx(2 / 3)
@@ -196,9 +215,9 @@ def test_penetration_says_none_without_holdings(tmp_path: Path, cache_dir: Path)
     frames = {k: v for k, v in bank_frames().items() if k != "holdings"}
     ctx = prepare(str(write_bank(tmp_path / "bank", frames)))
     pc = context(ctx)
-    assert seg.penetration(pc, seg.segments_view(pc)) is None
+    assert penetration(pc, segments_view(pc)) is None
     # products per customer still comes from customer_months
-    per_customer = seg.products_per_customer(pc, seg.segments_view(pc))
+    per_customer = products_per_customer(pc, segments_view(pc))
     assert per_customer.filter(pl.col("is_total"))["products_per_customer"][0] == 2.0
 
 
@@ -220,9 +239,9 @@ def test_migration_matrix_with_new_and_closed_customers(bank) -> None:
     # Definition change: a migration period's opening is the month-end before its first month, so the period
     # February .. April compares the January and April month-ends (what the default period did before).
     pc = context(bank, {"p.from": "2025-02"})
-    view = seg.segments_view(pc)
+    view = segments_view(pc)
     assert (view.opening_month, view.to_month) == ("2025-01", "2025-04")
-    matrix = seg.migration(pc, view)
+    matrix = migration(pc, view)
     got = matrix.filter(pl.col("customers") > 0)
     expected = expected_migration(JANUARY, APRIL)
     assert sorted(got.select("from_tier", "to_tier", "customers").rows()) == sorted(
@@ -244,14 +263,14 @@ def test_migration_matrix_with_new_and_closed_customers(bank) -> None:
         ("new", "affluent"): 1,
     }
     assert matrix.height == 4 * 4 - 1
-    summary = seg.migration_summary(matrix, seg.tier_codes(pc))
+    summary = migration_summary(matrix, tier_codes(pc))
     assert (summary.upgrades, summary.downgrades, summary.new, summary.closed, summary.stayed) == (1, 1, 1, 1, 4)
     assert summary.upgraded_aum == AUM["C02"][3]
     assert summary.downgraded_aum == AUM["C06"][0]
     assert summary.new_aum == AUM["C05"][3]
     assert summary.closed_aum == AUM["C04"][0]
     assert summary.net_aum_moved_up == AUM["C02"][3] - AUM["C06"][0]
-    flows = {r["tier"]: r for r in seg.tier_flows(matrix, seg.tier_codes(pc)).iter_rows(named=True)}
+    flows = {r["tier"]: r for r in tier_flows(matrix, tier_codes(pc)).iter_rows(named=True)}
     assert (flows["affluent"]["opening"], flows["affluent"]["closing"]) == (3, 2)
     assert (flows["affluent"]["moved_out"], flows["affluent"]["new"], flows["mass"]["closed"]) == (2, 1, 1)
     assert flows["private"]["net_aum_moved"] == AUM["C02"][3]
@@ -260,8 +279,8 @@ def test_migration_matrix_with_new_and_closed_customers(bank) -> None:
 def test_migration_between_chosen_months_and_under_filters(bank) -> None:
     # the period February .. March opens at the January month-end (the month-end before its first month)
     pc = context(bank, {"p.from": "2025-02", "p.to": "2025-03"})
-    view = seg.segments_view(pc)
-    got = seg.migration(pc, view).filter(pl.col("customers") > 0)
+    view = segments_view(pc)
+    got = migration(pc, view).filter(pl.col("customers") > 0)
     expected = expected_migration(MONTHS[0], MONTHS[2])
     assert sorted(got.select("from_tier", "to_tier", "customers").rows()) == sorted(
         expected.select("from_tier", "to_tier", "customers").rows()
@@ -270,14 +289,14 @@ def test_migration_between_chosen_months_and_under_filters(bank) -> None:
     assert ("new", "mass", 1) in got.select("from_tier", "to_tier", "customers").rows()  # C05 opened in February
 
     pc = context(bank, {"region": "华北", "p.from": "2025-02"})
-    got = seg.migration(pc, seg.segments_view(pc)).filter(pl.col("customers") > 0)
+    got = migration(pc, segments_view(pc)).filter(pl.col("customers") > 0)
     expected = expected_migration(JANUARY, APRIL, raw_months().filter(pl.col("region") == "华北"))
     assert sorted(got.select("from_tier", "to_tier", "customers").rows()) == sorted(
         expected.select("from_tier", "to_tier", "customers").rows()
     )
     # a tier filter keeps the customers who were or became that tier
     pc = context(bank, {"tier": "affluent", "p.from": "2025-02"})
-    got = seg.migration(pc, seg.segments_view(pc)).filter(pl.col("customers") > 0)
+    got = migration(pc, segments_view(pc)).filter(pl.col("customers") > 0)
     assert got["customers"].sum() == 4  # C02, C05, C06, C08
 
 
@@ -286,9 +305,9 @@ def test_a_move_in_the_first_month_of_the_migration_period_is_counted(bank) -> N
     # month-end was compared with itself and they were lost).  By hand from tests/test_segments_bank.py (March →
     # April): C02 5,000,000 → 6,500,000 and C05 300,000 → 600,000 move up, C06 600,000 → 450,000 moves down.
     pc = context(bank, {"p.from": "2025-04", "p.to": "2025-04"})
-    view = seg.segments_view(pc)
+    view = segments_view(pc)
     assert (view.opening_month, view.to_month) == ("2025-03", "2025-04")
-    matrix = seg.migration(pc, view)
+    matrix = migration(pc, view)
     moved = matrix.filter(pl.col("customers") > 0)
     assert {(r["from_tier"], r["to_tier"]): r["customers"] for r in moved.iter_rows(named=True)} == {
         ("private", "private"): 1,  # C01
@@ -302,16 +321,16 @@ def test_a_move_in_the_first_month_of_the_migration_period_is_counted(bank) -> N
     assert sorted(matrix.filter(pl.col("customers") > 0).select("from_tier", "to_tier", "customers").rows()) == sorted(
         expected.select("from_tier", "to_tier", "customers").rows()
     )
-    summary = seg.migration_summary(matrix, seg.tier_codes(pc))
+    summary = migration_summary(matrix, tier_codes(pc))
     assert (summary.upgrades, summary.downgrades) == (2, 1)
     # the list behind a cell pairs the same two month-ends
     pc = context(bank, {"p.from": "2025-04", "p.to": "2025-04", "p.move": "affluent-private"})
-    frame, total = list_frame(pc, seg.list_segment(pc, seg.segments_view(pc)))
+    frame, total = list_frame(pc, list_segment(pc, segments_view(pc)))
     assert frame["customer_id"].to_list() == ["C02"] and total == 1
     assert (frame["aum_from"][0], frame["aum_to"][0]) == (AUM["C02"][2], AUM["C02"][3])
 
 
-def expected_potential(rule: seg.PotentialRule) -> set[str]:
+def expected_potential(rule: PotentialRule) -> set[str]:
     """The potential rule re-done in polars (see PotentialRule's docstring)."""
     months = raw_months().with_columns(pl.col("month").dt.month_start().alias("start"))
     end = APRIL.replace(day=1)
@@ -356,30 +375,30 @@ def expected_potential(rule: seg.PotentialRule) -> set[str]:
 
 def test_potential_customers_follow_the_documented_rule(bank) -> None:
     pc = context(bank)
-    view = seg.segments_view(pc)
-    summary = seg.potential(pc, view)
+    view = segments_view(pc)
+    summary = potential(pc, view)
     rows = {r["tier"]: r for r in summary.iter_rows(named=True)}
     assert set(rows) == {"affluent", "mass"}
     assert (rows["affluent"]["candidates"], rows["mass"]["candidates"]) == (2, 3)
-    expected = expected_potential(seg.POTENTIAL_RULE)
+    expected = expected_potential(POTENTIAL_RULE)
     assert expected == {"C03"}  # by hand: C08 has headroom and AUM growth but one signal only
     assert summary["potential"].sum() == len(expected)
     assert rows["mass"]["potential_aum"] == AUM["C03"][3]
     assert (rows["mass"]["aum_growth"], rows["mass"]["card_spend"], rows["mass"]["payroll"]) == (1, 1, 1)
     assert rows["mass"]["cross_border"] == 0
     # the drillable list holds the same customers
-    frame, total = list_frame(pc, seg.list_segment(pc, seg.segments_view(context(bank, {"p.list": "potential"}))))
+    frame, total = list_frame(pc, list_segment(pc, segments_view(context(bank, {"p.list": "potential"}))))
     assert set(frame["customer_id"]) == expected and total == 1
     assert frame["signals"][0] == 3
     # a looser rule (one signal is enough) adds C08
-    loose = seg.PotentialRule(min_signals=1)
+    loose = PotentialRule(min_signals=1)
     assert expected_potential(loose) == {"C03", "C08"}
 
 
 def test_the_customer_list_returns_the_rows_of_a_cross_filtered_segment(bank) -> None:
     pc = context(bank, {"x.region": "华东", "tier": "private"})
-    view = seg.segments_view(pc)
-    segment = seg.list_segment(pc, view)
+    view = segments_view(pc)
+    segment = list_segment(pc, view)
     assert segment == CustomerSegment("2025-04", {"region": ("华东",), "tier": ("private",)})
     now = at(APRIL)
     expected = (
@@ -400,14 +419,14 @@ def test_the_customer_list_returns_the_rows_of_a_cross_filtered_segment(bank) ->
 
     # a tag narrows the list (tags are a list per customer)
     pc = context(bank, {"x.region": "华东", "p.tag": "parent"})
-    frame, total = list_frame(pc, seg.list_segment(pc, seg.segments_view(pc)))
+    frame, total = list_frame(pc, list_segment(pc, segments_view(pc)))
     assert frame["customer_id"].to_list() == ["C02"] and total == 1
 
 
 def test_the_list_masks_personal_data_and_links_to_the_customer_page(bank) -> None:
     query = {"x.region": "华东", "tier": "private"}
     masked = context(bank, query, ViewerScope(can_see_personal=False))
-    frame, _ = list_frame(masked, seg.list_segment(masked, seg.segments_view(masked)))
+    frame, _ = list_frame(masked, list_segment(masked, segments_view(masked)))
     rows = display_rows(masked, frame, query=link_query(masked, "segments"))
     assert [r["name"] for r in rows] == ["张**", "刘**"]
     assert rows[0]["phone"] == "138****0001"
@@ -423,17 +442,17 @@ def test_the_list_masks_personal_data_and_links_to_the_customer_page(bank) -> No
 def test_the_list_of_a_migration_cell(bank) -> None:
     # the period February .. April opens at the January month-end (the default period has no month-end before it)
     pc = context(bank, {"p.move": "mass-closed", "p.from": "2025-02"})
-    view = seg.segments_view(pc)
+    view = segments_view(pc)
     assert view.move == ("mass", "closed")
-    frame, total = list_frame(pc, seg.list_segment(pc, view))
+    frame, total = list_frame(pc, list_segment(pc, view))
     assert frame["customer_id"].to_list() == ["C04"] and total == 1
     assert frame["aum_from"][0] == AUM["C04"][0] and frame["aum_to"][0] is None
 
     pc = context(bank, {"p.move": "new-affluent", "x.tier": "private", "p.from": "2025-02"})  # the move names the tiers
-    frame, _ = list_frame(pc, seg.list_segment(pc, seg.segments_view(pc)))
+    frame, _ = list_frame(pc, list_segment(pc, segments_view(pc)))
     assert frame["customer_id"].to_list() == ["C05"]
-    assert seg.parse_move("new-closed", seg.tier_codes(pc)) is None
-    assert seg.parse_move("gold-mass", seg.tier_codes(pc)) is None
+    assert parse_move("new-closed", tier_codes(pc)) is None
+    assert parse_move("gold-mass", tier_codes(pc)) is None
 
 
 def test_segment_round_trip_refuses_what_it_does_not_know() -> None:
@@ -451,19 +470,19 @@ def test_segment_round_trip_refuses_what_it_does_not_know() -> None:
 
 def test_controls_and_clicks_change_the_state() -> None:
     state = ViewState()
-    view = seg.SegmentsView("2025-01", "2025-04", "count", "region", "count", None, "2025-01", "2025-04", None, False)
-    assert seg.with_setting(state, view, "trend", "count") == state  # drawing the control changes nothing
-    assert seg.with_setting(state, view, "trend", "share").options == {"trend": "share"}
-    tagged = seg.with_setting(state, view, "breakdown", "tag")
+    view = SegmentsView("2025-01", "2025-04", "count", "region", "count", None, "2025-01", "2025-04", None, False)
+    assert with_setting(state, view, "trend", "count") == state  # drawing the control changes nothing
+    assert with_setting(state, view, "trend", "share").options == {"trend": "share"}
+    tagged = with_setting(state, view, "breakdown", "tag")
     assert tagged.options == {"by": "tag"} and tagged.dim is None
-    assert seg.with_setting(tagged, view, "breakdown", "gender").dim == "gender"
-    assert "by" not in seg.with_setting(tagged, view, "breakdown", "gender").options
-    moved = seg.with_click(state, "move", "mass-affluent")
+    assert with_setting(tagged, view, "breakdown", "gender").dim == "gender"
+    assert "by" not in with_setting(tagged, view, "breakdown", "gender").options
+    moved = with_click(state, "move", "mass-affluent")
     assert moved.options == {"move": "mass-affluent"}
-    assert seg.with_click(moved, "move", "mass-affluent").options == {}  # clicking again clears
-    potential = seg.with_click(moved, "potential", None)
+    assert with_click(moved, "move", "mass-affluent").options == {}  # clicking again clears
+    potential = with_click(moved, "potential", None)
     assert potential.options == {"list": "potential"}
-    assert seg.with_click(potential.with_option("tag", "parent"), "clear", None).options == {}
+    assert with_click(potential.with_option("tag", "parent"), "clear", None).options == {}
 
 
 def test_the_segments_workbook_has_a_sheet_per_chart(bank) -> None:
@@ -497,28 +516,28 @@ def test_the_segments_workbook_has_a_sheet_per_chart(bank) -> None:
 
 
 def test_customers_without_a_tag_can_be_listed(bank) -> None:
-    pc = context(bank, {"p.tag": seg.NO_TAG})
-    view = seg.segments_view(pc)
-    assert view.tag == seg.NO_TAG
-    frame, _ = list_frame(pc, seg.list_segment(pc, view))
+    pc = context(bank, {"p.tag": NO_TAG})
+    view = segments_view(pc)
+    assert view.tag == NO_TAG
+    frame, _ = list_frame(pc, list_segment(pc, view))
     expected = at(APRIL).filter(pl.col("tags").list.len().fill_null(0) == 0)["customer_id"].to_list()
     assert frame["customer_id"].to_list() == expected == ["C07"]
-    assert seg.segments_view(context(bank, {"p.tag": "no_such_tag"})).tag is None
+    assert segments_view(context(bank, {"p.tag": "no_such_tag"})).tag is None
 
 
 def test_clicks_on_heatmap_cells_and_sankey_links_give_the_move(bank) -> None:
-    from clientscope.figures import segments as figures
+    from clientscope.segments import figures
 
     pc = context(bank)
-    matrix = seg.migration(pc, seg.segments_view(pc))
-    labels = seg.migration_labels(pc)
+    matrix = migration(pc, segments_view(pc))
+    labels = migration_labels(pc)
     common = {
         "from_order": ("private", "affluent", "mass", "new"),
         "to_order": ("private", "affluent", "mass", "closed"),
         "labels": labels,
-        "money": seg.numbers(pc).money,
+        "money": numbers(pc).money,
         "theme": "light",
-        "move": seg.move_option,
+        "move": move_option,
         "title": "",
     }
     heatmap = figures.migration_heatmap(matrix, value="customers", x_title="", y_title="", **common).to_plotly_json()
@@ -535,24 +554,24 @@ def test_clicks_on_heatmap_cells_and_sankey_links_give_the_move(bank) -> None:
 def test_everything_is_scoped_to_the_viewer(bank) -> None:
     scope = ViewerScope(branches=frozenset({"B01"}))
     pc = context(bank, {"p.from": "2025-02"}, scope=scope)
-    view = seg.segments_view(pc)
+    view = segments_view(pc)
     east = raw_months().filter(pl.col("branch_id") == "B01")
-    assert seg.tier_mix(pc, view)["customers"].sum() == east.filter(pl.col("month") == APRIL).height == 4
-    got = seg.migration(pc, view).filter(pl.col("customers") > 0)
+    assert tier_mix(pc, view)["customers"].sum() == east.filter(pl.col("month") == APRIL).height == 4
+    got = migration(pc, view).filter(pl.col("customers") > 0)
     assert sorted(got.select("from_tier", "to_tier", "customers").rows()) == sorted(
         expected_migration(JANUARY, APRIL, east).select("from_tier", "to_tier", "customers").rows()
     )
-    frame, total = list_frame(pc, seg.list_segment(pc, view))
+    frame, total = list_frame(pc, list_segment(pc, view))
     assert set(frame["customer_id"]) == {"C01", "C02", "C05", "C07"} and total == 4
-    assert seg.potential(pc, view)["potential"].sum() == 0  # C03 is in B02
-    tags = set(seg.known_tags(pc))
+    assert potential(pc, view)["potential"].sum() == 0  # C03 is in B02
+    tags = set(known_tags(pc))
     assert tags == {"retiree", "business_owner", "parent", "young_professional"}
 
 
 def test_a_click_on_a_penetration_cell_cross_filters_its_tier() -> None:
-    state = seg.with_click(ViewState(), "tier-penetration", "mass")
+    state = with_click(ViewState(), "tier-penetration", "mass")
     assert dict(state.cross) == {"tier": "mass"}
-    assert dict(seg.with_click(state, "tier-penetration", "mass").cross) == {}
+    assert dict(with_click(state, "tier-penetration", "mass").cross) == {}
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
@@ -574,5 +593,5 @@ def test_potential_rule_comes_from_metrics_yaml(tmp_path) -> None:
     )
     changed = tmp_path / "metrics.yaml"
     changed.write_text(text, encoding="utf-8")
-    assert seg.potential_rule(load_semantic_model(REPO_ROOT / "metrics.yaml")) == seg.POTENTIAL_RULE
-    assert seg.potential_rule(load_semantic_model(changed)) == seg.PotentialRule(min_signals=1)
+    assert potential_rule(load_semantic_model(REPO_ROOT / "metrics.yaml")) == POTENTIAL_RULE
+    assert potential_rule(load_semantic_model(changed)) == PotentialRule(min_signals=1)

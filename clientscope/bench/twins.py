@@ -75,7 +75,7 @@ def _number(value: Any) -> float | None:
 
 def overview_app_numbers(pc: PageContext) -> dict[str, Any]:
     from clientscope.kpis import kpi_numbers
-    from clientscope.overview import HEADLINE_METRICS, tier_mix
+    from clientscope.overview.data import HEADLINE_METRICS, tier_mix
 
     numbers = kpi_numbers(pc, HEADLINE_METRICS)
     mix = tier_mix(pc)

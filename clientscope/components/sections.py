@@ -87,11 +87,19 @@ def slot(path: str, name: str, *, loading: bool = True) -> html.Div:
     return html.Div([key, dcc.Loading(body, type="dot", delay_show=400) if loading else body])
 
 
-def sectioned_layout(path: str, names: Sequence[str]) -> Any:
-    """A page's slots, its frame first; `no_update` when only the query string changed on this page."""
+def sectioned_layout(path: str, names: Sequence[str | Sequence[str]]) -> Any:
+    """A page's slots, its frame first; `no_update` when only the query string changed on this page.
+
+    A tuple of names puts those sections side by side (one row, equal columns on large screens)."""
     if _search_only_change():
         return no_update
-    return html.Div([slot(path, FRAME, loading=False), *(slot(path, name) for name in names)])
+    return html.Div([slot(path, FRAME, loading=False), *(_placed(path, item) for item in names)])
+
+
+def _placed(path: str, item: str | Sequence[str]) -> html.Div:
+    if isinstance(item, str):
+        return slot(path, item)
+    return html.Div([html.Div(slot(path, name), className="col-lg") for name in item], className="row")
 
 
 def _search_only_change() -> bool:

@@ -16,7 +16,7 @@ from clientscope.exporting import ExportRequestError
 from clientscope.i18n import join_words, t
 from clientscope.reports import ReportRequest
 from clientscope.reports.common import workbook_spec
-from clientscope.segments import tag_label
+from clientscope.segments.view import tag_label
 from clientscope.semantic import excel_header_unit, excel_number_format
 
 

@@ -272,7 +272,7 @@ class AgeBand(Frozen):
 
 
 class PotentialRules(Frozen):
-    """Mass/affluent customers who look like the tier above (see clientscope/segments.py PotentialRule)."""
+    """Mass/affluent customers who look like the tier above (see clientscope/segments/potential.py PotentialRule)."""
 
     headroom_share: float = Field(default=0.5, gt=0, le=1)
     aum_growth_min: float = Field(default=0.15, ge=0)

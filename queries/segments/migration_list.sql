@@ -1,6 +1,7 @@
 -- One page of the customers behind a tier-migration cell ($from_tier → $to_tier between $from_start and
--- $to_start; null = any), sorted on the server. The pairing and filters are segments/migration_pairs.sql; the
--- optional personal columns come from a union by name (nulls when the extract has none).
+-- $to_start; null = any), sorted on the server: a drill list, so it pairs the month-end detail
+-- (segments/migration_pairs.sql, which applies the view's filters); the optional personal columns come from a
+-- union by name (nulls when the extract has none).
 with
 
 -- include: customer/people

@@ -1,13 +1,9 @@
--- Potential customers: open customers below the top tier who look like the tier above. The rule (thresholds are
--- $named parameters from metrics.yaml rules.potential) is segments/potential_rule.sql, included below and by
--- segments/potential.sql.
--- This file: one page of the potential customers, sorted on the server; the optional personal columns
--- come from a union by name (nulls when the extract has none).
+-- One page of the potential customers at a month-end ($month_start), sorted on the server: the rows of the serving
+-- layer's flags (marts/segment_potential_flags.sql holds the rule) that the view's filters keep. The optional
+-- personal columns come from a union by name (nulls when the extract has none).
 with
 
 -- include: customer/people
-
--- include: segments/potential_rule
 
 keyed as (
     select
@@ -55,9 +51,10 @@ keyed as (
             when 'warning_level' then m.warning_level
         end as sort_text,
         count(*) over () as total_rows
-    from flagged_potential as m
+    from filtered_segment_potential_flags as m
     left join people as p on p.customer_id = m.customer_id
-    where m.is_potential
+    where m.month_start = $month_start
+        and m.is_potential
         and ($tag is null
             or (case when $tag = $no_tag then coalesce(len(m.tags), 0) = 0
                 else coalesce(list_contains(m.tags, $tag), false) end))

@@ -71,6 +71,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "segments.migration.sankey": {"zh_CN": "分层流向（客户数）", "en": "Tier flows (customers)"},
     "segments.migration.from_axis": {"zh_CN": "{month}月末分层", "en": "Tier at the end of {month}"},
     "segments.migration.to_axis": {"zh_CN": "{month}月末分层", "en": "Tier at the end of {month}"},
+    "segments.migration.detail": {
+        "zh_CN": "所选两个月末不在预先汇总的迁移中（汇总涵盖默认期间与单月期间），本次按客户明细计算，可能稍慢。",
+        "en": "These two month-ends are not among the pre-aggregated migrations (the default period and one-month "
+        "periods are), so this one was computed from the customer rows and may take longer.",
+    },
     "segments.migration.note": {
         "zh_CN": "迁移期间从所选首月到末月：期初取首月之前的月末（与流失率的期初客户相同），首月内的迁移也计入。"
         "“新进”为仅在期末月在册的客户（期间开户），“流出”为仅在期初月末在册的客户（期间销户）。"

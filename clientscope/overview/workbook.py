@@ -5,7 +5,7 @@ from __future__ import annotations
 from clientscope.export import WorkbookSpec
 from clientscope.i18n import t
 from clientscope.kpis import period_bounds
-from clientscope.overview import HEADLINE_METRICS
+from clientscope.overview.data import HEADLINE_METRICS
 from clientscope.reports import ReportRequest
 from clientscope.reports.common import kpi_sheet, metric_sheet, workbook_spec
 from clientscope.semantic import MetricRequest, run_metric_query

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import polars as pl
 
-from clientscope import segments as seg
 from clientscope.components.page import PageContext
 from clientscope.customer_list import CustomerSegment, customer_filters, list_sheet
 from clientscope.export import ChartSpec, ColumnSpec, SheetSpec, WorkbookSpec
 from clientscope.i18n import t
 from clientscope.reports import ReportRequest
 from clientscope.reports.common import kpi_sheet, metric_sheet, workbook_spec
+from clientscope.segments.lists import list_segment, list_title
+from clientscope.segments.migration import migration, tier_flows
+from clientscope.segments.mix import breakdown, breakdown_labels, tier_mix, tier_trend
+from clientscope.segments.potential import SIGNALS, potential, potential_rule
+from clientscope.segments.products import penetration, products_per_customer
+from clientscope.segments.view import (
+    HEADLINE_METRICS,
+    TAG,
+    SegmentsView,
+    axis_filters,
+    migration_labels,
+    segments_view,
+    tier_codes,
+)
 from clientscope.semantic import excel_header_unit, excel_number_format
 
 PERCENT = "0.0%"
@@ -30,17 +43,17 @@ def _share(key: str, label: str) -> ColumnSpec:
 
 
 def _tier_labels(pc: PageContext) -> dict[str, str]:
-    return seg.migration_labels(pc)
+    return migration_labels(pc)
 
 
 def _labelled(frame: pl.DataFrame, column: str, labels: dict[str, str]) -> pl.DataFrame:
     return frame.with_columns(pl.col(column).cast(pl.Utf8).replace(labels))
 
 
-def mix_sheet(pc: PageContext, view: seg.SegmentsView) -> SheetSpec:
+def mix_sheet(pc: PageContext, view: SegmentsView) -> SheetSpec:
     lang = pc.lang
     compare = t(f"compare.{pc.state.compare}", lang)
-    frame = _labelled(seg.tier_mix(pc, view), "tier", _tier_labels(pc))
+    frame = _labelled(tier_mix(pc, view), "tier", _tier_labels(pc))
     customers, aum = pc.model.label("customers", lang), pc.model.label("aum_total", lang)
     prior = t("export.prior", lang, comparison=compare)
     columns = (
@@ -67,9 +80,9 @@ def mix_sheet(pc: PageContext, view: seg.SegmentsView) -> SheetSpec:
     )
 
 
-def trend_sheet(pc: PageContext, view: seg.SegmentsView) -> SheetSpec:
+def trend_sheet(pc: PageContext, view: SegmentsView) -> SheetSpec:
     lang = pc.lang
-    frame = _labelled(seg.tier_trend(pc, view), "tier", _tier_labels(pc))
+    frame = _labelled(tier_trend(pc, view), "tier", _tier_labels(pc))
     return SheetSpec(
         name=t("segments.export.trend", lang),
         title=t("segments.trend.title", lang, start=view.start, end=view.end),
@@ -85,12 +98,12 @@ def trend_sheet(pc: PageContext, view: seg.SegmentsView) -> SheetSpec:
     )
 
 
-def breakdown_sheet(pc: PageContext, view: seg.SegmentsView) -> SheetSpec:
+def breakdown_sheet(pc: PageContext, view: SegmentsView) -> SheetSpec:
     lang = pc.lang
-    frame = seg.breakdown(pc, view)
-    labels = seg.breakdown_labels(pc, view, frame["value"].unique().to_list())
+    frame = breakdown(pc, view)
+    labels = breakdown_labels(pc, view, frame["value"].unique().to_list())
     frame = _labelled(_labelled(frame, "value", labels), "tier", _tier_labels(pc))
-    dimension = t("segments.tag", lang) if view.breakdown == seg.TAG else pc.model.dimension_label(view.breakdown, lang)
+    dimension = t("segments.tag", lang) if view.breakdown == TAG else pc.model.dimension_label(view.breakdown, lang)
     return SheetSpec(
         name=t("segments.export.breakdown", lang),
         title=t("segments.breakdown.title", lang, month=view.end) + f" · {dimension}",
@@ -101,13 +114,13 @@ def breakdown_sheet(pc: PageContext, view: seg.SegmentsView) -> SheetSpec:
             _money(pc, "aum_total", pc.model.label("aum_total", lang)),
         ),
         rows=frame,
-        note=t("segments.export.tag_note", lang) if view.breakdown == seg.TAG else None,
+        note=t("segments.export.tag_note", lang) if view.breakdown == TAG else None,
     )
 
 
-def penetration_sheet(pc: PageContext, view: seg.SegmentsView) -> SheetSpec | None:
+def penetration_sheet(pc: PageContext, view: SegmentsView) -> SheetSpec | None:
     lang = pc.lang
-    frame = seg.penetration(pc, view)
+    frame = penetration(pc, view)
     if frame is None:
         return None
     frame = _labelled(frame, "tier", _tier_labels(pc))
@@ -126,11 +139,11 @@ def penetration_sheet(pc: PageContext, view: seg.SegmentsView) -> SheetSpec | No
     )
 
 
-def migration_sheets(pc: PageContext, view: seg.SegmentsView) -> list[SheetSpec]:
+def migration_sheets(pc: PageContext, view: SegmentsView) -> list[SheetSpec]:
     lang = pc.lang
     labels = _tier_labels(pc)
-    matrix = seg.migration(pc, view)
-    flows = seg.tier_flows(matrix, seg.tier_codes(pc))
+    matrix = migration(pc, view)
+    flows = tier_flows(matrix, tier_codes(pc))
     title = t("segments.migration.title", lang, start=view.opening_month, end=view.to_month)
     tier = pc.model.dimension_label("tier", lang)
     matrix_sheet = SheetSpec(
@@ -168,10 +181,10 @@ def migration_sheets(pc: PageContext, view: seg.SegmentsView) -> list[SheetSpec]
     return [matrix_sheet, flow_sheet]
 
 
-def potential_sheet(pc: PageContext, view: seg.SegmentsView) -> SheetSpec:
+def potential_sheet(pc: PageContext, view: SegmentsView) -> SheetSpec:
     lang = pc.lang
-    frame = _labelled(seg.potential(pc, view), "tier", _tier_labels(pc))
-    rule = seg.potential_rule(pc.model)
+    frame = _labelled(potential(pc, view), "tier", _tier_labels(pc))
+    rule = potential_rule(pc.model)
     return SheetSpec(
         name=t("segments.export.potential", lang),
         title=t("segments.potential.title", lang, month=view.end),
@@ -180,7 +193,7 @@ def potential_sheet(pc: PageContext, view: seg.SegmentsView) -> SheetSpec:
             _count("candidates", t("segments.potential.candidates", lang)),
             _count("potential", t("segments.potential.count", lang)),
             _money(pc, "potential_aum", t("segments.potential.aum", lang)),
-            *(_count(name, t(f"segments.signal.{name}", lang)) for name in seg.SIGNALS),
+            *(_count(name, t(f"segments.signal.{name}", lang)) for name in SIGNALS),
         ),
         rows=frame,
         note=t(
@@ -199,10 +212,10 @@ def potential_sheet(pc: PageContext, view: seg.SegmentsView) -> SheetSpec:
 def workbook(request: ReportRequest) -> WorkbookSpec:
     pc = request.page
     lang = pc.lang
-    view = seg.segments_view(pc)
-    per_customer = seg.products_per_customer(pc, view)
+    view = segments_view(pc)
+    per_customer = products_per_customer(pc, view)
     sheets: list[SheetSpec | None] = [
-        kpi_sheet(pc, seg.HEADLINE_METRICS, t("segments.title", lang)),
+        kpi_sheet(pc, HEADLINE_METRICS, t("segments.title", lang)),
         mix_sheet(pc, view),
         trend_sheet(pc, view),
         breakdown_sheet(pc, view),
@@ -220,23 +233,21 @@ def workbook(request: ReportRequest) -> WorkbookSpec:
         potential_sheet(pc, view),
         list_sheet(
             pc,
-            CustomerSegment(view.end, customer_filters(seg.axis_filters(pc)), view.tag, "potential"),
+            CustomerSegment(view.end, customer_filters(axis_filters(pc)), view.tag, "potential"),
             name=t("segments.export.potential_list", lang),
             title=t("segments.list.potential", lang, month=view.end),
         ),
     ]
     if not view.potential:  # the list the page shows: the book, or a migration cell (with its tag)
         sheets.append(
-            list_sheet(
-                pc, seg.list_segment(pc, view), name=t("segments.export.list", lang), title=seg.list_title(pc, view)
-            )
+            list_sheet(pc, list_segment(pc, view), name=t("segments.export.list", lang), title=list_title(pc, view))
         )
     return workbook_spec(
         pc,
         page="segments",
         title=t("segments.title", lang),
         sheets=[s for s in sheets if s is not None],
-        metrics=(*seg.HEADLINE_METRICS, "customers", "aum_total", "products_per_customer", "cross_sell_rate"),
+        metrics=(*HEADLINE_METRICS, "customers", "aum_total", "products_per_customer", "cross_sell_rate"),
         generated_at=request.generated_at,
         user=request.user,
         kpis=True,

@@ -19,6 +19,7 @@ from clientscope.actions.store import actions_frame
 from clientscope.churn import files as churn_files
 from clientscope.db import FULL_SCOPE
 from tests.access_fixtures import add, sign_in
+from tests.sections_support import render_sections
 from tests.test_access import exported_workbook, router_body
 
 UPDATE = "/_dash-update-component"
@@ -92,7 +93,8 @@ def test_an_rm_works_their_own_queue_and_every_save_is_versioned_and_audited(
     add(accounts_store, "boss", "head_office")
     anna = accounts_app.server.test_client()
     sign_in(anna, "anna")
-    page = json.dumps(anna.post(UPDATE, json=router_body(accounts_app, "/churn", "?lang=en")).get_json())
+    routed = anna.post(UPDATE, json=router_body(accounts_app, "/churn", "?lang=en")).get_json()
+    page = json.dumps(render_sections(anna, routed, "/churn", "?lang=en"), ensure_ascii=False)
     assert "Retention work queue" in page and "Follow-up coverage" in page and "Did it work?" in page
     rows = queue(anna, accounts_app)
     assert {row["customer"].split("]")[0].lstrip("[") for row in rows} == book  # her book, all of it

@@ -15,7 +15,8 @@ from typing import Final
 def _merge() -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
     for name in MESSAGE_MODULES:
-        module = importlib.import_module(f"clientscope.messages.{name}")
+        # an analysis package keeps its strings beside it (`clientscope.<analysis>.messages`)
+        module = importlib.import_module(name if "." in name else f"clientscope.messages.{name}")
         duplicated = merged.keys() & module.MESSAGES.keys()
         if duplicated:
             raise ValueError(f"UI strings defined twice: {sorted(duplicated)}")
@@ -30,7 +31,7 @@ MESSAGE_MODULES: Final = (
     "segments",
     "customer",
     "lifecycle",
-    "campaigns",
+    "clientscope.campaigns.messages",
     "churn",
     "metrics",
     "export",

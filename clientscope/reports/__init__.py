@@ -24,15 +24,18 @@ class ReportRequest:
 
 
 _NOT_PAGES = {"common"}
+# Pages whose analysis is a package keep their workbook there (`clientscope/<analysis>/workbook.py`).
+PACKAGED: dict[str, str] = {"campaigns": "clientscope.campaigns.workbook"}
 
 
 def report_pages() -> tuple[str, ...]:
     """Pages with a workbook: every module `clientscope/reports/<page>.py` that defines `workbook`."""
     folder = Path(__file__).parent
-    return tuple(sorted(p.stem for p in folder.glob("*.py") if not p.stem.startswith("_") and p.stem not in _NOT_PAGES))
+    modules = {p.stem for p in folder.glob("*.py") if not p.stem.startswith("_") and p.stem not in _NOT_PAGES}
+    return tuple(sorted(modules | PACKAGED.keys()))
 
 
 def builder(page: str) -> Callable[[ReportRequest], WorkbookSpec]:
     if page not in report_pages():
         raise KeyError(page)
-    return importlib.import_module(f"clientscope.reports.{page}").workbook
+    return importlib.import_module(PACKAGED.get(page, f"clientscope.reports.{page}")).workbook

@@ -20,7 +20,7 @@ import pytest
 
 from clientscope.reports import report_pages
 from tests.access_fixtures import add, sign_in
-from tests.test_access import export_body, exported_workbook, router_body
+from tests.test_access import export_body, exported_workbook, router_body, section_body
 
 PAGES = ("/", "/segments", "/lifecycle", "/campaigns", "/churn", "/metrics")
 CUSTOMER_ID = re.compile(r"\bC\d{7}\b")
@@ -187,9 +187,17 @@ def column(rows: list[tuple], header: str) -> list[Any]:
 
 
 def render(client, app, path: str, search: str = "?lang=en") -> dict:
+    """The page as the browser gets it: the router's answer, then each section's (a sectioned page's slots)."""
     response = client.post(UPDATE, json=router_body(app, path, search))
     assert response.status_code == 200, (path, response.status_code)
-    return response.get_json()["response"]
+    tree = response.get_json()["response"]
+    slots = [c["props"]["id"] for c in components(tree) if isinstance(c["props"].get("id"), dict)]
+    sections = []
+    for slot in (s for s in slots if s.get("type") == "section"):
+        answer = client.post(UPDATE, json=section_body(app, slot["page"], slot["name"], search))
+        assert answer.status_code == 200, (path, slot, answer.status_code)
+        sections.append(answer.get_json()["response"])
+    return {"router": tree, "sections": sections}
 
 
 def components(tree: Any):

@@ -80,7 +80,33 @@ def page_components(client, path: str) -> list[tuple[Any, dict]]:
     response = client.post(CALLBACK_URL, json=body)
     assert response.status_code == 200, response.text
     page = response.get_json()["response"]["_pages_content"]["children"]
-    return [*components(client.get("/_dash-layout").get_json()), *components(page)]
+    found = [*components(client.get("/_dash-layout").get_json()), *components(page)]
+    return [*found, *section_components(client, path, found)]
+
+
+def section_components(client, path: str, found: list[tuple[Any, dict]]) -> list[tuple[Any, dict]]:
+    """What a sectioned page's slots hold (clientscope.components.sections): each slot is filled by its own
+    request of the section callback, as the browser sends it after the router drew the slots."""
+    dependency = next(
+        (d for d in client.get("/_dash-dependencies").get_json() if '"type":"section"' in d["output"]), None
+    )
+    slots = [i for i, _ in found if isinstance(i, dict) and i.get("type") == "section"]
+    if dependency is None or not slots:
+        return []
+    inside: list[tuple[Any, dict]] = []
+    for slot in slots:
+        key = {**slot, "type": "section-key"}
+        body = {
+            "output": dependency["output"],
+            "outputs": [{"id": slot, "property": "children"}, {"id": key, "property": "data"}],
+            "inputs": [{"id": "url", "property": "search", "value": ""}],
+            "state": [{"id": "url", "property": "pathname", "value": path}, {"id": key, "property": "data"}],
+            "changedPropIds": ["url.search"],
+        }
+        response = client.post(CALLBACK_URL, json=body)
+        assert response.status_code == 200, (slot, response.text)
+        inside.extend(components(response.get_json()["response"]))
+    return inside
 
 
 def _pattern(component_id: str) -> dict | None:

@@ -91,8 +91,8 @@ def _on_frame(query: str, table: str, frame: pl.DataFrame, params: Mapping[str, 
 
 def _recomputed(pc: PageContext, settings: Settings, table: str) -> QueryResult:
     view = view_of(pc)
-    key = {"lookback": settings.lookback_days, "half_life": settings.half_life_days, "start": view.start}
-    key["end"] = view.end
+    key: dict[str, object] = {"lookback": settings.lookback_days, "half_life": settings.half_life_days}
+    key.update(start=view.start, end=view.end)  # with the filters and scope: the view's recomputed frames
 
     def run() -> QueryResult:
         rows, journeys, truncated = recompute(pc, view, settings)

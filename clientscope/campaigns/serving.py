@@ -22,6 +22,7 @@ import hashlib
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -30,6 +31,9 @@ from clientscope.campaigns import credits
 from clientscope.db import Database, query_sql, run_named
 from clientscope.marts import fingerprint, write_folder_atomically
 from clientscope.semantic.periods import add_months, month_start
+
+if TYPE_CHECKING:  # the build step imports this module before the semantic package is needed
+    from clientscope.semantic.model import Rules
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +52,7 @@ _SQL = (
 _ROW_CAP = 2_000_000_000
 
 
-def serving_dir(db: Database, rules) -> Path:
+def serving_dir(db: Database, rules: Rules) -> Path:
     digest = hashlib.sha256(SERVING_VERSION.encode())
     digest.update(fingerprint(rules).encode())
     digest.update(str((rules.conversion.attribution_lookback_days, DEFAULT_HALF_LIFE_DAYS)).encode())
@@ -57,11 +61,11 @@ def serving_dir(db: Database, rules) -> Path:
     return settings.cache_root() / "campaigns" / f"{db.version}-{digest.hexdigest()[:12]}"
 
 
-def serving_present(db: Database, rules) -> bool:
+def serving_present(db: Database, rules: Rules) -> bool:
     return db.data_dir is not None and all((serving_dir(db, rules) / f"{t}.parquet").is_file() for t in TABLES)
 
 
-def build_campaign_files(db: Database, rules) -> None:
+def build_campaign_files(db: Database, rules: Rules) -> None:
     """Write (or reuse) this data version's credit and journey files and register them as tables."""
     if not db.has(*REQUIRED):
         return
@@ -77,12 +81,12 @@ def build_campaign_files(db: Database, rules) -> None:
         db.register(name, db.con.read_parquet(str(folder / f"{name}.parquet")))
 
 
-def _write(db: Database, rules, folder: Path) -> None:
+def _write(db: Database, rules: Rules, folder: Path) -> None:
     for name, frame in _frames(db, rules).items():
         frame.write_parquet(folder / f"{name}.parquet", compression="zstd", row_group_size=100_000)
 
 
-def _frames(db: Database, rules) -> dict[str, pl.DataFrame]:
+def _frames(db: Database, rules: Rules) -> dict[str, pl.DataFrame]:
     lookback = rules.conversion.attribution_lookback_days
     touches = run_named(db, "campaigns/all_touches", row_cap=_ROW_CAP).frame
     conversions = run_named(db, "campaigns/all_conversions", row_cap=_ROW_CAP).frame

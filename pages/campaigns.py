@@ -32,7 +32,7 @@ dash.register_page(__name__, path=PATH, order=30, title="Clientscope · campaign
 
 __all__ = ["Ids", "layout"]
 
-register_section(PATH, FRAME, sc.frame_section)
+register_section(PATH, FRAME, sc.frame_section, options=sc.SETTINGS)  # a bad setting is a notice
 register_section(PATH, "settings", sc.settings_section, options=sc.SETTINGS)
 register_section(PATH, "kpis", sc.kpi_section, options=sc.SETTINGS)
 register_section(PATH, "table", sc.table_section, options=sc.SETTINGS)

@@ -19,7 +19,7 @@ from clientscope.db import Database
 from clientscope.semantic import ExtractCurrencyError, SemanticModel, model_for_extracts
 from clientscope.validation import ValidationReport
 
-STEPS = ("validate", "marts", "rollups", "churn")
+STEPS = ("validate", "marts", "rollups", "campaigns", "churn")
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ def run_build(
     declared currency; or no database and the problems when the extracts are not valid or declare a currency
     metrics.yaml has no floors for (nothing is built from them).
     """
+    from clientscope.campaigns.serving import build_campaign_files, serving_present
     from clientscope.churn.files import build_churn_files, churn_files_present
     from clientscope.churn.signals import SignalRules
     from clientscope.marts import build_marts, marts_dir
@@ -95,6 +96,8 @@ def run_build(
         build_marts(db, model.rules)
     with timer.step("rollups", reused=rollups_dir(db, model).is_dir()):
         build_rollups(db, model)
+    with timer.step("campaigns", reused=serving_present(db, model.rules)):
+        build_campaign_files(db, model.rules)
     with timer.step("churn", reused=churn_files_present(db)):
         build_churn_files(db, today or date.today(), SignalRules.from_rules(model.rules))
     db.set_memory_limit(settings.duckdb_memory())

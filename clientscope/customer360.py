@@ -3,7 +3,7 @@
 Everything is read under the viewer's scope: a customer outside it is "not found", exactly like an unknown
 id.  Personal data (name, phone, national id) is masked unless the scope allows it.  The churn warning is the
 rule-based assessment of the customer's latest month: the warning score and level of the marts (metrics.yaml
-`rules.risk`, the same SQL as the churn signals) and the top reasons in words from `clientscope.analytics.churn`.
+`rules.risk`, the same SQL as the churn signals) and the top reasons in words from `clientscope.churn.reasons`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class ChurnRisk:
     month: date
     score: int | None  # the warning score (预警分), 0–100 (metrics.yaml rules.risk), as on every page
     level: str | None  # the warning level: low | medium | high (no / amber / red warning)
-    reasons: tuple[Reason, ...]  # the top reasons (clientscope.analytics.churn), most severe first
+    reasons: tuple[Reason, ...]  # the top reasons (clientscope.churn.reasons), most severe first
 
 
 @dataclass(frozen=True)

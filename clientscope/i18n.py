@@ -31,7 +31,7 @@ MESSAGE_MODULES: Final = (
     "clientscope.segments.messages",
     "clientscope.messages.customer",
     "clientscope.messages.lifecycle",
-    "clientscope.messages.campaigns",
+    "clientscope.campaigns.messages",
     "clientscope.churn.messages",
     "clientscope.messages.metrics",
     "clientscope.messages.export",

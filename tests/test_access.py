@@ -187,6 +187,35 @@ def test_marketing_may_not_open_churn_nor_run_its_callbacks(accounts_app, accoun
     assert ("denied", "/churn") in actions and ("view", "/campaigns") in actions
 
 
+def section_body(app, path: str, name: str, search: str = "?lang=en") -> dict:
+    """The request that fills one slot of a sectioned page (clientscope.components.sections)."""
+    output = next(key for key in app.callback_map if '"type":"section"' in key)
+    slot = {"name": name, "page": path, "type": "section"}
+    key = {**slot, "type": "section-key"}
+    return {
+        "output": output,
+        "outputs": [{"id": slot, "property": "children"}, {"id": key, "property": "data"}],
+        "inputs": [{"id": "url", "property": "search", "value": search}],
+        "state": [{"id": "url", "property": "pathname", "value": path}, {"id": key, "property": "data"}],
+        "changedPropIds": ["url.search"],
+    }
+
+
+def test_a_page_section_is_drawn_only_for_viewers_who_may_open_its_page(accounts_app, accounts_store) -> None:
+    add(accounts_store, "auditor", "auditor")
+    client = accounts_app.server.test_client()
+    sign_in(client, "auditor")
+    assert (
+        client.post("/_dash-update-component", json=section_body(accounts_app, "/campaigns", "table")).status_code
+        == 403
+    )
+    add(accounts_store, "mkt2", "marketing")
+    client = accounts_app.server.test_client()
+    sign_in(client, "mkt2")
+    drawn = client.post("/_dash-update-component", json=section_body(accounts_app, "/campaigns", "table"))
+    assert drawn.status_code == 200 and "campaigns-table" in drawn.get_data(as_text=True)
+
+
 def export_body(app, page: str, search: str) -> dict:
     output = next(key for key in app.callback_map if '"export-download"' in key)
     component = {"page": page, "type": "export-button"}

@@ -10,12 +10,20 @@ from pathlib import Path
 import flask
 import polars as pl
 import pytest
+from dash import html
 
-from clientscope import campaigns as cp
 from clientscope import runtime
 from clientscope.analytics.attribution import ALL_MODELS_COLUMNS, MODELS, all_models_table, attribute, top_paths
 from clientscope.analytics.uplift import uplift
+from clientscope.cache import QUERY_CACHE
+from clientscope.campaigns import attribution as at
+from clientscope.campaigns import customers as cu
+from clientscope.campaigns import display
+from clientscope.campaigns import table as tb
+from clientscope.campaigns import view as vw
+from clientscope.campaigns.serving import build_campaign_files
 from clientscope.components.page import build_page_context
+from clientscope.components.sections import FRAME, render_for
 from clientscope.db import FULL_SCOPE, Database, ViewerScope
 from clientscope.marts import build_marts
 from clientscope.reports import ReportRequest, builder
@@ -130,10 +138,12 @@ def first_region(data: Path) -> str:
 @pytest.fixture(scope="module")
 def context(demo_db, demo_data):
     db, model = demo_db
+    build_campaign_files(db, model.rules)  # the build step's credits (the server's prepare() runs it)
+    assert db.has("campaign_credits", "campaign_journeys")
 
     def make(query: dict[str, str] | None = None, scope: ViewerScope = FULL_SCOPE):
         pc = build_page_context(db, model, demo_data, query or {}, scope)
-        settings, notices = cp.settings_of(pc.state, cp.default_lookback(pc))
+        settings, notices = vw.settings_of(pc.state, vw.default_lookback(pc))
         assert notices == ()
         return pc, settings
 
@@ -149,19 +159,19 @@ def context(demo_db, demo_data):
 def test_campaign_counts_match_the_raw_extracts(context, demo_data, with_region: bool) -> None:
     region = first_region(demo_data) if with_region else None
     pc, settings = context({"region": region} if region else None)
-    table = cp.campaign_table(pc, settings)
+    table = tb.campaign_table(pc, settings)
     expected = campaign_counts(demo_data, region=region).sort("campaign_id")
-    columns = ["campaign_id", *cp.COUNT_COLUMNS]
+    columns = ["campaign_id", *tb.COUNT_COLUMNS]
     got = table.rows.filter(pl.col("reached") + pl.col("control_customers") > 0).select(columns).sort("campaign_id")
     assert got.height == expected.height > 5
-    assert got.to_dicts() == expected.select(columns).cast({c: pl.Int64 for c in cp.COUNT_COLUMNS}).to_dicts()
+    assert got.to_dicts() == expected.select(columns).cast({c: pl.Int64 for c in tb.COUNT_COLUMNS}).to_dicts()
 
 
 def test_campaign_conversion_rates_agree_with_metrics_yaml(context, demo_db) -> None:
     db, model = demo_db
     pc, settings = context()
-    table = cp.campaign_table(pc, settings)
-    start, end = cp.view_of(pc).start, cp.view_of(pc).end
+    table = tb.campaign_table(pc, settings)
+    start, end = vw.view_of(pc).start, vw.view_of(pc).end
     request = MetricRequest(
         metrics=("customers_reached", "campaign_conversion_rate", "control_conversion_rate"),
         dimensions=("campaign",),
@@ -180,10 +190,10 @@ def test_campaign_conversion_rates_agree_with_metrics_yaml(context, demo_db) -> 
 
 def test_uplift_shown_equals_uplift_of_independent_counts(context, demo_data) -> None:
     pc, settings = context({"lang": "en"})
-    table = cp.campaign_table(pc, settings)
-    rows, total = cp.campaign_grid_rows(pc, table)
+    table = tb.campaign_table(pc, settings)
+    rows, total = display.campaign_grid_rows(pc, table)
     shown = {r["campaign_id"]: r for r in rows}
-    fmt = cp.column_format(pc, "uplift")
+    fmt = display.column_format(pc, "uplift")
     checked = 0
     for counts in campaign_counts(demo_data).iter_rows(named=True):
         expected = uplift(  # over the measurable customers (complete windows only)
@@ -228,7 +238,7 @@ def test_attributed_conversions_and_roi_under_last_touch(context, demo_data, dem
     db, model = demo_db
     pc, settings = context()
     assert settings.model == "last_touch"
-    table = cp.campaign_table(pc, settings)
+    table = tb.campaign_table(pc, settings)
     expected, attributed = last_touch_credit(demo_data)
     got = table.rows.select("campaign_id", "attributed_conversions", "attributed_revenue", "cost", "roi")
     joined = got.join(expected, on="campaign_id", how="full", coalesce=True).fill_null(0)
@@ -236,7 +246,7 @@ def test_attributed_conversions_and_roi_under_last_touch(context, demo_data, dem
     assert joined["attributed_revenue"].to_list() == pytest.approx(joined["revenue"].to_list())
     assert table.total["attributed_conversions"] == pytest.approx(attributed)
     # the same rule as metrics.yaml's attributed_conversions (last touch in conversion_facts)
-    view = cp.view_of(pc)
+    view = vw.view_of(pc)
     request = MetricRequest(metrics=("attributed_conversions",), grain="all", start=view.start, end=view.end)
     assert run_metric_query(db, model, request, FULL_SCOPE).frame["attributed_conversions"][0] == attributed
     with_cost = table.rows.filter(pl.col("cost").is_not_null())
@@ -249,33 +259,42 @@ def test_attributed_conversions_and_roi_under_last_touch(context, demo_data, dem
 # --------------------------------------------------------------------------------------------------
 
 
-def test_cached_composition_equals_the_engine(context, demo_data) -> None:
+def test_built_credits_equal_the_engine(context, demo_data, demo_db) -> None:
     pc, settings = context()
-    result = cp.attribution(pc, settings)
+    assert not at.is_recomputed(pc, settings)
     touches, conversions = raw_touches(demo_data), raw_conversions(demo_data)
     engine = all_models_table(touches, conversions, lookback_days=30, half_life_days=7.0).sort(
         "model", "channel", "campaign"
     )
-    ours = result.by_model.sort("model", "channel", "campaign")
+    ours = at.by_model(pc, settings).sort("model", "channel", "campaign")
     assert (
         ours.select("model", "channel", "campaign").to_dicts()
         == engine.select("model", "channel", "campaign").to_dicts()
     )
     assert ours["attributed_conversions"].to_list() == pytest.approx(engine["attributed_conversions"].to_list())
     assert ours["attributed_revenue"].to_list() == pytest.approx(engine["attributed_revenue"].to_list())
-    assert result.paths.to_dicts() == top_paths(touches, conversions, limit=cp.PATH_LIMIT).to_dicts()
-    credits = cp.model_credits("time_decay", result.conversion_paths, result.effects, half_life_days=7)
-    expected = attribute(touches, conversions, model="time_decay")
-    assert credits.sort("conversion_id", "touch_id")["credit"].to_list() == pytest.approx(expected["credit"].to_list())
+    assert at.top_paths(pc, settings).to_dicts() == top_paths(touches, conversions, limit=at.PATH_LIMIT).to_dicts()
+    # each conversion's credit per touch, under every model (the fixture's 12 months are the default view, whose
+    # journeys the built Markov chain is fitted on)
+    db, _ = demo_db
+    built = db.con.sql("select * from campaign_credits").pl()
+    for model in MODELS:
+        expected = attribute(touches, conversions, model=model)
+        got = built.filter(pl.col(model).is_not_null() & (pl.col(model) != 0)).sort("conversion_id", "touch_id")
+        assert (
+            got.select("conversion_id", "touch_id").to_dicts()
+            == expected.select("conversion_id", "touch_id").to_dicts()
+        ), model
+        assert got[model].to_list() == pytest.approx(expected["credit"].to_list()), model
 
 
 def test_selecting_a_campaign_keeps_its_credit(context) -> None:
     pc, settings = context()
-    everything = cp.attribution(pc, settings).by_model
+    everything = at.by_model(pc, settings)
     campaign = everything.filter(pl.col("model") == "linear").sort("attributed_conversions")["campaign"][-1]
     selected_pc, _ = context({"x.campaign": campaign})
-    assert cp.view_of(selected_pc).selects
-    selected = cp.attribution(selected_pc, settings).by_model
+    assert vw.view_of(selected_pc).selects
+    selected = at.by_model(selected_pc, settings)
     assert set(selected["campaign"].to_list()) == {campaign}
     # the heuristic models credit a touch from its own conversion's path alone: selecting changes nothing
     for model in HEURISTIC_MODELS:
@@ -283,42 +302,52 @@ def test_selecting_a_campaign_keeps_its_credit(context) -> None:
         after = selected.filter(pl.col("model") == model).sort("channel")
         assert after["channel"].to_list() == before["channel"].to_list()
         assert after["attributed_conversions"].to_list() == pytest.approx(before["attributed_conversions"].to_list())
-    table = cp.campaign_table(selected_pc, settings)
+    table = tb.campaign_table(selected_pc, settings)
     assert table.rows["campaign_id"].to_list() == [campaign]
-    customers = cp.converted_customers(selected_pc, settings)
+    customers = cu.converted_customers(selected_pc, settings)
     assert customers["attributed_conversions"].sum() == pytest.approx(table.total["attributed_conversions"])
-    assert cp.selection_label(selected_pc) == selected_pc.choices.labels["campaign"][campaign]
+    assert display.selection_label(selected_pc) == selected_pc.choices.labels["campaign"][campaign]
 
 
 def test_clicking_a_channel_selects_its_touches(context) -> None:
     # the channel chart cross-filters on the marketing channel dimension (x.channel)
     pc, settings = context({"x.channel": "sms", "lang": "en"})
-    assert cp.view_of(pc).filters == (("channel", ("sms",)),)
-    assert cp.selection_label(pc) == "SMS"
-    credit = cp.attribution(pc, settings).by_model
+    assert [(i.dimension, i.values) for i in vw.view_of(pc).filters.items] == [("channel", ("sms",))]
+    assert display.selection_label(pc) == "SMS"
+    credit = at.by_model(pc, settings)
     assert credit.height and set(credit["channel"].to_list()) == {"sms"}
     everything, _ = context()
-    before = cp.attribution(everything, settings).by_model
+    before = at.by_model(everything, settings)
     expected = before.filter((pl.col("channel") == "sms") & (pl.col("model") == "linear"))["attributed_conversions"]
     got = credit.filter(pl.col("model") == "linear")["attributed_conversions"]
     assert got.sum() == pytest.approx(expected.sum())
 
 
-def test_model_switch_is_a_cache_hit(context) -> None:
+def test_model_switch_is_a_cache_hit_and_another_lookback_recomputes(context) -> None:
     pc, settings = context()
-    first = cp.attribution(pc, settings)
-    other = cp.Settings("markov", settings.lookback_days, settings.half_life_days)
-    assert cp.attribution(pc, other) is first
-    longer = cp.Settings("markov", 60, settings.half_life_days)
-    assert cp.attribution(pc, longer) is not first
-    assert cp._attribution.cache_info().maxsize is not None  # bounded
+    first = at.by_model(pc, settings)
+    hits = QUERY_CACHE.stats().hits
+    other = vw.Settings("markov", settings.lookback_days, settings.half_life_days)
+    assert at.by_model(pc, other).equals(first)  # every model at once: the same cached answer
+    assert QUERY_CACHE.stats().hits == hits + 1
+    assert not at.totals(pc, other).recomputed
+    longer = vw.Settings("markov", 60, settings.half_life_days)
+    assert at.is_recomputed(pc, longer) and at.totals(pc, longer).recomputed
+    assert not at.by_model(pc, longer).equals(first)
+    # the page says so, in both languages
+    from clientscope.campaigns.sections import notes
+
+    en, _ = context({"lang": "en", "p.lookback": "60"})
+    assert "was recomputed on request" in str(notes(en, longer))
+    zh, _ = context({"p.lookback": "60"})
+    assert "即时重新计算" in str(notes(zh, longer))
 
 
 def test_every_model_credits_every_attributed_conversion(context, demo_data) -> None:
     pc, settings = context()
-    result = cp.attribution(pc, settings)
+    result = at.totals(pc, settings)
     _, attributed = last_touch_credit(demo_data)
-    sums = result.by_model.group_by("model").agg(pl.col("attributed_conversions").sum())
+    sums = at.by_model(pc, settings).group_by("model").agg(pl.col("attributed_conversions").sum())
     assert sorted(sums["model"].to_list()) == sorted(MODELS)
     assert sums["attributed_conversions"].to_list() == pytest.approx([attributed] * len(MODELS))
     assert result.attributed == attributed
@@ -332,7 +361,7 @@ def test_every_model_credits_every_attributed_conversion(context, demo_data) -> 
 
 def test_converted_customers_paging_sorting_and_masking(context, demo_data) -> None:
     pc, settings = context()
-    everyone = cp.converted_customers(pc, settings)
+    everyone = cu.converted_customers(pc, settings)
     start, end = default_period(demo_data)
     conversions = raw_conversions(demo_data).filter(
         (pl.col("conversion_ts").dt.date() >= start) & (pl.col("conversion_ts").dt.date() < end)
@@ -341,18 +370,18 @@ def test_converted_customers_paging_sorting_and_masking(context, demo_data) -> N
         (pl.col("touch_ts") <= pl.col("conversion_ts")) & (pl.col("touch_ts") >= pl.col("conversion_ts") - WINDOW)
     )
     assert everyone.height == touched["customer_id"].n_unique()
-    page, count = cp.customer_rows(pc, settings, 5, 15, [{"colId": "conversions", "sort": "desc"}])
+    page, count = cu.customer_rows(pc, settings, 5, 15, [{"colId": "conversions", "sort": "desc"}])
     assert count == everyone.height and page.height == 10
     ordered = everyone.sort(["conversions", "customer_id"], descending=[True, False])
     assert page["customer_id"].to_list() == ordered["customer_id"].to_list()[5:15]
-    shown = cp.customer_grid_rows(page, pc, "?lang=en")
+    shown = display.customer_grid_rows(page, pc, "?lang=en")
     assert shown[0]["customer_link"] == f"[{page['customer_id'][0]}](/customers/{page['customer_id'][0]}?lang=en)"
     assert any(r["customer_name"] and "**" not in r["customer_name"] for r in shown)
     private_pc, _ = context(scope=ViewerScope(can_see_personal=False))
-    masked = cp.customer_grid_rows(page, private_pc, "")
+    masked = display.customer_grid_rows(page, private_pc, "")
     assert all(r["customer_name"] is None or r["customer_name"].endswith("**") for r in masked)
     # an unknown sort column is ignored, never passed on
-    assert cp.sort_customers(everyone, [{"colId": "name; drop table", "sort": "asc"}]) is everyone
+    assert cu.sort_customers(everyone, [{"colId": "name; drop table", "sort": "asc"}]) is everyone
 
 
 # --------------------------------------------------------------------------------------------------
@@ -362,8 +391,8 @@ def test_converted_customers_paging_sorting_and_masking(context, demo_data) -> N
 
 def test_settings_live_in_the_url(context) -> None:
     pc, settings = context({"p.model": "markov", "p.lookback": "14", "p.half_life": "3"})
-    assert settings == cp.Settings("markov", 14, 3)
-    query = to_query(cp.settings_state(pc.state, cp.Settings("linear", 30, 7), 30))
+    assert settings == vw.Settings("markov", 14, 3)
+    query = to_query(vw.settings_state(pc.state, vw.Settings("linear", 30, 7), 30))
     assert parse_query(query) == {"p.model": "linear"}  # defaults are left out
     _, again = context(parse_query(query))
     assert again.model == "linear" and again.lookback_days == 30
@@ -372,8 +401,8 @@ def test_settings_live_in_the_url(context) -> None:
 def test_bad_settings_fall_back_with_a_notice(demo_db, demo_data) -> None:
     db, model = demo_db
     pc = build_page_context(db, model, demo_data, {"p.model": "magic", "p.lookback": "1000"}, FULL_SCOPE)
-    settings, notices = cp.settings_of(pc.state, 30)
-    assert settings == cp.Settings(cp.DEFAULT_MODEL, 30, cp.DEFAULT_HALF_LIFE)
+    settings, notices = vw.settings_of(pc.state, 30)
+    assert settings == vw.Settings(vw.DEFAULT_MODEL, 30, vw.DEFAULT_HALF_LIFE)
     assert notices == (Notice("p.model", "magic", "bad_choice"), Notice("p.lookback", "1000", "bad_choice"))
 
 
@@ -398,7 +427,7 @@ def test_workbook_attribution_sheet(context, demo_data) -> None:
     campaigns = sheets["Campaigns"]
     assert (
         campaigns.total is not None
-        and campaigns.total.values["reached"] == cp.campaign_table(pc, settings).total["reached"]
+        and campaigns.total.values["reached"] == tb.campaign_table(pc, settings).total["reached"]
     )
     cover = dict(spec.filters)
     assert cover["Attribution model"] == "Last touch" and cover["Look-back window"] == "30 days"
@@ -448,19 +477,19 @@ def test_page_without_campaign_data_says_why(dash_app, bank_without_campaigns) -
     import dash
 
     folder, db, model = bank_without_campaigns
-    assert not cp.has_campaign_data(db)
-    assert cp.missing_tables(db) == ("campaigns", "touches", "conversions")
+    assert not vw.has_campaign_data(db)
+    assert vw.missing_tables(db) == ("campaigns", "touches", "conversions")
     page = next(p for p in dash.page_registry.values() if p["module"].endswith("pages.campaigns"))
     module = sys.modules[page["module"]]
     server = flask.Flask("campaigns-without-data")
     runtime.attach(server, runtime.AppContext(folder, False, db, model))
-    with server.app_context():
-        layout = module.layout(lang="en")
-    alert = _find(layout, module.Ids.NO_DATA)
+    with server.app_context():  # the page is drawn section by section (clientscope.components.sections)
+        layout = [render_for(module.PATH, name, {"lang": "en"}, None)[0] for name in (FRAME, *module.SECTION_NAMES)]
+    alert = _find(html.Div(layout), module.Ids.NO_DATA)
     assert alert is not None
     text = " ".join(_texts(alert))
     assert "campaigns, touches, conversions" in text and "docs/data-contract.md" in text
-    assert _find(layout, module.Ids.TABLE) is None
+    assert _find(html.Div(layout), module.Ids.TABLE) is None
     # the export still works and says the same
     pc = build_page_context(db, model, folder, {"lang": "en"}, FULL_SCOPE)
     spec = builder("campaigns")(ReportRequest(pc, datetime(2026, 1, 1)))
@@ -474,5 +503,5 @@ def test_partial_campaign_data_names_the_missing_table(tmp_path, cache_dir) -> N
     write_frames(tmp_path, {k: v for k, v in tiny_frames().items() if k != "touches"})
     db = Database.open(tmp_path)
     build_marts(db, load_semantic_model(REPO_ROOT / "metrics.yaml").rules)
-    assert not cp.has_campaign_data(db)
-    assert cp.missing_tables(db) == ("touches",)
+    assert not vw.has_campaign_data(db)
+    assert vw.missing_tables(db) == ("touches",)

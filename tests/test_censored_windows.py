@@ -36,8 +36,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from clientscope import campaigns as cp
 from clientscope import lifecycle as lc
+from clientscope.campaigns import display
+from clientscope.campaigns import table as tb
+from clientscope.campaigns import view as vw
 from clientscope.components.page import build_page_context
 from clientscope.db import FULL_SCOPE, Database
 from clientscope.marts import build_marts_in_memory
@@ -251,8 +253,8 @@ def test_the_campaign_table_and_its_note_state_the_customers_not_yet_measurable(
     db, folder = campaign_bank
     query = {"start": "2026-03", "end": "2026-03", "lang": "en"}
     pc = build_page_context(db, model, folder, query, FULL_SCOPE)
-    settings, _ = cp.settings_of(pc.state, cp.default_lookback(pc))
-    table = cp.campaign_table(pc, settings)
+    settings, _ = vw.settings_of(pc.state, vw.default_lookback(pc))
+    table = tb.campaign_table(pc, settings)
     k1 = table.rows.filter(pl.col("campaign_id") == "K1").row(0, named=True)
     assert (k1["reached"], k1["reached_measurable"], k1["reached_converted"]) == (2, 1, 1)
     assert (k1["control_customers"], k1["control_measurable"], k1["control_converted"]) == (1, 0, 0)
@@ -261,13 +263,13 @@ def test_the_campaign_table_and_its_note_state_the_customers_not_yet_measurable(
         db, model, MetricRequest(metrics=("campaign_conversion_rate",), grain="all", start="2026-03", end="2026-03")
     ).frame
     assert semantic["campaign_conversion_rate"][0] == pytest.approx(k1["conversion_rate"])  # one definition
-    assert cp.pending_note(pc, table) == (
+    assert display.pending_note(pc, table) == (
         "Conversion rates count only touches whose window has ended: 1 reached and 1 control-group customers are "
         "not yet measurable (every touch's 30-day window ends after the last month-end of the data, 2026-03) and "
         "are left out of the rates."
     )
     zh = build_page_context(db, model, folder, {**query, "lang": "zh_CN"}, FULL_SCOPE)
-    assert cp.pending_note(zh, table) == (
+    assert display.pending_note(zh, table) == (
         "转化率只计转化窗口已结束的触达：1 位触达客户和 1 位对照组客户的每次触达，其 30 天窗口都在最新数据月"
         "（2026-03）月末之后才结束，尚不可观察，不计入转化率。"
     )

@@ -58,11 +58,11 @@ def test_build_reports_each_step_and_reuses_them_on_the_next_run(demo_data: Path
     assert main(["build", "--data", str(demo_data), "--quiet"]) == 0
     assert main(["build", "--data", str(demo_data), "--quiet"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    first, second = lines[:4], lines[5:9]
-    assert [line.split()[0] for line in first] == ["validate", "marts", "rollups", "churn"]
-    assert [line.split()[0] for line in second] == ["validate", "marts", "rollups", "churn"]
+    first, second = lines[:5], lines[6:11]
+    assert [line.split()[0] for line in first] == ["validate", "marts", "rollups", "campaigns", "churn"]
+    assert [line.split()[0] for line in second] == ["validate", "marts", "rollups", "campaigns", "churn"]
     assert all(line.endswith("cached") for line in second), second
-    assert lines[9].startswith(f"Built {demo_data} in ")
+    assert lines[11].startswith(f"Built {demo_data} in ")
     # The export reads the same build: no extract is validated again.
     caplog.set_level("INFO", logger="clientscope.validation_cache")
     out = demo_data.parent / "after-build.xlsx"

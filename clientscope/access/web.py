@@ -205,6 +205,11 @@ def _callback_allowed(viewer: Viewer) -> bool:
     if '"export-download"' in output:
         page = _pattern_page(_callback_body().get("outputs"), "page")
         return page is not None and viewer.may_open(_REPORT_PATHS.get(page, "/" + page))
+    if '"section"' in output:
+        # A page section (clientscope.components.sections) is drawn by one shared callback; it belongs to the page
+        # its id names, which is the page it draws.
+        page = _pattern_page(_callback_body().get("outputs"), "page")
+        return page is not None and viewer.may_open(page)
     if '"customer-list"' in output:
         # The drill-through list is shared code, but each list belongs to the page it is named after (its id's
         # name): a role that may not open that page may not page through its customers either.

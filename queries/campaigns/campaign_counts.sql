@@ -2,7 +2,8 @@
 -- converted, and the control group and its converters.  The same definitions as the metrics.yaml conversion
 -- metrics campaign_conversion_rate and control_conversion_rate: a customer converts when any of their
 -- conversions falls in [touch_ts, touch_ts + $window_days days] of one of their touches in the period; the
--- filters (customer attributes as of the touch's month, campaign and channel) narrow the touches only.
+-- view's filters (customer attributes as of the touch's month, campaign and channel: `filtered_touch_facts`)
+-- narrow the touches only.
 -- Complete windows only: a touch is *measurable* when touch date + $window_days <= observed_until (the data's
 -- last month-end, queries/marts/touch_facts.sql); the rates count measurable touches only (reached_measurable,
 -- control_measurable and their converters), reached and touches count every touch of the period.
@@ -10,13 +11,8 @@ with
 
 touches_in as (
     select customer_id, campaign_id, is_control, touch_ts, next_conversion_ts, observed_until
-    from touch_facts
+    from filtered_touch_facts
     where month between $start_month and $end_month
--- include: campaigns/customer_filters
-        and ($f_campaign is null or list_contains($f_campaign, campaign_id))
-        and ($f_channel is null or list_contains($f_channel, channel))
-        and ($f_campaign_type is null or list_contains($f_campaign_type, campaign_type))
-        and ($f_product_type is null or list_contains($f_product_type, product_type))
 ),
 
 -- next_conversion_ts: the customer's first conversion at or after the touch (queries/marts/touch_facts.sql)

@@ -11,8 +11,11 @@ from dataclasses import replace
 
 import polars as pl
 
-from clientscope import campaigns as cp
 from clientscope.analytics.attribution import ALL_MODELS_COLUMNS, MODELS
+from clientscope.campaigns import attribution, display
+from clientscope.campaigns import customers as cu
+from clientscope.campaigns import table as tb
+from clientscope.campaigns import view as vw
 from clientscope.components.page import PageContext
 from clientscope.export import EXCEL_MAX_ROWS, ChartSpec, ColumnSpec, SheetSpec, TotalRow, WorkbookSpec
 from clientscope.i18n import t
@@ -40,7 +43,7 @@ def _kind(fmt: FormatSpec) -> str:
 
 def number_column(pc: PageContext, key: str, column: str, label: str) -> ColumnSpec:
     """A numeric column in the format of the screen column `column` (metrics.yaml)."""
-    fmt = cp.column_format(pc, column)
+    fmt = display.column_format(pc, column)
     return ColumnSpec(
         key=key,
         label=label + excel_header_unit(fmt, pc.lang),
@@ -53,7 +56,7 @@ def _text(key: str, label: str, width: float | None = None) -> ColumnSpec:
     return ColumnSpec(key, label, "text", width=width)
 
 
-def _note(pc: PageContext, settings: cp.Settings) -> str:
+def _note(pc: PageContext, settings: vw.Settings) -> str:
     model = t(f"campaigns.model.{settings.model}", pc.lang)
     return t(
         "campaigns.sheet.settings_note",
@@ -64,10 +67,10 @@ def _note(pc: PageContext, settings: cp.Settings) -> str:
     )
 
 
-def campaign_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
+def campaign_sheet(pc: PageContext, settings: vw.Settings) -> SheetSpec:
     lang = pc.lang
-    table = cp.campaign_table(pc, settings)
-    labels = cp.labels_of(pc)
+    table = tb.campaign_table(pc, settings)
+    labels = display.labels_of(pc)
     rows = table.rows.with_columns(
         campaign_label=pl.col("campaign_id").replace_strict(labels.campaigns, default=pl.col("campaign_name")),
         campaign_type=pl.col("campaign_type").replace(dict(labels.campaign_types)),
@@ -81,11 +84,11 @@ def campaign_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
         _text("channel", pc.model.dimension_label("channel", lang)),
         ColumnSpec("start_date", t("campaigns.col.start_date", lang), "date"),
         ColumnSpec("end_date", t("campaigns.col.end_date", lang), "date"),
-        number_column(pc, "reached", "reached", cp.column_label(pc, "reached")),
-        number_column(pc, "touches", "touches", cp.column_label(pc, "touches")),
+        number_column(pc, "reached", "reached", display.column_label(pc, "reached")),
+        number_column(pc, "touches", "touches", display.column_label(pc, "touches")),
         number_column(pc, "reached_measurable", "reached_measurable", t("campaigns.col.measurable", lang)),
         number_column(pc, "reached_converted", "reached_converted", t("campaigns.col.converted", lang)),
-        number_column(pc, "conversion_rate", "conversion_rate", cp.column_label(pc, "conversion_rate")),
+        number_column(pc, "conversion_rate", "conversion_rate", display.column_label(pc, "conversion_rate")),
         number_column(pc, "control_customers", "control_customers", t("campaigns.col.control_customers", lang)),
         number_column(
             pc,
@@ -99,23 +102,25 @@ def campaign_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
             "control_converted",
             t("campaigns.col.converted", lang) + " · " + t("campaigns.col.control_customers", lang),
         ),
-        number_column(pc, "control_rate", "control_rate", cp.column_label(pc, "control_rate")),
-        number_column(pc, "uplift", "uplift", cp.column_label(pc, "uplift")),
+        number_column(pc, "control_rate", "control_rate", display.column_label(pc, "control_rate")),
+        number_column(pc, "uplift", "uplift", display.column_label(pc, "uplift")),
         number_column(pc, "uplift_low", "uplift", t("campaigns.col.uplift_ci", lang) + " ↓"),
         number_column(pc, "uplift_high", "uplift", t("campaigns.col.uplift_ci", lang) + " ↑"),
         number_column(pc, "relative_uplift", "uplift", t("campaigns.col.relative_uplift", lang)),
         number_column(pc, "relative_low", "uplift", t("campaigns.col.relative_ci", lang) + " ↓"),
         number_column(pc, "relative_high", "uplift", t("campaigns.col.relative_ci", lang) + " ↑"),
-        number_column(pc, "cost", "cost", cp.column_label(pc, "cost")),
+        number_column(pc, "cost", "cost", display.column_label(pc, "cost")),
         number_column(
             pc,
             "attributed_conversions",
             "attributed_conversions",
-            f"{cp.column_label(pc, 'attributed_conversions')} · {model_label}",
+            f"{display.column_label(pc, 'attributed_conversions')} · {model_label}",
         ),
-        number_column(pc, "cost_per_acquisition", "cost_per_acquisition", cp.column_label(pc, "cost_per_acquisition")),
-        number_column(pc, "attributed_revenue", "attributed_revenue", cp.column_label(pc, "attributed_revenue")),
-        number_column(pc, "roi", "roi", cp.column_label(pc, "roi")),
+        number_column(
+            pc, "cost_per_acquisition", "cost_per_acquisition", display.column_label(pc, "cost_per_acquisition")
+        ),
+        number_column(pc, "attributed_revenue", "attributed_revenue", display.column_label(pc, "attributed_revenue")),
+        number_column(pc, "roi", "roi", display.column_label(pc, "roi")),
     )
     keys = {c.key for c in columns[1:]}
     total = TotalRow(None, {k: v for k, v in table.total.items() if k in keys and k not in {"campaign_id"}})
@@ -125,14 +130,16 @@ def campaign_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
         columns=columns,
         rows=rows,
         total=total,
-        note=" ".join(filter(None, (_note(pc, settings), cp.pending_note(pc, table), t("campaigns.note.cost", lang)))),
+        note=" ".join(
+            filter(None, (_note(pc, settings), display.pending_note(pc, table), t("campaigns.note.cost", lang)))
+        ),
     )
 
 
-def attribution_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
+def attribution_sheet(pc: PageContext, settings: vw.Settings) -> SheetSpec:
     """Every model's credit by channel and campaign: exactly ALL_MODELS_COLUMNS, codes as values."""
     lang = pc.lang
-    frame = cp.attribution(pc, settings).by_model.select(ALL_MODELS_COLUMNS)
+    frame = attribution.by_model(pc, settings).select(ALL_MODELS_COLUMNS)
     headers = {
         "model": t("campaigns.col.model", lang),
         "channel": pc.model.dimension_label("channel", lang),
@@ -141,9 +148,9 @@ def attribution_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
     columns = (
         *(_text(key, headers[key]) for key in ("model", "channel", "campaign")),
         number_column(
-            pc, "attributed_conversions", "attributed_conversions", cp.column_label(pc, "attributed_conversions")
+            pc, "attributed_conversions", "attributed_conversions", display.column_label(pc, "attributed_conversions")
         ),
-        number_column(pc, "attributed_revenue", "attributed_revenue", cp.column_label(pc, "attributed_revenue")),
+        number_column(pc, "attributed_revenue", "attributed_revenue", display.column_label(pc, "attributed_revenue")),
     )
     return SheetSpec(
         name=t("campaigns.sheet.attribution", lang),
@@ -159,11 +166,11 @@ def attribution_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
     )
 
 
-def channel_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
+def channel_sheet(pc: PageContext, settings: vw.Settings) -> SheetSpec:
     """Channels × models (attributed conversions), with a native column chart like the page's."""
     lang = pc.lang
-    labels = cp.labels_of(pc)
-    frame = cp.channel_comparison(pc, settings)
+    labels = display.labels_of(pc)
+    frame = tb.channel_comparison(pc, settings)
     wide = (
         frame.pivot(on="model", index="channel", values="attributed_conversions")
         if frame.height
@@ -189,12 +196,12 @@ def channel_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
     )
 
 
-def paths_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
+def paths_sheet(pc: PageContext, settings: vw.Settings) -> SheetSpec:
     lang = pc.lang
-    labels = cp.labels_of(pc)
-    paths = cp.attribution(pc, settings).paths
+    labels = display.labels_of(pc)
+    paths = attribution.top_paths(pc, settings)
     rows = paths.with_columns(
-        path_label=pl.Series([cp.path_label(p, labels.channels) for p in paths["path"].to_list()], dtype=pl.String)
+        path_label=pl.Series([display.path_label(p, labels.channels) for p in paths["path"].to_list()], dtype=pl.String)
     )
     columns = (
         _text("path_label", t("campaigns.col.path", lang), 48),
@@ -211,19 +218,19 @@ def paths_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
     )
 
 
-def trend_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
+def trend_sheet(pc: PageContext, settings: vw.Settings) -> SheetSpec:
     lang = pc.lang
-    labels = {**cp.labels_of(pc).campaigns, cp.OTHER: t("campaigns.trend.other", lang)}
-    monthly = cp.attribution(pc, settings).monthly.filter(pl.col("model") == settings.model)
+    labels = {**display.labels_of(pc).campaigns, tb.OTHER: t("campaigns.trend.other", lang)}
+    monthly = attribution.monthly(pc, settings).filter(pl.col("model") == settings.model)
     rows = monthly.with_columns(campaign=pl.col("campaign_id").replace(labels)).sort("month", "campaign_id")
     columns = (
         ColumnSpec("month", t("campaigns.col.month", lang), "date"),
         _text("campaign", pc.model.dimension_label("campaign", lang), 24),
         _text("campaign_id", t("campaigns.col.campaign_id", lang)),
         number_column(
-            pc, "attributed_conversions", "attributed_conversions", cp.column_label(pc, "attributed_conversions")
+            pc, "attributed_conversions", "attributed_conversions", display.column_label(pc, "attributed_conversions")
         ),
-        number_column(pc, "attributed_revenue", "attributed_revenue", cp.column_label(pc, "attributed_revenue")),
+        number_column(pc, "attributed_revenue", "attributed_revenue", display.column_label(pc, "attributed_revenue")),
     )
     model = t(f"campaigns.model.{settings.model}", lang)
     return SheetSpec(
@@ -235,12 +242,12 @@ def trend_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
     )
 
 
-def customers_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
+def customers_sheet(pc: PageContext, settings: vw.Settings) -> SheetSpec:
     """The converted customers (up to Excel's row limit); names are masked by the writer unless allowed."""
     lang = pc.lang
-    labels = cp.labels_of(pc)
-    frame = cp.converted_customers(pc, settings).head(EXCEL_MAX_ROWS - 10)
-    details = cp.customer_details(pc, frame["customer_id"].to_list())
+    labels = display.labels_of(pc)
+    frame = cu.converted_customers(pc, settings).head(EXCEL_MAX_ROWS - 10)
+    details = cu.customer_details(pc, frame["customer_id"].to_list())
     rows = frame.join(details, on="customer_id", how="left", maintain_order="left").with_columns(
         tier=pl.col("tier").replace(dict(labels.tiers)),
         top_campaign=pl.col("top_campaign").replace(dict(labels.campaigns)),
@@ -258,13 +265,13 @@ def customers_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
         number_column(pc, "conversions", "conversions", t("campaigns.col.conversions", lang)),
         number_column(pc, "conversion_value", "conversion_value", t("campaigns.col.conversion_value", lang)),
         number_column(
-            pc, "attributed_conversions", "attributed_conversions", cp.column_label(pc, "attributed_conversions")
+            pc, "attributed_conversions", "attributed_conversions", display.column_label(pc, "attributed_conversions")
         ),
-        number_column(pc, "attributed_revenue", "attributed_revenue", cp.column_label(pc, "attributed_revenue")),
+        number_column(pc, "attributed_revenue", "attributed_revenue", display.column_label(pc, "attributed_revenue")),
         _text("top_campaign", t("campaigns.col.top_campaign", lang), 24),
         ColumnSpec("last_conversion", t("campaigns.col.last_conversion", lang), "date"),
     )
-    selection = cp.selection_label(pc)
+    selection = display.selection_label(pc)
     title = (
         t("campaigns.customers.of", lang, selection=selection) if selection else t("campaigns.customers.title", lang)
     )
@@ -279,7 +286,7 @@ def customers_sheet(pc: PageContext, settings: cp.Settings) -> SheetSpec:
 
 def no_data_sheet(pc: PageContext) -> SheetSpec:
     lang = pc.lang
-    missing = cp.missing_tables(pc.db) or cp.REQUIRED_MARTS
+    missing = vw.missing_tables(pc.db) or vw.REQUIRED_MARTS
     rows = pl.DataFrame(
         {"message": [t("campaigns.no_data.body", lang, tables=", ".join(missing)), t("campaigns.no_data.fix", lang)]}
     )
@@ -293,8 +300,8 @@ def no_data_sheet(pc: PageContext) -> SheetSpec:
 
 def workbook(request: ReportRequest) -> WorkbookSpec:
     pc = request.page
-    settings, _ = cp.settings_of(pc.state, cp.default_lookback(pc))
-    if cp.has_campaign_data(pc.db):
+    settings, _ = vw.settings_of(pc.state, vw.default_lookback(pc))
+    if vw.has_campaign_data(pc.db):
         sheets = [
             campaign_sheet(pc, settings),
             attribution_sheet(pc, settings),
@@ -317,7 +324,7 @@ def workbook(request: ReportRequest) -> WorkbookSpec:
     return replace(spec, filters=spec.filters + settings_filters(pc, settings))
 
 
-def settings_filters(pc: PageContext, settings: cp.Settings) -> tuple[tuple[str, str], ...]:
+def settings_filters(pc: PageContext, settings: vw.Settings) -> tuple[tuple[str, str], ...]:
     """The attribution settings, listed on the cover with the filters."""
     lang = pc.lang
     return (

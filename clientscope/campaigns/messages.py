@@ -67,6 +67,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Campaigns or channels are selected: attribution shows the credit the selected touches earn, "
         "among the customers they reached.",
     },
+    "campaigns.note.recomputed": {
+        "zh_CN": "回溯窗口 {days} 天、半衰期 {half_life} 天不是预先计算的设置：本视图的归因为即时重新计算，"
+        "数据量大时较慢；马尔可夫模型按本视图的转化路径重新拟合。",
+        "en": "A {days}-day look-back with a {half_life}-day half-life is not a precomputed setting: this view's "
+        "attribution was recomputed on request, which is slower on large data; the Markov model was refitted on "
+        "this view's journeys.",
+    },
+    "campaigns.note.paths_selection": {
+        "zh_CN": "转化路径表显示所选客户范围内的全部路径，不按所选活动或渠道筛选。",
+        "en": "The conversion paths table shows every journey of the customers in view; the campaign or channel "
+        "selection does not narrow it.",
+    },
     "campaigns.note.truncated": {
         "zh_CN": "当前范围内的触达记录过多，只计算了前 {rows} 条；请缩小筛选范围。",
         "en": "Too many touches in this view: only the first {rows} were used. Narrow the filters.",

@@ -1,0 +1,23 @@
+"""The campaigns analysis (`/campaigns`): campaign KPIs with control-group uplift, multi-touch attribution under
+six models, conversion paths and the converted customers.  Nothing is imported here (the build step imports
+`serving` without pulling in the page).
+
+- `view.py`: what the URL asks for: attribution settings (`p.model`, `p.lookback`, `p.half_life`), the period,
+  which filters select touches rather than customers.
+- `credits.py`: per-conversion credits under every model and the journeys (engine frames, shared by the build
+  and a recompute).
+- `serving.py`: the build step: `campaign_credits` and `campaign_journeys` Parquet files per data version,
+  registered as tables.
+- `attribution.py`: the view's attribution: sums of the built credits (default look-back and half-life) or of a
+  recompute, by the same SQL.
+- `table.py`: campaign table (reach, control-group uplift, cost, credit, ROI), channels by model, trend, headline.
+- `customers.py`: the converted-customer drill list (paged) and who the customers are.
+- `display.py`: labels, screen formats and grid rows shared by the page and the workbook.
+- `sections.py`: the page's sections (each drawn on its own request); `cards.py`: its grids and charts.
+- `figures.py`: plotly figures (uplift intervals, channels × models, trend lines).
+- `workbook.py`: the Excel workbook (`clientscope export campaigns`, the page's Export button).
+- `messages.py`: UI strings (zh_CN and en).
+
+SQL: `queries/campaigns/` (one statement per file; the credit aggregates read `filtered_campaign_credits`).
+Rules and their reasons: docs/attribution.md (engine, serving layer), docs/metrics.md (conversion metrics).
+"""

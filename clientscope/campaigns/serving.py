@@ -1,0 +1,137 @@
+"""The campaigns page's serving layer, built once per data version in the build step.
+
+- `campaign_credits`: every conversion's credit rows under every attribution model (`credits.CREDIT_COLUMNS` plus the
+  customer's filter-bar attributes as of the conversion's month), for metrics.yaml's default look-back and the
+  default half-life.  The page sums them by the view's filters; only another look-back or half-life recomputes.
+- `campaign_journeys`: every journey (converting or not) with its channel path, placed in a month and a customer
+  filter cell, for the top-paths table.
+
+The rule models' credits of a conversion depend on its path alone, so they are the same in every view.  The Markov
+model shares each conversion's credit by the removal effects of one chain, fitted here over the journeys of the
+page's default view (the last 12 months of data, every customer, the default look-back): the default view shows
+exactly what the engine computes for it, and every other view (a filter, another period, a narrower viewer scope)
+sums the same per-conversion credits, so its parts add up to the whole (docs/attribution.md, *Serving layer*).
+
+Written with Python (the engine is polars), like the churn page files: under the cache folder, keyed by the data
+version and a digest of the rules, the mart SQL and this layout, written to a temporary folder renamed into place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from clientscope import settings
+from clientscope.campaigns import credits
+from clientscope.db import Database, query_sql, run_named
+from clientscope.marts import fingerprint, write_folder_atomically
+from clientscope.semantic.periods import add_months, month_start
+
+if TYPE_CHECKING:  # the build step imports this module before the semantic package is needed
+    from clientscope.semantic.model import Rules
+
+log = logging.getLogger(__name__)
+
+SERVING_VERSION = "1"  # bump when the files' layout changes
+DEFAULT_HALF_LIFE_DAYS = 7  # clientscope.campaigns.view.DEFAULT_HALF_LIFE (not imported: it pulls in Dash)
+DEFAULT_PERIOD_MONTHS = 12  # clientscope.components.filter_bar.DEFAULT_PERIOD_MONTHS, idem
+TABLES: tuple[str, ...] = ("campaign_credits", "campaign_journeys")
+REQUIRED: tuple[str, ...] = ("touch_facts", "conversion_facts", "customer_month_facts")
+_SQL = (
+    "campaigns/all_touches",
+    "campaigns/all_conversions",
+    "campaigns/build_credits",
+    "campaigns/build_journeys",
+    "filters/months",
+)
+_ROW_CAP = 2_000_000_000
+
+
+def serving_dir(db: Database, rules: Rules) -> Path:
+    digest = hashlib.sha256(SERVING_VERSION.encode())
+    digest.update(fingerprint(rules).encode())
+    digest.update(str((rules.conversion.attribution_lookback_days, DEFAULT_HALF_LIFE_DAYS)).encode())
+    for name in _SQL:
+        digest.update(query_sql(name).encode())
+    return settings.cache_root() / "campaigns" / f"{db.version}-{digest.hexdigest()[:12]}"
+
+
+def serving_present(db: Database, rules: Rules) -> bool:
+    return db.data_dir is not None and all((serving_dir(db, rules) / f"{t}.parquet").is_file() for t in TABLES)
+
+
+def build_campaign_files(db: Database, rules: Rules) -> None:
+    """Write (or reuse) this data version's credit and journey files and register them as tables."""
+    if not db.has(*REQUIRED):
+        return
+    if db.data_dir is None:  # a test's in-memory database: no version to key files on
+        for name, frame in _frames(db, rules).items():
+            db.register(name, db.con.from_arrow(frame.to_arrow()))
+        return
+    folder = serving_dir(db, rules)
+    if not serving_present(db, rules):
+        log.info("building campaign credits into %s", folder)
+        write_folder_atomically(folder, lambda tmp: _write(db, rules, tmp))
+    for name in TABLES:
+        db.register(name, db.con.read_parquet(str(folder / f"{name}.parquet")))
+
+
+def _write(db: Database, rules: Rules, folder: Path) -> None:
+    for name, frame in _frames(db, rules).items():
+        frame.write_parquet(folder / f"{name}.parquet", compression="zstd", row_group_size=100_000)
+
+
+def _frames(db: Database, rules: Rules) -> dict[str, pl.DataFrame]:
+    lookback = rules.conversion.attribution_lookback_days
+    touches = run_named(db, "campaigns/all_touches", row_cap=_ROW_CAP).frame
+    conversions = run_named(db, "campaigns/all_conversions", row_cap=_ROW_CAP).frame
+    view_touches, view_conversions = _default_view(db, touches, conversions, lookback)
+    view_journeys = credits.journeys_of(view_touches, view_conversions, lookback_days=lookback)
+    effects = credits.removal_effects_of(view_journeys)
+    rows = credits.credit_rows(
+        touches, conversions, effects, lookback_days=lookback, half_life_days=DEFAULT_HALF_LIFE_DAYS
+    )
+    journeys = pl.concat(
+        [
+            credits.journey_rows(view_journeys, touches).with_columns(journey_set=pl.lit("default")),
+            credits.journey_rows(
+                credits.journeys_of(touches, conversions, lookback_days=lookback), touches
+            ).with_columns(journey_set=pl.lit("all")),
+        ]
+    )
+    return {
+        "campaign_credits": _with_cells(db, "campaigns/build_credits", "credit_frame", rows),
+        "campaign_journeys": _with_cells(db, "campaigns/build_journeys", "journey_frame", journeys),
+    }
+
+
+def _default_view(
+    db: Database, touches: pl.DataFrame, conversions: pl.DataFrame, lookback: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The touches and conversions the page's default view reads: conversions of the last 12 months of data,
+    touches from the look-back before its first day to its end."""
+    months = run_named(db, "filters/months").frame["value"].to_list()
+    if not months:
+        return touches.clear(), conversions.clear()
+    first = month_start(months[-DEFAULT_PERIOD_MONTHS:][0])
+    after = add_months(month_start(months[-1]), 1)
+    touch_from = datetime.combine(first, datetime.min.time()) - timedelta(days=lookback)
+    touch_to = datetime.combine(after, datetime.min.time())
+    in_window = (pl.col("touch_ts") >= touch_from) & (pl.col("touch_ts") < touch_to)
+    in_period = (pl.col("month") >= first) & (pl.col("month") < after)
+    return touches.filter(in_window), conversions.filter(in_period)
+
+
+def _with_cells(db: Database, name: str, table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` joined to the customer attributes by `queries/<name>.sql` (which reads it as `table`)."""
+    cur = db.con.cursor()
+    try:
+        cur.register(table, frame.to_arrow())
+        return cur.sql(query_sql(name)).pl()
+    finally:
+        cur.close()

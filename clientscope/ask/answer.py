@@ -69,9 +69,15 @@ def answer_question(pc: PageContext, question: str | None) -> Answer:
             suggestions=issue.metrics if issue.code == "no_metric" else (),
             notes=tuple(issue_text(n, lexicon, pc.model, pc.lang) for n in parsed.notes if n.code.startswith("plugin")),
         )
+    prior_notes: tuple[str, ...] = ()
+    if request.compare and pc.choices.months and prior_period(request)[1] < pc.choices.months[0]:
+        prior = period_words(*prior_period(request), pc.lang)
+        first = month_name(pc.choices.months[0], pc.lang)
+        prior_notes = (t("ask.note.no_prior", pc.lang, prior=prior, first=first),)
+        request = request.model_copy(update={"compare": None})  # nothing to compare with: the value alone
     frame = result_frame(pc, request)
     value, comparison, table = _numbers(pc, request, frame, lexicon)
-    notes = _notes(parsed, lexicon, pc) + _data_notes(pc, request, frame)
+    notes = _notes(parsed, lexicon, pc) + prior_notes + _data_notes(pc, request, frame)
     return Answer(
         question or "",
         parsed,
@@ -123,14 +129,10 @@ def _notes(parsed: Parse, lexicon: Lexicon, pc: PageContext) -> tuple[str, ...]:
 
 
 def _data_notes(pc: PageContext, request: AskRequest, frame: pl.DataFrame) -> tuple[str, ...]:
-    """No value at all, or no prior period to compare with (the data starts later)."""
+    """No value at all (the period has no rows, or no complete conversion window)."""
     metric, notes = request.metric, []
     if frame.height == 0 or frame[metric].null_count() == frame.height:
         notes.append(t("ask.note.no_value", pc.lang))
-    prior = f"{metric}__prior"
-    if request.compare and prior in frame.columns and frame[prior].null_count() == frame.height:
-        first = month_name(pc.choices.months[0], pc.lang) if pc.choices.months else ""
-        notes.append(t("ask.note.no_prior", pc.lang, prior=period_words(*prior_period(request), pc.lang), first=first))
     return tuple(notes)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from clientscope.ask.lexicon import Lexicon, Match, Meaning
 from clientscope.ask.ranking import GROUP_AFTER, GROUP_BEFORE, Ranking, find_month_series, find_ranking
 from clientscope.ask.request import MONTH_GROUP, AskRequest, Issue, check_request
-from clientscope.ask.suggest import closest_metrics, ignored_words, unknown_unit
+from clientscope.ask.suggest import closest_metrics, ignored_words, partial_names, unknown_unit
 from clientscope.ask.text import MAX_LENGTH, looks_like_sql, normalised
 from clientscope.ask.timewords import Calendar, Found, Period, find_times, period_label
 from clientscope.semantic import SemanticModel, metric_dimensions, metric_sources
@@ -77,6 +77,8 @@ def parse_question(question: str | None, lexicon: Lexicon, model: SemanticModel)
     ignored = ignored_words(rest)
     if issue is None:
         issue = unknown_unit(rest, matches, lexicon)
+    if issue is None:
+        issue, ignored = _partial_names(state, ignored, lexicon, model)
     if issue is None and by_month:
         state.groups.append(MONTH_GROUP)
         state.understood.append(Understood("", "group", MONTH_GROUP))
@@ -117,9 +119,11 @@ def _terms(
 ) -> Issue | None:
     assert state.metric is not None
     allowed = metric_dimensions(model, state.metric)
-    for match in matches:
+    for index, match in enumerate(matches):
         if any(x.kind == "metric" and x.name == state.metric for x in match.meanings):
             continue
+        if _names_neighbour_value(text, matches, index):
+            continue  # 手机银行渠道, 客户经理王鑫宁, branch B001: the dimension word only says what the value is
         dims = [x for x in match.meanings if x.kind == "dimension"]
         values = [x for x in match.meanings if x.kind == "value"]
         grouped = bool(GROUP_BEFORE.search(text[: match.start])) or bool(GROUP_AFTER.search(text[match.end :]))
@@ -132,6 +136,41 @@ def _terms(
         if issue is not None:
             return issue
     return None
+
+
+def _partial_names(
+    state: _State, ignored: tuple[str, ...], lexicon: Lexicon, model: SemanticModel
+) -> tuple[Issue | None, tuple[str, ...]]:
+    """A leftover word inside the name of one campaign or branch (双十一 in 2025双十一手机银行节) names it; inside
+    several, the question is ambiguous."""
+    allowed = metric_dimensions(model, state.metric or "")
+    kept = []
+    for word in ignored:
+        found = [(d, c) for d, c in partial_names(word, lexicon) if d in allowed]
+        if len(found) > 1:
+            return Issue("ambiguous_value", phrase=word, values=tuple(found)), ignored
+        if found:
+            dimension, code = found[0]
+            codes = state.filters.setdefault(dimension, [])
+            codes.extend([code] if code not in codes else [])
+            state.understood.append(Understood(word, "filter", dimension, (code,)))
+        else:
+            kept.append(word)
+    return None, tuple(kept)
+
+
+def _names_neighbour_value(text: str, matches: list[Match], index: int) -> bool:
+    """A dimension word right before or after (的 / spaces between) a value of the same dimension."""
+    dims = {x.name for x in matches[index].meanings if x.kind == "dimension"}
+    if not dims:
+        return False
+    for other in (index - 1, index + 1):
+        if 0 <= other < len(matches):
+            a, b = sorted((matches[index], matches[other]), key=lambda m: m.start)
+            gap = text[a.end : b.start].strip().strip("的")
+            if not gap and any(x.kind == "value" and x.name in dims for x in matches[other].meanings):
+                return True
+    return False
 
 
 def _group(state: _State, match: Match, dims: list[Meaning], allowed: tuple[str, ...]) -> Issue | None:

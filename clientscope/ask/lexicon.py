@@ -50,28 +50,40 @@ class Lexicon:
     _by_first: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def scan(self, text: str) -> list[Match]:
-        """Longest phrases from left to right; English phrases only on word boundaries."""
+        """The phrases covering the most of the text (then the fewest, i.e. the longest), English phrases only on
+        word boundaries: 私行客户数 is 私行 + 客户数, not 私行客户 + 数."""
+        n = len(text)
+        best: list[tuple[int, int]] = [(0, 0)] * (n + 1)  # from position i: (characters covered, -phrases)
+        choice: list[Match | None] = [None] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            best[i], choice[i] = best[i + 1], None
+            for match in self._candidates(text, i):
+                covered, count = best[match.end]
+                score = (covered + match.end - match.start, count - 1)
+                if score > best[i]:
+                    best[i], choice[i] = score, match
         found: list[Match] = []
         i = 0
-        while i < len(text):
-            match = self._longest(text, i)
+        while i < n:
+            match = choice[i]
             if match is None:
                 i += 1
-                continue
-            found.append(match)
-            i = match.end
+            else:
+                found.append(match)
+                i = match.end
         return found
 
-    def _longest(self, text: str, i: int) -> Match | None:
+    def _candidates(self, text: str, i: int) -> list[Match]:
         if i > 0 and is_ascii_word(text[i - 1]) and is_ascii_word(text[i]):
-            return None
+            return []
+        out = []
         for phrase in self._by_first.get(text[i], ()):
             end = i + len(phrase)
             if text.startswith(phrase, i) and not (
                 end < len(text) and is_ascii_word(text[end]) and is_ascii_word(phrase[-1])
             ):
-                return Match(i, end, phrase, self.phrases[phrase])
-        return None
+                out.append(Match(i, end, phrase, self.phrases[phrase]))
+        return out
 
     def name(self, dimension: str, code: str, locale: str) -> str:
         """A value's display name in `locale` (data names have one language: they are used for both)."""
@@ -119,6 +131,7 @@ def build_lexicon(model: SemanticModel, data: DataValues) -> Lexicon:
         b.add([*dim.label.values(), *(w for ws in dim.synonyms.values() for w in ws)], Meaning("dimension", name))
         for code, labels in dim.value_labels.items():
             b.add(labels.values(), Meaning("value", name, code))
+            b.add(_spaced_parts(labels.get("zh_CN", "")), Meaning("value", name, code), alias=True)
             names.setdefault(name, {})[code] = dict(labels)
         for code, synonyms in dim.value_synonyms.items():
             b.add((w for ws in synonyms.values() for w in ws), Meaning("value", name, code))
@@ -139,6 +152,12 @@ def build_lexicon(model: SemanticModel, data: DataValues) -> Lexicon:
         data.months,
         {k: tuple(v) for k, v in by_first.items()},
     )
+
+
+def _spaced_parts(label: str) -> list[str]:
+    """`C5 进取型` is also typed `C5进取型` or `进取型` (Chinese labels only: English words are too common)."""
+    parts = label.split()
+    return ["".join(parts), *(p for p in parts if len(p) >= 2)] if len(parts) > 1 else []
 
 
 def _aliases(dimension: str, values: Mapping[str, str], branch_city: Mapping[str, str]) -> list[tuple[str, str]]:

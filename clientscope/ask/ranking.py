@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from clientscope.ask.text import NUMBER, number
+from clientscope.ask.text import ASCII_BOUNDARY, NUMBER, number
 
 _N = NUMBER
 _DESC = r"最高|最多|最大|最好|最强|最佳|领先|\bhighest\b|\blargest\b|\bbiggest\b|\bmost\b|\bgreatest\b|\bbest\b"
@@ -17,22 +17,28 @@ _RANK: list[tuple[str, str | None]] = [
     (r"\bbottom\s*-?\s*" + _N + r"?\b", "asc"),
     (r"(?:" + _DESC + r")\s*(?:的)?\s*(?:" + _N + r"\s*(?:个|家|名|位))?", "desc"),
     (r"(?:" + _ASC + r")\s*(?:的)?\s*(?:" + _N + r"\s*(?:个|家|名|位))?", "asc"),
-    (r"哪\s*" + _N + r"\s*(?:个|家|位|名)", None),
+    (r"哪\s*" + _N + r"\s*(?:个|家|位|名)|\bwhich\s+" + _N + r"\b", None),
     (r"排名|排行|排序|从高到低|\branked\b|\branking\b|\brank\b|\bsorted\b|\bleaderboard\b", "desc"),
     (r"从低到高|\bascending\b", "asc"),
 ]
-_RANK_COMPILED = [(re.compile(p, re.IGNORECASE), o) for p, o in _RANK]
-_SUPERLATIVE = re.compile(_DESC + "|" + _ASC, re.IGNORECASE)
+_RANK_COMPILED = [(re.compile(p.replace(r"\b", ASCII_BOUNDARY), re.IGNORECASE), o) for p, o in _RANK]
+_SUPERLATIVE = re.compile((_DESC + "|" + _ASC).replace(r"\b", ASCII_BOUNDARY), re.IGNORECASE)
 # A dimension word right after these is a breakdown (各分行, 按区域, by branch, which region).
 GROUP_BEFORE = re.compile(
-    r"(各个?|按照?|分|每个?|每一个|哪个|哪些|哪家|哪几个|哪几家|哪\s*\d+\s*个|不同|所有|全部|\bby\b|\bper\b|\beach\b|"
-    r"\bacross\b|\bwhich\b|\bevery\b|\bfor each\b|\ball\b)\s*$",
+    (
+        r"(各个?|按照?|分|每个?|每一个|哪个|哪些|哪家|哪几个|哪几家|哪\s*\d+\s*个|不同|所有|全部|\bby\b|\bper\b|\beach\b|"
+        r"\bacross\b|\bwhich\b|\bevery\b|\bfor each\b|\ball\b)\s*(?:\d+\s*)?$"
+    ).replace(r"\b", ASCII_BOUNDARY),
     re.IGNORECASE,
 )
-GROUP_AFTER = re.compile(r"^\s*(排名|排行|分布|对比|排序|明细|占比|\bbreakdown\b|\branking\b)", re.IGNORECASE)
+GROUP_AFTER = re.compile(
+    r"^\s*(排名|排行|分布|对比|排序|明细|占比|\bbreakdown\b|\branking\b)".replace(r"\b", ASCII_BOUNDARY), re.IGNORECASE
+)
 _BY_MONTH = re.compile(
-    r"按月|每月|逐月|各月|分月|月度趋势|走势|趋势|变化趋势|月份|\bby month\b|\bmonthly\b|\bmonth by month\b|"
-    r"\beach month\b|\bper month\b|\btrend\b|\bover time\b|\bmonth-by-month\b",
+    (
+        r"按月|每月|逐月|各月|分月|月度趋势|走势|趋势|变化趋势|月份|\bby month\b|\bmonthly\b|\bmonth by month\b|"
+        r"\beach month\b|\bper month\b|\btrend\b|\bover time\b|\bmonth-by-month\b"
+    ).replace(r"\b", ASCII_BOUNDARY),
     re.IGNORECASE,
 )
 

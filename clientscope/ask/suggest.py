@@ -24,7 +24,8 @@ _FILLERS_ZH = _words(
     "是多少 多少 怎么样 如何 "
     "情况 数据 数值 水平 目前 现在 当前 的 了 吗 呢 啊 吧 是 有 在 和 与 及 以及 跟 中 里 内 为 对 把 各个 各 按照 按 "
     "每个 每 哪个 哪些 哪家 哪几个 哪 个 家 名 位 所有 全部 不同 分 总共 一共 合计 总计 共 期间 期 同期 相比 较 比 "
-    "对比 变化 多 少 高 低 排 指标 客群 这 那 呀 么 什么 谁 请 下 看 查"
+    "对比 变化 多 少 高 低 排 指标 客群 这 那 呀 么 什么 谁 请 下 看 查 全行 全部 我们 我行 本行 总体 整体 共有 "
+    "截至 截止 月末 末 底 营销 增长 增速 变动 同比变化 环比变化 占比 分布 明细 构成"
 )
 _FILLERS_EN = frozenset(
     _words(
@@ -32,7 +33,8 @@ _FILLERS_EN = frozenset(
         "and with per each across to from on at our my please value values number total level levels figure figures "
         "do does did vs versus compared compare than over against between who has have had get see as it its this that "
         "there their data numbers about overall current currently now up down change changes changed so far far since "
-        "all every any some period periods rank ranked ranking top bottom i we you can could would should"
+        "all every any some period periods rank ranked ranking top bottom i we you can could would should end "
+        "growth grew trend like look looks segment segments"
     )
 )
 _ZH_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -87,6 +89,21 @@ def _strip_fillers(run: str) -> str:
 def _unknown(phrase: str, dimension: str, lexicon: Lexicon) -> Issue:
     hints = closest_names(phrase, dimension, lexicon)
     return Issue("unknown_value", phrase=phrase, dimensions=(dimension,), names=hints)
+
+
+PARTIAL_DIMENSIONS = ("campaign", "branch")  # names long enough to be asked for by a part
+
+
+def partial_names(word: str, lexicon: Lexicon) -> list[tuple[str, str]]:
+    """(dimension, code) of the campaigns and branches whose name holds `word` (two or more Chinese characters)."""
+    if len(word) < 2 or not _ZH_RUN.fullmatch(word):
+        return []
+    return [
+        (dimension, code)
+        for dimension in PARTIAL_DIMENSIONS
+        for code in lexicon.names.get(dimension, {})
+        if word in lexicon.name(dimension, code, "")
+    ]
 
 
 def closest_names(phrase: str, dimension: str, lexicon: Lexicon) -> tuple[str, ...]:

@@ -8,6 +8,9 @@ from clientscope.semantic.synonym_checks import normalised
 
 __all__ = ["MAX_LENGTH", "is_ascii_word", "looks_like_sql", "normalised", "number"]
 
+# `\b` of Python's re treats Chinese characters as word characters (2026年q2的 has no boundary after q2): the ask
+# box's word boundaries are between an ASCII letter or digit and anything else.
+ASCII_BOUNDARY = r"(?:(?<![a-z0-9])(?=[a-z0-9])|(?<=[a-z0-9])(?![a-z0-9]))"
 MAX_LENGTH = 200  # characters: a question, not a document (longer input is refused with a message)
 
 _ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from clientscope.ask.text import NUMBER, number
+from clientscope.ask.text import ASCII_BOUNDARY, NUMBER, number
 from clientscope.semantic.periods import add_months, month_label, month_start
 
 _MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -143,7 +143,7 @@ RULES: list[tuple[str, Resolver]] = [
     # --- quarters ---
     (r"(\d{4})\s*年?\s*(?:第\s*)?([一二三四1-4])\s*季度", lambda m, c: _p(m, _quarter(int(m[1]), _q(m[2])))),
     (
-        r"\b(?:(\d{4})\s*q([1-4])|q([1-4])\s*(?:of\s+)?(\d{4}))\b",
+        r"\b(?:(\d{4})\s*年?\s*q([1-4])|q([1-4])\s*(?:of\s+)?(\d{4}))\b",
         lambda m, c: _p(m, _quarter(int(m[1] or m[4]), int(m[2] or m[3]))),
     ),
     (
@@ -175,6 +175,10 @@ RULES: list[tuple[str, Resolver]] = [
     ),
     # --- years ---
     (
+        r"(去年|上年|今年|本年|前年)\s*(\d{1,2})\s*月份?",
+        lambda m, c: _p(m, _month(c.current.year - {"去年": 1, "上年": 1, "前年": 2}.get(m[1], 0), int(m[2]))),
+    ),
+    (
         r"今年以来|今年至今|本年以来|年初至今|年初以来|本年累计|今年累计|今年|本年度?|\bytd\b|\byear[- ]to[- ]date\b|"
         r"\bthis year\b|\bso far this year\b|\bcurrent year\b",
         lambda m, c: _p(m, (date(c.current.year, 1, 1), add_months(c.current, -1))),
@@ -200,7 +204,7 @@ RULES: list[tuple[str, Resolver]] = [
         lambda m, c: _p(m, _month_of(c.recent(_en_month(m[1] or m[2])))),
     ),
 ]
-_COMPILED = [(re.compile(p, re.IGNORECASE), r) for p, r in RULES]
+_COMPILED = [(re.compile(p.replace(r"\b", ASCII_BOUNDARY), re.IGNORECASE), r) for p, r in RULES]
 
 
 def _month_of(day: date) -> tuple[date, date]:

@@ -49,6 +49,7 @@ class Answer:
     link: tuple[str, str] | None = None  # (page path, URL)
     notes: tuple[str, ...] = ()
     frame: pl.DataFrame = field(default_factory=pl.DataFrame)
+    request: AskRequest | None = None  # what was answered (the parse, without a comparison the data cannot make)
 
     @property
     def answered(self) -> bool:
@@ -89,6 +90,7 @@ def answer_question(pc: PageContext, question: str | None) -> Answer:
         link=page_link(pc.model, request, pc.state),
         notes=notes,
         frame=frame,
+        request=request,
     )
 
 

@@ -85,8 +85,19 @@ def parse_question(question: str | None, lexicon: Lexicon, model: SemanticModel)
     if issue is None and len(dict.fromkeys(state.groups)) > 1:
         issue = Issue("two_groups", dimensions=tuple(dict.fromkeys(state.groups)))
     if issue is not None:
+        if issue.code == "no_metric":  # say what was read all the same: the values and periods
+            state.understood += _without_metric(matches, times)
         return Parse(issue=issue, understood=tuple(state.understood), ignored=ignored)
     return _finish(state, times, ranking, calendar, lexicon, model, ignored)
+
+
+def _without_metric(matches: list[Match], times: list[Found]) -> list[Understood]:
+    read = []
+    for match in matches:
+        values = [x for x in match.meanings if x.kind == "value"]
+        if len(values) == 1:
+            read.append(Understood(match.phrase, "filter", values[0].name, (values[0].code or "",)))
+    return read + [Understood(f.text.strip(), "period" if f.period else "compare") for f in times]
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:

@@ -108,7 +108,7 @@ def partial_names(word: str, lexicon: Lexicon) -> list[tuple[str, str]]:
 
 def closest_names(phrase: str, dimension: str, lexicon: Lexicon) -> tuple[str, ...]:
     names = {lexicon.name(dimension, code, ""): code for code in lexicon.names.get(dimension, {})}
-    return tuple(get_close_matches(phrase, list(names), n=SUGGESTIONS, cutoff=0.3))
+    return tuple(get_close_matches(phrase, list(names), n=SUGGESTIONS, cutoff=0.5))
 
 
 def closest_metrics(words: str, lexicon: Lexicon, model: SemanticModel) -> tuple[str, ...]:

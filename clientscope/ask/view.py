@@ -56,6 +56,7 @@ def ask_form(lang: str, theme: str, value: str = "", *, box_id: str = Ids.BOX, n
     size = " form-control-sm" if navbar else ""
     return html.Form(
         [
+            html.Label(t("ask.title", lang), htmlFor=box_id, className="visually-hidden"),
             dcc.Input(
                 id=box_id,
                 name="q",
@@ -64,7 +65,6 @@ def ask_form(lang: str, theme: str, value: str = "", *, box_id: str = Ids.BOX, n
                 placeholder=t("ask.placeholder", lang),
                 className="form-control" + size,
                 style={"minWidth": "18rem"} if navbar else {},
-                **{"aria-label": t("ask.title", lang)},
             ),
             *hidden,
             html.Button(

@@ -28,6 +28,10 @@ from clientscope.semantic import (
     run_metric_query,
 )
 
+# "At risk" is the churn model's level on /churn (docs/decisions.md); the ask box reads "at-risk AUM" as the
+# red-warning metrics of the rule score, and says so.
+RISK_WORDS = ("risk", "风险")
+
 
 @dataclass(frozen=True)
 class Table:
@@ -123,6 +127,9 @@ def _data_issue(request: AskRequest, pc: PageContext) -> Issue | None:
 
 def _notes(parsed: Parse, lexicon: Lexicon, pc: PageContext) -> tuple[str, ...]:
     notes = [issue_text(n, lexicon, pc.model, pc.lang) for n in parsed.notes]
+    metric_words = [u.phrase for u in parsed.understood if u.kind == "metric"]
+    if any(word in phrase for phrase in metric_words for word in RISK_WORDS):
+        notes.append(t("ask.note.at_risk", pc.lang))
     if parsed.source == "plugin":
         notes.append(t("ask.note.plugin", pc.lang))
     if parsed.ignored and parsed.request is not None:

@@ -51,6 +51,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh_CN": "该期间没有可计算的值（例如数据不足，或转化窗口尚未结束）。",
         "en": "There is no value for this period (e.g. no data, or conversion windows not yet complete).",
     },
+    "ask.note.at_risk": {
+        "zh_CN": "「风险」按规则预警分的红色预警理解；流失模型的高风险客户见「流失预警」页。",
+        "en": "“At risk” is read as the red warning of the rule-based warning score; the churn model's at-risk "
+        "customers are on the Churn risk page.",
+    },
     "ask.note.no_prior": {
         "zh_CN": "对比期{prior}没有数据（数据从{first}开始）。",
         "en": "There is no data for the prior period, {prior} (the data starts in {first}).",

@@ -27,6 +27,11 @@ ANSWERED = [
 ]
 EAST = ViewerScope(regions=frozenset({"华东区"}), can_see_personal=True)
 FIRST_MONTH = "2025-11"
+SHARE_ZH = "「沉睡客户数」没有占比指标：可以问它的数值，或按维度查看（例如「各区域沉睡客户数」）。"
+SHARE_EN = (
+    "There is no share metric for Assets under management: ask for its value, or break it down (e.g. “Assets under "
+    "management by region”)."
+)
 SQL_ZH = "这里用文字提问，不接受SQL语句。请换一种说法，例如「各分行AUM排名」。"
 
 
@@ -172,6 +177,8 @@ def test_new_customers_of_a_half_year_match_the_raw_extracts(demo_db, demo_data:
         ("营销成本按客户分层", "zh_CN", "「营销成本」不能按客户分层查看。"),
         ("campaign cost by tier", "en", "Campaign cost cannot be filtered or broken down by Tier."),
         ("近6个月流失率环比", "zh_CN", "环比只适用于一个月、一个季度或一年；2026年5月至2026年10月请改用同比。"),
+        ("沉睡客户占比", "zh_CN", SHARE_ZH),
+        ("share of AUM in East China", "en", SHARE_EN),
     ],
 )
 def test_questions_without_an_answer_say_why(demo_db, demo_data: Path, question: str, lang: str, message: str) -> None:

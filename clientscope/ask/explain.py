@@ -90,5 +90,5 @@ def _dimension_label(model: SemanticModel, name: str, lang: str) -> str:
 def group_name(request: AskRequest, code: object, lexicon: Lexicon, lang: str) -> str:
     """A breakdown row's name: the value's label or the unit's name (— for no value)."""
     if code is None:
-        return "—"
+        return t("ask.none", lang)
     return lexicon.name(request.group_by or "", str(code), lang)

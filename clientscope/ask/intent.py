@@ -6,13 +6,14 @@ make from the words (two metrics, a name shared by several branches) becomes an 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
-from clientscope.ask.lexicon import Lexicon, Match, Meaning
+from clientscope.ask.lexicon import GENERIC_WORDS, Lexicon, Match, Meaning
 from clientscope.ask.ranking import GROUP_AFTER, GROUP_BEFORE, Ranking, find_month_series, find_ranking
 from clientscope.ask.request import MONTH_GROUP, AskRequest, Issue, check_request
 from clientscope.ask.suggest import closest_metrics, ignored_words, partial_names, unknown_unit
-from clientscope.ask.text import MAX_LENGTH, looks_like_sql, normalised
+from clientscope.ask.text import ASCII_BOUNDARY, MAX_LENGTH, looks_like_sql, normalised
 from clientscope.ask.timewords import Calendar, Found, Period, find_times, period_label
 from clientscope.semantic import SemanticModel, metric_dimensions, metric_sources
 from clientscope.semantic.periods import add_months, month_label, month_start
@@ -22,6 +23,11 @@ DEFAULT_SERIES_MONTHS = 12  # a month-by-month question without a period shows t
 # month's conversion windows are still open (docs/metrics.md, complete windows only).
 CAMPAIGN_SOURCES = frozenset({"touch_facts", "conversion_facts", "campaign_facts"})
 _SHIFTS = {1: "mom", 3: "qoq", 12: "yoy"}
+# A share of a total (占比, share of) is not a metric of its own unless metrics.yaml defines one (alert_share):
+# answering the plain value would answer another question.
+SHARE_WORDS = re.compile(
+    r"占比|比例|比重|份额|\bshare\b|\bproportion\b|\bpercentage of\b".replace(r"\b", ASCII_BOUNDARY)
+)
 # Several dimensions share a word (渠道 / channel): the more specific one wins where the metric allows both.
 DIMENSION_PREFERENCE: tuple[str, ...] = ("channel", "acquisition_channel")
 
@@ -79,6 +85,8 @@ def parse_question(question: str | None, lexicon: Lexicon, model: SemanticModel)
         issue = unknown_unit(rest, matches, lexicon)
     if issue is None:
         issue, ignored = _partial_names(state, ignored, lexicon, model)
+    if issue is None and state.metric and SHARE_WORDS.search(rest) and model.format_of(state.metric).type != "percent":
+        issue = Issue("share_unsupported", metrics=(state.metric,))
     if issue is None and by_month:
         state.groups.append(MONTH_GROUP)
         state.understood.append(Understood("", "group", MONTH_GROUP))
@@ -114,11 +122,28 @@ def _metric(state: _State, matches: list[Match], rest: str, lexicon: Lexicon, mo
     if len(names) > 1:
         return Issue("two_metrics", metrics=tuple(names))
     if not names:
+        chosen = _customers_in_a_value(matches, lexicon)
+        names = [x.name for _, x in chosen]
+    if not names:
         words = " ".join(ignored_words(rest))
         return Issue("no_metric", phrase=words, metrics=closest_metrics(words, lexicon, model))
     state.metric = names[0]
     state.understood.append(Understood(chosen[0][0].phrase, "metric", names[0]))
     return None
+
+
+def _customers_in_a_value(matches: list[Match], lexicon: Lexicon) -> list[tuple[Match, Meaning]]:
+    """私行客户 / private banking clients with no other metric: the count of customers of that value (the metric of
+    the bare noun the value's words end with)."""
+    for match in matches:
+        if not any(x.kind == "value" for x in match.meanings):
+            continue
+        for word in GENERIC_WORDS:
+            if match.phrase.endswith(word) and match.phrase != word:
+                found = [x for x in lexicon.phrases.get(word, ()) if x.kind == "metric"]
+                if len(found) == 1:
+                    return [(match, found[0])]
+    return []
 
 
 def _other_meaning(match: Match) -> bool:
@@ -199,6 +224,8 @@ def _group(state: _State, match: Match, dims: list[Meaning], allowed: tuple[str,
 
 def _value(state: _State, match: Match, values: list[Meaning], allowed: tuple[str, ...]) -> Issue | None:
     usable = [v for v in values if v.name in allowed]
+    if not usable and any(x.kind == "metric" for x in match.meanings):
+        return None  # 获客 is new customers (a metric not chosen) and a campaign type: nothing to filter by here
     if not usable:
         return Issue("not_allowed", metrics=(state.metric or "",), dimensions=(values[0].name,))
     if len(usable) > 1:

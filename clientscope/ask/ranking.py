@@ -36,7 +36,8 @@ GROUP_AFTER = re.compile(
 )
 _BY_MONTH = re.compile(
     (
-        r"按月|每月|逐月|各月|分月|月度趋势|走势|趋势|变化趋势|月份|\bby month\b|\bmonthly\b|\bmonth by month\b|"
+        r"按月|每个月|每一个月|各个月|每月|逐月|各月|分月|月度趋势|走势|趋势|变化趋势|月份|"
+        r"\bby month\b|\bmonthly\b|\bmonth by month\b|"
         r"\beach month\b|\bper month\b|\btrend\b|\bover time\b|\bmonth-by-month\b"
     ).replace(r"\b", ASCII_BOUNDARY),
     re.IGNORECASE,

@@ -37,6 +37,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ask.top.asc": {"zh_CN": "后{n}名（从低到高）", "en": "bottom {n}, lowest first"},
     "ask.rank.desc": {"zh_CN": "从高到低", "en": "highest first"},
     "ask.rank.asc": {"zh_CN": "从低到高", "en": "lowest first"},
+    "ask.none": {"zh_CN": "（无）", "en": "(none)"},
     "ask.col.month": {"zh_CN": "月份", "en": "Month"},
     "ask.col.prior": {"zh_CN": "对比期", "en": "Prior period"},
     "ask.col.change": {"zh_CN": "变化", "en": "Change"},
@@ -139,6 +140,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ask.issue.prev_unsupported": {
         "zh_CN": "环比只适用于一个月、一个季度或一年；{periods}请改用同比。",
         "en": "“vs the previous period” works for a month, a quarter or a year; for {periods} compare with a year ago.",
+    },
+    "ask.issue.share_unsupported": {
+        "zh_CN": "「{metrics}」没有占比指标：可以问它的数值，或按维度查看（例如「各区域{metrics}」）。",
+        "en": "There is no share metric for {metrics}: ask for its value, or break it down (e.g. “{metrics} by "
+        "region”).",
     },
     "ask.issue.outside_scope": {
         "zh_CN": "「{phrase}」不在您的数据权限范围内。",

@@ -328,3 +328,45 @@ def test_the_plugin_is_named_by_the_setting(demo_db, demo_data: Path, plugin_cal
     monkeypatch.delenv(PARSER_ENV)
     assert ask(demo_db, demo_data, "华东那边的家底有多厚").message == "没有在问题中找到指标。"
     assert plugin_calls == ["华东那边的家底有多厚", "华东那边的家底有多厚"]
+
+
+# --- the navbar box ------------------------------------------------------------------------------------------------
+
+
+def _ids(component) -> set[str]:
+    return {c.id for c in _walk(component) if isinstance(getattr(c, "id", None), str)}
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [("head_office", True), ("region_manager", True), ("relationship_manager", True), ("marketing", False)],
+)
+def test_the_navbar_box_is_shown_to_the_roles_that_may_open_ask(dash_app, role: str, shown: bool) -> None:
+    from clientscope.access.roles import Role
+    from clientscope.access.viewer import Viewer
+    from clientscope.shell import navbar
+
+    viewer = Viewer("someone", Role(role), regions=frozenset({"华东区"}), rm="RM0004")
+    with dash_app.server.test_request_context("/"):
+        ids = _ids(navbar("/churn", "?lang=en&region=华东区", viewer))
+    assert ("ask-box" in ids) is shown
+
+
+def test_the_navbar_box_carries_the_language_and_keeps_the_question_on_ask(dash_app) -> None:
+    from clientscope.access.viewer import OPEN_VIEWER
+    from clientscope.shell import carried_query, navbar
+
+    with dash_app.server.test_request_context("/"):
+        bar = navbar("/ask", "?q=上个月的AUM&lang=en", OPEN_VIEWER)
+    form = next(c for c in _walk(bar) if getattr(c, "action", None) == "/ask")
+    inputs = {getattr(c, "name", None): getattr(c, "value", None) for c in _walk(form)}
+    assert inputs == {"q": "上个月的AUM", "lang": "en", None: None}
+    assert carried_query("?q=上个月的AUM&lang=en&region=华东区") == "?lang=en&region=%E5%8D%8E%E4%B8%9C%E5%8C%BA"
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str):
+            yield from _walk(child)

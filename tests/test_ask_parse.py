@@ -101,6 +101,10 @@ def test_the_parse_does_not_depend_on_case_width_or_spaces(demo_db, lexicon) -> 
         ("in March", "2026-03"),
         ("2026-09", "2026-09"),
         ("the third quarter of 2026", "2026-07..2026-09"),
+        ("上半年", "2026-01..2026-06"),
+        ("去年下半年", "2025-07..2025-12"),
+        ("first half of 2026", "2026-01..2026-06"),
+        ("h2 2025", "2025-07..2025-12"),
     ],
 )
 def test_time_expressions(words: str, expected: str) -> None:

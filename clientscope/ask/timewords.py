@@ -160,6 +160,17 @@ RULES: list[tuple[str, Resolver]] = [
         r"上季度|上个季度|上一季度|上一个季度|上季|\b(?:last|previous|past|prior) quarter\b",
         lambda m, c: _p(m, _quarter(*_previous_quarter(c.current))),
     ),
+    # --- halves ---
+    (
+        r"(?:(今年|本年|去年|上年)|(\d{4})\s*年)?\s*(上|下)半年",
+        lambda m, c: _p(m, _half(_half_year(m[1], m[2], c), 1 if m[3] == "上" else 2)),
+    ),
+    (
+        r"\b(?:the\s+)?(first|second)\s+half(?:\s+of)?(?:\s+(\d{4}))?\b|\bh([12])\s*(\d{4})?\b",
+        lambda m, c: _p(
+            m, _half(int(m[2] or m[4] or c.current.year), 1 if (m[1] or "") == "first" or m[3] == "1" else 2)
+        ),
+    ),
     # --- rolling windows ---
     (r"(?:近|最近|过去|前)\s*" + _N + r"\s*个?\s*月", lambda m, c: _last_n(m, c, number(m[1]))),
     (r"(?:近|最近|过去)\s*半年", lambda m, c: _last_n(m, c, 6)),
@@ -205,6 +216,16 @@ RULES: list[tuple[str, Resolver]] = [
     ),
 ]
 _COMPILED = [(re.compile(p.replace(r"\b", ASCII_BOUNDARY), re.IGNORECASE), r) for p, r in RULES]
+
+
+def _half(year: int, half: int) -> tuple[date, date]:
+    return date(year, 6 * half - 5, 1), date(year, 6 * half, 1)
+
+
+def _half_year(relative: str | None, year: str | None, cal: Calendar) -> int:
+    if year:
+        return int(year)
+    return cal.current.year - (1 if relative in ("去年", "上年") else 0)
 
 
 def _month_of(day: date) -> tuple[date, date]:

@@ -3,6 +3,7 @@ formats, the interpretation in words, a chart and the link to the page with the 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
@@ -17,8 +18,10 @@ from clientscope.ask.plugin import parse
 from clientscope.ask.request import MONTH_GROUP, AskRequest, Issue, metric_request
 from clientscope.ask.vocabulary import DATA_DIMENSIONS
 from clientscope.components.page import PageContext
+from clientscope.db import QueryError
 from clientscope.i18n import join_words, month_name, t
 from clientscope.semantic import (
+    CompileError,
     compare_query,
     format_change,
     format_pct_change,
@@ -28,6 +31,7 @@ from clientscope.semantic import (
     run_metric_query,
 )
 
+log = logging.getLogger(__name__)
 # "At risk" is the churn model's level on /churn (docs/decisions.md); the ask box reads "at-risk AUM" as the
 # red-warning metrics of the rule score, and says so.
 RISK_WORDS = ("risk", "风险")
@@ -80,7 +84,11 @@ def answer_question(pc: PageContext, question: str | None) -> Answer:
         first = month_name(pc.choices.months[0], pc.lang)
         prior_notes = (t("ask.note.no_prior", pc.lang, prior=prior, first=first),)
         request = request.model_copy(update={"compare": None})  # nothing to compare with: the value alone
-    frame = result_frame(pc, request)
+    try:
+        frame = result_frame(pc, request)
+    except (CompileError, QueryError):  # a combination the compiler refuses, a timeout: said, never a traceback
+        log.exception("ask: the query for %r failed", question)
+        return Answer(question or "", parsed, message=t("ask.issue.query_failed", pc.lang), request=request)
     value, comparison, table = _numbers(pc, request, frame, lexicon)
     notes = _notes(parsed, lexicon, pc) + prior_notes + _data_notes(pc, request, frame)
     return Answer(

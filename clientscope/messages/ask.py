@@ -146,6 +146,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "There is no share metric for {metrics}: ask for its value, or break it down (e.g. “{metrics} by "
         "region”).",
     },
+    "ask.issue.query_failed": {
+        "zh_CN": "这个问题暂时无法计算（已记录）。请换一种问法，或在对应页面查看。",
+        "en": "This question could not be computed (the error is logged). Ask it another way, or open the page.",
+    },
     "ask.issue.outside_scope": {
         "zh_CN": "「{phrase}」不在您的数据权限范围内。",
         "en": "“{phrase}” is outside your data scope.",

@@ -370,3 +370,13 @@ def _walk(component):
     for child in children if isinstance(children, list) else [children]:
         if child is not None and not isinstance(child, str):
             yield from _walk(child)
+
+
+def test_a_request_the_compiler_refuses_is_said_not_raised(demo_db, demo_data: Path) -> None:
+    db, model = demo_db
+    quarterly = model.metrics["deposits"].model_copy(update={"time_grains": ("quarter", "year")})
+    strict = model.model_copy(update={"metrics": {**model.metrics, "deposits": quarterly}})
+    pc = build_page_context(db, strict, demo_data, {}, FULL_SCOPE)
+    answer = answer_question(pc, "近6个月存款走势")  # by month: not a grain this metric allows
+    assert answer.message == "这个问题暂时无法计算（已记录）。请换一种问法，或在对应页面查看。"
+    assert answer.value is None and answer.table is None

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from clientscope.semantic.problems import Problem, did_you_mean
+from clientscope.semantic.schema import Draft
 
 
 def normalised(word: str) -> str:
@@ -18,8 +19,8 @@ def normalised(word: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", word).lower().split())
 
 
-def synonym_problems(draft: Any) -> list[Problem]:
-    """Unknown locales in synonyms, value synonyms of unlisted values, and words naming two metrics."""
+def synonym_problems(draft: Draft) -> list[Problem]:
+    """Synonyms in a locale that is not supported, and words (labels or synonyms) naming two metrics."""
     locales = tuple(draft.locales.supported) if draft.locales else ()
     problems: list[Problem] = []
 

@@ -161,12 +161,14 @@ def _spaced_parts(label: str) -> list[str]:
 
 
 def _aliases(dimension: str, values: Mapping[str, str], branch_city: Mapping[str, str]) -> list[tuple[str, str]]:
-    """Short forms people use: 华东 for 华东区, 陆家嘴 / 上海陆家嘴 for 上海陆家嘴支行, 北京支行 for every branch in
-    北京 (ambiguous on purpose: the intent step then asks which one), 双十一手机银行节 for 2025双十一手机银行节."""
+    """Short forms people use: 华东 / 华东分行 for 华东区, 陆家嘴 / 上海陆家嘴 for 上海陆家嘴支行, 北京支行 for every
+    branch in 北京 (ambiguous on purpose: the intent step then asks which one), 双十一手机银行节 for
+    2025双十一手机银行节."""
     out: list[tuple[str, str]] = []
     for code, name in values.items():
         if dimension == "region" and name.endswith(_REGION_SUFFIX) and len(name) > 2:
-            out.append((code, name.removesuffix(_REGION_SUFFIX)))
+            stem = name.removesuffix(_REGION_SUFFIX)
+            out += [(code, stem), (code, stem + "分行")]  # 华东分行: a bank's regional branch is its region
         elif dimension == "branch":
             stem = next((name.removesuffix(s) for s in _BRANCH_SUFFIXES if name.endswith(s)), name)
             city = branch_city.get(code, "")

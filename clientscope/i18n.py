@@ -37,6 +37,7 @@ MESSAGE_MODULES: Final = (
     "clientscope.messages.export",
     "clientscope.messages.access",
     "clientscope.messages.actions",
+    "clientscope.messages.ask",
 )
 DEFAULT_LANGUAGE: Final = "zh_CN"
 

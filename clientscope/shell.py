@@ -10,6 +10,7 @@ from dash import ClientsideFunction, Input, Output, dcc, html
 
 from clientscope import runtime
 from clientscope.access import OPEN_VIEWER, AccessSetup, Viewer, current_viewer
+from clientscope.ask.view import ask_form
 from clientscope.errors import on_callback_error
 from clientscope.i18n import normalise_language, t
 from clientscope.runtime import AppContext
@@ -22,7 +23,7 @@ from clientscope.web import install_hardening
 log = logging.getLogger(__name__)
 
 # Query keys that belong to one page's view (breakdown, drill, clicks) and are not carried to other pages.
-PAGE_LOCAL_KEYS = ("dim", "drill")
+PAGE_LOCAL_KEYS = ("dim", "drill", "q")
 
 
 def carried_query(search: str | None, **overrides: str) -> str:
@@ -75,11 +76,13 @@ def navbar(pathname: str | None, search: str | None, viewer: Viewer = OPEN_VIEWE
             )
         ),
     ]
+    ask = [ask_form(lang, theme, args.get("q", "") if here == "/ask" else "")] if viewer.may_open("/ask") else []
     bar = dbc.Navbar(
         dbc.Container(
             [
                 dbc.NavbarBrand(t("app.title", lang), href="/" + carried_query(search)),
                 dbc.Nav(links, navbar=True, className="me-auto"),
+                *ask,
                 dbc.Nav(switches + viewer_items(viewer, lang), navbar=True),
             ],
             fluid=True,

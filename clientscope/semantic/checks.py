@@ -23,6 +23,7 @@ from clientscope.semantic.model import (
 from clientscope.semantic.problems import Problem, did_you_mean
 from clientscope.semantic.resolve import OBSERVED_UNTIL_COLUMN, RESERVED_COLUMNS, known_tables, table_columns
 from clientscope.semantic.schema import Draft
+from clientscope.semantic.synonym_checks import synonym_problems
 
 _NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 VISIBLE_REQUIRED: tuple[str, ...] = ("label", "description", "owner", "format")
@@ -95,6 +96,7 @@ class Checker:
         for name, metric in self.d.metrics.items():
             self.check_metric(name, metric)
         self.check_cycles()
+        self.problems += synonym_problems(self.d)
         return self.problems
 
     def check_locales(self) -> None:

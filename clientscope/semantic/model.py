@@ -15,6 +15,7 @@ from clientscope.semantic.expressions import identifiers
 from clientscope.semantic.problems import ExtractCurrencyError, did_you_mean
 
 Labels = dict[str, str]  # locale → text
+Synonyms = dict[str, tuple[str, ...]]  # locale → other words for the same thing (the ask box, docs/ask.md)
 Grain = Literal["month", "quarter", "year"]
 Comparison = Literal["mom", "qoq", "yoy"]
 STAGES: tuple[str, ...] = ("churned", "new", "dormant", "growing", "active", "inactive")
@@ -64,6 +65,8 @@ class Dimension(Frozen):
     description: Labels | None = None
     column: str
     value_labels: dict[str, Labels] = Field(default_factory=dict)  # code → locale → label
+    synonyms: Synonyms = Field(default_factory=dict)  # words for the dimension itself (分行 for branch)
+    value_synonyms: dict[str, Synonyms] = Field(default_factory=dict)  # value → locale → words (华东 for 华东区)
 
     def value_label(self, code: str | None, locale: str) -> str:
         """The display label of a code, falling back to the code itself (codes not listed in metrics.yaml)."""
@@ -116,6 +119,7 @@ class MetricBase(Frozen):
     drill_fields: tuple[str, ...] = ()
     dimensions: tuple[str, ...] | None = None  # None: every dimension its sources share
     time_grains: tuple[Grain, ...] = ("month", "quarter", "year")
+    synonyms: Synonyms = Field(default_factory=dict)  # other words for the metric, per locale (the ask box)
 
 
 class SimpleMetric(MetricBase):

@@ -30,6 +30,7 @@ class Action(StrEnum):
     OPEN_CUSTOMER = "open_customer"
     EXPORT = "export"
     DENIED = "denied"
+    DELIVER = "deliver"  # a scheduled report or alert sent (or refused) to a recipient, docs/delivery.md
 
 
 COLUMNS = ("id", "at", "username", "role", "action", "target", "detail", "remote_addr")

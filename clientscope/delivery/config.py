@@ -105,6 +105,15 @@ class Recipient(_Strict):
 
 class _Named(_Strict):
     name: str
+    recipients: tuple[Recipient, ...]
+
+    @field_validator("recipients")
+    @classmethod
+    def _someone(cls, value: tuple[Recipient, ...]) -> tuple[Recipient, ...]:
+        # Not Field(min_length=1): pydantic would also report an empty list when one recipient is invalid.
+        if not value:
+            raise ValueError("list at least one recipient, e.g. '- {user: NAME, email: NAME@bank.cn}'")
+        return value
 
     @field_validator("name")
     @classmethod
@@ -120,7 +129,6 @@ class Subscription(_Named):
     lang: Literal["zh_CN", "en"] = "zh_CN"
     schedule: str  # cron, in the file's time zone
     format: tuple[Literal["xlsx", "png"], ...] = ("xlsx", "png")
-    recipients: tuple[Recipient, ...] = Field(min_length=1)
 
     @field_validator("schedule")
     @classmethod
@@ -151,7 +159,6 @@ class Alert(_Named):
     other: str | None = None
     page: str  # the view that explains it, linked from the alert
     lang: Literal["zh_CN", "en"] = "zh_CN"
-    recipients: tuple[Recipient, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _operands(self) -> Alert:

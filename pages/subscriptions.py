@@ -92,6 +92,8 @@ def on_toggle(clicks, search):
     name = ctx.triggered_id.get("name") if isinstance(ctx.triggered_id, dict) else None
     if not any(clicks or []) or not isinstance(name, str):
         return no_update
-    paused = toggle(access_runtime().store, name[:80])
+    paused = toggle(access_runtime().store, name)
+    if paused is None:
+        return no_update
     record_for(access_runtime().store, current_viewer(), Action.VIEW, target="/subscriptions", paused=paused, name=name)
     return _subscriptions(normalise_language(parse_query(search if isinstance(search, str) else "").get("lang")))

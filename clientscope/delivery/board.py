@@ -71,8 +71,12 @@ def log_rows(store: AppStore, limit: int = 500) -> list[dict[str, object]]:
     ).to_dicts()
 
 
-def toggle(store: AppStore, name: str) -> bool:
-    """Pause a running subscription or resume a paused one; returns whether it is paused now."""
+def toggle(store: AppStore, name: str) -> bool | None:
+    """Pause a running subscription or resume a paused one: whether it is paused now, or None when the file has no
+    subscription of that name (a stale page, or a tampered request)."""
+    config = load_board().config
+    if config is None or config.subscription(name) is None:
+        return None
     paused = name not in dlog.paused_names(store)
     dlog.set_paused(store, name, paused)
     return paused

@@ -11,6 +11,7 @@ from clientscope.cli import main
 from clientscope.delivery.config import load_delivery
 from clientscope.delivery.schedule import MAX_CATCH_UP, next_run, runs_between
 from clientscope.semantic import SemanticError, format_problems
+from clientscope.store import open_store
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -122,3 +123,37 @@ def test_month_ends_the_31st_skips_short_months_and_l_takes_the_last_day():
 def test_a_long_downtime_plans_at_most_the_newest_runs():
     runs = list(runs_between("* * * * *", SHANGHAI, utc(2026, 1, 1, 0, 0), utc(2026, 1, 2, 0, 0)))
     assert len(runs) == MAX_CATCH_UP and runs[-1] == utc(2026, 1, 2, 0, 0)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, tmp_path):
+    if request.param == "sqlite":
+        return open_store("sqlite:///" + str(tmp_path / "s.sqlite"))
+    return open_store(request.getfixturevalue("postgres_url"))
+
+
+def test_the_log_records_a_run_once_and_leases_it_to_one_sender_on_sqlite_and_postgresql(any_store):
+    from datetime import timedelta
+    from uuid import uuid4
+
+    from clientscope.delivery import log as dlog
+
+    name = "s-" + uuid4().hex[:12]  # the PostgreSQL store is shared by the session
+    due_at, now = utc(2026, 12, 7, 0, 0), utc(2026, 12, 7, 0, 0, 5)
+    with any_store.begin() as con:
+        assert dlog.record_due(con, "report", name, due_at, "u>a@b.cn") is True
+        assert dlog.record_due(con, "report", name, due_at, "u>a@b.cn") is False
+        assert dlog.record_due(con, "report", name, due_at, "v>c@d.cn") is True
+    rows = dlog.pending(any_store, now, name=name)
+    assert [(r.key, r.due_at) for r in rows] == [
+        (f"report:{name}:2026-12-07T00:00:00+00:00:u>a@b.cn", due_at),
+        (f"report:{name}:2026-12-07T00:00:00+00:00:v>c@d.cn", due_at),
+    ]
+    assert dlog.claim(any_store, rows[0].id, now) and not dlog.claim(any_store, rows[0].id, now)
+    assert [r.recipient for r in dlog.pending(any_store, now, name=name)] == ["v>c@d.cn"]
+    after_lease = now + dlog.LEASE + timedelta(seconds=1)
+    assert [r.recipient for r in dlog.pending(any_store, after_lease, name=name)] == ["u>a@b.cn", "v>c@d.cn"]
+    dlog.finish(any_store, rows[0].id, dlog.SENT, 1, "ok")
+    assert [r.recipient for r in dlog.pending(any_store, after_lease, name=name)] == ["v>c@d.cn"]
+    log = dlog.recent(any_store, name=name)
+    assert sorted(log.select("recipient", "status").rows()) == [("u>a@b.cn", "sent"), ("v>c@d.cn", "due")]

@@ -4,7 +4,7 @@ workbook equals the page's export in the recipient's own scope; restarts and cra
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -196,7 +196,7 @@ subscriptions:
     (outcome,) = d.work(MONDAY_8)
     assert (outcome.status, outcome.attempts) == ("failed", 3)
     assert outcome.result == ('the robot refused the message: {"errcode": 93000, "errmsg": "invalid webhook url"}')
-    assert dlog.pending(d.store) == []
+    assert dlog.pending(d.store, MONDAY_8) == []
 
 
 class Crash(Exception):
@@ -205,7 +205,7 @@ class Crash(Exception):
 
 def test_a_crash_between_rendering_and_sending_resends_exactly_once(tmp_path, demo_data, smtp_inbox):
     inbox, port = smtp_inbox
-    text = subscriptions(port, BANK_WIDE_SEGMENTS.replace('"tier=private,affluent"', '""'))
+    text = subscriptions(port, BANK_WIDE_SEGMENTS.replace("    recipients:", "    format: [xlsx]\n    recipients:"))
 
     def crash(due):
         raise Crash(due.key)
@@ -216,11 +216,14 @@ def test_a_crash_between_rendering_and_sending_resends_exactly_once(tmp_path, de
     with pytest.raises(Crash):
         first.work(MONDAY_8)
     assert inbox.mails == []
-    # The restarted process plans again (nothing new: the run is recorded) and sends the due run once.
+    # The restarted process plans again (nothing new: the run is recorded). While the crashed sender's lease lasts
+    # the row is left alone (it could be another scheduler still at work); then it is sent, once.
     again = deliverer(tmp_path, demo_data, text, store=first.store)
     assert again.plan(MONDAY_8) == 0
-    assert [o.status for o in again.work(MONDAY_8)] == ["sent"]
-    assert again.work(MONDAY_8) == []
+    assert again.work(MONDAY_8 + timedelta(minutes=9)) == []
+    restarted = MONDAY_8 + dlog.LEASE + timedelta(seconds=1)
+    assert [o.status for o in again.work(restarted)] == ["sent"]
+    assert again.work(restarted + dlog.LEASE * 2) == []
     assert again.plan(datetime(2026, 12, 7, 0, 30, tzinfo=UTC)) == 0
     assert len(inbox.to("boss@bank.local")) == 1
 
@@ -247,3 +250,15 @@ subscriptions:
     later = datetime(2026, 12, 7, 0, 6, 10, tzinfo=UTC)
     assert d.plan(later) == 3 and [o.status for o in d.work(later)] == ["sent"] * 3
     assert len(inbox.to("ops@bank.local")) == 6
+
+
+def test_two_senders_never_send_the_same_due_row(tmp_path, demo_data, smtp_inbox):
+    inbox, port = smtp_inbox
+    text = subscriptions(port, BANK_WIDE_SEGMENTS)
+    one = deliverer(tmp_path, demo_data, text)
+    other = deliverer(tmp_path, demo_data, text, store=one.store)
+    one.queue_now("weekday_segments", MONDAY_8)
+    (due,) = dlog.pending(one.store, MONDAY_8)
+    assert dlog.claim(one.store, due.id, MONDAY_8)  # the first sender is at work on it
+    assert other.work(MONDAY_8) == [] and not dlog.claim(other.store, due.id, MONDAY_8)
+    assert inbox.mails == []

@@ -95,16 +95,12 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     if args.once:
         tick(deliverer, datetime.now(UTC), None)
         return EXIT_OK
-    stopping: list[bool] = []
+    clock = SystemClock()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stopping.append(True))
-    log.info(
-        "scheduler started: %s, %d subscriptions, %d alerts",
-        path,
-        len(deliverer.config.subscriptions),
-        len(deliverer.config.alerts),
-    )
-    run(deliverer, SystemClock(), stop=lambda: bool(stopping))
+        signal.signal(sig, lambda *_: clock.stop())
+    config = deliverer.config
+    log.info("scheduler started: %s, %d subscriptions, %d alerts", path, len(config.subscriptions), len(config.alerts))
+    run(deliverer, clock, stop=lambda: clock.stopped)
     return EXIT_OK
 
 

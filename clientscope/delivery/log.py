@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import polars as pl
 import sqlalchemy as sa
@@ -20,6 +20,9 @@ from clientscope.store import AppStore
 from clientscope.store.tables import deliveries, schedule_state
 
 DUE, SENT, FAILED, REFUSED = "due", "sent", "failed", "refused"
+# How long a sender holds a due row: longer than a render and every retry (5 s + 30 s + 2 min), so that a second
+# scheduler (or an overlapping `schedule run --once`) never sends the same row; a sender that died lets it go after.
+LEASE = timedelta(minutes=10)
 LOG_COLUMNS = ("id", "kind", "name", "due_at", "recipient", "status", "attempts", "result", "finished_at")
 
 
@@ -47,7 +50,8 @@ def aware(value: datetime) -> datetime:
 def _insert_ignoring_duplicates(con: sa.Connection, values: dict[str, object]) -> bool:
     dialect = postgresql if con.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(deliveries).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    return con.execute(statement).rowcount == 1
+    # RETURNING rather than rowcount, which drivers report differently for a skipped conflict.
+    return con.execute(statement.returning(deliveries.c.id)).first() is not None
 
 
 def record_due(
@@ -76,9 +80,16 @@ def record_due(
     )
 
 
-def pending(store: AppStore, kind: str | None = None, name: str | None = None) -> list[Due]:
-    """Deliveries recorded as due and not finished, oldest first."""
-    query = sa.select(deliveries).where(deliveries.c.status == DUE).order_by(deliveries.c.due_at, deliveries.c.id)
+def _free(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.and_(
+        deliveries.c.status == DUE,
+        sa.or_(deliveries.c.claimed_until.is_(None), deliveries.c.claimed_until < aware(now)),
+    )
+
+
+def pending(store: AppStore, now: datetime, kind: str | None = None, name: str | None = None) -> list[Due]:
+    """Deliveries recorded as due, not finished and not held by a sender, oldest first."""
+    query = sa.select(deliveries).where(_free(now)).order_by(deliveries.c.due_at, deliveries.c.id)
     if kind:
         query = query.where(deliveries.c.kind == kind)
     if name:
@@ -97,6 +108,17 @@ def pending(store: AppStore, kind: str | None = None, name: str | None = None) -
         )
         for r in rows
     ]
+
+
+def claim(store: AppStore, delivery_id: int, now: datetime) -> bool:
+    """Take the lease on a due row; False when another sender holds it or it is finished."""
+    with store.begin() as con:
+        statement = (
+            deliveries.update()
+            .where(deliveries.c.id == delivery_id, _free(now))
+            .values(claimed_until=aware(now) + LEASE)
+        )
+        return con.execute(statement).rowcount == 1
 
 
 def finish(store: AppStore, delivery_id: int, status: str, attempts: int, result: str) -> None:

@@ -9,7 +9,7 @@ loop testable without sleeping.
 from __future__ import annotations
 
 import logging
-import time
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -27,11 +27,24 @@ class Clock(Protocol):
 
 
 class SystemClock:
+    """The wall clock; `stop()` (from a signal handler) ends a sleep at once, so SIGTERM stops the scheduler
+    after the current round instead of up to a minute later."""
+
+    def __init__(self) -> None:
+        self._stopping = threading.Event()
+
     def now(self) -> datetime:
         return datetime.now(UTC)
 
     def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
+        self._stopping.wait(seconds)
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopping.is_set()
 
 
 def seconds_to_next_minute(now: datetime) -> float:

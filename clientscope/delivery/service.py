@@ -133,7 +133,11 @@ class Deliverer:
 
     def work(self, now: datetime, *, name: str | None = None) -> list[Outcome]:
         """Render and send every due delivery (of `name` only, if given), oldest first."""
-        return [self._deliver(due, now) for due in dlog.pending(self.store, name=name)]
+        return [
+            self._deliver(due, now)
+            for due in dlog.pending(self.store, now, name=name)
+            if dlog.claim(self.store, due.id, now)
+        ]
 
     def _recipient(self, due: dlog.Due) -> tuple[Recipient | None, str]:
         items = self.config.subscriptions if due.kind == "report" else self.config.alerts

@@ -50,6 +50,7 @@ deliveries = sa.Table(
     sa.Column("recipient", sa.String(300), nullable=False),
     sa.Column("status", sa.String(20), nullable=False),  # due | sent | failed | refused
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True),  # a sender's lease on a due row
     sa.Column("payload", sa.Text, nullable=False, server_default="{}"),  # JSON: what to send (alerts)
     sa.Column("result", sa.Text, nullable=False, server_default=""),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

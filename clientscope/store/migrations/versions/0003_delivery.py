@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("recipient", sa.String(300), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True),
         sa.Column("payload", sa.Text, nullable=False, server_default="{}"),
         sa.Column("result", sa.Text, nullable=False, server_default=""),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

@@ -54,7 +54,7 @@ def seconds_to_next_minute(now: datetime) -> float:
 
 def tick(deliverer: Deliverer, now: datetime, last_version: str | None) -> str | None:
     """One round: plan, check alerts if the data version changed, send. Returns the data version checked."""
-    deliverer.plan(now)
+    planned = deliverer.plan(now)
     version = last_version
     if deliverer.config.alerts:
         current = data_version(deliverer.data_dir)
@@ -64,7 +64,10 @@ def tick(deliverer: Deliverer, now: datetime, last_version: str | None) -> str |
                 version = current
             except DataUnavailable as exc:
                 log.error("alerts not checked: %s", exc)
-    deliverer.work(now)
+    outcomes = deliverer.work(now)
+    if planned or outcomes:
+        sent = sum(o.status == "sent" for o in outcomes)
+        log.info("round at %s: %d deliveries planned, %d sent, %d not", now, planned, sent, len(outcomes) - sent)
     return version
 
 

@@ -62,18 +62,21 @@ def _traces(sheet: SheetSpec, chart: ChartSpec, frame: pl.DataFrame) -> list:
     labels = {c.key: c.label for c in sheet.columns}
     categories = [str(v) for v in frame[chart.category_column].to_list()]
     traces = []
+    legend = len(chart.value_columns) > 1  # one series needs no legend: the subplot's title names it
     for key in chart.value_columns:
         values = frame[key].to_list()
         name = labels.get(key, key)
         if chart.kind == "pie":
-            traces.append(go.Pie(labels=categories, values=values, name=name, sort=False))
+            traces.append(go.Pie(labels=categories, values=values, name=name, sort=False, showlegend=True))
         elif chart.kind in ("line", "area"):
             fill = "tozeroy" if chart.kind == "area" else None
-            traces.append(go.Scatter(x=categories, y=values, name=name, mode="lines+markers", fill=fill))
+            traces.append(
+                go.Scatter(x=categories, y=values, name=name, mode="lines+markers", fill=fill, showlegend=legend)
+            )
         elif chart.kind == "bar":
-            traces.append(go.Bar(y=categories, x=values, name=name, orientation="h"))
+            traces.append(go.Bar(y=categories, x=values, name=name, orientation="h", showlegend=legend))
         else:
-            traces.append(go.Bar(x=categories, y=values, name=name))
+            traces.append(go.Bar(x=categories, y=values, name=name, showlegend=legend))
     return traces
 
 
@@ -82,6 +85,8 @@ def snapshot_png(spec: WorkbookSpec) -> bytes | None:
     figure = snapshot_figure(spec)
     if figure is None:
         return None
+    for name in ("kaleido", "choreographer"):  # a dozen INFO lines per image otherwise
+        logging.getLogger(name).setLevel(logging.WARNING)
     try:
         return figure.to_image(format="png", width=WIDTH, height=figure.layout.height)
     except Exception as exc:  # kaleido raises several types (no browser, a crashed one, a timeout)

@@ -12,7 +12,15 @@ from clientscope.access import current_viewer
 from clientscope.access.audit import Action, record_for
 from clientscope.access.web import access_runtime
 from clientscope.components.grid import grid_options
-from clientscope.delivery.board import alert_rows, load_board, log_rows, subscription_rows, toggle, utc_now
+from clientscope.delivery.board import (
+    alert_rows,
+    load_board,
+    log_rows,
+    queue_now,
+    subscription_rows,
+    toggle,
+    utc_now,
+)
 from clientscope.i18n import normalise_language, t
 from clientscope.shell_ids import ShellIds
 from clientscope.state import parse_query
@@ -38,7 +46,10 @@ def _table(rows: list[dict], columns: tuple[str, ...], lang: str, toggles: bool 
             state = t("subs.state.paused" if row["paused"] else "subs.state.active", lang)
             action = t("subs.resume" if row["paused"] else "subs.pause", lang)
             button = dbc.Button(action, id={"type": "subs-toggle", "name": row["name"]}, size="sm", outline=True)
-            cells.append(html.Td([html.Span(state, className="me-2"), button]))
+            send = dbc.Button(
+                t("subs.send", lang), id={"type": "subs-send", "name": row["name"]}, size="sm", className="ms-2"
+            )
+            cells.append(html.Td([html.Span(state, className="me-2"), button, send]))
         body.append(html.Tr(cells))
     return dbc.Table([html.Thead(html.Tr(head)), html.Tbody(body)], size="sm", bordered=True, className="mb-4")
 
@@ -68,6 +79,7 @@ def layout(**query: str) -> html.Div:
     return html.Div(
         [
             html.H2(t("subs.title", lang), className="h4"),
+            html.Div(id="subs-status"),
             html.Div(_subscriptions(lang), id="subs-list"),
             html.H3(t("subs.log", lang), className="h5"),
             dag.AgGrid(
@@ -95,5 +107,26 @@ def on_toggle(clicks, search):
     paused = toggle(access_runtime().store, name)
     if paused is None:
         return no_update
-    record_for(access_runtime().store, current_viewer(), Action.VIEW, target="/subscriptions", paused=paused, name=name)
-    return _subscriptions(normalise_language(parse_query(search if isinstance(search, str) else "").get("lang")))
+    record_for(access_runtime().store, current_viewer(), Action.SUBSCRIPTION, target=name, paused=paused)
+    return _subscriptions(_lang(search))
+
+
+@callback(
+    Output("subs-status", "children"),
+    Input({"type": "subs-send", "name": ALL}, "n_clicks"),
+    State(ShellIds.URL, "search"),
+    prevent_initial_call=True,
+)
+def on_send(clicks, search):
+    name = ctx.triggered_id.get("name") if isinstance(ctx.triggered_id, dict) else None
+    if not any(clicks or []) or not isinstance(name, str):
+        return no_update
+    queued = queue_now(access_runtime().store, name, utc_now())
+    if queued is None:
+        return no_update
+    record_for(access_runtime().store, current_viewer(), Action.SUBSCRIPTION, target=name, send_now=queued)
+    return dbc.Alert(t("subs.queued", _lang(search), name=name), color="success", dismissable=True, className="py-2")
+
+
+def _lang(search: object) -> str:
+    return normalise_language(parse_query(search if isinstance(search, str) else "").get("lang"))

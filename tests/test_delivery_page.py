@@ -80,8 +80,23 @@ def test_the_page_lists_next_runs_and_the_log_and_pauses(accounts_app, accounts_
     assert answer.status_code == 200, answer.get_data(as_text=True)
     assert "paused" in answer.get_data(as_text=True) and "Resume" in answer.get_data(as_text=True)
     assert dlog.paused_names(accounts_store) == frozenset({"east_weekly"})
+    send = next(key for key in accounts_app.callback_map if key.startswith("subs-status."))
+    body = {
+        "output": send,
+        "outputs": {"id": "subs-status", "property": "children"},
+        "inputs": [[{"id": {"type": "subs-send", "name": "east_weekly"}, "property": "n_clicks", "value": 1}]],
+        "state": [{"id": "url", "property": "search", "value": "?lang=en"}],
+        "changedPropIds": ['{"name":"east_weekly","type":"subs-send"}.n_clicks'],
+    }
+    answer = client.post("/_dash-update-component", json=body)
+    assert "Queued: the scheduler (clientscope schedule run) sends “east_weekly” within a minute" in json.dumps(
+        answer.get_json(), ensure_ascii=False
+    )
+    recorded_before = datetime(2026, 12, 7, 0, 0, tzinfo=UTC)
+    queued = [d for d in dlog.pending(accounts_store, datetime.now(UTC)) if d.due_at != recorded_before]
+    assert [(d.name, d.recipient) for d in queued] == [("east_weekly", "east>east@bank.local")]
     actions = entries(accounts_store).select("action", "target").rows()
-    assert ("view", "/subscriptions") in actions
+    assert ("view", "/subscriptions") in actions and actions.count(("subscription", "east_weekly")) == 2
 
 
 def test_a_file_with_problems_is_shown_with_its_lines(accounts_app, accounts_store, subscriptions_env):

@@ -31,6 +31,7 @@ class Action(StrEnum):
     EXPORT = "export"
     DENIED = "denied"
     DELIVER = "deliver"  # a scheduled report or alert sent (or refused) to a recipient, docs/delivery.md
+    SUBSCRIPTION = "subscription"  # a subscription paused, resumed or queued to send now on /subscriptions
 
 
 COLUMNS = ("id", "at", "username", "role", "action", "target", "detail", "remote_addr")

@@ -82,5 +82,17 @@ def toggle(store: AppStore, name: str) -> bool | None:
     return paused
 
 
+def queue_now(store: AppStore, name: str, now: datetime) -> int | None:
+    """ "Send now": this minute's run recorded as due for every recipient; the scheduler sends it in its next round
+    (the web worker renders nothing). None when the file has no subscription of that name."""
+    config = load_board().config
+    sub = config.subscription(name) if config is not None else None
+    if sub is None:
+        return None
+    due_at = now.astimezone(UTC).replace(second=0, microsecond=0)
+    with store.begin() as con:
+        return sum(dlog.record_due(con, "report", sub.name, due_at, r.key) for r in sub.recipients)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)

@@ -78,6 +78,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "subs.state.paused": {"zh_CN": "已暂停", "en": "paused"},
     "subs.pause": {"zh_CN": "暂停", "en": "Pause"},
     "subs.resume": {"zh_CN": "恢复", "en": "Resume"},
+    "subs.send": {"zh_CN": "立即发送", "en": "Send now"},
+    "subs.queued": {
+        "zh_CN": "已加入发送队列：调度程序（clientscope schedule run）将在一分钟内按各收件人的权限发送“{name}”。",
+        "en": "Queued: the scheduler (clientscope schedule run) sends “{name}” within a minute, to each recipient in "
+        "their own scope.",
+    },
     "subs.alerts": {"zh_CN": "预警", "en": "Alerts"},
     "subs.col.metric": {"zh_CN": "指标", "en": "Metric"},
     "subs.col.condition": {"zh_CN": "条件", "en": "Condition"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -157,3 +158,29 @@ def test_the_log_records_a_run_once_and_leases_it_to_one_sender_on_sqlite_and_po
     assert [r.recipient for r in dlog.pending(any_store, after_lease, name=name)] == ["v>c@d.cn"]
     log = dlog.recent(any_store, name=name)
     assert sorted(log.select("recipient", "status").rows()) == [("u>a@b.cn", "sent"), ("v>c@d.cn", "due")]
+
+
+def test_smtp_settings_from_the_environment_and_the_password_from_nowhere_else(smtp_inbox, monkeypatch):
+    from clientscope.delivery.config import Smtp
+    from clientscope.delivery.mail import send_email
+    from clientscope.delivery.message import Message
+
+    inbox, port = smtp_inbox
+    monkeypatch.setenv("CLIENTSCOPE_SMTP_PORT", str(port))
+    monkeypatch.setenv("CLIENTSCOPE_SMTP_TLS", "none")
+    monkeypatch.setenv("CLIENTSCOPE_SMTP_SENDER", "bi@bank.local")
+    smtp = Smtp(host="127.0.0.1", port=1).with_env()
+    assert (smtp.port, smtp.tls, smtp.sender) == (port, "none", "bi@bank.local")
+    assert "password" not in Smtp.model_fields
+    message = Message(subject="测试", lines=("一行",), link="http://x/", link_text="打开", key="k:1")
+    send_email(smtp, message, "a@bank.local")
+    (mail,) = inbox.to("a@bank.local")
+    digest = hashlib.sha256(b"k:1").hexdigest()[:32]  # one Message-ID per idempotency key
+    assert (mail["From"], mail["Subject"], mail["Message-ID"]) == ("bi@bank.local", "测试", f"<{digest}@clientscope>")
+    monkeypatch.setenv("CLIENTSCOPE_SMTP_TLS", "startls")
+    with pytest.raises(ValueError) as caught:
+        Smtp().with_env()
+    assert str(caught.value) == (
+        "the SMTP settings from the environment are not valid: CLIENTSCOPE_SMTP_TLS: "
+        "Input should be 'none', 'starttls' or 'ssl'"
+    )

@@ -46,7 +46,11 @@ class Smtp(_Strict):
             raw = os.environ.get(f"CLIENTSCOPE_SMTP_{key.upper()}")
             if raw:
                 values[key] = raw
-        return Smtp.model_validate(values)
+        try:
+            return Smtp.model_validate(values)
+        except ValidationError as exc:
+            problems = "; ".join(f"CLIENTSCOPE_SMTP_{str(e['loc'][0]).upper()}: {e['msg']}" for e in exc.errors())
+            raise ValueError(f"the SMTP settings from the environment are not valid: {problems}") from exc
 
     @staticmethod
     def password() -> str | None:

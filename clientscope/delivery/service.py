@@ -26,7 +26,7 @@ from clientscope.delivery.alerts import evaluate, load_state, save_state
 from clientscope.delivery.compose import alert_message, alert_payload, report_message
 from clientscope.delivery.config import DeliveryConfig, Recipient
 from clientscope.delivery.mail import send_email
-from clientscope.delivery.message import Message, with_retries
+from clientscope.delivery.message import DeliveryError, Message, with_retries
 from clientscope.delivery.recipients import Audience, RecipientRefused
 from clientscope.delivery.render import render_report
 from clientscope.delivery.schedule import runs_between
@@ -157,7 +157,11 @@ class Deliverer:
             message, facts = self._message(due, viewer, now)
         except RecipientRefused as exc:
             return self._finish(due, viewer, dlog.REFUSED, 0, str(exc), {})
-        except (ExportError, DataUnavailable) as exc:
+        except DataUnavailable as exc:
+            # Not the report's fault: it stays due (claimed for the lease) and goes once the extracts are valid again.
+            log.error("%s %s to %s waits for valid extracts: %s", due.kind, due.name, due.recipient, exc)
+            return Outcome(due, dlog.DUE, 0, f"waiting for valid extracts: {exc}")
+        except ExportError as exc:
             return self._finish(due, viewer, dlog.FAILED, 0, f"cannot render: {exc}", {})
         if self.after_render is not None:
             self.after_render(due)
@@ -180,7 +184,11 @@ class Deliverer:
 
     def _send(self, recipient: Recipient, message: Message) -> None:
         if recipient.email is not None:
-            send_email(self.config.smtp.with_env(), message, recipient.email)
+            try:
+                smtp = self.config.smtp.with_env()
+            except ValueError as exc:
+                raise DeliveryError(str(exc)) from exc
+            send_email(smtp, message, recipient.email)
         else:
             post(self.config.webhooks[str(recipient.webhook)], message)
 

@@ -108,3 +108,31 @@ def test_conditions_judge_value_prior_and_other_metric():
     assert judge(alert("below_metric", other="c"), 0.03, None, 0.04) is True
     assert judge(alert("below_metric", other="c"), 0.05, None, 0.04) is False
     assert judge(alert("above", threshold=1), None, 1.0, None) is None
+
+
+def test_a_report_due_while_the_extracts_are_invalid_waits_and_is_sent_once_they_are_valid(
+    tmp_path, smtp_inbox, cache_dir
+):
+    from datetime import timedelta
+
+    from clientscope.delivery import log as dlog
+
+    inbox, port = smtp_inbox
+    bank = tmp_path / "bank"
+    write_bank(bank, 450_000.0)
+    body = """\
+subscriptions:
+  - {name: tiny, page: overview, schedule: "0 8 * * *", format: [xlsx],
+     recipients: [{bank_wide: true, email: boss@bank.local}]}
+"""
+    d = deliverer(tmp_path, bank, subscriptions(port, body))
+    d.queue_now("tiny", NOW)
+    frames = tiny_frames()
+    write_frames(bank, {"customers": frames["customers"].drop("open_date")})  # a required column gone
+    (waiting,) = d.work(NOW)
+    assert waiting.status == "due" and waiting.result.startswith("waiting for valid extracts: ")
+    assert "open_date" in waiting.result and inbox.mails == []
+    write_bank(bank, 450_000.0)
+    later = NOW + dlog.LEASE + timedelta(seconds=1)
+    assert [o.status for o in d.work(later)] == ["sent"]
+    assert len(inbox.to("boss@bank.local")) == 1 and d.work(later + dlog.LEASE * 2) == []

@@ -184,3 +184,17 @@ def test_smtp_settings_from_the_environment_and_the_password_from_nowhere_else(s
         "the SMTP settings from the environment are not valid: CLIENTSCOPE_SMTP_TLS: "
         "Input should be 'none', 'starttls' or 'ssl'"
     )
+
+
+def test_every_key_and_condition_is_documented_and_in_the_example():
+    from typing import get_args
+
+    from clientscope.delivery.config import Alert, Condition, DeliveryConfig, Recipient, Smtp, Subscription, Webhook
+    from tests.conftest import REPO_ROOT
+
+    doc = (REPO_ROOT / "docs" / "delivery.md").read_text(encoding="utf-8")
+    example = (REPO_ROOT / "subscriptions.example.yaml").read_text(encoding="utf-8")
+    keys = {k for model in (DeliveryConfig, Smtp, Webhook, Recipient, Subscription, Alert) for k in model.model_fields}
+    assert sorted(k for k in keys if f"`{k}`" not in doc and f"{{{k}:" not in doc) == []
+    assert sorted(k for k in keys if f"{k}:" not in example) == []
+    assert sorted(c for c in get_args(Condition) if f"`{c}`" not in doc) == []

@@ -264,6 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_bench_arguments(bench)
     bench.set_defaults(func=_cmd_bench)
 
+    from clientscope.delivery.cli import add_parsers as add_delivery_parsers  # argparse only: cheap to import
+
+    add_delivery_parsers(sub)
+
     metrics = sub.add_parser("metrics", help="work with metrics.yaml")
     metrics_sub = metrics.add_subparsers(dest="metrics_command", required=True)
     mvalidate = metrics_sub.add_parser("validate", help="check metrics.yaml; exit 1 with file:line messages")

@@ -38,6 +38,7 @@ MESSAGE_MODULES: Final = (
     "clientscope.messages.access",
     "clientscope.messages.actions",
     "clientscope.messages.ask",
+    "clientscope.messages.delivery",
 )
 DEFAULT_LANGUAGE: Final = "zh_CN"
 

@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use: chromium + chromium-driver (browser tests), a CJK font (so that headless
-# screenshots show Chinese, not boxes), postgresql (the app store's PostgreSQL tests start a throwaway server
+# Debian packages the tests use: chromium + chromium-driver (browser tests; kaleido also draws the scheduled mails'
+# chart images with this chromium), a CJK font (so that headless screenshots and those images show Chinese, not
+# boxes), postgresql (the app store's PostgreSQL tests start a throwaway server
 # on loopback).
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
     || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then

@@ -22,7 +22,7 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile("clientscope")
 
-pytest_plugins = ["tests.access_fixtures", "tests.postgres_server"]
+pytest_plugins = ["tests.access_fixtures", "tests.postgres_server", "tests.delivery_support"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REAL_DATA = REPO_ROOT.parent / "shared" / "data" / "real"

@@ -21,10 +21,12 @@ import polars as pl
 import pytest
 
 from clientscope.web.callback_guard import is_list_valued
+from tests.conftest import REPO_ROOT
 from tests.sections_support import render_sections
 
 CALLBACK_URL = "/_dash-update-component"
-PAGE_PATHS = ("/", "/segments", "/lifecycle", "/campaigns", "/churn", "/metrics", "/audit")  # + one /customers/<id>
+PAGE_PATHS = ("/", "/segments", "/lifecycle", "/campaigns", "/churn", "/metrics", "/audit", "/subscriptions")
+# + one /customers/<id>
 LOCATION_IDS = ("url", "_pages_location")
 ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
 TAMPERED_VALUES: tuple[Any, ...] = (
@@ -215,8 +217,10 @@ def tampered(body: dict) -> Iterator[tuple[str, Any]]:
         yield f"no {key}", changed
 
 
-def test_tampered_callback_bodies_never_give_a_500(client, dash_app, customer_path, caplog) -> None:
+def test_tampered_callback_bodies_never_give_a_500(client, dash_app, customer_path, caplog, monkeypatch) -> None:
     caplog.set_level(logging.WARNING)
+    # /subscriptions lists the example file's subscriptions, so that its pause buttons' callback is fuzzed too.
+    monkeypatch.setenv("CLIENTSCOPE_SUBSCRIPTIONS", str(REPO_ROOT / "subscriptions.example.yaml"))
     dependencies = [d for d in client.get("/_dash-dependencies").get_json() if not d.get("clientside_function")]
     statuses: dict[int, int] = {}
     failures: list[str] = []

@@ -31,6 +31,8 @@ class Action(StrEnum):
     EXPORT = "export"
     DENIED = "denied"
     RETENTION_ACTION = "retention_action"  # a change of a retention action (docs/retention-actions.md)
+    DELIVER = "deliver"  # a scheduled report or alert sent (or refused) to a recipient, docs/delivery.md
+    SUBSCRIPTION = "subscription"  # a subscription paused, resumed or queued to send now on /subscriptions
 
 
 COLUMNS = ("id", "at", "username", "role", "action", "target", "detail", "remote_addr")

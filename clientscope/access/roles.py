@@ -26,14 +26,17 @@ class Policy:
     scope: ScopeKind  # which rows: every customer, the viewer's regions, branches, own book, or none
     personal_data: bool  # names, phone and ID numbers in clear
     pages: tuple[str, ...]  # page paths ("/customers" covers /customers/<id>), or ALL_PAGES for every data page
+    manage_subscriptions: bool = False  # open /subscriptions: pause, resume and send scheduled reports (delivery.md)
 
 
 POLICIES: dict[Role, Policy] = {
-    Role.HEAD_OFFICE: Policy("all", personal_data=True, pages=(ALL_PAGES,)),
+    Role.HEAD_OFFICE: Policy("all", personal_data=True, pages=(ALL_PAGES,), manage_subscriptions=True),
     Role.REGION_MANAGER: Policy("regions", personal_data=True, pages=(ALL_PAGES,)),
     Role.BRANCH_MANAGER: Policy("branches", personal_data=True, pages=(ALL_PAGES,)),
     Role.RELATIONSHIP_MANAGER: Policy("rm", personal_data=True, pages=(ALL_PAGES,)),
-    Role.MARKETING: Policy("all", personal_data=False, pages=("/", "/campaigns", "/metrics")),
+    Role.MARKETING: Policy(
+        "all", personal_data=False, pages=("/", "/campaigns", "/metrics"), manage_subscriptions=True
+    ),
     # Auditors read the audit log (and the metric definitions), never the bank's customer data.
     Role.AUDITOR: Policy("none", personal_data=False, pages=("/audit", "/metrics")),
 }

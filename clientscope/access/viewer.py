@@ -13,6 +13,7 @@ from clientscope.i18n import t
 # Page paths that are not data pages and that every viewer may open.
 _PUBLIC_PAGES = ("/login",)
 _DATA_PAGES_EXCLUDED_FROM_ALL = ("/audit",)  # ALL_PAGES means every data page, not the audit log
+SUBSCRIPTIONS_PAGE = "/subscriptions"  # opened by a permission of the role, not by its page list
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class Viewer:
             return True
         pages = policy(self.role).pages
         root = "/" + path.strip("/").split("/", 1)[0] if path.strip("/") else "/"
+        if root == SUBSCRIPTIONS_PAGE:
+            return policy(self.role).manage_subscriptions
         if ALL_PAGES in pages and root not in _DATA_PAGES_EXCLUDED_FROM_ALL:
             return True
         return root in pages

@@ -215,12 +215,6 @@ def ignored_filters(filters: Mapping[str, Sequence[str | None]]) -> tuple[str, .
     return tuple(d for d, values in filters.items() if values and d not in LIST_DIMENSIONS)
 
 
-def filter_params(filters: Mapping[str, Sequence[str | None]]) -> dict[str, list[str] | None]:
-    """`$f_<dimension>` parameters of the list and segment queries (None = no filter on that dimension)."""
-    kept = customer_filters(filters)
-    return {f"f_{d}": (list(kept[d]) if d in kept else None) for d in LIST_DIMENSIONS}
-
-
 def bind(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """The parameters `queries/<name>.sql` names (DuckDB rejects unused ones); a missing one is an error."""
     code = "\n".join(line.split("--", 1)[0] for line in query_sql(name).splitlines())
@@ -246,7 +240,6 @@ def list_frame(
     source = list_source(segment.source)
     key, descending = sort if sort and sort[0] in source.sort_keys else source.default_sort
     params: dict[str, Any] = {
-        **filter_params(segment.filters),
         **source.params(pc, segment),
         "month_start": segment.month_start(),
         "tag": segment.tag,

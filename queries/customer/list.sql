@@ -1,6 +1,6 @@
 -- One page of the customers on the books at a month-end ($month_start), narrowed by the page filters
--- ($f_<dimension>: null = no filter) and an optional marketing tag ($tag; $no_tag = customers without a tag),
--- sorted on the server.
+-- (`filtered_customer_month_facts`, clientscope/semantic/filtering.py) and an optional marketing tag ($tag;
+-- $no_tag = customers without a tag), sorted on the server.
 -- Personal columns (name, phone) are optional in the contract: the union by name adds them as nulls when
 -- the extract has none. Masking happens in Python (clientscope.customer_list), per the viewer's scope.
 -- total_rows is the size of the whole list (every row carries it), for the grid's page count.
@@ -24,20 +24,8 @@ members as (
         f.tenure_months,
         f.warning_score,
         f.warning_level
-    from customer_month_facts as f
+    from filtered_customer_month_facts as f
     where f.month_start = $month_start
-        and ($f_region is null or list_contains($f_region, f.region))
-        and ($f_branch is null or list_contains($f_branch, f.branch_id))
-        and ($f_rm is null or list_contains($f_rm, f.rm_id))
-        and ($f_city is null or list_contains($f_city, f.city))
-        and ($f_tier is null or list_contains($f_tier, f.tier))
-        and ($f_tier_alt is null or list_contains($f_tier_alt, f.tier_alt))
-        and ($f_stage is null or list_contains($f_stage, f.stage))
-        and ($f_acquisition_channel is null or list_contains($f_acquisition_channel, f.acquisition_channel))
-        and ($f_gender is null or list_contains($f_gender, f.gender))
-        and ($f_age_band is null or list_contains($f_age_band, f.age_band))
-        and ($f_risk_profile is null or list_contains($f_risk_profile, f.risk_profile))
-        and ($f_warning_level is null or list_contains($f_warning_level, f.warning_level))
         and ($tag is null
             or (case when $tag = $no_tag then coalesce(len(f.tags), 0) = 0
                 else coalesce(list_contains(f.tags, $tag), false) end))

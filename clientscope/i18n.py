@@ -35,6 +35,7 @@ MESSAGE_MODULES: Final = (
     "metrics",
     "export",
     "access",
+    "explore",
 )
 DEFAULT_LANGUAGE: Final = "zh_CN"
 

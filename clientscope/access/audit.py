@@ -30,6 +30,9 @@ class Action(StrEnum):
     OPEN_CUSTOMER = "open_customer"
     EXPORT = "export"
     DENIED = "denied"
+    SAVE_VIEW = "save_view"
+    SHARE_VIEW = "share_view"
+    DELETE_VIEW = "delete_view"
 
 
 COLUMNS = ("id", "at", "username", "role", "action", "target", "detail", "remote_addr")

@@ -172,9 +172,8 @@ def test_quarter_columns_with_yoy_take_each_quarters_last_month(db: Database, mo
     def aum(month: date, region: str | None) -> float:
         where = "and region = $r" if region else ""
         params = {"m": month} | ({"r": region} if region else {})
-        return sql(db, f"select sum(aum_total)::double as v from customer_month_facts where month = $m {where}", **params)[
-            "v"
-        ][0]
+        statement = f"select sum(aum_total)::double as v from customer_month_facts where month = $m {where}"
+        return sql(db, statement, **params)["v"][0]
 
     for region in ("East", "West", None):
         row = frame.filter(pl.col("region") == region if region else pl.col("grouping_id") == 1)

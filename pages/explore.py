@@ -19,7 +19,7 @@ from clientscope.explore.controls import Ids, controls
 from clientscope.explore.drill import cell_drill, cell_key
 from clientscope.explore.figure import pivot_figure
 from clientscope.explore.grid import PAGE_SIZE, column_defs, row_class_rules, row_data
-from clientscope.explore.options import with_controls
+from clientscope.explore.options import TOTAL_KEY, with_controls
 from clientscope.explore.page_text import pivot_notes, row_header
 from clientscope.explore.report import explore
 from clientscope.explore.table import PivotTable
@@ -27,6 +27,8 @@ from clientscope.i18n import t
 from clientscope.state import parse_query, to_query
 
 dash.register_page(__name__, path="/explore", order=80, title="Clientscope · explore")
+
+PINNED_BOTTOM = "b-"  # AG Grid's id of a pinned bottom row (the grand total)
 
 
 def layout(**query: str) -> html.Div:
@@ -60,15 +62,15 @@ def _result(pc, table: PivotTable, view: str) -> html.Div:
         label = pc.model.label(table.request.metrics[0], lang)
         figure = pivot_figure(table, view, label, pc.state.theme)
         return html.Div([keys, dcc.Graph(id=Ids.CHART, figure=figure, config={"displaylogo": False})])
+    rows = row_data(table, pc.model, lang)
+    total = [rows.pop()] if rows and rows[-1]["_depth"] == 0 else []  # the grand total stays in view
     grid = dag.AgGrid(
         id=Ids.GRID,
-        rowData=row_data(table, pc.model, lang),
+        rowData=rows,
         columnDefs=column_defs(table, pc.model, row_header(pc, table), lang),
         rowClassRules=row_class_rules(table.levels),
         defaultColDef={"resizable": True, "sortable": False, "suppressHeaderMenuButton": True},
-        dashGridOptions=grid_options(
-            lang, pagination=True, paginationPageSize=PAGE_SIZE, suppressColumnMoveAnimation=True
-        ),
+        dashGridOptions=grid_options(lang, pagination=True, paginationPageSize=PAGE_SIZE, pinnedBottomRowData=total),
         getRowId="params.data._id",
         style={"height": "62vh"},
     )
@@ -113,12 +115,13 @@ def on_controls(metrics, rows, column, show, sort, top, view, search):
 def on_cell(clicked, columns, search):
     if not clicked or not isinstance(clicked.get("rowId"), str) or not columns:
         return no_update
+    row_id = TOTAL_KEY if clicked["rowId"].startswith(PINNED_BOTTOM) else clicked["rowId"]
     keys, column = columns.get("keys") or [], str(clicked.get("colId") or "")
     index = int(column[1:].split("__")[0]) if column.startswith("c") and "__" in column else len(keys) - 1
     if not 0 <= index < len(keys):
         return no_update
     state = current_state(parse_query(search or ""))
-    return changed_search(to_query(state.with_option("cell", cell_key(clicked["rowId"], keys[index]))), search)
+    return changed_search(to_query(state.with_option("cell", cell_key(row_id, keys[index]))), search)
 
 
 @callback(

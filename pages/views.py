@@ -47,7 +47,8 @@ def views_list(lang: str, personal: str) -> list:
 
 def _table(views: tuple[SavedView, ...], lang: str, personal: str, *, own: bool) -> html.Div:
     if not views:
-        return html.P(t("views.none", lang), className="text-muted small", id="views-none-mine" if own else None)
+        which = "mine" if own else "shared"
+        return html.P(t("views.none", lang), className="text-muted small", id=f"views-none-{which}")
     head = ["name", "page", "owner", "shared", "created"]
     rows = [
         html.Tr(

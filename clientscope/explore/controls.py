@@ -92,9 +92,7 @@ def controls(options: ExploreOptions, model: SemanticModel, lang: str, compare: 
                 t("explore.show", lang) + " · " + t(f"compare.{compare}", lang),
                 dcc.Checklist(
                     id=Ids.SHOW,
-                    options=[
-                        {"value": p, "label": " " + t(f"explore.part.{p}", lang, comparison="")} for p in SHOW_CHOICES
-                    ],
+                    options=[{"value": p, "label": " " + t(f"explore.show.{p}", lang)} for p in SHOW_CHOICES],
                     value=list(options.show),
                     inline=True,
                     inputClassName="me-1",

@@ -18,7 +18,7 @@ a dimension the metrics cannot be broken down by) is dropped with a notice, as t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from clientscope.semantic import SemanticModel
@@ -145,7 +145,8 @@ def with_controls(
     top: int | float | str | None,
     view: str | None,
 ) -> ViewState:
-    """The state after a change of the explore controls (the drilled cell is dropped: its pivot changed)."""
+    """The state after a change of the explore controls.  Controls re-emitting the values they were rendered with
+    change nothing (the drilled cell stays); a real change drops the drilled cell, whose pivot is gone."""
     values = {
         "m": ",".join(metrics or ()) or None,
         "rows": ",".join(rows or ()) or EMPTY,
@@ -154,8 +155,16 @@ def with_controls(
         "sort": sort if sort and sort != "label" else None,
         "top": str(int(top)) if isinstance(top, int | float) and top > 0 else (str(top) if top else None),
         "view": view if view and view != "grid" else None,
-        "cell": None,
     }
+    new = state
     for key, value in values.items():
-        state = state.with_option(key, value)
-    return state
+        new = new.with_option(key, value)
+    if _canonical(new.options) == _canonical(state.options):
+        return state
+    return new.with_option("cell", None)
+
+
+def _canonical(options: Mapping[str, str]) -> dict[str, str]:
+    """Options as the controls would write them (defaults spelled out), without the drilled cell."""
+    defaults = {"m": ",".join(DEFAULT_METRICS), "rows": ",".join(DEFAULT_ROWS)}
+    return {k: v for k, v in {**defaults, **options}.items() if k != "cell"}

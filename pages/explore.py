@@ -28,6 +28,7 @@ from clientscope.state import parse_query, to_query
 
 dash.register_page(__name__, path="/explore", order=80, title="Clientscope · explore")
 
+HIDDEN = {"display": "none"}
 PINNED_BOTTOM = "b-"  # AG Grid's id of a pinned bottom row (the grand total)
 
 
@@ -49,8 +50,7 @@ def layout(**query: str) -> html.Div:
     else:
         body += [html.Div(note, className="small text-muted explore-note") for note in pivot_notes(table, lang)]
         body.append(_result(pc, table, result.options.view))
-        if result.options.cell:
-            body.append(_drill(pc, table, result.options.cell))
+        body.append(_drill(pc, table, result.options.cell))
     framed = replace(pc, notices=(*pc.notices, *result.notices))
     return page_frame(framed, t("explore.title", lang), body)
 
@@ -77,14 +77,18 @@ def _result(pc, table: PivotTable, view: str) -> html.Div:
     return html.Div([keys, grid, html.Div(t("explore.drill.hint", lang), className="small text-muted mt-1")])
 
 
-def _drill(pc, table: PivotTable, cell: str) -> html.Div:
+def _drill(pc, table: PivotTable, cell: str | None) -> html.Div:
+    """The drilled cell's customer list (the close button is always there, hidden without a cell)."""
+    close = dbc.Button(
+        t("explore.drill.close", pc.lang), id=Ids.CLOSE_DRILL, size="sm", color="link", style=None if cell else HIDDEN
+    )
+    if not cell:
+        return html.Div(close)
     drill = cell_drill(pc, table, cell)
-    close = dbc.Button(t("explore.drill.close", pc.lang), id=Ids.CLOSE_DRILL, size="sm", color="link")
     if drill.segment is None:
         return html.Div([dbc.Alert(drill.problem, color="warning", id="explore-drill-problem"), close])
-    return html.Div(
-        [close, customer_list(pc, drill.segment, "explore", back="explore", title=drill.title)], className="mt-3"
-    )
+    listing = customer_list(pc, drill.segment, "explore", back="explore", title=drill.title)
+    return html.Div([close, listing], className="mt-3")
 
 
 @callback(

@@ -23,7 +23,8 @@ import pytest
 from clientscope.web.callback_guard import is_list_valued
 
 CALLBACK_URL = "/_dash-update-component"
-PAGE_PATHS = ("/", "/segments", "/lifecycle", "/campaigns", "/churn", "/metrics", "/audit")  # + one /customers/<id>
+PAGE_PATHS = ("/", "/segments", "/lifecycle", "/campaigns", "/churn", "/metrics", "/audit", "/explore", "/views")
+# + one /customers/<id>
 LOCATION_IDS = ("url", "_pages_location")
 ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
 TAMPERED_VALUES: tuple[Any, ...] = (

@@ -136,3 +136,33 @@ def test_workbook_is_the_screen_with_merged_headers_and_outline(dash_app, demo_d
     definitions = [row[0] for row in book["指标定义"].iter_rows(min_row=4, values_only=True)]
     assert {"管理资产规模（AUM）", "流失率"} <= set(definitions)
     assert date.fromisoformat(end_month + "-01")  # the view's month was a real month
+
+
+def test_controls_that_re_emit_their_values_keep_the_drilled_cell() -> None:
+    from clientscope.explore.options import with_controls
+    from clientscope.state import ViewState
+
+    state = ViewState(options={"m": "aum_total", "rows": "region,branch", "cell": "华东区/B001|*"})
+    same = {"metrics": ["aum_total"], "rows": ["region", "branch"], "column": "", "show": [], "sort": "label"}
+    assert with_controls(state, **same, top=None, view="grid") is state
+    changed = with_controls(state, **{**same, "metrics": ["aum_total", "customers"]}, top=5, view="heatmap")
+    assert dict(changed.options) == {"m": "aum_total,customers", "rows": "region,branch", "top": "5", "view": "heatmap"}
+    emptied = with_controls(state, **{**same, "rows": []}, top=None, view="grid")
+    assert emptied.options["rows"] == "-"  # no row dimension, kept apart from "the default"
+
+
+def test_chart_toggle_draws_the_same_cells(demo_db, demo_data, end_month) -> None:
+    from clientscope.explore.figure import pivot_figure
+
+    pc = context(demo_db, demo_data, f"p.m=customers&p.rows=region&p.col=tier&end={end_month}")
+    table = explore(pc).table
+    tiers = [c for c in table.columns if c.key != "*"]
+    regions = [r for r in table.rows if r.depth == 1]
+    heat = pivot_figure(table, "heatmap", "customers", "light")
+    expected = [[r.values.get(cell_field(i, "customers", "value")) for i in range(len(tiers))] for r in regions]
+    assert [list(row) for row in heat.data[0].z] == expected
+    assert list(heat.data[0].x) == [c.label for c in tiers]
+    bars = pivot_figure(table, "bar", "customers", "light")
+    assert [trace.name for trace in bars.data] == [c.label for c in tiers]  # one series per column value
+    lines = pivot_figure(table, "line", "customers", "light")
+    assert [trace.name for trace in lines.data] == [r.label for r in regions]

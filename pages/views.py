@@ -86,6 +86,8 @@ def on_action(_share, _delete, search):
     clicked = ctx.triggered_id
     if not isinstance(clicked, dict) or not ctx.triggered or not ctx.triggered[0].get("value"):
         return no_update
+    if type(clicked.get("id")) is not int:
+        return no_update
     query = parse_query(search or "")
     lang = normalise_language(query.get("lang"))
     if clicked["type"] == "view-delete":

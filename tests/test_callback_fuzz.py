@@ -20,6 +20,7 @@ from typing import Any
 import polars as pl
 import pytest
 
+from clientscope.views.store import OPEN_OWNER, save_view
 from clientscope.web.callback_guard import is_list_valued
 
 CALLBACK_URL = "/_dash-update-component"
@@ -216,6 +217,8 @@ def tampered(body: dict) -> Iterator[tuple[str, Any]]:
 
 def test_tampered_callback_bodies_never_give_a_500(client, dash_app, customer_path, caplog) -> None:
     caplog.set_level(logging.WARNING)
+    # one saved view, so that /views renders its share and delete buttons (their callback is fuzzed too)
+    save_view(dash_app.server.extensions["clientscope_access"].store, OPEN_OWNER, "fuzz", "/explore", "", False)
     dependencies = [d for d in client.get("/_dash-dependencies").get_json() if not d.get("clientside_function")]
     statuses: dict[int, int] = {}
     failures: list[str] = []

@@ -103,15 +103,15 @@ def parse_options(state: ViewState, model: SemanticModel) -> tuple[ExploreOption
     dims = dimension_choices(model, metrics)
     rows = keep("rows", _split(raw.get("rows")), dims, MAX_ROWS) if "rows" in raw else DEFAULT_ROWS
     rows = tuple(r for r in rows if r in dims)
-    column = _choice(raw.get("col"), (*time_choices(model, metrics), *(d for d in dims if d not in rows)), "col")
+    column = _choice(raw.get("col"), (*time_choices(model, metrics), *(d for d in dims if d not in rows)))
     show = keep("show", _split(raw.get("show")), SHOW_CHOICES, 3)
     compare = state.compare if show and state.compare in COMPARISONS else None
     if compare and column in TIME_COLUMNS and COMPARISON_MONTHS[compare] < GRAIN_MONTHS[column]:
         notices.append(Notice("compare", compare, "bad_choice"))  # a MoM of quarters compares nothing
         compare, show = None, ()
-    sort = _choice(raw.get("sort"), ("label", *metrics, *("-" + m for m in metrics)), "sort") or "label"
+    sort = _choice(raw.get("sort"), ("label", *metrics, *("-" + m for m in metrics))) or "label"
     top = _top(raw.get("top"))
-    view = _choice(raw.get("view"), VIEWS, "view") or "grid"
+    view = _choice(raw.get("view"), VIEWS) or "grid"
     if raw.get("col") and column is None:
         notices.append(Notice("p.col", raw["col"], "bad_choice"))
     for key, value, parsed in (("sort", raw.get("sort"), sort), ("view", raw.get("view"), view)):
@@ -123,8 +123,7 @@ def parse_options(state: ViewState, model: SemanticModel) -> tuple[ExploreOption
     return options, notices
 
 
-def _choice(value: str | None, allowed: Sequence[str], key: str) -> str | None:
-    del key
+def _choice(value: str | None, allowed: Sequence[str]) -> str | None:
     return value if value in allowed else None
 
 

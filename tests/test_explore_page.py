@@ -166,3 +166,21 @@ def test_chart_toggle_draws_the_same_cells(demo_db, demo_data, end_month) -> Non
     assert [trace.name for trace in bars.data] == [c.label for c in tiers]  # one series per column value
     lines = pivot_figure(table, "line", "customers", "light")
     assert [trace.name for trace in lines.data] == [r.label for r in regions]
+
+
+def test_cli_export_takes_the_views_query_string(demo_data, tmp_path, end_month) -> None:
+    from clientscope.cli import main
+
+    out = tmp_path / "explore.xlsx"
+    query = f"?p.m=aum_total,churn_rate&p.rows=region,branch&compare=yoy&p.show=change&end={end_month}&lang=en"
+    assert main(["export", "explore", "--data", str(demo_data), "--out", str(out), "--query", query]) == 0
+    sheet = openpyxl.load_workbook(out)["Explore"]
+    assert sheet["A3"].value == "Region / Branch" and "A3:A4" in {str(r) for r in sheet.merged_cells.ranges}
+    assert [sheet.cell(3, c).value for c in (2, 4)] == ["Assets under management", "Churn rate"]
+    assert [sheet.cell(4, c).value for c in range(2, 6)] == [
+        "Value (CNY)",
+        "Change (YoY) (CNY)",
+        "Value",
+        "Change (YoY)",
+    ]
+    assert sheet.cell(sheet.max_row, 1).value == "Total" and sheet.row_dimensions[sheet.max_row].outline_level == 0

@@ -135,6 +135,7 @@ def _open_with_marts(data_dir: Path, metrics_path: Path):
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from datetime import datetime
+    from urllib.parse import parse_qsl
 
     from clientscope import settings
     from clientscope.exporting import ExportRequestError, export_page
@@ -144,7 +145,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             page=args.page,
             data_dir=Path(args.data),
             out=Path(args.out),
-            filters=args.filter or [],
+            filters=[f"{k}={v}" for k, v in parse_qsl((args.query or "").lstrip("?"))] + (args.filter or []),
             lang=args.lang,
             metrics_path=settings.metrics_file(args.metrics),
             generated_at=datetime.now(),
@@ -253,6 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         metavar="KEY=VALUE",
         help="a filter as in the page URL, e.g. region=华东区, tier=private, start=2026-01 (repeatable)",
+    )
+    export.add_argument(
+        "--query",
+        metavar="QUERY",
+        help="the page's URL query string (a saved view's), e.g. '?p.m=aum_total&p.rows=region,branch&compare=yoy'",
     )
     export.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"])
     export.add_argument("--metrics", help="metrics file (default: $CLIENTSCOPE_METRICS, else ./metrics.yaml)")

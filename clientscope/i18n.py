@@ -39,6 +39,7 @@ MESSAGE_MODULES: Final = (
     "clientscope.messages.actions",
     "clientscope.messages.ask",
     "clientscope.messages.delivery",
+    "clientscope.messages.explore",
 )
 DEFAULT_LANGUAGE: Final = "zh_CN"
 

@@ -20,12 +20,24 @@ from typing import Any
 import polars as pl
 import pytest
 
+from clientscope.views.store import OPEN_OWNER, save_view
 from clientscope.web.callback_guard import is_list_valued
 from tests.conftest import REPO_ROOT
 from tests.sections_support import render_sections
 
 CALLBACK_URL = "/_dash-update-component"
-PAGE_PATHS = ("/", "/segments", "/lifecycle", "/campaigns", "/churn", "/metrics", "/audit", "/subscriptions")
+PAGE_PATHS = (
+    "/",
+    "/segments",
+    "/lifecycle",
+    "/campaigns",
+    "/churn",
+    "/metrics",
+    "/audit",
+    "/subscriptions",
+    "/explore",
+    "/views",
+)
 # + one /customers/<id>
 LOCATION_IDS = ("url", "_pages_location")
 ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
@@ -221,6 +233,8 @@ def test_tampered_callback_bodies_never_give_a_500(client, dash_app, customer_pa
     caplog.set_level(logging.WARNING)
     # /subscriptions lists the example file's subscriptions, so that its pause buttons' callback is fuzzed too.
     monkeypatch.setenv("CLIENTSCOPE_SUBSCRIPTIONS", str(REPO_ROOT / "subscriptions.example.yaml"))
+    # one saved view, so that /views renders its share and delete buttons (their callback is fuzzed too)
+    save_view(dash_app.server.extensions["clientscope_access"].store, OPEN_OWNER, "fuzz", "/explore", "", False)
     dependencies = [d for d in client.get("/_dash-dependencies").get_json() if not d.get("clientside_function")]
     statuses: dict[int, int] = {}
     failures: list[str] = []

@@ -33,6 +33,9 @@ class Action(StrEnum):
     RETENTION_ACTION = "retention_action"  # a change of a retention action (docs/retention-actions.md)
     DELIVER = "deliver"  # a scheduled report or alert sent (or refused) to a recipient, docs/delivery.md
     SUBSCRIPTION = "subscription"  # a subscription paused, resumed or queued to send now on /subscriptions
+    SAVE_VIEW = "save_view"
+    SHARE_VIEW = "share_view"
+    DELETE_VIEW = "delete_view"
 
 
 COLUMNS = ("id", "at", "username", "role", "action", "target", "detail", "remote_addr")

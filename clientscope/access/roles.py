@@ -35,7 +35,7 @@ POLICIES: dict[Role, Policy] = {
     Role.BRANCH_MANAGER: Policy("branches", personal_data=True, pages=(ALL_PAGES,)),
     Role.RELATIONSHIP_MANAGER: Policy("rm", personal_data=True, pages=(ALL_PAGES,)),
     Role.MARKETING: Policy(
-        "all", personal_data=False, pages=("/", "/campaigns", "/metrics"), manage_subscriptions=True
+        "all", personal_data=False, pages=("/", "/campaigns", "/metrics", "/views"), manage_subscriptions=True
     ),
     # Auditors read the audit log (and the metric definitions), never the bank's customer data.
     Role.AUDITOR: Policy("none", personal_data=False, pages=("/audit", "/metrics")),

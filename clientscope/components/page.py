@@ -23,6 +23,7 @@ from clientscope.lifecycle_codes import cross_values as lifecycle_cross_values
 from clientscope.semantic import SemanticModel
 from clientscope.semantic.filtering import ViewFilters
 from clientscope.state import Notice, ViewState, parse_state
+from clientscope.views.control import save_view_control
 
 # URL filter key → metrics.yaml dimension (short, stable URLs; the model's names stay explicit).
 FILTER_DIMENSIONS: dict[str, str] = {
@@ -168,7 +169,7 @@ def page_frame(
     value_labels = value_labels if value_labels is not None else pc.value_labels()
     return html.Div(
         [
-            html.H2(title, className="h4"),
+            html.Div([html.H2(title, className="h4 d-inline-block"), save_view_control(pc.lang)]),
             notices_alert(pc.notices, pc.lang),
             filter_bar(pc.state, pc.choices, pc.lang, keys=filter_keys, value_labels=value_labels),
             chips(pc.state, pc.lang, value_labels),

@@ -72,6 +72,10 @@ class Styles:
         return self.get(bold=True, bg_color="#DDE4EE", bottom=1, valign="top")
 
     @property
+    def header_band(self) -> Format:
+        return self.get(bold=True, bg_color="#DDE4EE", border=1, align="center", valign="vcenter", text_wrap=True)
+
+    @property
     def section(self) -> Format:
         return self.get(bold=True, font_size=12)
 

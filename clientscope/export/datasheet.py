@@ -1,9 +1,11 @@
 """One data sheet: title, note, bold frozen header, typed rows streamed in order, total, chart.
 
 Layout (zero-based rows): 0 title, 1 note (or empty), 2 header, 3.. data, then the total row,
-then a truncation note when the rows did not fit. The workbook is written in xlsxwriter's
-constant_memory mode, so every row is final once the next one starts: the rows are consumed as
-polars batches, a few thousand at a time, and never held as Python objects all at once.
+then a truncation note when the rows did not fit.  A sheet with header bands (a pivot) has its bands from row 2
+and the header (and data) that many rows lower; with an outline its rows are grouped (collapsible) by level.
+The workbook is written in xlsxwriter's constant_memory mode (except a workbook with such a pivot sheet), so
+every row is final once the next one starts: the rows are consumed as polars batches, a few thousand at a time,
+and never held as Python objects all at once.
 """
 
 from __future__ import annotations
@@ -44,9 +46,9 @@ class SheetResult:
     masked: bool
 
 
-def data_capacity(row_limit: int, has_total: bool) -> int:
-    """Data rows that fit: the limit less title, note, header, the total row and a truncation note row."""
-    capacity = row_limit - FIRST_DATA_ROW - (1 if has_total else 0) - 1
+def data_capacity(row_limit: int, has_total: bool, bands: int = 0) -> int:
+    """Data rows that fit: the limit less title, note, bands, header, the total row and a truncation note row."""
+    capacity = row_limit - FIRST_DATA_ROW - bands - (1 if has_total else 0) - 1
     if capacity < 1:
         raise ValueError(f"row_limit {row_limit} leaves no room for data rows")
     return capacity
@@ -63,21 +65,25 @@ def write_data_sheet(
     row_limit: int,
 ) -> SheetResult:
     columns = sheet.columns
-    capacity = data_capacity(row_limit, sheet.total is not None)
+    capacity = data_capacity(row_limit, sheet.total is not None, len(sheet.bands))
+    header_row = HEADER_ROW + len(sheet.bands)
+    first_row = header_row + 1
     worksheet.write_string(TITLE_ROW, 0, sheet.title, styles.title)
     if sheet.note:
         worksheet.write_string(NOTE_ROW, 0, sheet.note, styles.note)
-    for col, column in enumerate(columns):
-        worksheet.write_string(HEADER_ROW, col, column.label, styles.header)
+    _write_header(worksheet, sheet, styles)
 
     formats = [styles.cell(number_format(column)) for column in columns]
+    emphasis = [styles.get(num_format=number_format(column), bold=True) for column in columns]
     written, truncated, sample = 0, False, None
     cache = ChartCache(sheet.chart, columns) if sheet.chart else None
     for chunk in _chunks(sheet, mask_personal, capacity):
         if chunk.height == 0:
             truncated = True  # rows remain but no room is left
             break
-        _write_rows(worksheet, columns, chunk.values, formats, FIRST_DATA_ROW + written)
+        _write_rows(worksheet, columns, chunk.values, formats, first_row + written)
+        if sheet.outline is not None:
+            _outline_rows(worksheet, sheet, chunk, emphasis, first_row + written)
         if sample is None:
             sample = {key: values[:WIDTH_SAMPLE_ROWS] for key, values in chunk.values.items()}
         if cache is not None:
@@ -87,7 +93,7 @@ def write_data_sheet(
             truncated = True
             break
 
-    next_row = FIRST_DATA_ROW + written
+    next_row = first_row + written
     if written == 0:
         worksheet.write_string(next_row, 0, words["no_data"], styles.note)
         next_row += 1
@@ -98,13 +104,17 @@ def write_data_sheet(
         worksheet.write_string(next_row, 0, words["truncated_sheet"].format(rows=written), styles.warning)
         worksheet.set_tab_color(TRUNCATED_TAB_COLOR)
 
-    last_data_row = FIRST_DATA_ROW + written - 1 if written else HEADER_ROW
-    worksheet.freeze_panes(FIRST_DATA_ROW, 0)
-    worksheet.autofilter(HEADER_ROW, 0, last_data_row, len(columns) - 1)
+    last_data_row = first_row + written - 1 if written else header_row
+    pivot = bool(sheet.bands) or sheet.outline is not None
+    worksheet.freeze_panes(first_row, 1 if pivot else 0)  # a pivot keeps its row labels in view too
+    if sheet.outline is None:  # filtering would tear subtotals from their groups
+        worksheet.autofilter(header_row, 0, last_data_row, len(columns) - 1)
+    if written:
+        _colour_changes(worksheet, columns, styles, first_row, last_data_row)
     if sheet.chart is not None and written:
-        table = TableRange(worksheet.name, HEADER_ROW, FIRST_DATA_ROW, last_data_row)
+        table = TableRange(worksheet.name, header_row, first_row, last_data_row)
         chart = build_chart(workbook, sheet.chart, columns, table, cache)
-        worksheet.insert_chart(HEADER_ROW, len(columns) + 1, chart, dict(CHART_SCALE))
+        worksheet.insert_chart(header_row, len(columns) + 1, chart, dict(CHART_SCALE))
     _set_widths(worksheet, columns, sample)
     masked = mask_personal and any(column.personal for column in columns)
     return SheetResult(worksheet.name, sheet.title, written, truncated, masked)
@@ -117,6 +127,7 @@ class _Chunk:
     values: dict[str, list[object]]
     height: int
     cut: bool
+    levels: list[int] | None = None  # outline levels, for a sheet with an outline
 
 
 def _batches(sheet: SheetSpec) -> Iterator[pl.DataFrame]:
@@ -134,6 +145,7 @@ def _chunks(sheet: SheetSpec, mask_personal: bool, capacity: int) -> Iterator[_C
     """The rows in order, at most `capacity` of them; an empty chunk signals rows beyond it."""
     seen = 0
     for batch in _batches(sheet):
+        done = seen  # rows of earlier batches
         if batch.height == 0:
             continue
         if seen >= capacity:
@@ -150,7 +162,7 @@ def _chunks(sheet: SheetSpec, mask_personal: bool, capacity: int) -> Iterator[_C
                 for column in sheet.columns
             }
             seen += part.height
-            yield _Chunk(values, part.height, cut)
+            yield _Chunk(values, part.height, cut, _levels(sheet, batch, seen - part.height - done, part.height))
             if cut:
                 return
 
@@ -172,6 +184,65 @@ def _write_rows(
             if value is not None:
                 checked(write(row, col, value, fmt), row, col)
         row += 1
+
+
+def _levels(sheet: SheetSpec, batch: pl.DataFrame, offset: int, height: int) -> list[int] | None:
+    if sheet.outline is None:
+        return None
+    if sheet.outline.column not in batch.columns:
+        raise ExportError(f"sheet {sheet.name!r}: the rows have no outline column {sheet.outline.column!r}")
+    return [int(v or 0) for v in batch.get_column(sheet.outline.column).slice(offset, height).to_list()]
+
+
+def _outline_rows(worksheet: Worksheet, sheet: SheetSpec, chunk: _Chunk, bold: list[Format], first_row: int) -> None:
+    """Group each row at its outline level; rows above the detail level (subtotals, the total) in bold."""
+    assert sheet.outline is not None and chunk.levels is not None
+    detail = sheet.outline.detail_level
+    for offset, level in enumerate(chunk.levels):
+        row = first_row + offset
+        worksheet.set_row(row, None, None, {"level": min(level, 7)})
+        if level < detail:
+            for col, column in enumerate(sheet.columns):
+                value = chunk.values[column.key][offset]
+                if value is None:
+                    worksheet.write_blank(row, col, None, bold[col])
+                else:
+                    checked(_write_method(worksheet, column)(row, col, value, bold[col]), row, col)
+
+
+def _write_header(worksheet: Worksheet, sheet: SheetSpec, styles: Styles) -> None:
+    """The bands (merged across their columns) and the column headers; a column under no band is merged down."""
+    keys = list(sheet.keys)
+    header_row = HEADER_ROW + len(sheet.bands)
+    covered: set[int] = set()
+    for b, band in enumerate(sheet.bands):
+        for span in band:
+            first, last = keys.index(span.first), keys.index(span.last)
+            covered.update(range(first, last + 1))
+            if first == last:
+                worksheet.write_string(HEADER_ROW + b, first, span.label, styles.header_band)
+            else:
+                worksheet.merge_range(HEADER_ROW + b, first, HEADER_ROW + b, last, span.label, styles.header_band)
+    for col, column in enumerate(sheet.columns):
+        if sheet.bands and col not in covered:
+            worksheet.merge_range(HEADER_ROW, col, header_row, col, column.label, styles.header_band)
+        else:
+            worksheet.write_string(header_row, col, column.label, styles.header)
+
+
+def _colour_changes(
+    worksheet: Worksheet, columns: tuple[ColumnSpec, ...], styles: Styles, first_row: int, last_row: int
+) -> None:
+    """Changes coloured as on screen: green when the change is good news for the metric, red when bad."""
+    good, bad = styles.get(font_color="#198754"), styles.get(font_color="#DC3545")
+    for col, column in enumerate(columns):
+        if column.good_direction is None:
+            continue
+        up, down = (good, bad) if column.good_direction == "up" else (bad, good)
+        for criteria, fmt in ((">", up), ("<", down)):
+            worksheet.conditional_format(
+                first_row, col, last_row, col, {"type": "cell", "criteria": criteria, "value": 0, "format": fmt}
+            )
 
 
 def _write_method(worksheet: Worksheet, column: ColumnSpec) -> Callable[..., int]:

@@ -49,6 +49,7 @@ class ColumnSpec:
     width: float | None = None
     personal: bool = False
     personal_kind: PersonalKind = "auto"
+    good_direction: Literal["up", "down"] | None = None  # a change column: positive green (up) or red (down)
 
     def __post_init__(self) -> None:
         if not self.key:
@@ -98,6 +99,29 @@ class TotalRow:
         object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
 
 
+@dataclass(frozen=True)
+class HeaderSpan:
+    """One merged cell of a header band: `label` over the columns `first` .. `last` (column keys)."""
+
+    label: str
+    first: str
+    last: str
+
+
+@dataclass(frozen=True)
+class Outline:
+    """Excel's row outline (collapsible groups): the rows' frame column `column` (not a sheet column) holds each
+    row's outline level, 0 for the grand total up to `detail_level` for the detail rows; rows above the detail
+    level (subtotals, total) are bold, and each summary row sits below its group."""
+
+    column: str
+    detail_level: int
+
+    def __post_init__(self) -> None:
+        if not 0 < self.detail_level <= 7:
+            raise ValueError(f"outline detail_level must be between 1 and 7 (Excel's outline), not {self.detail_level}")
+
+
 Rows = pl.DataFrame | Iterable[pl.DataFrame]
 
 
@@ -117,9 +141,15 @@ class SheetSpec:
     total: TotalRow | None = None
     chart: ChartSpec | None = None
     note: str | None = None
+    # Header bands above the column headers (a pivot's column values, then its metrics), top band first; a column
+    # no band covers has its header merged down through the bands.  Sheets with bands or an outline are small
+    # (a pivot) and are written without xlsxwriter's constant_memory mode, which cannot merge across rows.
+    bands: tuple[tuple[HeaderSpan, ...], ...] = ()
+    outline: Outline | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", tuple(self.columns))
+        object.__setattr__(self, "bands", tuple(tuple(band) for band in self.bands))
         if not self.columns:
             raise ValueError(f"sheet {self.name!r}: needs at least one column")
         if isinstance(self.rows, str | bytes) or not isinstance(self.rows, pl.DataFrame | Iterable):
@@ -132,6 +162,7 @@ class SheetSpec:
             _check_total(self.name, self.columns, self.total)
         if self.chart is not None:
             _check_chart(self.name, self.columns, self.chart)
+        _check_bands(self.name, keys, self.bands)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -149,6 +180,18 @@ def _check_total(sheet: str, columns: tuple[ColumnSpec, ...], total: TotalRow) -
     personal = sorted(key for key in total.values if by_key[key].personal)
     if personal:
         raise ValueError(f"sheet {sheet!r}: the total row cannot carry personal columns {personal}")
+
+
+def _check_bands(sheet: str, keys: list[str], bands: tuple[tuple[HeaderSpan, ...], ...]) -> None:
+    for band in bands:
+        taken: set[int] = set()
+        for span in band:
+            if span.first not in keys or span.last not in keys:
+                raise ValueError(f"sheet {sheet!r}: header span {span.label!r} names an unknown column")
+            cols = set(range(keys.index(span.first), keys.index(span.last) + 1))
+            if not cols or cols & taken:
+                raise ValueError(f"sheet {sheet!r}: header span {span.label!r} is empty or overlaps another")
+            taken |= cols
 
 
 def _check_chart(sheet: str, columns: tuple[ColumnSpec, ...], chart: ChartSpec) -> None:

@@ -80,7 +80,9 @@ def _build(spec: WorkbookSpec, output: BinaryIO, row_limit: int) -> tuple[SheetR
     # constant_memory: each finished row goes to a scratch file, so memory stays flat for a
     # million-row drill list. The scratch folder is ours and is removed whatever happens.
     with tempfile.TemporaryDirectory(prefix="clientscope-xlsx-", ignore_cleanup_errors=True) as scratch:
-        workbook = Workbook(output, {"constant_memory": True, "tmpdir": scratch, "remove_timezone": True})
+        # Header bands merge cells across rows, which constant_memory cannot write: such sheets are small pivots.
+        streamed = not any(sheet.bands or sheet.outline for sheet in spec.sheets)
+        workbook = Workbook(output, {"constant_memory": streamed, "tmpdir": scratch, "remove_timezone": True})
         try:
             results = _fill(workbook, spec, row_limit)
             workbook.close()

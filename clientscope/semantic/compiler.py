@@ -54,6 +54,8 @@ class MetricRequest:
     grain "all" aggregates the whole period into one row per dimension value (KPI cards, bar charts).
     totals "grand" adds one total row per period; "rollup" adds subtotals for each dimension prefix.
     order_by names metrics or dimensions, "-name" for descending; limit caps the rows.
+    grouping_sets, when given, replaces `totals`: each set is a subset of `dimensions` to group by (in the same
+    query, within each period), e.g. a pivot's subtotals by row and by column (`clientscope.semantic.pivot`).
     """
 
     metrics: tuple[str, ...]
@@ -65,6 +67,7 @@ class MetricRequest:
     totals: TotalsArg = "none"
     order_by: tuple[str, ...] = ()
     limit: int | None = None
+    grouping_sets: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,7 @@ class _Shape:
     start: date | None
     end_excl: date | None
     totals: str
+    sets: tuple[tuple[int, ...], ...] = ()  # explicit grouping sets: indexes into dims
 
 
 # --- public API -----------------------------------------------------------------------------------------------
@@ -200,7 +204,12 @@ def compare_query(model: SemanticModel, request: MetricRequest, comparison: str 
 def _compare(model: SemanticModel, request: MetricRequest, shape: _Shape, shift: int, routed: bool) -> CompiledQuery:
     assert shape.start is not None and shape.end_excl is not None
     prior_shape = _Shape(
-        shape.dims, shape.grain, add_months(shape.start, -shift), add_months(shape.end_excl, -shift), shape.totals
+        shape.dims,
+        shape.grain,
+        add_months(shape.start, -shift),
+        add_months(shape.end_excl, -shift),
+        shape.totals,
+        shape.sets,
     )
     params = Params()
     current, ignored, requires = _core(model, request, shape, params, routed)
@@ -301,7 +310,16 @@ def _shape(request: MetricRequest) -> _Shape:
     end_excl = add_months(month_start(request.end), 1) if request.end is not None else None
     if start and end_excl and start >= end_excl:
         raise CompileError("the period starts after it ends")
-    return _Shape(tuple(request.dimensions), request.grain, start, end_excl, request.totals)
+    dims = tuple(request.dimensions)
+    sets = tuple(tuple(dims.index(d) for d in _checked_set(s, dims)) for s in request.grouping_sets)
+    return _Shape(dims, request.grain, start, end_excl, request.totals, sets)
+
+
+def _checked_set(dimensions: tuple[str, ...], allowed: tuple[str, ...]) -> tuple[str, ...]:
+    unknown = [d for d in dimensions if d not in allowed]
+    if unknown or len(set(dimensions)) != len(dimensions):
+        raise CompileError(f"a grouping set must name distinct dimensions of the request, not {list(dimensions)}")
+    return tuple(dimensions)
 
 
 def _check_metric(model: SemanticModel, name: str, request: MetricRequest) -> tuple[str, ...]:
@@ -463,10 +481,14 @@ def _where(
     return conditions
 
 
-def _group_by(keys: list[str], dim_exprs: list[str], totals: str) -> str:
-    """GROUP BY clause: plain, or grouping sets adding a grand total / subtotals within each period."""
+def _group_by(keys: list[str], dim_exprs: list[str], totals: str, sets: tuple[tuple[int, ...], ...] = ()) -> str:
+    """GROUP BY clause: plain, or grouping sets adding a grand total / subtotals (or the request's own sets)
+    within each period."""
     if not keys and not dim_exprs:
         return ""
+    if sets:
+        groups = ["(" + ", ".join(keys + [dim_exprs[i] for i in s]) + ")" for s in sets]
+        return "group by grouping sets (" + ", ".join(groups) + ")"
     if totals == "none" or not dim_exprs:
         return "group by " + ", ".join(keys + dim_exprs)
     cut = [len(dim_exprs), 0] if totals == "grand" else list(range(len(dim_exprs), -1, -1))
@@ -581,7 +603,7 @@ def _source_cte(
     return (
         f'{ends}"{cte}" as (\n  select {", ".join(keys + aggs)}\n  from {table} as t{join}'
         + (f"\n  where {' and '.join(where)}" if where else "")
-        + f"\n  {_group_by(period_keys, dim_exprs, shape.totals)}\n)"
+        + f"\n  {_group_by(period_keys, dim_exprs, shape.totals, shape.sets)}\n)"
     )
 
 
@@ -635,7 +657,7 @@ def _conversion_cte(
     ]
     return (
         f'{rows},\n"{cte}" as (\n  select {", ".join(keys + aggs)}\n  from "{cte}_rows" as t'
-        f"\n  {_group_by(period_keys, dim_exprs, shape.totals)}\n)"
+        f"\n  {_group_by(period_keys, dim_exprs, shape.totals, shape.sets)}\n)"
     )
 
 

@@ -143,3 +143,19 @@ alert_state = sa.Table(
     sa.Column("since", sa.DateTime(timezone=True), nullable=False),
     sa.Column("data_version", sa.String(64), nullable=False),
 )
+
+# Saved views (docs/explore.md): a page path and its URL query string, never the viewer's scope.  A name is unique
+# per owner (saving it again replaces the view); `shared` views are listed to every user.
+saved_views = sa.Table(
+    "saved_views",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("owner", sa.String(120), nullable=False),
+    sa.Column("name", sa.String(120), nullable=False),
+    sa.Column("path", sa.String(200), nullable=False),
+    sa.Column("query", sa.Text, nullable=False, server_default=""),
+    sa.Column("shared", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("owner", "name", name="saved_views_owner_name"),
+)

@@ -94,7 +94,9 @@ VALUE_TYPES: Mapping[str, tuple[Check, str]] = {
 # Components whose `value` is a list of strings (multi-select dropdowns, checklists), by id or, for
 # pattern-matching ids, by their "type"; every other `value` is one option. tests/test_callback_fuzz.py
 # checks this against the `value` of every component on every page.
-LIST_VALUED: frozenset[str] = frozenset({"filter", "retention-status-filter"})
+LIST_VALUED: frozenset[str] = frozenset(
+    {"filter", "retention-status-filter", "explore-metrics", "explore-rows", "explore-show", "save-view-share"}
+)
 LIST_VALUE_TYPE: tuple[Check, str] = (_choices, "a list of strings or null")
 
 

@@ -15,7 +15,7 @@ from typing import Final
 def _merge() -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
     for name in MESSAGE_MODULES:
-        module = importlib.import_module(f"clientscope.messages.{name}")
+        module = importlib.import_module(name if "." in name else f"clientscope.messages.{name}")
         duplicated = merged.keys() & module.MESSAGES.keys()
         if duplicated:
             raise ValueError(f"UI strings defined twice: {sorted(duplicated)}")
@@ -24,12 +24,13 @@ def _merge() -> dict[str, dict[str, str]]:
 
 
 LANGUAGES: Final = ("zh_CN", "en")
-# One module of strings per area (clientscope/messages/*.py), so pages can be worked on independently.
+# One module of strings per area (clientscope/messages/*.py, or an analysis package's `messages` module given by
+# its dotted name), so pages can be worked on independently.
 MESSAGE_MODULES: Final = (
     "core",
     "segments",
     "customer",
-    "lifecycle",
+    "clientscope.lifecycle.messages",
     "campaigns",
     "churn",
     "metrics",

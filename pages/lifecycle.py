@@ -2,10 +2,10 @@
 and stage mix, with a customer list behind every click.
 
 URL state: the period (cohort range), filters and cross-filters as everywhere, plus the page's own cross-filters
-`x.cohort`, `x.step`, `x.activation`, `x.flow` (set by clicks, see `clientscope.lifecycle.click_state`); `dim` = the
-comparison dimension; page options `p.retention` (customers | aum), `p.flow_a` / `p.flow_b` (the Sankey's months),
-`p.list` (the drill target of the customer list, see `clientscope.lifecycle.DrillTarget`).
-Definitions: `clientscope/lifecycle.py`.
+`x.cohort`, `x.step`, `x.activation`, `x.flow` (set by clicks, see `clientscope.lifecycle.view.click_state`);
+`dim` = the comparison dimension; page options `p.retention` (customers | aum), `p.flow_a` / `p.flow_b` (the
+Sankey's months), `p.list` (the drill target of the customer list, see `clientscope.lifecycle.view.DrillTarget`).
+Definitions: `clientscope/lifecycle/__init__.py` (the package map) and its modules.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from clientscope import lifecycle as lc
 from clientscope import runtime
 from clientscope.components.empty import empty_state
 from clientscope.components.export_button import export_button
 from clientscope.components.grid import grid_options
 from clientscope.components.page import PageContext, changed_search, current_state, page_context, page_frame
-from clientscope.figures import lifecycle as figs
 from clientscope.i18n import join_words, t
+from clientscope.lifecycle import api as lc
+from clientscope.lifecycle import figures as figs
 from clientscope.semantic import format_value
 from clientscope.shell_ids import ShellIds
 from clientscope.state import parse_query, to_query
@@ -72,7 +72,7 @@ def layout(**query: str) -> html.Div:
     pc = page_context(query)
     lang, theme = pc.lang, pc.state.theme
     view = lc.lifecycle_view(pc)
-    frames = lc.cohort_frames(pc, view)
+    frames = lc.cohort_cells(pc, view)
     members = frames.funnel
     funnel = lc.funnel(members)
     flow = lc.stage_flow(pc, view)
@@ -89,7 +89,7 @@ def layout(**query: str) -> html.Div:
                 lang,
                 start=view.start,
                 end=view.end,
-                count=count(members.height),
+                count=count(lc.customer_count(members)),
                 as_of=view.as_of,
             ),
             className="mb-1",

@@ -37,9 +37,9 @@ import polars as pl
 import pytest
 
 from clientscope import campaigns as cp
-from clientscope import lifecycle as lc
 from clientscope.components.page import build_page_context
 from clientscope.db import FULL_SCOPE, Database
+from clientscope.lifecycle import api as lc
 from clientscope.marts import build_marts_in_memory
 from clientscope.semantic import (
     CompileError,

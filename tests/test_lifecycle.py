@@ -37,10 +37,11 @@ import openpyxl
 import polars as pl
 import pytest
 
-from clientscope import lifecycle as lc
+from clientscope.cache import QUERY_CACHE
 from clientscope.components.page import build_page_context
 from clientscope.db import FULL_SCOPE, Database
 from clientscope.export import workbook_bytes
+from clientscope.lifecycle import api as lc
 from clientscope.marts import build_marts_in_memory
 from clientscope.reports import ReportRequest, builder
 from clientscope.semantic import load_semantic_model
@@ -650,10 +651,17 @@ def test_fixture_has_no_soft_churn() -> None:
 
 
 def test_the_cohort_frame_is_cached_per_data_version(bank, model) -> None:
+    """The cohort frame and the served cells come from the one bounded query cache (a second ask is a hit)."""
     pc = context(bank, model)
     view = lc.lifecycle_view(pc)
-    assert lc.cohort_members(pc, view) is lc.cohort_members(pc, view)
-    assert Path(REPO_ROOT / "queries" / "lifecycle" / "cohort_members.sql").is_file()
+    first = lc.cohort_members(pc, view)
+    hits = QUERY_CACHE.stats().hits
+    assert lc.cohort_members(pc, view).equals(first)
+    assert QUERY_CACHE.stats().hits == hits + 1
+    cells = lc.cohort_cells(pc, view)
+    hits = QUERY_CACHE.stats().hits
+    assert lc.cohort_cells(pc, view).funnel.equals(cells.funnel)
+    assert QUERY_CACHE.stats().hits == hits + 2  # the cohort's cells and the retention inputs
 
 
 # --- cross-filters: every chart's click narrows the other charts and lists its customers ---------------------------
@@ -735,7 +743,7 @@ def test_the_page_s_own_cross_filters_never_reach_a_metric_query(bank, model) ->
     pc = context(bank, model, **{"x.cohort": "2025-02", "x.step": "grown", "x.stage": "dormant"})
     assert set(pc.metric_filters()) == {"stage"}  # a metrics.yaml dimension; the page's own ones are left out
     view = lc.lifecycle_view(pc)
-    assert view.ignored == () and view.params["f_channel"] is None
+    assert view.ignored == () and view.filters.dimensions == ()  # the stage is applied to the cohort, not in SQL
     assert dict(view.cohort_cross) == {"cohort": "2025-02", "step": "grown", "stage": "dormant"}
     # the stage mix highlights the stage rather than filtering itself to it: every stage is still there
     assert set(lc.stage_mix(pc, view)["stage"]) == {"new", "active", "growing", "inactive", "dormant", "churned"}
@@ -1001,7 +1009,7 @@ def test_cross_filters_on_the_demo_bank_equal_a_polars_computation_over_the_extr
 
 
 def test_a_selection_the_chart_does_not_show_fades_nothing() -> None:
-    from clientscope.figures import lifecycle as figures
+    from clientscope.lifecycle import figures
 
     flow = pl.DataFrame({"from_state": ["active"], "to_state": ["dormant"], "customers": [3], "share": [1.0]})
     texts = {"customers": "Customers", "share_of_from": "Share"}

@@ -24,15 +24,18 @@ class ReportRequest:
 
 
 _NOT_PAGES = {"common"}
+# Pages whose analysis is a package holding its own workbook module (issue 21).
+_PACKAGED: dict[str, str] = {"lifecycle": "clientscope.lifecycle.workbook"}
 
 
 def report_pages() -> tuple[str, ...]:
     """Pages with a workbook: every module `clientscope/reports/<page>.py` that defines `workbook`."""
     folder = Path(__file__).parent
-    return tuple(sorted(p.stem for p in folder.glob("*.py") if not p.stem.startswith("_") and p.stem not in _NOT_PAGES))
+    own = {p.stem for p in folder.glob("*.py") if not p.stem.startswith("_") and p.stem not in _NOT_PAGES}
+    return tuple(sorted(own | _PACKAGED.keys()))
 
 
 def builder(page: str) -> Callable[[ReportRequest], WorkbookSpec]:
     if page not in report_pages():
         raise KeyError(page)
-    return importlib.import_module(f"clientscope.reports.{page}").workbook
+    return importlib.import_module(_PACKAGED.get(page, f"clientscope.reports.{page}")).workbook

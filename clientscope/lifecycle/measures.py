@@ -25,7 +25,6 @@ import polars as pl
 
 from clientscope.lifecycle.codes import NOT_ACTIVATED, OUTFLOW, STEPS
 from clientscope.lifecycle.view import COMPARE_COLUMNS, MEASURABLE_COLUMNS, RETENTION_MAX_OFFSET, STEP_COLUMNS
-from clientscope.money import cents_sum
 
 WEIGHT = "customers"  # the customers a served cell stands for
 COMPARE_VALUE = "compare_value"  # the served cells' value of the comparison dimension (lifecycle/cohort_served)
@@ -133,7 +132,7 @@ RETENTION_INPUT_SCHEMA: dict[str, pl.DataType] = {
     "observed_months": pl.Int64(),
     "month_offset": pl.Int64(),
     "active": pl.Int64(),
-    "aum": pl.Float64(),
+    "aum_cents": pl.Int64(),  # the AUM on the books in whole cents (exact sums; one division by 100 at the end)
 }
 
 
@@ -153,7 +152,10 @@ def retention_inputs(members: pl.DataFrame, max_offset: int = RETENTION_MAX_OFFS
         .filter(pl.col("month_offset") <= max_offset)
         .with_columns(pl.col("active_offsets").list.contains(pl.col("month_offset")).alias("is_active"))
         .group_by("open_month", "month_offset")
-        .agg(pl.col("is_active").sum().cast(pl.Int64).alias("active"), cents_sum("book_aum").alias("aum"))
+        .agg(
+            pl.col("is_active").sum().cast(pl.Int64).alias("active"),
+            (pl.col("book_aum") * 100).round().cast(pl.Int64).sum().alias("aum_cents"),
+        )
     )
     return (
         sizes.join(book, on="open_month", how="left")
@@ -191,7 +193,10 @@ def retention(frame: pl.DataFrame, max_offset: int = RETENTION_MAX_OFFSET) -> pl
         .select(pl.col("open_month").alias("cohort"), pl.col("k").cast(pl.Int64).alias("month_offset"), "cohort_size")
     )
     cells = inputs.drop_nulls("month_offset").select(
-        pl.col("open_month").alias("cohort"), pl.col("month_offset").cast(pl.Int64), "active", "aum"
+        pl.col("open_month").alias("cohort"),
+        pl.col("month_offset").cast(pl.Int64),
+        "active",
+        (pl.col("aum_cents").cast(pl.Float64) / 100).alias("aum"),  # as clientscope.money.cents_sum ends
     )
     base = cells.filter(pl.col("month_offset") == 0).select("cohort", pl.col("aum").alias("aum_base"))
     return (

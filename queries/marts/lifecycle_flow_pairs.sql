@@ -48,8 +48,9 @@ final as (
         acquisition_channel,
         ref_tier as tier,
         count(*) as customers,
-        sum(aum_a) as aum_a,
-        sum(aum_b) as aum_b
+        -- DECIMAL(18,2) like every mart's money (a cell's sum is far below its 10^16 limit)
+        cast(sum(aum_a) as decimal(18, 2)) as aum_a,
+        cast(sum(aum_b) as decimal(18, 2)) as aum_b
     from classified
     where from_state is not null
     group by all

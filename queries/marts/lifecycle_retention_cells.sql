@@ -41,7 +41,8 @@ final as (
         age_band,
         month_offset,
         count(*) filter (where coalesce(list_contains(active_offsets, month_offset), false)) as active,
-        sum(aum) as aum
+        -- DECIMAL(18,2) like every mart's money (a cell's sum is far below its 10^16 limit)
+        cast(sum(aum) as decimal(18, 2)) as aum
     from book
     group by all
 )

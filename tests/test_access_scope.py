@@ -187,8 +187,29 @@ def column(rows: list[tuple], header: str) -> list[Any]:
 
 
 def render(client, app, path: str, search: str = "?lang=en") -> dict:
+    """The page as the browser gets it: the router's layout and, for a page in sections
+    (clientscope/components/sections.py), every section's own answer."""
     response = client.post(UPDATE, json=router_body(app, path, search))
     assert response.status_code == 200, (path, response.status_code)
+    tree = response.get_json()["response"]
+    slots = [c["props"]["id"] for c in components(tree) if isinstance(c["props"].get("id"), dict)
+             and c["props"]["id"].get("type") == "section"]  # fmt: skip
+    sections = [_section(client, app, slot, path, search) for slot in slots]
+    return {"router": tree, "sections": sections} if sections else tree
+
+
+def _section(client, app, slot: dict, path: str, search: str) -> dict:
+    output = next(key for key in app.callback_map if '"type":"section"' in key)
+    key_id = {**slot, "type": "section-key"}
+    body = {
+        "output": output,
+        "outputs": [{"id": slot, "property": "children"}, {"id": key_id, "property": "data"}],
+        "inputs": [{"id": "url", "property": "search", "value": search}],
+        "state": [{"id": "url", "property": "pathname", "value": path}, {"id": key_id, "property": "data"}],
+        "changedPropIds": ["url.search"],
+    }
+    response = client.post(UPDATE, json=body)
+    assert response.status_code == 200, (path, slot, response.status_code)
     return response.get_json()["response"]
 
 

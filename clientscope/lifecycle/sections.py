@@ -20,6 +20,7 @@ from clientscope.i18n import join_words, t
 from clientscope.lifecycle import api as lc
 from clientscope.lifecycle import figures as figs
 from clientscope.semantic import format_value
+from clientscope.state import to_query
 
 CHART = "lifecycle-chart"
 GRAPH_CONFIG = {"displaylogo": False}
@@ -344,6 +345,9 @@ def render_frame(pc: PageContext) -> html.Div:
               count=count(lc.customer_count(cells.funnel)), as_of=view.as_of),
             className="mb-1",
             id="lifecycle-intro",
+            # keyed by the view: a new view mounts a new element (the frame drawn from the new URL can be told
+            # from the old one, as when the whole page was re-rendered)
+            key=to_query(pc.state),
         ),
         html.P(t("lifecycle.entry_note", lang), className="small text-muted mb-1"),
     ]  # fmt: skip

@@ -345,9 +345,9 @@ def render_frame(pc: PageContext) -> html.Div:
               count=count(lc.customer_count(cells.funnel)), as_of=view.as_of),
             className="mb-1",
             id="lifecycle-intro",
-            # keyed by the view: a new view mounts a new element (the frame drawn from the new URL can be told
-            # from the old one, as when the whole page was re-rendered)
-            key=to_query(pc.state),
+            # the view it was drawn from: the frame drawn from a new URL can be told from the old one (the
+            # section's elements are updated in place, not replaced as when the whole page was re-rendered)
+            **{"data-view": to_query(pc.state)},
         ),
         html.P(t("lifecycle.entry_note", lang), className="small text-muted mb-1"),
     ]  # fmt: skip

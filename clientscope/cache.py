@@ -28,7 +28,7 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from clientscope.db import FULL_SCOPE, Database, QueryResult, ViewerScope, query_sql, run_named
+from clientscope.db import DEFAULT_ROW_CAP, FULL_SCOPE, Database, QueryResult, ViewerScope, query_sql, run_named
 
 if TYPE_CHECKING:  # the semantic layer imports this module
     from clientscope.semantic.filtering import ViewFilters
@@ -176,11 +176,15 @@ def run_named_cached(
     scope: ViewerScope = FULL_SCOPE,
     filters: ViewFilters | None = None,
     cache: QueryCache = QUERY_CACHE,
+    row_cap: int = DEFAULT_ROW_CAP,
 ) -> QueryResult:
-    """`run_named` for a page's aggregate query (small answers, asked again on every filter change), cached."""
+    """`run_named` for a page's aggregate query (small answers, asked again on every filter change), cached.
+
+    `row_cap` (part of the key) raises the cap for a caller that pages a long list out of one cached frame."""
     bound = dict(params or {})
 
     def run() -> QueryResult:
-        return run_named(db, name, bound, scope=scope, filters=filters)
+        return run_named(db, name, bound, scope=scope, filters=filters, row_cap=row_cap)
 
-    return cache.fetch(db, query_sql(name), bound, scope, run, filters)
+    key_filters = filters if row_cap == DEFAULT_ROW_CAP else (filters, row_cap)
+    return cache.fetch(db, query_sql(name), bound, scope, run, key_filters)

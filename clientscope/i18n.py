@@ -30,7 +30,7 @@ MESSAGE_MODULES: Final = (
     "clientscope.messages.core",
     "clientscope.segments.messages",
     "clientscope.messages.customer",
-    "clientscope.messages.lifecycle",
+    "clientscope.lifecycle.messages",
     "clientscope.campaigns.messages",
     "clientscope.churn.messages",
     "clientscope.messages.metrics",

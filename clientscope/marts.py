@@ -35,6 +35,7 @@ import pyarrow as pa
 from clientscope import settings
 from clientscope.churn.signals import SignalRules
 from clientscope.db import Database, query_sql
+from clientscope.lifecycle import serving as lifecycle_serving
 from clientscope.mart import Mart
 from clientscope.segments import serving as segments_serving
 
@@ -145,7 +146,7 @@ CUSTOMER_LIFECYCLE = Mart(
     money=("latest_aum", "book_aum", "row_aum"),
     columns=(
         "customer_id", "open_date", "close_date", "region", "branch_id", "rm_id", "city", "acquisition_channel",
-        "gender", "risk_profile", "entry_tier", "entry_tier_alt", "entry_age_band", "latest_stage", "latest_aum",
+        "gender", "risk_profile", "tier", "tier_alt", "age_band", "latest_stage", "latest_aum",
         "latest_month", "first_active_month", "first_active_offset", "churned_row_offset", "first_growing_offset",
         "active_offsets", "book_offsets", "book_aum", "first_idx", "last_idx", "row_idx", "row_stage", "row_aum",
         "row_tier", "row_tier_alt", "row_age_band",
@@ -154,7 +155,7 @@ CUSTOMER_LIFECYCLE = Mart(
 
 MARTS: tuple[Mart, ...] = (
     CUSTOMER_MONTH_FACTS, CHURN_EVENTS, OPENING_CHURN, CAMPAIGN_FACTS, TOUCH_FACTS, CONVERSION_FACTS,
-    CUSTOMER_LIFECYCLE, *segments_serving.MARTS,
+    CUSTOMER_LIFECYCLE, *segments_serving.MARTS, *lifecycle_serving.MARTS,
 )  # fmt: skip
 MART_COLUMNS: Mapping[str, tuple[str, ...]] = {m.name: m.columns for m in MARTS}
 # The money columns of each mart: DECIMAL(18,2) (lists of it for the per-customer histories), rounded from the
@@ -183,6 +184,20 @@ def mart_params(rules: Rules) -> dict[str, Any]:
         **SignalRules.from_rules(rules).sql_params(),
         "attribution_lookback_days": rules.conversion.attribution_lookback_days,
         **segments_serving.mart_params(rules.potential.model_dump()),
+        **_funnel_params(rules),
+    }
+
+
+def _funnel_params(rules: Rules) -> dict[str, int]:
+    """The lifecycle funnel's windows (the names of clientscope.lifecycle.view.FunnelWindows.params)."""
+    funnel = rules.lifecycle.funnel
+    early, late = funnel.retention_months
+    return {
+        "activation_days": funnel.activation_days,
+        "retain_early": early,
+        "retain_late": late,
+        "growth_months": funnel.growth_months,
+        "churn_months": funnel.churn_months,
     }
 
 

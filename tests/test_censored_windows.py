@@ -36,12 +36,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from clientscope import lifecycle as lc
 from clientscope.campaigns import display
 from clientscope.campaigns import table as tb
 from clientscope.campaigns import view as vw
 from clientscope.components.page import build_page_context
 from clientscope.db import FULL_SCOPE, Database
+from clientscope.lifecycle import api as lc
 from clientscope.marts import build_marts_in_memory
 from clientscope.semantic import (
     CompileError,
@@ -338,7 +338,7 @@ def test_the_lifecycle_page_shows_the_measurable_rates_and_who_is_not_yet_measur
     import flask
 
     from clientscope import runtime
-    from tests.test_lifecycle import _graphs, _texts
+    from tests.test_lifecycle import _graphs, _rendered, _texts
 
     del dash_app  # registers the pages
     module = next(m for name, m in sys.modules.items() if name.endswith("pages.lifecycle"))
@@ -346,8 +346,8 @@ def test_the_lifecycle_page_shows_the_measurable_rates_and_who_is_not_yet_measur
     server = flask.Flask("censored-test")
     runtime.attach(server, runtime.AppContext(folder, False, db, model))
     with server.test_request_context():
-        english = module.layout(start="2025-01", end="2025-12", lang="en")
-        chinese = module.layout(start="2025-01", end="2025-12", lang="zh_CN")
+        english = _rendered(module, {"start": "2025-01", "end": "2025-12", "lang": "en"})
+        chinese = _rendered(module, {"start": "2025-01", "end": "2025-12", "lang": "zh_CN"})
     text = " ".join(_texts(english))
     assert "Not yet measurable (window not elapsed, left out of the rates): Activated 1, " in text
     assert "1 not yet measurable" in text and "3 not yet measurable" in text  # the rate cards' notes

@@ -37,10 +37,11 @@ import openpyxl
 import polars as pl
 import pytest
 
-from clientscope import lifecycle as lc
+from clientscope.cache import QUERY_CACHE
 from clientscope.components.page import build_page_context
 from clientscope.db import FULL_SCOPE, Database
 from clientscope.export import workbook_bytes
+from clientscope.lifecycle import api as lc
 from clientscope.marts import build_marts_in_memory
 from clientscope.reports import ReportRequest, builder
 from clientscope.semantic import load_semantic_model
@@ -650,10 +651,17 @@ def test_fixture_has_no_soft_churn() -> None:
 
 
 def test_the_cohort_frame_is_cached_per_data_version(bank, model) -> None:
+    """The cohort frame and the served cells come from the one bounded query cache (a second ask is a hit)."""
     pc = context(bank, model)
     view = lc.lifecycle_view(pc)
-    assert lc.cohort_members(pc, view) is lc.cohort_members(pc, view)
-    assert Path(REPO_ROOT / "queries" / "lifecycle" / "cohort_members.sql").is_file()
+    first = lc.cohort_members(pc, view)
+    hits = QUERY_CACHE.stats().hits
+    assert lc.cohort_members(pc, view).equals(first)
+    assert QUERY_CACHE.stats().hits == hits + 1
+    cells = lc.cohort_cells(pc, view)
+    hits = QUERY_CACHE.stats().hits
+    assert lc.cohort_cells(pc, view).funnel.equals(cells.funnel)
+    assert QUERY_CACHE.stats().hits == hits + 2  # the cohort's cells and the retention inputs
 
 
 # --- cross-filters: every chart's click narrows the other charts and lists its customers ---------------------------
@@ -735,7 +743,7 @@ def test_the_page_s_own_cross_filters_never_reach_a_metric_query(bank, model) ->
     pc = context(bank, model, **{"x.cohort": "2025-02", "x.step": "grown", "x.stage": "dormant"})
     assert set(pc.metric_filters()) == {"stage"}  # a metrics.yaml dimension; the page's own ones are left out
     view = lc.lifecycle_view(pc)
-    assert view.ignored == () and view.params["f_channel"] is None
+    assert view.ignored == () and view.filters.dimensions == ()  # the stage is applied to the cohort, not in SQL
     assert dict(view.cohort_cross) == {"cohort": "2025-02", "step": "grown", "stage": "dormant"}
     # the stage mix highlights the stage rather than filtering itself to it: every stage is still there
     assert set(lc.stage_mix(pc, view)["stage"]) == {"new", "active", "growing", "inactive", "dormant", "churned"}
@@ -871,6 +879,13 @@ def _texts(component) -> list[str]:
     return _texts(children) if children is not None else []
 
 
+def _rendered(module, query: dict[str, str]) -> list:
+    """The page as the browser gets it: every section rendered from the query (the layout holds empty slots)."""
+    from clientscope.components.sections import FRAME, render_for
+
+    return [render_for(module.PATH, name, query, None)[0] for name in (FRAME, *module.SECTION_NAMES)]
+
+
 def _graphs(component) -> dict[str, dict]:
     """chart name → figure of every lifecycle chart in a layout."""
     found: dict[str, dict] = {}
@@ -904,7 +919,7 @@ def test_the_page_shows_chips_highlights_and_says_what_the_all_customer_charts_l
              "x.step": "activated", "x.activation": "0", "x.flow": "active:active", "x.stage": "active",
              "x.acquisition_channel": "branch"}  # fmt: skip
     with server.test_request_context():
-        layout = module.layout(**query)
+        layout = _rendered(module, query)
     text = " ".join(_texts(layout))
     for chip in ("Opening-month cohort: 2025-02", "Funnel step: Activated", "First transaction: 0 months after opening",
                  "Stage flow: 2025-06: Active → 2025-12: Active", "Lifecycle stage: Active",
@@ -936,7 +951,7 @@ def test_the_page_shows_chips_highlights_and_says_what_the_all_customer_charts_l
     )
     # the funnel by channel keeps every channel when only its own filter is set, and highlights the clicked one
     with server.test_request_context():
-        layout = module.layout(start="2025-01", end="2025-12", **{"x.acquisition_channel": "branch"})
+        layout = _rendered(module, {"start": "2025-01", "end": "2025-12", "x.acquisition_channel": "branch"})
     groups = {trace["customdata"][0][0]: trace["opacity"] for trace in _graphs(layout)["groups"]["data"]}
     assert groups == {"branch": 1.0, "app": 0.3, "partner": 0.3, "referral": 0.3}
 
@@ -1001,7 +1016,7 @@ def test_cross_filters_on_the_demo_bank_equal_a_polars_computation_over_the_extr
 
 
 def test_a_selection_the_chart_does_not_show_fades_nothing() -> None:
-    from clientscope.figures import lifecycle as figures
+    from clientscope.lifecycle import figures
 
     flow = pl.DataFrame({"from_state": ["active"], "to_state": ["dormant"], "customers": [3], "share": [1.0]})
     texts = {"customers": "Customers", "share_of_from": "Share"}

@@ -18,8 +18,8 @@ from clientscope.components.filter_bar import BAR_KEYS, chips, filter_bar
 from clientscope.db import Database, ViewerScope
 from clientscope.filters import FilterChoices, load_choices
 from clientscope.i18n import t
-from clientscope.lifecycle_codes import PAGE_CROSS
-from clientscope.lifecycle_codes import cross_values as lifecycle_cross_values
+from clientscope.lifecycle.codes import PAGE_CROSS
+from clientscope.lifecycle.codes import cross_values as lifecycle_cross_values
 from clientscope.semantic import SemanticModel
 from clientscope.semantic.filtering import ViewFilters
 from clientscope.state import Notice, ViewState, parse_state
@@ -36,7 +36,7 @@ FILTER_DIMENSIONS: dict[str, str] = {
     "touch_channel": "channel",
 }
 # Cross-filters that are not metrics.yaml dimensions: the lifecycle page's cohort subsets (x.cohort, x.step,
-# x.activation, x.flow; see clientscope/lifecycle_codes.py).  Accepted in every URL, so that another control's
+# x.activation, x.flow; see clientscope/lifecycle/codes.py).  Accepted in every URL, so that another control's
 # change keeps them, but only /lifecycle applies them; metric queries never see them.
 # The churn page's x.risk_level is the churn MODEL's level (high / medium / low, docs/churn-model.md §4), which
 # exists for the latest month-end only: a page subset too, never the metrics.yaml `warning_level` (rule) dimension.

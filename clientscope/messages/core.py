@@ -50,7 +50,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "filter.channel": {"zh_CN": "获客渠道", "en": "Acquisition channel"},
     "filter.campaign": {"zh_CN": "营销活动", "en": "Campaign"},
     "filter.touch_channel": {"zh_CN": "触达渠道", "en": "Touch channel"},
-    # the lifecycle page's own cross-filters (chips; clientscope/lifecycle_codes.py)
+    # the lifecycle page's own cross-filters (chips; clientscope/lifecycle/codes.py)
     "filter.cohort": {"zh_CN": "开户批次", "en": "Opening-month cohort"},
     "filter.step": {"zh_CN": "漏斗环节", "en": "Funnel step"},
     "filter.activation": {"zh_CN": "首次交易", "en": "First transaction"},

@@ -207,7 +207,7 @@ class TierRules(Frozen):
 
 
 class FunnelRules(Frozen):
-    """The windows of the acquisition-cohort funnel on /lifecycle (clientscope/lifecycle.py, cohort_members.sql)."""
+    """The windows of the acquisition-cohort funnel on /lifecycle (docs/lifecycle.md, lifecycle/cohort_steps.sql)."""
 
     activation_days: int = Field(default=90, ge=1)  # activated: first transacting month ends ≤ this after opening
     retention_months: tuple[int, ...] = (3, 6)  # retained: active this many months after the opening month

@@ -1,5 +1,6 @@
 -- lifecycle/flow: where the customers in each stage at month A ($month_a) are at month B ($month_b), for the
--- stage-flow Sankey.  One row per (from_state, to_state) with customers and their AUM at A and B.
+-- stage-flow Sankey, from the detail rows.  One row per (from_state, to_state) with customers and their AUM at A
+-- and B.  The page reads the serving aggregate (lifecycle/flow_served) unless a filter is outside its grain.
 -- The states (where each customer is at A and at B) are lifecycle/flow_states.sql, included below.
 with
 

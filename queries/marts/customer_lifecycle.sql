@@ -3,7 +3,9 @@
 -- (queries/lifecycle/cohort_members.sql selects a cohort by open_date and applies the funnel windows here).
 --   month_offset (per row) = calendar months since the month of opening (0 = the opening month), from
 --                            month_idx, so a gap in a customer's months never shifts "month 3";
---   entry_*                = month-varying attributes at the customer's first month;
+--   tier, tier_alt, age_band = month-varying attributes at the customer's first month (the *entry* values),
+--                            named like the metrics.yaml columns so that the compiled filters
+--                            (filtered_customer_lifecycle) select a cohort by its entry tier / tier_alt / age band;
 --   first_growing_offset   = the first month 1.. after opening in which is_growing holds;
 --   active_offsets         = offsets of the active (txn_count > 0), not churned months;
 --   book_offsets, book_aum = offsets and AUM (0 when missing) of the months on the books (not churned);
@@ -53,9 +55,9 @@ final as (
         any_value(acquisition_channel) as acquisition_channel,
         any_value(gender) as gender,
         any_value(risk_profile) as risk_profile,
-        arg_min(tier, month_idx) as entry_tier,
-        arg_min(tier_alt, month_idx) as entry_tier_alt,
-        arg_min(age_band, month_idx) as entry_age_band,
+        arg_min(tier, month_idx) as tier,
+        arg_min(tier_alt, month_idx) as tier_alt,
+        arg_min(age_band, month_idx) as age_band,
         arg_max(stage, month_idx) as latest_stage,
         arg_max(aum_total, month_idx) as latest_aum,
         max(month) as latest_month,

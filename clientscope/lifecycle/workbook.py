@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from clientscope import lifecycle as lc
 from clientscope.export import ChartSpec, ColumnSpec, SheetSpec, WorkbookSpec
 from clientscope.i18n import t
+from clientscope.lifecycle import api as lc
 from clientscope.reports import ReportRequest
 from clientscope.reports.common import workbook_spec
 from clientscope.semantic import excel_number_format, format_value
@@ -278,7 +278,7 @@ def workbook(request: ReportRequest) -> WorkbookSpec:
     pc = request.page
     lang = pc.lang
     view = lc.lifecycle_view(pc)
-    frames = lc.cohort_frames(pc, view)  # the same cohort behind each chart as on the page
+    frames = lc.cohort_cells(pc, view)  # the same cohort behind each chart as on the page
     funnel = lc.funnel(frames.funnel)
     retention = lc.retention(frames.retention)
     flow = lc.stage_flow(pc, view)

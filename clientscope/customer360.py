@@ -17,8 +17,8 @@ import polars as pl
 from clientscope.access.masking import mask_record
 from clientscope.churn.reasons import Reason, reasons_for
 from clientscope.churn.signals import SignalRules, load_signals
-from clientscope.components.page import PageContext
 from clientscope.db import ViewerScope, run_named
+from clientscope.view_context import PageContext
 
 MAX_ID_LENGTH = 64
 

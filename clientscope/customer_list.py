@@ -33,13 +33,13 @@ from dash import MATCH, Input, Output, State, callback, dcc, html, no_update
 
 from clientscope.access.masking import mask_frame
 from clientscope.components.grid import grid_options
-from clientscope.components.page import PageContext
 from clientscope.db import query_sql, run_named
 from clientscope.export import ColumnSpec, SheetSpec
 from clientscope.i18n import t
 from clientscope.semantic import excel_header_unit, excel_number_format, format_value
 from clientscope.semantic.filtering import ViewFilters
 from clientscope.state import to_query
+from clientscope.view_context import PageContext
 
 GRID = "customer-list"
 STORE = "customer-list-segment"
@@ -429,7 +429,7 @@ def rows_response(
 def on_get_rows(request, data):
     if not request or not data:
         return no_update, no_update
-    from clientscope.components.page import page_context
+    from clientscope.components.request_context import page_context
     from clientscope.state import parse_query
 
     pc = page_context(parse_query(data.get("query") or ""))

@@ -39,11 +39,11 @@ def export_page(
     generated_at: datetime,
 ) -> Path:
     from clientscope.build import run_build
-    from clientscope.components.page import build_page_context
     from clientscope.export import ExportError, write_workbook
     from clientscope.reports import ReportRequest, builder, report_pages
     from clientscope.semantic import SemanticError, format_problems, load_semantic_model
     from clientscope.validation import format_report
+    from clientscope.view_context import build_page_context
 
     if page not in report_pages():
         raise ExportRequestError(f"unknown page {page!r}; choose one of: {', '.join(report_pages())}")

@@ -18,7 +18,6 @@ import polars as pl
 
 from clientscope.components.filter_bar import DEFAULT_PERIOD_MONTHS as TREND_MONTHS
 from clientscope.components.kpi import KpiView
-from clientscope.components.page import PageContext
 from clientscope.i18n import month_name, t
 from clientscope.semantic import (
     MetricRequest,
@@ -33,6 +32,7 @@ from clientscope.semantic import (
 )
 from clientscope.semantic.model import ConversionMetric, RatioMetric
 from clientscope.semantic.periods import COMPARISON_MONTHS, add_months, month_label, month_start
+from clientscope.view_context import PageContext
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dash import html
 from clientscope import runtime
 from clientscope.ask import answer_question
 from clientscope.ask.view import ask_page
-from clientscope.components.page import page_context
+from clientscope.components.request_context import page_context
 
 dash.register_page(__name__, path="/ask", order=95, title="Clientscope · ask", nav_hidden=True)
 

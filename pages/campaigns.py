@@ -22,7 +22,8 @@ from clientscope.campaigns import sections as sc
 from clientscope.campaigns import view as vw
 from clientscope.campaigns.cards import CUSTOMER_BLOCK, Ids
 from clientscope.components.crossfilter import cross_filtered_query
-from clientscope.components.page import changed_search, page_context
+from clientscope.components.page import changed_search
+from clientscope.components.request_context import page_context
 from clientscope.components.sections import FRAME, register_section, sectioned_layout
 from clientscope.shell import carried_query
 from clientscope.state import parse_query, to_query

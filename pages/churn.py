@@ -20,7 +20,8 @@ from clientscope.churn.words import (
     action_grid_rows,
 )
 from clientscope.components.crossfilter import clicked_value
-from clientscope.components.page import changed_search, current_state, page_context
+from clientscope.components.page import changed_search
+from clientscope.components.request_context import current_state, page_context
 from clientscope.components.sections import FRAME, register_section, sectioned_layout
 from clientscope.shell_ids import ShellIds
 from clientscope.state import parse_query

@@ -17,7 +17,8 @@ from clientscope import customer360 as c360
 from clientscope import runtime
 from clientscope.components.empty import empty_state
 from clientscope.components.grid import grid_options
-from clientscope.components.page import PageContext, notices_alert, page_context
+from clientscope.components.page import notices_alert
+from clientscope.components.request_context import page_context
 from clientscope.components.retention_results import customer_history_card
 from clientscope.figures import customer as figures
 from clientscope.i18n import t
@@ -25,6 +26,7 @@ from clientscope.segments.numbers import Numbers, numbers
 from clientscope.segments.view import tag_label
 from clientscope.shell_ids import ShellIds
 from clientscope.state import parse_query, to_query
+from clientscope.view_context import PageContext
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,8 @@ from clientscope import runtime
 from clientscope.components.empty import empty_state
 from clientscope.components.export_button import export_button
 from clientscope.components.grid import grid_options
-from clientscope.components.page import changed_search, current_state, page_context, page_frame
+from clientscope.components.page import changed_search, page_frame
+from clientscope.components.request_context import current_state, page_context
 from clientscope.customer_list import customer_list
 from clientscope.explore.controls import Ids, controls
 from clientscope.explore.drill import cell_drill, cell_key

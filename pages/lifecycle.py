@@ -14,7 +14,8 @@ import dash
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 
 from clientscope import runtime
-from clientscope.components.page import changed_search, current_state, page_context
+from clientscope.components.page import changed_search
+from clientscope.components.request_context import current_state, page_context
 from clientscope.components.sections import FRAME, register_section, sectioned_layout
 from clientscope.lifecycle import api as lc
 from clientscope.lifecycle import sections as parts

@@ -9,7 +9,7 @@ from dash import Input, Output, Patch, callback, dcc, html
 from clientscope import runtime
 from clientscope.components.export_button import export_button
 from clientscope.components.grid import grid_options
-from clientscope.components.page import page_context
+from clientscope.components.request_context import page_context
 from clientscope.i18n import t
 from clientscope.metric_catalog import COLUMNS, catalog_frame
 

@@ -12,10 +12,10 @@ import pytest
 
 from clientscope.ask import answer_question, lexicon_for
 from clientscope.ask.plugin import PARSER_ENV, parse
-from clientscope.components.page import build_page_context
 from clientscope.db import FULL_SCOPE, ViewerScope
 from clientscope.semantic import MetricRequest, compare_query, format_value, run_compiled, run_metric_query
 from clientscope.state import parse_query
+from clientscope.view_context import build_page_context
 from tests import ask_plugins
 from tests.test_ask_parse import TABLE
 

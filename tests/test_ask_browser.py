@@ -9,8 +9,8 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 
 from clientscope.ask import answer_question
-from clientscope.components.page import build_page_context
 from clientscope.db import FULL_SCOPE
+from clientscope.view_context import build_page_context
 from tests.browser_support import assert_clean
 
 pytestmark = pytest.mark.browser

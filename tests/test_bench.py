@@ -124,9 +124,9 @@ VIEWS = (
 
 @pytest.mark.parametrize("query", VIEWS, ids=[json.dumps(v, ensure_ascii=False) for v in VIEWS])
 def test_pandas_twin_computes_the_overview_numbers_the_app_shows(demo_db, demo_data, query):
-    from clientscope.components.page import build_page_context
     from clientscope.db import FULL_SCOPE
     from clientscope.marts import marts_dir
+    from clientscope.view_context import build_page_context
 
     db, model = demo_db
     pc = build_page_context(db, model, demo_data, query, FULL_SCOPE)
@@ -142,9 +142,9 @@ def test_pandas_twin_computes_the_overview_numbers_the_app_shows(demo_db, demo_d
 def test_pandas_twin_customers_match_a_direct_count(demo_db, demo_data):
     """The twin's headline customer count is the number of customer-month rows of the last month, counted here
     with polars straight from the mart file (an independent third computation)."""
-    from clientscope.components.page import build_page_context
     from clientscope.db import FULL_SCOPE
     from clientscope.marts import marts_dir
+    from clientscope.view_context import build_page_context
 
     db, model = demo_db
     pc = build_page_context(db, model, demo_data, {"region": "华东区"}, FULL_SCOPE)

@@ -22,13 +22,13 @@ from clientscope.campaigns import display
 from clientscope.campaigns import table as tb
 from clientscope.campaigns import view as vw
 from clientscope.campaigns.serving import build_campaign_files
-from clientscope.components.page import build_page_context
 from clientscope.components.sections import FRAME, render_for
 from clientscope.db import FULL_SCOPE, Database, ViewerScope
 from clientscope.marts import build_marts
 from clientscope.reports import ReportRequest, builder
 from clientscope.semantic import MetricRequest, format_change, format_pct_change, run_metric_query
 from clientscope.state import Notice, parse_query, to_query
+from clientscope.view_context import build_page_context
 from tests.tiny_extracts import tiny_frames, write_frames
 
 WINDOW = timedelta(days=30)

@@ -18,9 +18,9 @@ from clientscope.campaigns import customers as cu
 from clientscope.campaigns import table as tb
 from clientscope.campaigns import view as vw
 from clientscope.campaigns.serving import build_campaign_files
-from clientscope.components.page import build_page_context
 from clientscope.db import FULL_SCOPE, Database
 from clientscope.marts import build_marts
+from clientscope.view_context import build_page_context
 
 RULE_MODELS = ("first_touch", "last_touch", "linear", "time_decay", "position_based")
 STATIC = {"region", "branch", "rm", "channel", "x.gender"}  # customer attributes that do not change by month

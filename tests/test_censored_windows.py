@@ -39,7 +39,6 @@ import pytest
 from clientscope.campaigns import display
 from clientscope.campaigns import table as tb
 from clientscope.campaigns import view as vw
-from clientscope.components.page import build_page_context
 from clientscope.db import FULL_SCOPE, Database
 from clientscope.lifecycle import api as lc
 from clientscope.marts import build_marts_in_memory
@@ -54,6 +53,7 @@ from clientscope.semantic import (
     run_metric_query,
     validate_file,
 )
+from clientscope.view_context import build_page_context
 from tests.conftest import REPO_ROOT
 from tests.semantic_fixture import fixture_frames
 from tests.tiny_extracts import write_frames

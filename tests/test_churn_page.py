@@ -29,12 +29,12 @@ from clientscope.churn import view as churn_view
 from clientscope.churn import words as churn_words
 from clientscope.churn.model import TrainedModel, score_latest, train_or_load
 from clientscope.churn.rules import why_they_churn
-from clientscope.components.page import PageContext, build_page_context
 from clientscope.db import FULL_SCOPE, ViewerScope
 from clientscope.export import write_workbook
 from clientscope.i18n import t
 from clientscope.reports import ReportRequest, builder, report_pages
 from clientscope.state import ViewState
+from clientscope.view_context import PageContext, build_page_context
 
 TODAY = date(2026, 11, 23)
 EAST = "华东区"

@@ -118,10 +118,10 @@ def test_a_czk_extract_is_tiered_with_the_czk_floors(czk_bank) -> None:
 def test_a_czk_extract_shows_czk_on_screen_and_in_excel(czk_bank) -> None:
     from datetime import datetime
 
-    from clientscope.components.page import build_page_context
     from clientscope.db import FULL_SCOPE
     from clientscope.reports import ReportRequest, builder
     from clientscope.segments.numbers import numbers
+    from clientscope.view_context import build_page_context
 
     pc = build_page_context(czk_bank.db, czk_bank.model, czk_bank.data_dir, {"lang": "en"}, FULL_SCOPE)
     assert numbers(pc).money(1_234_567.0) == "CZK 1.23M"

@@ -11,8 +11,8 @@ import pytest
 
 from clientscope import customer360 as c360
 from clientscope import runtime
-from clientscope.components.page import PageContext, build_page_context
 from clientscope.db import FULL_SCOPE, ViewerScope
+from clientscope.view_context import PageContext, build_page_context
 from tests.test_segments_bank import AUM, write_bank
 
 

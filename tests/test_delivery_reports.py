@@ -11,7 +11,6 @@ import openpyxl
 import pytest
 
 from clientscope.access.config import AccessConfig
-from clientscope.components.page import build_page_context
 from clientscope.db import FULL_SCOPE
 from clientscope.delivery import log as dlog
 from clientscope.delivery.config import load_delivery
@@ -23,6 +22,7 @@ from clientscope.exporting import export_page
 from clientscope.reports import ReportRequest, builder
 from clientscope.semantic import load_semantic_model
 from clientscope.store import open_store
+from clientscope.view_context import build_page_context
 from tests.access_fixtures import add
 from tests.conftest import REPO_ROOT
 from tests.delivery_support import FakeClock

@@ -11,7 +11,6 @@ import openpyxl
 import pytest
 
 from clientscope.components.export_button import build_workbook_bytes
-from clientscope.components.page import build_page_context
 from clientscope.customer_list import list_frame
 from clientscope.db import FULL_SCOPE
 from clientscope.explore.drill import cell_drill, cell_key
@@ -19,6 +18,7 @@ from clientscope.explore.options import parse_options
 from clientscope.explore.report import explore
 from clientscope.explore.table import cell_field
 from clientscope.state import Notice, parse_query
+from clientscope.view_context import build_page_context
 
 PIVOT = "p.m=aum_total,customers,churn_rate&p.rows=region,branch&p.col=tier&compare=mom&p.show=prior,change,pct"
 

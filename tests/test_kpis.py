@@ -11,13 +11,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from clientscope.components.page import build_page_context
 from clientscope.db import FULL_SCOPE
 from clientscope.kpis import kpi_numbers, kpi_views
 from clientscope.overview.data import HEADLINE_METRICS
 from clientscope.overview.workbook import workbook as overview_workbook
 from clientscope.reports import ReportRequest
 from clientscope.segments.workbook import workbook as segments_workbook
+from clientscope.view_context import build_page_context
 from tests.raw_extracts import raw_churn_events, read_extract
 
 

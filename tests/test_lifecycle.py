@@ -38,7 +38,6 @@ import polars as pl
 import pytest
 
 from clientscope.cache import QUERY_CACHE
-from clientscope.components.page import build_page_context
 from clientscope.db import FULL_SCOPE, Database
 from clientscope.export import workbook_bytes
 from clientscope.lifecycle import api as lc
@@ -46,6 +45,7 @@ from clientscope.marts import build_marts_in_memory
 from clientscope.reports import ReportRequest, builder
 from clientscope.semantic import load_semantic_model
 from clientscope.state import parse_query, to_query
+from clientscope.view_context import build_page_context
 from tests.conftest import REPO_ROOT
 from tests.tiny_extracts import write_frames
 
@@ -693,7 +693,7 @@ def test_a_click_sets_a_cross_filter_and_the_list_and_a_second_click_undoes_it(
     query = to_query(clicked)
     dimension, value = next(iter(cross.items()))
     assert f"x.{dimension}={quote(value)}" in query and "p.list=" in query
-    # the page accepts what the click wrote (the allow-lists of components/page.py), and shows it as a chip
+    # the page accepts what the click wrote (the allow-lists of clientscope/view_context.py), and shows it as a chip
     again = context(bank, model, **parse_query(query))
     assert again.notices == () and dict(again.state.cross) == cross
     view = lc.lifecycle_view(again)

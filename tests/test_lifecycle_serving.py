@@ -13,10 +13,10 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from clientscope.cache import run_named_cached
-from clientscope.components.page import build_page_context
 from clientscope.db import FULL_SCOPE, ViewerScope
 from clientscope.lifecycle import api as lc
 from clientscope.lifecycle import serving
+from clientscope.view_context import build_page_context
 
 # URL key → metrics.yaml dimension: the filter bar's keys, then the dimensions other pages' drills and
 # cross-filters bring (x.<dimension>), all of which the lifecycle page applies to a cohort.

@@ -20,7 +20,6 @@ import polars as pl
 import pytest
 
 from clientscope import marts
-from clientscope.components.page import build_page_context
 from clientscope.db import FULL_SCOPE, Database, decimals_as_float, run_query
 from clientscope.export import write_workbook
 from clientscope.money import cents_sum, cents_total
@@ -31,6 +30,7 @@ from clientscope.semantic.model import SemanticModel
 from clientscope.semantic.rollups import build_rollups, build_rollups_in_memory
 from clientscope.settings import PROJECT_ROOT
 from clientscope.validation import validate
+from clientscope.view_context import build_page_context
 from tests.tiny_extracts import TINY_MONTHS, tiny_frames, write_frames
 
 JAN, FEB = TINY_MONTHS

@@ -10,7 +10,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from clientscope.components.page import PageContext, build_page_context
 from clientscope.customer_list import (
     NO_TAG,
     CustomerSegment,
@@ -41,6 +40,7 @@ from clientscope.segments.view import (
     with_setting,
 )
 from clientscope.state import ViewState
+from clientscope.view_context import PageContext, build_page_context
 from tests.test_segments_bank import AUM, HOLDINGS, MONTHS, bank_frames, tier_of, write_bank
 
 APRIL, MARCH, JANUARY = MONTHS[3], MONTHS[2], MONTHS[0]

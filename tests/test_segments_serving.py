@@ -15,7 +15,6 @@ import polars as pl
 import pytest
 
 from clientscope.components.filter_bar import DEFAULT_PERIOD_MONTHS
-from clientscope.components.page import PageContext, build_page_context
 from clientscope.customer_list import NO_TAG, list_frame
 from clientscope.db import FULL_SCOPE, ViewerScope, decimals_as_float
 from clientscope.segments import serving
@@ -25,6 +24,7 @@ from clientscope.segments.mix import breakdown
 from clientscope.segments.potential import potential, potential_rule
 from clientscope.segments.products import penetration
 from clientscope.segments.view import segments_view
+from clientscope.view_context import PageContext, build_page_context
 
 # metrics.yaml dimension → (URL key, column): the filter bar's keys, and cross-filters for the others
 FILTER_KEYS: dict[str, tuple[str, str]] = {

@@ -20,9 +20,9 @@ from clientscope.actions.queue import (
 )
 from clientscope.actions.store import STATUSES
 from clientscope.churn.files import ChurnData
-from clientscope.components.page import PageContext
 from clientscope.export import ColumnSpec, SheetSpec
 from clientscope.i18n import t
+from clientscope.view_context import PageContext
 
 PERCENT = "0.0%"
 POINTS = "+0.0%;-0.0%;0.0%"  # a difference of rates, shown in percentage points

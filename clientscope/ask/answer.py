@@ -17,7 +17,6 @@ from clientscope.ask.links import URL_KEYS, page_link
 from clientscope.ask.plugin import parse
 from clientscope.ask.request import MONTH_GROUP, AskRequest, Issue, metric_request
 from clientscope.ask.vocabulary import DATA_DIMENSIONS
-from clientscope.components.page import PageContext
 from clientscope.db import QueryError
 from clientscope.i18n import join_words, month_name, t
 from clientscope.semantic import (
@@ -30,6 +29,7 @@ from clientscope.semantic import (
     run_compiled,
     run_metric_query,
 )
+from clientscope.view_context import PageContext
 
 log = logging.getLogger(__name__)
 # "At risk" is the churn model's level on /churn (docs/decisions.md); the ask box reads "at-risk AUM" as the

@@ -8,11 +8,11 @@ import polars as pl
 from clientscope.ask.explain import group_name, period_words, prior_period
 from clientscope.ask.lexicon import Lexicon
 from clientscope.ask.request import MONTH_GROUP, AskRequest, metric_request
-from clientscope.components.page import PageContext
 from clientscope.figures.theme import template
 from clientscope.i18n import month_name
 from clientscope.semantic import run_metric_query
 from clientscope.semantic.periods import add_months, month_label, month_start
+from clientscope.view_context import PageContext
 
 CONTEXT_MONTHS = 6  # a one-month value is drawn with the months before it
 

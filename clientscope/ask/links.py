@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from clientscope.ask.request import MONTH_GROUP, AskRequest
-from clientscope.components.page import FILTER_DIMENSIONS
 from clientscope.semantic import SemanticModel, metric_sources
 from clientscope.state import ViewState, to_query
+from clientscope.view_context import FILTER_DIMENSIONS
 
 # metric → page path; metrics not listed go by their source (churn and campaign marts), else to the overview
 PAGES: dict[str, str] = {

@@ -13,8 +13,8 @@ from clientscope.ask.answer import Answer, Table
 from clientscope.ask.intent import Understood
 from clientscope.ask.lexicon import lexicon_for
 from clientscope.ask.request import MONTH_GROUP
-from clientscope.components.page import PageContext
 from clientscope.i18n import DEFAULT_LANGUAGE, join_words, t
+from clientscope.view_context import PageContext
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "zh_CN": ("上个月华东区的流失率", "今年以来各分行AUM同比", "近6个月新增客户数走势", "AUM最高的5个分行"),

@@ -15,7 +15,7 @@ from clientscope.db import FULL_SCOPE, Database
 from clientscope.filters import FilterChoices, load_choices
 from clientscope.semantic import MetricRequest, SemanticModel, run_metric_query
 
-# URL filter key of the filter bar → metrics.yaml dimension (clientscope.components.page.FILTER_DIMENSIONS)
+# URL filter key of the filter bar → metrics.yaml dimension (clientscope.view_context.FILTER_DIMENSIONS)
 DATA_DIMENSIONS: dict[str, str] = {"region": "region", "branch": "branch", "rm": "rm", "campaign": "campaign"}
 _CITY_METRICS = ("customer_base", "customers")  # a count of customers by branch and city gives each branch's city
 

@@ -43,8 +43,9 @@ def _replay_calls(transport: FlaskTransport, calls: list[dict], sink: list[State
 
 def _twin_views(ctx: Any, views: list[dict]) -> list[dict]:
     from clientscope.bench import twins
-    from clientscope.components.page import build_page_context, viewer_scope
+    from clientscope.components.request_context import viewer_scope
     from clientscope.state import parse_query
+    from clientscope.view_context import build_page_context
 
     results = []
     for view in views:

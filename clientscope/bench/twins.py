@@ -15,8 +15,8 @@ from functools import cache
 from types import ModuleType
 from typing import Any
 
-from clientscope.components.page import PageContext
 from clientscope.settings import PROJECT_ROOT
+from clientscope.view_context import PageContext
 
 BASELINE_FILE = PROJECT_ROOT / "bench" / "pandas_baseline.py"
 REL_TOL = 1e-9  # sums in a different order may differ in the last bits

@@ -21,11 +21,11 @@ import polars as pl
 from clientscope.cache import QUERY_CACHE, run_named_cached
 from clientscope.campaigns import credits
 from clientscope.campaigns.view import Settings, View, is_built, view_of
-from clientscope.components.page import PageContext
 from clientscope.db import QueryResult, decimals_as_float, query_sql, run_named
 from clientscope.marts import params_for
 from clientscope.semantic.filtering import ViewFilters
 from clientscope.semantic.periods import add_months, month_start
+from clientscope.view_context import PageContext
 
 log = logging.getLogger(__name__)
 

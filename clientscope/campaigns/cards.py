@@ -18,9 +18,9 @@ from clientscope.campaigns.figures import campaign_trend_lines, channel_model_ba
 from clientscope.components.crossfilter import graph_id
 from clientscope.components.empty import empty_state
 from clientscope.components.grid import grid_options
-from clientscope.components.page import PageContext
 from clientscope.i18n import t
 from clientscope.semantic import format_value
+from clientscope.view_context import PageContext
 
 CUSTOMER_BLOCK = 100  # rows fetched per request by the converted-customer grid
 

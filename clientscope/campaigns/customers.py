@@ -9,9 +9,9 @@ import polars as pl
 
 from clientscope.campaigns import attribution
 from clientscope.campaigns.view import Settings
-from clientscope.components.page import PageContext
 from clientscope.db import run_named
 from clientscope.kpis import period_bounds
+from clientscope.view_context import PageContext
 
 CUSTOMER_SORT_COLUMNS: tuple[str, ...] = (
     "customer_id",

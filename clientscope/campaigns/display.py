@@ -13,10 +13,10 @@ from clientscope.analytics.attribution import MODELS, PATH_SEPARATOR
 from clientscope.campaigns.credits import CELL_COLUMNS, CREDIT_COLUMNS
 from clientscope.campaigns.table import CampaignTable
 from clientscope.campaigns.view import TOUCH_DIMENSIONS, view_of
-from clientscope.components.page import PageContext
 from clientscope.export import mask_value
 from clientscope.i18n import join_words, t
 from clientscope.semantic import FormatSpec, format_change, format_pct_change, format_value
+from clientscope.view_context import PageContext
 
 EMPTY = "—"  # what format_value shows for a missing number
 

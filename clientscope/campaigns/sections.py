@@ -27,9 +27,10 @@ from clientscope.campaigns.cards import (
     uplift_figure,
 )
 from clientscope.components.export_button import export_button
-from clientscope.components.page import PageContext, page_frame
+from clientscope.components.page import page_frame
 from clientscope.i18n import join_words, t
 from clientscope.semantic import format_value
+from clientscope.view_context import PageContext
 
 FILTER_KEYS = ("region", "branch", "rm", "tier", "channel", "campaign", "touch_channel")
 SETTINGS = (vw.MODEL_OPTION, vw.LOOKBACK_OPTION, vw.HALF_LIFE_OPTION)

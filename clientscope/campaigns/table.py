@@ -19,10 +19,10 @@ from clientscope.analytics.uplift import uplift
 from clientscope.cache import run_named_cached
 from clientscope.campaigns import attribution
 from clientscope.campaigns.view import Settings, view_of
-from clientscope.components.page import PageContext
 from clientscope.db import query_sql
 from clientscope.marts import params_for
 from clientscope.money import cents_total
+from clientscope.view_context import PageContext
 
 TREND_CAMPAIGNS = 8
 OTHER = "__other__"

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from clientscope.analytics.attribution import MODELS
 from clientscope.components.filter_bar import DEFAULT_PERIOD_MONTHS
-from clientscope.components.page import PageContext
 from clientscope.db import Database
 from clientscope.kpis import period_bounds
 from clientscope.semantic.filtering import ViewFilters
 from clientscope.state import Notice, ViewState
+from clientscope.view_context import PageContext
 
 # URL page options (`p.<name>`, see clientscope.state): the attribution settings of the view.
 MODEL_OPTION = "model"

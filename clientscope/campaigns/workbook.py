@@ -16,12 +16,12 @@ from clientscope.campaigns import attribution, display
 from clientscope.campaigns import customers as cu
 from clientscope.campaigns import table as tb
 from clientscope.campaigns import view as vw
-from clientscope.components.page import PageContext
 from clientscope.export import EXCEL_MAX_ROWS, ChartSpec, ColumnSpec, SheetSpec, TotalRow, WorkbookSpec
 from clientscope.i18n import t
 from clientscope.reports import ReportRequest
 from clientscope.reports.common import workbook_spec
 from clientscope.semantic import FormatSpec, excel_header_unit, excel_number_format
+from clientscope.view_context import PageContext
 
 METRICS: tuple[str, ...] = (
     "customers_reached",

@@ -22,8 +22,8 @@ from clientscope.churn.words import (
     rule_rows,
 )
 from clientscope.components.empty import empty_state
-from clientscope.components.page import PageContext
 from clientscope.i18n import join_words, t
+from clientscope.view_context import PageContext
 
 
 def card_section(pc: PageContext, data: churn_files.ChurnData) -> dbc.Card:

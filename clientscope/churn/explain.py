@@ -23,8 +23,8 @@ from clientscope.churn.model import (
     month_counts,
 )
 from clientscope.churn.rules import ChurnRule, recent_labelled_periods, why_they_churn
-from clientscope.components.page import PageContext
 from clientscope.db import Database, ViewerScope, run_named
+from clientscope.view_context import PageContext
 
 log = logging.getLogger(__name__)
 

@@ -42,9 +42,9 @@ from clientscope.churn.signals import (
     default_rules,
     load_signals,
 )
-from clientscope.components.page import PageContext
 from clientscope.db import FULL_SCOPE, Database, query_sql
 from clientscope.marts import params_for
+from clientscope.view_context import PageContext
 
 log = logging.getLogger(__name__)
 

@@ -16,11 +16,11 @@ from clientscope.cache import run_named_cached
 from clientscope.churn.files import ChurnData, histogram_edges
 from clientscope.churn.reasons import with_reasons
 from clientscope.churn.view import LEVELS, RISK_LEVELS, SIGNALS, selected_levels, selected_signal
-from clientscope.components.page import PageContext
 from clientscope.db import FULL_SCOPE, ViewerScope, query_sql
 from clientscope.kpis import period_bounds
 from clientscope.marts import params_for
 from clientscope.semantic.filtering import ViewFilters
+from clientscope.view_context import PageContext
 
 SORTABLE = ("churn_probability", "aum_total")
 
@@ -36,7 +36,7 @@ def page_filters(pc: PageContext) -> ViewFilters:
 
 def filter_params(pc: PageContext, *, with_levels: bool = True) -> dict[str, Any]:
     """The page's own selections as SQL parameters: the risk levels and the chosen signal (and its mask bit)."""
-    # x.risk_level is the page's own cross-filter on the model's level (components/page.py CHURN_RISK_CROSS)
+    # x.risk_level is the page's own cross-filter on the model's level (clientscope.churn.view.RISK_CROSS)
     clicked = pc.state.cross.get("risk_level")
     signal = selected_signal(pc.state)
     return {

@@ -26,12 +26,13 @@ from clientscope.components.crossfilter import graph_id
 from clientscope.components.empty import empty_state
 from clientscope.components.export_button import export_button
 from clientscope.components.grid import grid_options
-from clientscope.components.page import PageContext, page_frame
+from clientscope.components.page import page_frame
 from clientscope.components.retention_queue import queue_section
 from clientscope.components.retention_results import coverage_section, outcomes_section
 from clientscope.i18n import join_words, t
 from clientscope.semantic import format_value
 from clientscope.state import to_query
+from clientscope.view_context import PageContext
 
 
 def panel(title: str, body, **kwargs) -> dbc.Card:

@@ -15,7 +15,9 @@ from urllib.parse import quote
 from clientscope.churn.signals import (
     Signal,
 )
+from clientscope.i18n import t
 from clientscope.state import ViewState, to_query
+from clientscope.view_context import CrossFilter
 
 LEVELS: tuple[str, ...] = ("region", "branch", "rm")  # the drill hierarchy; after the RM: the customer list
 
@@ -104,3 +106,13 @@ def signal_search(state: ViewState, code: str) -> str:
 def customer_href(customer_id: str, state: ViewState) -> str:
     """The customer 360 page, carrying the whole view (filters, drill path, cross-filters) and `p.back=churn`."""
     return "/customers/" + quote(customer_id, safe="") + to_query(state.with_option("back", "churn"))
+
+
+def _risk_labels(lang: str) -> dict[str, str]:
+    return {level: t(f"churn.level.{level}", lang) for level in RISK_LEVELS}
+
+
+# x.risk_level is the churn MODEL's level (high / medium / low, docs/churn-model.md §4), which exists for the latest
+# month-end only: a subset of the churn page, never the metrics.yaml `warning_level` (rule) dimension.
+RISK_CROSS = "risk_level"
+CROSS_FILTERS: dict[str, CrossFilter] = {RISK_CROSS: CrossFilter(lambda choices: frozenset(RISK_LEVELS), _risk_labels)}

@@ -16,9 +16,9 @@ from clientscope.churn.model import (
 from clientscope.churn.numbers import SORTABLE, action_list
 from clientscope.churn.rules import ChurnRule
 from clientscope.churn.view import RISK_LEVELS, SIGNALS, customer_href
-from clientscope.components.page import PageContext
 from clientscope.i18n import MESSAGES, t
 from clientscope.semantic import format_value
+from clientscope.view_context import PageContext
 
 
 def money_formatter(pc: PageContext) -> Callable[[float | None], str]:

@@ -15,12 +15,12 @@ from clientscope.churn import view as churn_view
 from clientscope.churn import words as churn_words
 from clientscope.churn.figures import bin_label
 from clientscope.churn.model import BASELINES
-from clientscope.components.page import PageContext
 from clientscope.export import EXCEL_MAX_ROWS, ChartSpec, ColumnSpec, MetricDefinition, SheetSpec, WorkbookSpec
 from clientscope.i18n import join_words, t
 from clientscope.reports import ReportRequest
 from clientscope.reports.common import workbook_spec
 from clientscope.semantic import excel_number_format
+from clientscope.view_context import PageContext
 
 PERCENT = "0.0%"
 PERCENT_2 = "0.00%"

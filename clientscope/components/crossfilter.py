@@ -60,7 +60,7 @@ def clicked_value(click: Mapping[str, Any] | None) -> str | None:
 
 
 def cross_filtered_query(search: str | None, dimension: str, value: str | None) -> str:
-    from clientscope.components.page import current_state
+    from clientscope.components.request_context import current_state
 
     state = current_state(parse_query(search or ""))
     current = state.cross.get(dimension)

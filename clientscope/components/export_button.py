@@ -39,7 +39,7 @@ def build_workbook_bytes(page: str, search: str | None, generated_at: datetime) 
     from clientscope.access import current_viewer
     from clientscope.access.audit import Action, record_for
     from clientscope.access.web import access_runtime
-    from clientscope.components.page import page_context
+    from clientscope.components.request_context import page_context
     from clientscope.export import export_filename, render_workbook
     from clientscope.kpis import period_bounds
     from clientscope.reports import ReportRequest, builder

@@ -13,6 +13,7 @@ from enum import StrEnum
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
+from clientscope.components.request_context import current_state
 from clientscope.filters import FilterChoices
 from clientscope.i18n import MESSAGES, t
 from clientscope.state import ViewState, parse_query, to_query
@@ -252,6 +253,4 @@ def on_filter_change(start, end, compare, values, _reset, _chips, ids, search):
 
 def _state_from_search(search: str | None) -> ViewState:
     """The state as written in the URL; validation happens when the page renders it."""
-    from clientscope.components.page import current_state
-
     return current_state(parse_query(search or ""))

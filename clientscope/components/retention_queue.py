@@ -23,11 +23,12 @@ from clientscope.actions.store import CLOSED_STATUSES, STATUSES, ActionError, hi
 from clientscope.churn.files import ChurnData
 from clientscope.churn.view import customer_href
 from clientscope.components.grid import grid_options
-from clientscope.components.page import PageContext, page_context
+from clientscope.components.request_context import page_context
 from clientscope.i18n import t
 from clientscope.semantic import format_value
 from clientscope.shell_ids import ShellIds
 from clientscope.state import parse_query
+from clientscope.view_context import PageContext
 
 DEFAULT_STATUSES = ["open", "contacted", "offer_made"]  # what still needs work
 

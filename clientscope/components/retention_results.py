@@ -16,10 +16,10 @@ from clientscope.actions.queue import HORIZON_MONTHS, coverage, current_store, l
 from clientscope.actions.store import history_frame
 from clientscope.churn.files import ChurnData
 from clientscope.churn.view import drill_level
-from clientscope.components.page import PageContext
 from clientscope.components.retention_queue import history_view
 from clientscope.i18n import t
 from clientscope.semantic import format_value
+from clientscope.view_context import PageContext
 
 _STORE_COLUMN = {"region": "region", "branch": "branch_id", "rm": "rm_id"}
 

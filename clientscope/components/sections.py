@@ -26,9 +26,10 @@ from urllib.parse import parse_qs
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import MissingCallbackContextException
 
-from clientscope.components.page import PageContext, page_context
+from clientscope.components.request_context import page_context
 from clientscope.shell_ids import ShellIds
 from clientscope.state import ViewState, to_query
+from clientscope.view_context import PageContext
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,6 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from clientscope.access.viewer import Viewer
-from clientscope.components.page import build_page_context
 from clientscope.db import Database
 from clientscope.delivery.config import Alert
 from clientscope.delivery.recipients import RecipientRefused
@@ -22,6 +21,7 @@ from clientscope.delivery.render import url_query
 from clientscope.semantic import SemanticModel
 from clientscope.semantic.compiler import MetricRequest, run_metric_query
 from clientscope.store.tables import alert_state
+from clientscope.view_context import build_page_context
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,13 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from clientscope.access.viewer import Viewer
-from clientscope.components.page import build_page_context
 from clientscope.db import Database
 from clientscope.delivery.config import Subscription
 from clientscope.delivery.recipients import RecipientRefused
 from clientscope.delivery.snapshot import SnapshotError, snapshot_png
 from clientscope.export import export_filename, render_workbook
 from clientscope.semantic import SemanticModel
+from clientscope.view_context import build_page_context
 
 log = logging.getLogger(__name__)
 PAGE_PATHS = {"overview": "/", "customer": "/customers"}  # a workbook's page name → the page's path

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from clientscope.components.page import PageContext
 from clientscope.customer_list import LIST_DIMENSIONS, CustomerSegment
 from clientscope.explore.options import CELL_SEP, TOTAL_KEY
 from clientscope.explore.table import PivotTable
 from clientscope.i18n import month_name, t
 from clientscope.kpis import period_bounds
 from clientscope.semantic.periods import GRAIN_MONTHS, add_months, month_label, month_start
+from clientscope.view_context import PageContext
 
 
 @dataclass(frozen=True)

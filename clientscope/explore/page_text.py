@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from clientscope.components.page import PageContext
 from clientscope.explore.table import COLUMN_CAP, ROW_CAP, PivotTable
 from clientscope.i18n import t
 from clientscope.semantic.periods import COMPARISON_MONTHS
+from clientscope.view_context import PageContext
 
 
 def row_header(pc: PageContext, table: PivotTable) -> str:

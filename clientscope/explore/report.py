@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from clientscope.components.page import PageContext
 from clientscope.explore.options import ExploreOptions, parse_options
 from clientscope.explore.table import PivotTable, build_table
 from clientscope.kpis import period_bounds
 from clientscope.semantic import CompileError
 from clientscope.semantic.pivot import PivotRequest, run_pivot
 from clientscope.state import Notice
+from clientscope.view_context import PageContext
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Codes of the lifecycle page: funnel steps, flow states, and the page's own cross-filters.
 
-Kept free of imports so that the URL parser (`clientscope.components.page`) can check the page's cross-filter
-values without importing the page's library (`clientscope.lifecycle`, which imports the parser).
+It imports nothing of the page's library, so that the URL parser (`clientscope.view_context`, which lists this
+module in CROSS_FILTER_MODULES) can check the page's cross-filter values without importing the lifecycle analysis.
 
 The page's own cross-filters (`x.<name>` in the URL) select customers of the acquisition cohort; they are not
 metrics.yaml dimensions, so no metric query ever sees them:
@@ -15,6 +15,8 @@ metrics.yaml dimensions, so no metric query ever sees them:
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from clientscope.view_context import CrossFilter
 
 STEPS: tuple[str, ...] = ("acquired", "activated", "retained_early", "retained_late", "grown")
 OUTFLOW = "churned"
@@ -43,3 +45,9 @@ def cross_values(months: Sequence[str]) -> dict[str, frozenset[str]]:
         CROSS_ACTIVATION: frozenset((*(str(k) for k in range(len(months))), NOT_ACTIVATED)),
         CROSS_FLOW: frozenset(f"{a}:{b}" for a in FROM_STATES for b in TO_STATES),
     }
+
+
+# The page's cross-filters, declared for the URL parser (clientscope/view_context.py).
+CROSS_FILTERS: dict[str, CrossFilter] = {
+    name: CrossFilter(lambda choices, name=name: cross_values(choices.months)[name]) for name in PAGE_CROSS
+}

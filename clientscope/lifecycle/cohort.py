@@ -27,7 +27,6 @@ from typing import Any
 import polars as pl
 
 from clientscope.cache import run_named_cached
-from clientscope.components.page import PageContext
 from clientscope.lifecycle import serving
 from clientscope.lifecycle.codes import (
     CROSS_ACTIVATION,
@@ -53,6 +52,7 @@ from clientscope.lifecycle.view import (
 )
 from clientscope.semantic import MetricRequest, run_metric_query
 from clientscope.semantic.filtering import ViewFilters
+from clientscope.view_context import PageContext
 
 ROW_CAP = 2_000_000  # the cohort's customers and a flow link's: far above any cohort the page shows
 PER_CUSTOMER_CROSS: tuple[str, ...] = (CROSS_STEP, CROSS_ACTIVATION, CROSS_FLOW, CROSS_STAGE)

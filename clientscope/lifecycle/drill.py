@@ -10,13 +10,13 @@ from typing import Any
 
 import polars as pl
 
-from clientscope.components.page import PageContext
 from clientscope.lifecycle.codes import NOT_ACTIVATED
 from clientscope.lifecycle.cohort import cohort_members, mix_filters, narrow, run_lifecycle
 from clientscope.lifecycle.labels import list_value_labels
 from clientscope.lifecycle.measures import step_mask
 from clientscope.lifecycle.view import DrillTarget, LifecycleView, lifecycle_view, month_first
 from clientscope.semantic import drill_count_query, drill_query, run_compiled
+from clientscope.view_context import PageContext
 
 _DRILL_LIMIT = 100_000
 

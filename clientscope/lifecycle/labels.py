@@ -8,7 +8,6 @@ from typing import Any
 
 import polars as pl
 
-from clientscope.components.page import PageContext
 from clientscope.i18n import MESSAGES, join_words, t
 from clientscope.lifecycle.codes import (
     CROSS_ACTIVATION,
@@ -21,6 +20,7 @@ from clientscope.lifecycle.codes import (
 )
 from clientscope.lifecycle.view import COHORT_CROSS, CROSS_STAGE, DrillTarget, FunnelWindows, LifecycleView
 from clientscope.semantic.formats import currency_unit
+from clientscope.view_context import PageContext
 
 
 def step_labels(lang: str, windows: FunnelWindows) -> dict[str, str]:

@@ -15,12 +15,13 @@ from dash import dcc, html
 from clientscope.components.empty import empty_state
 from clientscope.components.export_button import export_button
 from clientscope.components.grid import grid_options
-from clientscope.components.page import PageContext, page_frame
+from clientscope.components.page import page_frame
 from clientscope.i18n import join_words, t
 from clientscope.lifecycle import api as lc
 from clientscope.lifecycle import figures as figs
 from clientscope.semantic import format_value
 from clientscope.state import to_query
+from clientscope.view_context import PageContext
 
 CHART = "lifecycle-chart"
 GRAPH_CONFIG = {"displaylogo": False}

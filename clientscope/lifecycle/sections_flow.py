@@ -9,11 +9,11 @@ from dash import dcc, html
 
 from clientscope.components.empty import empty_state
 from clientscope.components.grid import grid_options
-from clientscope.components.page import PageContext
 from clientscope.i18n import t
 from clientscope.lifecycle import api as lc
 from clientscope.lifecycle import figures as figs
 from clientscope.lifecycle.sections import Ids, card, chart_id, formatter, graph, unapplied_note
+from clientscope.view_context import PageContext
 
 
 def flow_section(pc, view, flow, count, pct, theme) -> dbc.Card:

@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from clientscope.components.crossfilter import point_values
-from clientscope.components.page import PageContext
 from clientscope.kpis import period_bounds
 from clientscope.lifecycle.codes import (
     CROSS_ACTIVATION,
@@ -37,6 +36,7 @@ from clientscope.semantic.filtering import ViewFilters
 from clientscope.semantic.model import FunnelRules
 from clientscope.semantic.periods import add_months, month_start
 from clientscope.state import ViewState, to_query
+from clientscope.view_context import PageContext
 
 
 @dataclass(frozen=True)

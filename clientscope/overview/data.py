@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from clientscope.components.page import PageContext
 from clientscope.kpis import period_bounds
 from clientscope.semantic import MetricRequest, run_metric_query
+from clientscope.view_context import PageContext
 
 HEADLINE_METRICS: tuple[str, ...] = (
     "customers",

@@ -11,13 +11,14 @@ from clientscope import runtime
 from clientscope.components.crossfilter import graph_id
 from clientscope.components.empty import empty_state
 from clientscope.components.kpi import kpi_card
-from clientscope.components.page import PageContext, page_frame
+from clientscope.components.page import page_frame
 from clientscope.i18n import t
 from clientscope.kpis import kpi_views
 from clientscope.overview.data import HEADLINE_METRICS, tier_mix
 from clientscope.segments.figures import tier_mix_bars
 from clientscope.shell import carried_query
 from clientscope.state import to_query
+from clientscope.view_context import PageContext
 
 PATH = "/"
 ANALYSES = ("segments", "lifecycle", "campaigns", "churn")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from clientscope.components.page import PageContext
 from clientscope.export import WorkbookSpec
+from clientscope.view_context import PageContext
 
 
 @dataclass(frozen=True)

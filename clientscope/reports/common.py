@@ -7,12 +7,12 @@ from datetime import date
 
 import polars as pl
 
-from clientscope.components.page import FILTER_DIMENSIONS, PageContext
 from clientscope.export import ChartSpec, ColumnSpec, MetricDefinition, SheetSpec, TotalRow, WorkbookSpec
 from clientscope.i18n import MESSAGES, join_words, month_name, t
 from clientscope.kpis import KpiNumbers, kpi_months, kpi_numbers, months_text, period_bounds
 from clientscope.semantic import SemanticModel, excel_header_unit, excel_number_format, format_value
 from clientscope.semantic.model import ConversionMetric, DerivedMetric, RatioMetric, SimpleMetric
+from clientscope.view_context import FILTER_DIMENSIONS, PageContext
 
 
 def month_end(month: str) -> date:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import polars as pl
 
 from clientscope import customer360 as c360
-from clientscope.components.page import PageContext
 from clientscope.export import ColumnSpec, ExportError, SheetSpec, WorkbookSpec
 from clientscope.exporting import ExportRequestError
 from clientscope.i18n import join_words, t
@@ -18,6 +17,7 @@ from clientscope.reports import ReportRequest
 from clientscope.reports.common import workbook_spec
 from clientscope.segments.view import tag_label
 from clientscope.semantic import excel_header_unit, excel_number_format
+from clientscope.view_context import PageContext
 
 
 class CustomerExportError(ExportError, ExportRequestError):

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from clientscope.components.page import PageContext
 from clientscope.customer_list import CustomerSegment, ListSource, customer_filters, register_source
 from clientscope.i18n import t
 from clientscope.segments.serving import CLOSED, NEW
 from clientscope.segments.view import SegmentsView, axis_filters, migration_labels, tag_label
 from clientscope.semantic.periods import month_start
+from clientscope.view_context import PageContext
 
 
 def list_segment(pc: PageContext, view: SegmentsView) -> CustomerSegment:

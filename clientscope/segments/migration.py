@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import polars as pl
 
 from clientscope.cache import run_named_cached
-from clientscope.components.page import PageContext
 from clientscope.db import FULL_SCOPE
 from clientscope.segments.serving import CLOSED, NEW, page_query
 from clientscope.segments.view import SegmentsView, axis_filters, axis_view_filters, tier_codes
 from clientscope.semantic.periods import month_start
+from clientscope.view_context import PageContext
 
 
 def is_served(pc: PageContext, view: SegmentsView) -> bool:

@@ -10,7 +10,6 @@ from dash import dcc, html
 from clientscope.components.empty import empty_state
 from clientscope.components.filter_bar import dropdown_labels
 from clientscope.components.grid import grid_options
-from clientscope.components.page import PageContext
 from clientscope.i18n import t
 from clientscope.segments import figures
 from clientscope.segments.components import Ids, card, click_id, graph, setting_id, stat
@@ -18,6 +17,7 @@ from clientscope.segments.migration import is_served, migration, migration_summa
 from clientscope.segments.numbers import numbers
 from clientscope.segments.serving import CLOSED, NEW
 from clientscope.segments.view import SegmentsView, migration_labels, move_option, tier_codes
+from clientscope.view_context import PageContext
 
 
 def migration_section(pc: PageContext, view: SegmentsView) -> dbc.Card:

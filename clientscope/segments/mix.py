@@ -11,12 +11,12 @@ from typing import Any
 import polars as pl
 
 from clientscope.cache import run_named_cached
-from clientscope.components.page import PageContext
 from clientscope.customer_list import NO_TAG
 from clientscope.segments.serving import page_query
 from clientscope.segments.view import TAG, SegmentsView, axis_filters, axis_view_filters, tag_label, tier_codes
 from clientscope.semantic import MetricRequest, compare_query, run_compiled, run_metric_query
 from clientscope.semantic.periods import month_start
+from clientscope.view_context import PageContext
 
 
 def _detail(frame: pl.DataFrame) -> pl.DataFrame:

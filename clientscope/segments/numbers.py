@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from clientscope.components.page import PageContext
 from clientscope.semantic import FormatSpec, format_change, format_value
+from clientscope.view_context import PageContext
 
 SHARE_FORMAT = FormatSpec(type="percent", decimals=1)
 

@@ -12,10 +12,10 @@ from typing import Any
 import polars as pl
 
 from clientscope.cache import run_named_cached
-from clientscope.components.page import PageContext
 from clientscope.segments.serving import page_query
 from clientscope.segments.view import SegmentsView, axis_view_filters
 from clientscope.semantic.periods import month_start
+from clientscope.view_context import PageContext
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import polars as pl
 
 from clientscope.cache import run_named_cached
-from clientscope.components.page import PageContext
 from clientscope.segments.mix import _detail
 from clientscope.segments.serving import page_query
 from clientscope.segments.view import SegmentsView, axis_filters, axis_view_filters
 from clientscope.semantic import MetricRequest, run_metric_query
 from clientscope.semantic.periods import month_start
+from clientscope.view_context import PageContext
 
 
 def penetration(pc: PageContext, view: SegmentsView) -> pl.DataFrame | None:

@@ -17,7 +17,7 @@ from clientscope.components.empty import empty_state
 from clientscope.components.export_button import export_button
 from clientscope.components.grid import grid_options
 from clientscope.components.kpi import kpi_card
-from clientscope.components.page import PageContext, page_frame
+from clientscope.components.page import page_frame
 from clientscope.customer_list import customer_list, ignored_filters
 from clientscope.i18n import join_words, t
 from clientscope.kpis import kpi_views
@@ -41,6 +41,7 @@ from clientscope.segments.view import (
     tier_codes,
 )
 from clientscope.semantic import format_value
+from clientscope.view_context import PageContext
 
 
 def with_view(body: Callable[[PageContext, SegmentsView], Any]) -> Callable[[PageContext], Any]:

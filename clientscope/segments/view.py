@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from clientscope.cache import run_named_cached
-from clientscope.components.page import FILTER_DIMENSIONS, PageContext
 from clientscope.customer_list import NO_TAG
 from clientscope.i18n import MESSAGES, t
 from clientscope.kpis import period_bounds
@@ -20,6 +19,7 @@ from clientscope.segments.serving import CLOSED, NEW
 from clientscope.semantic.filtering import ViewFilters
 from clientscope.semantic.periods import add_months, month_label, month_start
 from clientscope.state import ViewState
+from clientscope.view_context import FILTER_DIMENSIONS, PageContext
 
 TAG = "tag"  # the breakdown by marketing tag (not a metrics.yaml dimension: tags are a list column)
 

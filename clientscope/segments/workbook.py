@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from clientscope.components.page import PageContext
 from clientscope.customer_list import CustomerSegment, customer_filters, list_sheet
 from clientscope.export import ChartSpec, ColumnSpec, SheetSpec, WorkbookSpec
 from clientscope.i18n import t
@@ -25,6 +24,7 @@ from clientscope.segments.view import (
     tier_codes,
 )
 from clientscope.semantic import excel_header_unit, excel_number_format
+from clientscope.view_context import PageContext
 
 PERCENT = "0.0%"
 

@@ -20,6 +20,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report to write (default docs/benchmarks.md)")
     parser.add_argument("--states", type=int, default=30, help="filter changes per page (default 30)")
     parser.add_argument("--work-dir", type=Path, help="generated data and caches (default: the cache folder's bench/)")
+    parser.add_argument(
+        "--reuse-build",
+        action="store_true",
+        help="keep the run's cache folder when it holds a build (the build is then not timed: time it on its own "
+        "with `clientscope build`)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
     return parser
 
@@ -33,7 +39,14 @@ def run_from_args(args: argparse.Namespace) -> int:
         print("error: --states must be at least 1", file=sys.stderr)
         return 2
     try:
-        result = run_bench(args.scale, args.out, work_dir=args.work_dir, states=args.states, progress=not args.quiet)
+        result = run_bench(
+            args.scale,
+            args.out,
+            work_dir=args.work_dir,
+            states=args.states,
+            progress=not args.quiet,
+            reuse_build=args.reuse_build,
+        )
     except BenchFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

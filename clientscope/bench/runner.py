@@ -74,10 +74,11 @@ def _run_json(args: list[str], env: dict[str, str], log: Path, what: str) -> Any
     return json.loads(lines[-1])
 
 
-def _build(dirs: ScaleDirs, env: dict[str, str]) -> dict:
+def _build(dirs: ScaleDirs, env: dict[str, str], *, reuse: bool = False) -> dict:
     # The run's private cache folder (marts, churn scores, ...): emptied so that the build really builds and no
-    # result of an earlier run is served.
-    shutil.rmtree(dirs.cache, ignore_errors=True)
+    # result of an earlier run is served, unless the run reuses the build (which is then timed on its own).
+    if not reuse:
+        shutil.rmtree(dirs.cache, ignore_errors=True)
     found = _run_json(["clientscope.bench.build_probe", str(dirs.data)], env, dirs.logs / "build.log", "the build")
     if not found["ok"]:
         raise BenchFailed("the benchmark data has problems: " + "; ".join(found["problems"]))
@@ -236,6 +237,7 @@ def run_bench(
     states: int = 30,
     progress: bool = True,
     started_at: datetime | None = None,
+    reuse_build: bool = False,
 ) -> BenchResult:
     """Run the benchmark at `scale` and return its result; with `out`, merge its section into that file."""
     chosen = scale_named(scale)
@@ -246,8 +248,8 @@ def run_bench(
     say(f"scale {chosen.name}: {chosen.description} in {dirs.root}")
     generated = ensure_data(dirs.data, chosen, progress=progress)
     env = bench_env(dirs.cache)
-    say("build: prepare() with a fresh marts cache")
-    built = _build(dirs, env)
+    say("build: prepare() with " + ("the run's cached build" if reuse_build else "a fresh marts cache"))
+    built = _build(dirs, env, reuse=reuse_build)
     pages = [Page(p["name"], p["path"]) for p in built["pages"] if not p["template"]]
     skipped = [p["name"] for p in built["pages"] if p["template"]]
     if not pages:
@@ -276,11 +278,11 @@ def run_bench(
     result = BenchResult(
         scale=chosen,
         started_at=started_at,
-        command=command_line(chosen, out, work_dir, states),
+        command=command_line(chosen, out, work_dir, states) + (" --reuse-build" if reuse_build else ""),
         machine=describe(),
         data_rows=rows,
         data_generated=generated,
-        build_s=built["build_s"],
+        build_s=math.nan if reuse_build else built["build_s"],
         cold_start=cold,
         server_peak_rss_mb=peak_mb,
         pages=page_stats,

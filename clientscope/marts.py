@@ -35,7 +35,7 @@ import pyarrow as pa
 
 from clientscope import settings
 from clientscope.analytics.churn_signals import SignalRules
-from clientscope.db import Database, query_sql
+from clientscope.db import QUERIES_DIR, Database, query_sql
 
 if TYPE_CHECKING:  # marts must not import the semantic package at run time (it imports MART_COLUMNS)
     from clientscope.semantic.model import Rules
@@ -222,6 +222,9 @@ def fingerprint(rules: Rules) -> str:
     digest.update(query_sql(MONEY_SQL).encode())
     for mart in MARTS:
         digest.update(query_sql(mart.sql_name).encode())
+        variant = QUERIES_DIR / f"{mart.sql_name}.spark.sql"  # its Spark CTEs (docs/spark.md): one cache, two engines
+        if variant.is_file():
+            digest.update(variant.read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -44,7 +44,7 @@ def build_marts_on_spark(db: Database, model: SemanticModel, config: SparkSettin
     final = marts.marts_dir(_with_folder(db), model.rules)
     if final.is_dir():
         return
-    session = spark_session(config).newSession()  # its own temporary views: builds never see each other's tables
+    session = _new_session(config)
     _attach_extracts(session, db.data_dir)
     log.info("building marts on Spark into %s", final)
     marts.write_folder_atomically(final, lambda tmp: _write_marts(session, db, model, tmp))
@@ -56,10 +56,17 @@ def build_rollups_on_spark(db: Database, model: SemanticModel, config: SparkSett
     statements = rollups._buildable(db, model)
     if final.is_dir() or not statements:
         return
-    session = spark_session(config).newSession()
+    session = _new_session(config)
     _register_marts(session, db, marts.marts_dir(db, model.rules))
     log.info("building rollups on Spark into %s", final)
     marts.write_folder_atomically(final, lambda tmp: _write_rollups(session, db, statements, tmp))
+
+
+def _new_session(config: SparkSettings) -> SparkSession:
+    """A session of its own (temporary views: builds never see each other's tables) on the process's Spark."""
+    session = spark_session(config).newSession()
+    session.conf.set("spark.sql.shuffle.partitions", str(config.shuffle_partitions))
+    return session
 
 
 def _with_folder(db: Database) -> Database:

@@ -29,6 +29,9 @@ NO_JAVA = (
 )
 
 
+REQUIRED_MODULES = ("pyspark", "sqlglot")  # the `spark` extra
+
+
 class SparkUnavailable(RuntimeError):
     """PySpark or Java is missing; the message says what to install."""
 
@@ -53,7 +56,7 @@ class SparkSettings:
 
 def check_available() -> None:
     """Raise SparkUnavailable when PySpark or a Java runtime is missing (checked without starting anything)."""
-    if any(importlib.util.find_spec(name) is None for name in ("pyspark", "sqlglot")):
+    if any(importlib.util.find_spec(name) is None for name in REQUIRED_MODULES):
         raise SparkUnavailable(NO_PYSPARK)
     java_home = os.environ.get("JAVA_HOME")
     if shutil.which("java") is None and not (java_home and (Path(java_home) / "bin" / "java").is_file()):

@@ -71,8 +71,10 @@ def write_single_file(frame: DataFrame, path: Path, order_by: str | None) -> Non
     Spark writes a folder of part files; a global sort followed by one partition keeps the range partitions in
     order, and the single part file is then moved to `path`.
     """
+    from pyspark.sql import functions as F
+
     if order_by is not None:
-        frame = frame.orderBy(order_by)
+        frame = frame.orderBy(F.col(order_by).asc_nulls_last())  # DuckDB's order: NULLs last
     staging = path.parent / f".spark-{path.stem}-{uuid.uuid4().hex[:8]}"
     try:
         frame.coalesce(1).write.mode("error").option("compression", "zstd").parquet(str(staging))

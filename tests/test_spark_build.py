@@ -150,3 +150,25 @@ def test_transpiled_expressions_mean_what_duckdb_means(spark) -> None:
         float(v) if isinstance(v, Decimal) else v for v in expected
     ]
     assert expected[0] == 1 and expected[2] is None and expected[6] is None
+
+
+def test_cli_build_on_spark_serves_the_same_numbers(
+    spark, demo_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """`clientscope build --engine spark` runs every step; the served database answers from Spark's files."""
+    from clientscope.cli import main
+
+    monkeypatch.setenv("CLIENTSCOPE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CLIENTSCOPE_SPARK_SHUFFLE_PARTITIONS", "2")
+    assert main(["build", "--data", str(demo_data), "--engine", "spark", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert [line.split()[0] for line in out.splitlines()[:4]] == ["validate", "marts", "rollups", "churn"]
+    assert all(line.split()[-1] == "built" for line in out.splitlines()[:4])
+    marts = next((tmp_path / "cache" / "marts").glob("*/*"))
+    db = Database.open(demo_data)
+    facts = str(marts / "customer_month_facts.parquet")
+    assert "parquet-mr" in pq.ParquetFile(facts).metadata.created_by  # written by Spark, and kept by DuckDB's step
+    expected = db.con.sql("select count(*), sum(aum_total) from read_parquet($path)", params={"path": facts}).fetchall()
+    build_marts(db, load_semantic_model(REPO_ROOT / "metrics.yaml").rules)  # finds Spark's folder: only registers it
+    assert db.con.sql("select count(*), sum(aum_total) from customer_month_facts").fetchall() == expected
+    assert expected[0][0] > 10_000

@@ -60,3 +60,14 @@ def test_ordered_lists_keep_nulls_and_order_through_structs() -> None:
         "TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(month_idx AS k0, stage AS v))), e -> e.v)) AS row_stage "
         "FROM t GROUP BY customer_id"
     )
+
+
+def test_a_bound_list_index_keeps_duckdbs_one_based_meaning() -> None:
+    import duckdb
+
+    from clientscope.spark.transpile import bind, parse
+
+    tree = bind(parse("select ['a', 'b', 'c'][$index] as bound, ['a', 'b', 'c'][2] as written"), {"index": 3})
+    assert duckdb.sql(tree.sql("duckdb")).fetchall() == [("c", "b")]
+    spark = spark_sql_text("select ['a', 'b', 'c'][$index] as bound", {"index": 3})
+    assert spark == "SELECT TRY_ELEMENT_AT(ARRAY('a', 'b', 'c'), CAST(COALESCE(3) AS INT)) AS bound"

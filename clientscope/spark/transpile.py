@@ -112,6 +112,10 @@ def bind(tree: exp.Expression, params: Mapping[str, Any]) -> exp.Expression:
             name = node.name[len(_MARKER) :]
             if name not in params:
                 raise TranspileError(f"no value for ${name}")
+            if isinstance(node.parent, exp.Bracket) and node.arg_key == "expressions":
+                # a bound index keeps DuckDB's 1-based meaning: sqlglot shifts the indexes whose type it knows (it
+                # parsed literal ones as 0-based), so the value goes in as an opaque coalesce(value)
+                return exp.Anonymous(this="coalesce", expressions=[literal(params[name])])
             return literal(params[name])
         return node
 

@@ -1,7 +1,7 @@
 """Equality of two builds: every table of one cache folder against the same table of the other, row for row.
 
-Used by the engine-equality test and by `clientscope build --compare-with` style checks in docs/spark.md: same
-file names, same Parquet column types, each file sorted by its sort column, and the same rows — matched on the
+Used by the engine-equality test (tests/test_spark_build.py) and for checking a scale run by hand (docs/spark.md):
+same file names, same Parquet column types, each file sorted by its sort column, and the same rows — matched on the
 table's key, exact for every key, count, code, date and DECIMAL amount, within `rel_tol` for DOUBLE columns (a
 trend or a share computed in another order may differ in the last bits).
 """

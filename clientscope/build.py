@@ -20,6 +20,7 @@ from clientscope.semantic import ExtractCurrencyError, SemanticModel, model_for_
 from clientscope.validation import ValidationReport
 
 STEPS = ("validate", "marts", "rollups", "campaigns", "churn")
+ENGINES = ("duckdb", "spark")  # what builds the marts and rollups (docs/spark.md); the rest is always DuckDB
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,17 @@ def run_build(
     *,
     today: date | None = None,
     on_step: Callable[[StepTiming], None] | None = None,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
 ) -> BuildResult:
     """Validate the extracts (cached per data version), then build or reuse the marts, rollups and churn files.
 
     Returns the open database, its memory limit lowered to the serving limit, and the model in the extracts'
     declared currency; or no database and the problems when the extracts are not valid or declare a currency
     metrics.yaml has no floors for (nothing is built from them).
+
+    `engine="spark"` builds the marts and rollups with PySpark (`spark_master`: a cluster URL, else local mode)
+    into the same cache folders, which DuckDB then registers as if it had built them (docs/spark.md).
     """
     from clientscope.campaigns.serving import build_campaign_files, serving_present
     from clientscope.churn.files import build_churn_files, churn_files_present
@@ -82,6 +88,12 @@ def run_build(
     from clientscope.semantic.rollups import build_rollups, rollups_dir
     from clientscope.validation_cache import is_validated, validate_once
 
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}: one of {', '.join(ENGINES)}")
+    if engine == "spark":  # before any work: a missing PySpark or Java is said at once (SparkUnavailable)
+        from clientscope.spark.session import check_available
+
+        check_available()
     timer = _Timer(on_step)
     with timer.step("validate", reused=is_validated(data_dir)):
         report = validate_once(data_dir)
@@ -92,9 +104,14 @@ def run_build(
     except ExtractCurrencyError as exc:
         return BuildResult(report, None, tuple(timer.steps), model, (str(exc),))
     db = Database.open(data_dir, memory_limit=settings.duckdb_build_memory())
+    spark = _spark_steps(engine, spark_master)
     with timer.step("marts", reused=marts_dir(db, model.rules).is_dir()):
+        if spark is not None:  # Spark writes the cache folder; build_marts then finds it and registers it
+            spark.marts(db, model)
         build_marts(db, model.rules)
     with timer.step("rollups", reused=rollups_dir(db, model).is_dir()):
+        if spark is not None:
+            spark.rollups(db, model)
         build_rollups(db, model)
     with timer.step("campaigns", reused=serving_present(db, model.rules)):
         build_campaign_files(db, model.rules)
@@ -102,3 +119,26 @@ def run_build(
         build_churn_files(db, today or date.today(), SignalRules.from_rules(model.rules))
     db.set_memory_limit(settings.duckdb_memory())
     return BuildResult(report, db, tuple(timer.steps), model)
+
+
+@dataclass(frozen=True)
+class _SparkSteps:
+    """The marts and rollups steps run on Spark (imported only when asked for: the app never needs Java)."""
+
+    master: str | None
+
+    def marts(self, db: Database, model: SemanticModel) -> None:
+        from clientscope.spark.build import build_marts_on_spark
+        from clientscope.spark.session import SparkSettings
+
+        build_marts_on_spark(db, model, SparkSettings.from_env(self.master))
+
+    def rollups(self, db: Database, model: SemanticModel) -> None:
+        from clientscope.spark.build import build_rollups_on_spark
+        from clientscope.spark.session import SparkSettings
+
+        build_rollups_on_spark(db, model, SparkSettings.from_env(self.master))
+
+
+def _spark_steps(engine: str, master: str | None) -> _SparkSteps | None:
+    return _SparkSteps(master) if engine == "spark" else None

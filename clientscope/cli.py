@@ -162,6 +162,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     from clientscope import settings
     from clientscope.build import STEPS, StepTiming, run_build
+    from clientscope.spark.session import SparkUnavailable
     from clientscope.startup import StartupRefused, load_model
     from clientscope.validation import format_report
 
@@ -176,7 +177,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
             bar.set_postfix_str(step.describe())
             bar.update(1)
 
-        result = run_build(data_dir, model, on_step=advance)
+        try:
+            result = run_build(data_dir, model, on_step=advance, engine=args.engine, spark_master=args.spark_master)
+        except SparkUnavailable as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
     for step in result.steps:
         print(f"{step.name:<9} {step.seconds:8.1f} s  {'cached' if step.reused else 'built'}")
     if result.db is None:
@@ -237,6 +242,16 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--data", required=True, help="data folder")
     build.add_argument("--metrics", help="metrics file (default: $CLIENTSCOPE_METRICS, else ./metrics.yaml)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    build.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="what builds the marts and rollups: DuckDB (default) or PySpark (docs/spark.md)",
+    )
+    build.add_argument(
+        "--spark-master",
+        help="with --engine spark: the Spark master URL (default local[2], or spark-submit's master)",
+    )
     build.set_defaults(func=_cmd_build)
 
     from clientscope.access.cli import add_arguments as add_users_arguments

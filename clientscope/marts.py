@@ -34,7 +34,7 @@ import pyarrow as pa
 
 from clientscope import settings
 from clientscope.churn.signals import SignalRules
-from clientscope.db import Database, query_sql
+from clientscope.db import QUERIES_DIR, Database, query_sql
 from clientscope.lifecycle import serving as lifecycle_serving
 from clientscope.mart import Mart
 from clientscope.segments import serving as segments_serving
@@ -219,6 +219,9 @@ def fingerprint(rules: Rules) -> str:
     digest.update(query_sql(MONEY_SQL).encode())
     for mart in MARTS:
         digest.update(query_sql(mart.sql_name).encode())
+        variant = QUERIES_DIR / f"{mart.sql_name}.spark.sql"  # its Spark CTEs (docs/spark.md): one cache, two engines
+        if variant.is_file():
+            digest.update(variant.read_bytes())
     return digest.hexdigest()[:12]
 
 

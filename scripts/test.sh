@@ -6,15 +6,16 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: chromium + chromium-driver (browser tests; kaleido also draws the scheduled mails'
 # chart images with this chromium), a CJK font (so that headless screenshots and those images show Chinese, not
-# boxes), postgresql (the app store's PostgreSQL tests start a throwaway server
-# on loopback).
+# boxes), postgresql (the app store's PostgreSQL tests start a throwaway server on loopback), a Java 17 runtime
+# (the Spark build's equality test runs PySpark in local mode).
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
-    || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+    || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q . \
+    || ! command -v java >/dev/null 2>&1; then
     if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
-    echo "Installing chromium, chromium-driver, postgresql and a CJK font (Debian packages) for the tests..."
+    echo "Installing chromium, chromium-driver, postgresql, a CJK font and Java 17 (Debian packages) for the tests..."
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver postgresql \
-        fonts-wqy-microhei >/dev/null
+        fonts-wqy-microhei openjdk-17-jre-headless >/dev/null
 fi
 
 python -m pip install --quiet --disable-pip-version-check -e ".[test]"

@@ -47,6 +47,16 @@ facts_in as (
     from customer_month_facts
 ),
 
+-- each touch with the customer's first conversion at or after it (an ASOF join; Spark has none, so
+-- touch_facts.spark.sql replaces this CTE when the mart is built on Spark: docs/spark.md)
+touches_next as (
+    select
+        t.*,
+        v.conversion_ts as next_conversion_ts
+    from touches_in as t
+    asof left join conversions_in as v on v.customer_id = t.customer_id and v.conversion_ts >= t.touch_ts
+),
+
 final as (
     select
         t.touch_id,
@@ -69,11 +79,10 @@ final as (
         f.tier_alt,
         f.stage,
         f.warning_level,
-        v.conversion_ts as next_conversion_ts,
+        t.next_conversion_ts,
         d.observed_until
-    from touches_in as t
+    from touches_next as t
     cross join data_end as d
-    asof left join conversions_in as v on v.customer_id = t.customer_id and v.conversion_ts >= t.touch_ts
     left join campaigns_in as p on p.campaign_id = t.campaign_id
     left join customers_in as c on c.customer_id = t.customer_id
     left join facts_in as f on f.customer_id = t.customer_id and f.month = t.month

@@ -10,13 +10,11 @@ import ipaddress
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from clientscope.access.roles import REQUIRED_ATTRIBUTE, Role, policy
 from clientscope.access.viewer import Viewer
-from clientscope.semantic.loader import LineDict, YamlSyntaxError, duplicate_keys, line_at, load_yaml
-from clientscope.semantic.problems import Problem, SemanticError
-from clientscope.semantic.schema import pydantic_problems
+from clientscope.semantic.config_file import load_checked
 
 
 class _Strict(BaseModel):
@@ -84,24 +82,4 @@ class AccessConfig(_Strict):
 
 def load_access(path: Path) -> AccessConfig:
     """Read and check access.yaml; raise `SemanticError` listing every problem with its line."""
-    file = str(path)
-    try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SemanticError([Problem(file, None, f"cannot read the file: {exc.strerror or exc}")]) from exc
-    except YamlSyntaxError as exc:
-        raise SemanticError([Problem(file, exc.line, str(exc))]) from exc
-    if not isinstance(raw, LineDict):
-        raise SemanticError([Problem(file, 1, "the file must be a mapping, starting with 'sign_in: accounts'")])
-    problems = [
-        Problem(file, line, f"duplicate key '{key}' (first on line {first})")
-        for key, line, first in duplicate_keys(raw)
-    ]
-    try:
-        config = AccessConfig.model_validate(raw)
-    except ValidationError as exc:
-        problems += pydantic_problems(exc, AccessConfig, file, lambda *loc: line_at(raw, loc))
-        raise SemanticError(sorted(problems, key=lambda p: p.line or 0)) from exc
-    if problems:
-        raise SemanticError(problems)
-    return config
+    return load_checked(path, AccessConfig, start_hint="starting with 'sign_in: accounts'", allow_empty=False)

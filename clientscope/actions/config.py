@@ -11,12 +11,10 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from clientscope.i18n import LANGUAGES, normalise_language
-from clientscope.semantic.loader import LineDict, YamlSyntaxError, duplicate_keys, line_at, load_yaml
-from clientscope.semantic.problems import Problem, SemanticError
-from clientscope.semantic.schema import pydantic_problems
+from clientscope.semantic.config_file import load_checked
 
 RETENTION_ENV = "CLIENTSCOPE_RETENTION"
 
@@ -107,26 +105,4 @@ def _load_cached(path: str, stamp: int) -> RetentionConfig:
 
 def load_retention(path: Path) -> RetentionConfig:
     """Read and check a retention file; raise `SemanticError` listing every problem with its line."""
-    file = str(path)
-    try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SemanticError([Problem(file, None, f"cannot read the file: {exc.strerror or exc}")]) from exc
-    except YamlSyntaxError as exc:
-        raise SemanticError([Problem(file, exc.line, str(exc))]) from exc
-    if raw is None:
-        return DEFAULT_CONFIG
-    if not isinstance(raw, LineDict):
-        raise SemanticError([Problem(file, 1, "the file must be a mapping, e.g. 'follow_up_days: 7'")])
-    problems = [
-        Problem(file, line, f"duplicate key '{key}' (first on line {first})")
-        for key, line, first in duplicate_keys(raw)
-    ]
-    try:
-        config = RetentionConfig.model_validate(raw)
-    except ValidationError as exc:
-        problems += pydantic_problems(exc, RetentionConfig, file, lambda *loc: line_at(raw, loc))
-        raise SemanticError(sorted(problems, key=lambda p: p.line or 0)) from exc
-    if problems:
-        raise SemanticError(problems)
-    return config
+    return load_checked(path, RetentionConfig, start_hint="e.g. 'follow_up_days: 7'", empty=DEFAULT_CONFIG)

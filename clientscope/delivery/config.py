@@ -16,9 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from clientscope.semantic.loader import LineDict, YamlSyntaxError, duplicate_keys, line_at, load_yaml
-from clientscope.semantic.problems import Problem, SemanticError
-from clientscope.semantic.schema import pydantic_problems
+from clientscope.semantic.config_file import load_checked
 
 SUBSCRIPTIONS_ENV = "CLIENTSCOPE_SUBSCRIPTIONS"
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
@@ -224,27 +222,4 @@ def subscriptions_file(cli_value: str | None = None) -> Path:
 
 def load_delivery(path: Path) -> DeliveryConfig:
     """Read and check subscriptions.yaml; raise `SemanticError` listing every problem with its line."""
-    file = str(path)
-    try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SemanticError([Problem(file, None, f"cannot read the file: {exc.strerror or exc}")]) from exc
-    except YamlSyntaxError as exc:
-        raise SemanticError([Problem(file, exc.line, str(exc))]) from exc
-    if raw is None:
-        raw = LineDict()
-        raw.line, raw.key_lines, raw.duplicates = 1, {}, []
-    if not isinstance(raw, LineDict):
-        raise SemanticError([Problem(file, 1, "the file must be a mapping, starting with 'timezone: Asia/Shanghai'")])
-    problems = [
-        Problem(file, line, f"duplicate key '{key}' (first on line {first})")
-        for key, line, first in duplicate_keys(raw)
-    ]
-    try:
-        config = DeliveryConfig.model_validate(raw)
-    except ValidationError as exc:
-        problems += pydantic_problems(exc, DeliveryConfig, file, lambda *loc: line_at(raw, loc))
-        raise SemanticError(sorted(problems, key=lambda p: p.line or 0)) from exc
-    if problems:
-        raise SemanticError(problems)
-    return config
+    return load_checked(path, DeliveryConfig, start_hint="starting with 'timezone: Asia/Shanghai'")

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from clientscope.importers.berka.codes import (
-    FINISHED_LOAN,
-    SNAPSHOT,
-)
-from clientscope.importers.common import (
-    ImportFailed,
-)
+from clientscope.importers.berka.codes import FINISHED_LOAN, SNAPSHOT
+from clientscope.importers.common import ImportFailed
 
 
 def _branch_id(district: pl.Expr) -> pl.Expr:

@@ -6,12 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from clientscope.importers.berka.codes import (
-    CARD_TYPES,
-    FILES,
-    INACTIVE_MONTHS,
-    SNAPSHOT,
-)
+from clientscope.importers.berka.codes import CARD_TYPES, FILES, INACTIVE_MONTHS, SNAPSHOT
 from clientscope.importers.berka.dimensions import (
     branches_table,
     customers_table,
@@ -19,21 +14,9 @@ from clientscope.importers.berka.dimensions import (
     relationship_managers_table,
 )
 from clientscope.importers.berka.months import account_months_table, account_status_table, customer_months_table
-from clientscope.importers.berka.reading import (
-    check_codes,
-    read_clients,
-    read_districts,
-    read_table,
-    yymmdd,
-)
+from clientscope.importers.berka.reading import check_codes, read_clients, read_districts, read_table, yymmdd
 from clientscope.importers.berka.transactions import trans_aggregates
-from clientscope.importers.common import (
-    ImportFailed,
-    ImportSummary,
-    check_target,
-    require_file,
-    write_extract,
-)
+from clientscope.importers.common import ImportFailed, ImportSummary, check_target, require_file, write_extract
 
 SOURCE = "berka"
 CURRENCY = "CZK"

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from clientscope.importers.berka.codes import (
-    INACTIVE_MONTHS,
-)
+from clientscope.importers.berka.codes import INACTIVE_MONTHS
 
 
 def _month_index(expr: pl.Expr) -> pl.Expr:

@@ -7,13 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from clientscope.importers.common import (
-    ImportFailed,
-    blank_to_null,
-    parse_strict,
-    require_columns,
-    source_label,
-)
+from clientscope.importers.common import ImportFailed, blank_to_null, parse_strict, require_columns, source_label
 
 
 def _read_raw(path: Path) -> pl.DataFrame:

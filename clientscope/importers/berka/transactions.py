@@ -6,21 +6,9 @@ from pathlib import Path
 
 import polars as pl
 
-from clientscope.importers.berka.codes import (
-    BANK_POSTINGS,
-    CARD_OPERATION,
-    CREDIT_TYPE,
-    TRANS_TYPES,
-)
-from clientscope.importers.berka.reading import (
-    yymmdd_expr,
-)
-from clientscope.importers.common import (
-    ImportFailed,
-    blank_to_null,
-    require_columns,
-    source_label,
-)
+from clientscope.importers.berka.codes import BANK_POSTINGS, CARD_OPERATION, CREDIT_TYPE, TRANS_TYPES
+from clientscope.importers.berka.reading import yymmdd_expr
+from clientscope.importers.common import ImportFailed, blank_to_null, require_columns, source_label
 
 # --- transactions ----------------------------------------------------------------------------------
 

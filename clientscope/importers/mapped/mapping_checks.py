@@ -1,147 +1,27 @@
-"""The mapping file of the mapped import: its schema (pydantic), its checks, and its line-numbered problems.
-
-Every problem names the line of the mapping file and the mapping key (`mapping.yaml:12: customers.open_date:
-...`), as metrics.yaml problems do, and all of them are reported at once, before any source file is read.
-"""
+"""Mapping problems a schema cannot see: contract tables and columns, and sections that must agree."""
 
 from __future__ import annotations
 
-import difflib
-import re
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import polars as pl
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from clientscope.contract import REQUIRED_TABLES, TABLES_BY_NAME, Column, LogicalType, Table
-from clientscope.importers.common import ImportFailed
-from clientscope.importers.mapped_values import convertible, parse_text, text_of
-from clientscope.semantic.loader import LineLoader, YamlSyntaxError, duplicate_keys, line_at
-
-CastType = Literal["string", "integer", "float", "boolean", "date", "timestamp"]
-Constant = str | int | float | bool | date | datetime | list[str] | None
-MapValue = str | int | float | bool | None
-CSV_SUFFIXES = (".csv", ".txt", ".tsv")
-PARQUET_SUFFIXES = (".parquet", ".pq")
-EXCEL_SUFFIXES = (".xlsx",)
-SNAPSHOT = "snapshot"  # the word a derivation uses for the mapping's snapshot date
-MINUS_UNITS = {"minus_years": "y", "minus_months": "mo", "minus_days": "d"}
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-class IdSpec(BaseModel):
-    """A generated id: prefix + the row number (from `start`), zero-padded to `width` digits."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    prefix: str = ""
-    start: int = Field(default=1, ge=0)
-    width: int = Field(default=0, ge=0, le=18)
-
-
-class Derivation(BaseModel):
-    """A column computed from a source column and a date (the snapshot or a fixed date).
-
-    `{year_of: snapshot, minus: Age}`: the year of the date minus a whole number (a birth year from an age);
-    `{date: snapshot, minus_years: Tenure}` (or minus_months / minus_days): the date minus a whole number of
-    years, months or days; `{date: snapshot}`: the date itself.  With `flag: COLUMN, yes: [...], no: [...]` the
-    value is written only on rows whose flag is a yes value and left empty where it is a no value.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-    year_of: str | date | None = None
-    minus: str | None = None
-    on_date: str | date | None = Field(default=None, alias="date")
-    minus_years: str | None = None
-    minus_months: str | None = None
-    minus_days: str | None = None
-    flag: str | None = None
-    yes: tuple[MapValue, ...] | None = None
-    no: tuple[MapValue, ...] | None = None
-
-    @property
-    def base(self) -> str | date | None:
-        """`snapshot`, a date (also when written as quoted ISO text or with a time), or other text (a mistake)."""
-        value = self.year_of if self.year_of is not None else self.on_date
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, str) and value != SNAPSHOT:
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                return value
-        return value
-
-    @property
-    def offset(self) -> tuple[str, str] | None:
-        """(mapping key, source column) of the date offset, if any."""
-        for name in MINUS_UNITS:
-            if getattr(self, name) is not None:
-                return name, getattr(self, name)
-        return None
-
-    @property
-    def sources(self) -> tuple[str, ...]:
-        names = [self.minus, self.flag, *(getattr(self, n) for n in MINUS_UNITS)]
-        return tuple(n for n in names if n is not None)
-
-
-DERIVE_KEYS = ("year_of", "minus", "date", "minus_years", "minus_months", "minus_days", "flag", "yes", "no")
-
-
-class TableMapping(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    source: str | None = None
-    empty: bool = False
-    distinct: bool = False
-    snapshot_months: int | None = Field(default=None, ge=1, le=120)
-    sheet: str | None = None
-    separator: str = Field(default=",", min_length=1, max_length=1)
-    encoding: str = "utf-8"
-    decimal_comma: bool = False
-    null_values: tuple[str, ...] = ()
-    rename: dict[str, str] = {}
-    casts: dict[str, CastType] = {}
-    dates: dict[str, str] = {}
-    values: dict[str, dict[str | int | float | bool, MapValue]] = {}
-    constants: dict[str, Constant] = {}
-    ids: dict[str, IdSpec] = {}
-    split: dict[str, str] = {}
-    defaults: dict[str, Constant] = {}
-    derive: dict[str, Derivation] = {}
-
-    @property
-    def file(self) -> str:
-        return Path(self.source or "").name
-
-
-class MappingFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    version: Literal[1] = 1
-    currency: str = Field(default="CNY", pattern=r"^[A-Z]{3}$")
-    snapshot: date | None = None
-    tables: dict[str, TableMapping]
-
-
-class _Loader(LineLoader):
-    """Line-remembering YAML with 1.2 booleans: only true/false, so keys like Y, N, yes, no, on, off stay text."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in LineLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+from clientscope.importers.mapped.mapping_schema import (
+    CSV_SUFFIXES,
+    EXCEL_SUFFIXES,
+    MINUS_UNITS,
+    PARQUET_SUFFIXES,
+    SNAPSHOT,
+    Constant,
+    Derivation,
+    MappingFile,
+    TableMapping,
+    did_you_mean,
 )
+from clientscope.importers.mapped_values import convertible, parse_text, text_of
 
 KeyPath = tuple[Any, ...]  # a key path in the mapping file, for its line number
 
@@ -150,74 +30,6 @@ KeyPath = tuple[Any, ...]  # a key path in the mapping file, for its line number
 class MappingProblem:
     path: KeyPath
     message: str
-
-
-def load_mapping(mapping_file: Path) -> MappingFile:
-    """Parse and validate the mapping file; every problem is reported at once as `FILE:LINE: key: message`."""
-    name = mapping_file.name
-    if not mapping_file.is_file():
-        raise ImportFailed(f"{mapping_file}: mapping file not found")
-    try:
-        text = mapping_file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ImportFailed(f"{name}: not UTF-8 text") from exc
-    try:
-        raw = _load_yaml(text)
-    except YamlSyntaxError as exc:
-        where = f"{name}:{exc.line}" if exc.line else name
-        raise ImportFailed(f"{where}: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise ImportFailed(f"{name}: expected a mapping with a 'tables' key")
-    repeats = [
-        f"{name}:{line}: '{key}' is given twice (first on line {first}); remove one"
-        for key, line, first in duplicate_keys(raw)
-    ]
-    try:
-        spec = MappingFile.model_validate(raw)
-    except ValidationError as exc:
-        problems = [_pydantic_problem(err) for err in exc.errors()]
-        raise ImportFailed("\n".join([*repeats, *_in_file_order(name, raw, problems)])) from exc
-    problems = check_mapping(spec)
-    if repeats or problems:
-        raise ImportFailed("\n".join([*repeats, *_in_file_order(name, raw, problems)]))
-    return spec
-
-
-def _load_yaml(text: str) -> Any:
-    try:
-        return yaml.load(text, Loader=_Loader)  # a SafeLoader: plain YAML types only
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise YamlSyntaxError(f"not valid YAML: {exc.problem or exc}", mark.line + 1 if mark else None) from exc
-    except yaml.YAMLError as exc:
-        raise YamlSyntaxError(f"not valid YAML: {exc}", None) from exc
-
-
-def _in_file_order(name: str, raw: Any, problems: Sequence[MappingProblem]) -> list[str]:
-    """`FILE:LINE: message` for each problem, sorted by line (problems without a line first)."""
-    located = [(line_at(raw, p.path) or 0, p.message) for p in problems]
-    return [
-        f"{name}:{line}: {message}" if line else f"{name}: {message}"
-        for line, message in sorted(located, key=lambda item: item[0])
-    ]
-
-
-def _pydantic_problem(error: Any) -> MappingProblem:
-    loc = list(error["loc"])
-    # Union types add the tried member to the location ("str", "list[str]", ...): not a mapping key.
-    keys = [p for p in loc if not re.fullmatch(r"[a-z]+\[.*\]|str|int|float|bool|date|datetime|none", str(p))]
-    where = ".".join(str(k) for k in keys) or "(top level)"
-    path = tuple(keys)
-    if error["type"] == "extra_forbidden":
-        known = {*MappingFile.model_fields, *TableMapping.model_fields, *IdSpec.model_fields, *DERIVE_KEYS}
-        return MappingProblem(path, f"{where}: unknown key{did_you_mean(str(keys[-1]), known)}")
-    if error["type"] == "string_pattern_mismatch" and keys == ["currency"]:
-        return MappingProblem(path, "currency: must be a three-letter currency code in capitals, e.g. CNY")
-    if keys == ["snapshot"]:
-        return MappingProblem(path, "snapshot: must be a date written YYYY-MM-DD, e.g. 2019-12-31")
-    if error["type"] == "missing":
-        return MappingProblem(path, f"{where}: required key is missing")
-    return MappingProblem(path, f"{where}: {error['msg']}")
 
 
 def check_mapping(spec: MappingFile) -> list[MappingProblem]:

@@ -8,7 +8,7 @@ from clientscope.contract import Column, LogicalType
 from clientscope.importers.common import POLARS_TYPES
 from clientscope.importers.mapped.findings import ColumnContext, Findings, note_bad
 from clientscope.importers.mapped.mapping_schema import EXCEL_SUFFIXES, Constant, IdSpec, TableMapping
-from clientscope.importers.mapped_values import convert, convertible, family, parse_text, text_of
+from clientscope.importers.mapped.values import convert, convertible, family, parse_text, text_of
 
 
 def from_source(

@@ -11,7 +11,7 @@ from clientscope.contract import Column
 from clientscope.importers.common import POLARS_TYPES
 from clientscope.importers.mapped.findings import ColumnContext, Findings, note_bad
 from clientscope.importers.mapped.mapping_schema import MINUS_UNITS, SNAPSHOT, Derivation, MapValue
-from clientscope.importers.mapped_values import text_of
+from clientscope.importers.mapped.values import text_of
 
 
 def _base_date(spec: Derivation, snapshot: date | None) -> date:

@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from clientscope.importers.mapped_values import DEFAULT_FORMATS
+from clientscope.importers.mapped.values import DEFAULT_FORMATS
 
 ROWS_LISTED = 20  # bad rows listed one by one per column and problem; the rest are counted
 

@@ -10,7 +10,7 @@ import polars as pl
 from clientscope.contract import Table
 from clientscope.importers.mapped.findings import ROWS_LISTED, Findings, quoted
 from clientscope.importers.mapped.mapping_schema import TableMapping
-from clientscope.importers.mapped_values import text_of
+from clientscope.importers.mapped.values import text_of
 
 
 def _key_text(table: Table, row: dict[str, Any]) -> str:

@@ -21,7 +21,7 @@ from clientscope.importers.mapped.mapping_schema import (
     TableMapping,
     did_you_mean,
 )
-from clientscope.importers.mapped_values import convertible, parse_text, text_of
+from clientscope.importers.mapped.values import convertible, parse_text, text_of
 
 KeyPath = tuple[Any, ...]  # a key path in the mapping file, for its line number
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html, no_update, set_props
@@ -74,13 +75,17 @@ def build_workbook_bytes(page: str, search: str | None, generated_at: datetime) 
 def on_export(n_clicks, button_id, search):
     if not n_clicks:
         return no_update
+    # The workbook is the one of the download component the request writes to, which the access guard checked
+    # (clientscope.access.web); the button's id is a State the browser sends and could name another page.
+    del button_id
+    return download_or_toast(ctx.outputs_list["id"]["page"], search)
+
+
+def download_or_toast(page: str, search: str | None) -> Any:
+    """The page's workbook as a download, or (when it cannot be written) an error toast with its id and reason."""
     from clientscope.errors import new_error_id
     from clientscope.export import ExportError
 
-    # The workbook is the one of the download component the request writes to, which the access guard checked
-    # (clientscope.access.web); the button's id is a State the browser sends and could name another page.
-    page = ctx.outputs_list["id"]["page"]
-    del button_id
     try:
         content, filename = build_workbook_bytes(page, search, datetime.now())
     except ExportError as exc:

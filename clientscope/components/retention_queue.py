@@ -320,18 +320,17 @@ def on_save(n_clicks, key, assignee, status, offer, due, note, search):
     if not n_clicks or opened is None:
         return _message(t("actions.error.select", pc.lang), "warning"), no_update, no_update, no_update, no_update
     try:
-        edit = editing.form_edit(assignee, status, offer, due, note)
-        after = editing.save(
-            current_store(),
-            current_viewer(),
-            opened,
-            edit,
-            retention_config(),
-            assignees=list(pc.choices.labels.get("rm", {})),
-            now=now_utc(),
-        )
+        after = _saved(pc, opened, editing.form_edit(assignee, status, offer, due, note))
     except ActionError as refused:
         return _message(refused.text(pc.lang), "danger"), no_update, no_update, no_update, no_update
     done = _message(t("actions.saved", pc.lang, version=after["version"]), "success")
     key = {"id": after["id"], "version": after["version"]}
     return done, {"version": after["version"], "id": after["id"]}, key, history_list(pc, after["id"]), ""
+
+
+def _saved(pc: PageContext, opened: Any, edit: Any) -> dict[str, Any]:
+    """The edit saved by the current viewer (raises ActionError when refused)."""
+    assignees = list(pc.choices.labels.get("rm", {}))
+    return editing.save(
+        current_store(), current_viewer(), opened, edit, retention_config(), assignees=assignees, now=now_utc()
+    )

@@ -34,7 +34,7 @@ def _replay_calls(transport: FlaskTransport, calls: list[dict], sink: list[State
             {
                 "status": status,
                 "inproc_ms": elapsed,
-                "raw_ms": [time_raw(raw_con, s) for s in statements],
+                "raw_ms": time_raw(raw_con, statements),
                 "sql_chars": [len(s.sql) for s in statements],
             }
         )

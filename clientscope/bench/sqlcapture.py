@@ -45,17 +45,24 @@ class RecordingConnection(_RecordingCursor):
     """A stand-in for `db.con` that appends each statement (text and parameters) to `sink`."""
 
 
-def time_raw(con: duckdb.DuckDBPyConnection, statement: Statement) -> float:
-    """Milliseconds to run one statement on its own cursor and fetch every row (as Arrow, DuckDB's cheapest)."""
-    started = time.perf_counter()
+def time_raw(con: duckdb.DuckDBPyConnection, statements: list[Statement]) -> list[float]:
+    """Milliseconds to run each of one request's statements and fetch every row (as Arrow, DuckDB's cheapest).
+
+    They run in order on one cursor, as the app ran them: a statement reading `filtered_<table>` (or a scoped
+    view) needs the temp tables and views the statements before it created on the same connection.
+    """
     cursor = con.cursor()
+    timings = []
     try:
-        if statement.params:
-            cursor.execute(statement.sql, statement.params)
-        else:
-            cursor.execute(statement.sql)
-        if cursor.description is not None:  # a statement without rows (a scope view) has nothing to fetch
-            cursor.to_arrow_table()
+        for statement in statements:
+            started = time.perf_counter()
+            if statement.params:
+                cursor.execute(statement.sql, statement.params)
+            else:
+                cursor.execute(statement.sql)
+            if cursor.description is not None:  # a statement without rows (a scope view) has nothing to fetch
+                cursor.to_arrow_table()
+            timings.append((time.perf_counter() - started) * 1000)
     finally:
         cursor.close()
-    return (time.perf_counter() - started) * 1000
+    return timings

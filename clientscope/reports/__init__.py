@@ -30,8 +30,10 @@ _PACKAGE = Path(__file__).parent.parent
 def _modules() -> dict[str, str]:
     """Page → the module defining its `workbook`: an analysis package's `clientscope/<page>/workbook.py`, or
     `clientscope/reports/<page>.py` for pages without a package of their own."""
-    found = {p.stem: f"clientscope.reports.{p.stem}" for p in Path(__file__).parent.glob("*.py")}
-    found.update({p.parent.name: f"clientscope.{p.parent.name}.workbook" for p in _PACKAGE.glob("*/workbook.py")})
+    found = {p.parent.name: f"clientscope.{p.parent.name}.workbook" for p in _PACKAGE.glob("*/workbook.py")}
+    # a page's own module here wins over a package's workbook.py (explore/workbook.py builds the pivot sheet that
+    # reports/explore.py's workbook uses)
+    found.update({p.stem: f"clientscope.reports.{p.stem}" for p in Path(__file__).parent.glob("*.py")})
     return {page: module for page, module in found.items() if not page.startswith("_") and page not in _NOT_PAGES}
 
 

@@ -83,8 +83,8 @@ final as (
         p.from_tier,
         p.to_tier,
         count(*) as customers,
-        sum(coalesce(p.aum_from, 0)) as aum_from,
-        sum(coalesce(p.aum_to, 0)) as aum_to
+        cast(sum(coalesce(p.aum_from, 0)) as decimal(18, 2)) as aum_from,
+        cast(sum(coalesce(p.aum_to, 0)) as decimal(18, 2)) as aum_to
     from paired as p
     inner join spans as s on s.from_idx = p.from_idx and s.to_idx = p.to_idx
     group by all

@@ -13,8 +13,8 @@ final as (
         from_tier,
         to_tier,
         cast(sum(customers) as bigint) as customers,
-        sum(aum_from) as aum_from,
-        sum(aum_to) as aum_to
+        cast(sum(aum_from) as decimal(18, 2)) as aum_from,
+        cast(sum(aum_to) as decimal(18, 2)) as aum_to
     from segment_migration
     group by all
 )

@@ -22,7 +22,7 @@ final as (
         warning_level,
         count(*) as candidates,
         count(*) filter (where is_potential) as potential,
-        coalesce(sum(aum_total) filter (where is_potential), 0) as potential_aum,
+        cast(coalesce(sum(aum_total) filter (where is_potential), 0) as decimal(18, 2)) as potential_aum,
         count(*) filter (where is_potential and sig_aum_growth) as aum_growth,
         count(*) filter (where is_potential and sig_card_spend) as card_spend,
         count(*) filter (where is_potential and sig_cross_border) as cross_border,

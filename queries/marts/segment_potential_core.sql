@@ -13,7 +13,7 @@ final as (
         tier_rank,
         cast(sum(candidates) as bigint) as candidates,
         cast(sum(potential) as bigint) as potential,
-        sum(potential_aum) as potential_aum,
+        cast(sum(potential_aum) as decimal(18, 2)) as potential_aum,
         cast(sum(aum_growth) as bigint) as aum_growth,
         cast(sum(card_spend) as bigint) as card_spend,
         cast(sum(cross_border) as bigint) as cross_border,

@@ -42,7 +42,7 @@ final as (
         warning_level,
         tag,
         count(*) as customers,
-        sum(aum_total) as aum_total
+        cast(sum(aum_total) as decimal(18, 2)) as aum_total
     from tagged
     group by all
 )

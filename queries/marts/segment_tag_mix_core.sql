@@ -12,7 +12,7 @@ final as (
         acquisition_channel,
         tag,
         cast(sum(customers) as bigint) as customers,
-        sum(aum_total) as aum_total
+        cast(sum(aum_total) as decimal(18, 2)) as aum_total
     from segment_tag_mix
     group by all
 )

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from clientscope import contract, validation
+from clientscope import contract
 from clientscope.cli import main as cli_main
 from clientscope.db import QueryError
 from clientscope.validation import (
@@ -24,6 +24,7 @@ from clientscope.validation import (
     Severity,
     ValidationReport,
     format_report,
+    row_checks,
     validate,
 )
 from tests.tiny_extracts import tiny_frames, write_frames, write_parts, write_table, write_tiny_extracts
@@ -582,14 +583,14 @@ def test_decimal_amounts_are_read_by_the_row_checks(tmp_path: Path) -> None:
 
 
 def test_a_failing_query_becomes_a_problem_not_an_exception(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_run_named = validation.run_named
+    real_run_named = row_checks.run_named
 
     def failing(db: object, name: str, *args: object, **kwargs: object) -> object:
         if name == "validation/duplicate_keys":
             raise QueryError(f"{name} failed: boom")
         return real_run_named(db, name, *args, **kwargs)
 
-    monkeypatch.setattr(validation, "run_named", failing)
+    monkeypatch.setattr(row_checks, "run_named", failing)
     report = validate(data)
     assert len(report.errors) == len(contract.TABLES)  # one per table, every other check still ran
     assert str(report.errors[0]) == (

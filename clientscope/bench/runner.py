@@ -32,11 +32,11 @@ from clientscope.bench.results import (
     TwinStats,
     callback_stats,
     interaction_summaries,
-    judge,
 )
 from clientscope.bench.scales import MARKER, Scale, ScaleDirs, default_work_dir, ensure_data, scale_dirs, scale_named
 from clientscope.bench.server import RssMonitor, bench_env, start_server, wait_until_up
 from clientscope.bench.stats import summarize
+from clientscope.bench.targets import judge
 from clientscope.bench.walk import next_action
 from clientscope.settings import PROJECT_ROOT
 

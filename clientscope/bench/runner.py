@@ -22,9 +22,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from clientscope.bench import report
 from clientscope.bench.driver import Browser, HttpTransport, StepRecord
 from clientscope.bench.machine import describe
+from clientscope.bench.report import render as render_report
+from clientscope.bench.report import write as write_report
 from clientscope.bench.results import (
     BenchResult,
     ColdStart,
@@ -32,11 +33,11 @@ from clientscope.bench.results import (
     TwinStats,
     callback_stats,
     interaction_summaries,
-    judge,
 )
 from clientscope.bench.scales import MARKER, Scale, ScaleDirs, default_work_dir, ensure_data, scale_dirs, scale_named
 from clientscope.bench.server import RssMonitor, bench_env, start_server, wait_until_up
 from clientscope.bench.stats import summarize
+from clientscope.bench.targets import judge
 from clientscope.bench.walk import next_action
 from clientscope.settings import PROJECT_ROOT
 
@@ -292,9 +293,9 @@ def run_bench(
         load=(load_before, os.getloadavg()[0]),
     )
     result.targets = judge(result)
-    result.markdown = report.render(result)
+    result.markdown = render_report(result)
     if out is not None:
-        report.write(out, result.markdown, chosen.name)
+        write_report(out, result.markdown, chosen.name)
         result.out = out
         say(f"wrote {out}")
     return result

@@ -15,12 +15,12 @@ import dash
 from dash import Input, Output, State, callback, html, no_update
 
 from clientscope import runtime
-from clientscope.analytics.attribution import MODELS
 from clientscope.campaigns import customers as cu
 from clientscope.campaigns import display
 from clientscope.campaigns import sections as sc
 from clientscope.campaigns import view as vw
 from clientscope.campaigns.cards import CUSTOMER_BLOCK, Ids
+from clientscope.campaigns.models import MODELS
 from clientscope.components.crossfilter import cross_filtered_query
 from clientscope.components.page import changed_search
 from clientscope.components.request_context import page_context

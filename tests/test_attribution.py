@@ -11,7 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clientscope.analytics import attribution as A
+from clientscope.campaigns import journeys as J
+from clientscope.campaigns import markov as M
+from clientscope.campaigns import models as A
 
 D = datetime
 
@@ -107,14 +109,14 @@ def assert_credits(model: str, expected: dict[tuple[str, str], float], **kwargs)
 
 
 def test_paths_of_the_fixture() -> None:
-    paths = A.build_paths(TOUCHES, CONVERSIONS)
+    paths = J.build_paths(TOUCHES, CONVERSIONS)
     by_conversion = {
         cid: frame.sort("position")["touch_id"].to_list()
         for (cid,), frame in paths.filter(pl.col("n_touches") > 0).group_by("conversion_id")
     }
     # t7 is a control row (never contacted); t8 precedes t9 at the same instant because of touch_id.
     assert by_conversion == {"v1": ["t1", "t2", "t3"], "v2": ["t4"], "v4": ["t8", "t9"]}
-    assert A.unattributed(paths)["conversion_id"].to_list() == ["v3"]
+    assert J.unattributed(paths)["conversion_id"].to_list() == ["v3"]
     assert paths.filter(pl.col("conversion_id") == "v3")["n_touches"].to_list() == [0]
 
 
@@ -129,11 +131,11 @@ def test_window_edges() -> None:
         ]
     )
     conversions = make_conversions([("v", "x", conversion_ts, 10.0)])
-    paths = A.build_paths(touches, conversions, lookback_days=30)
+    paths = J.build_paths(touches, conversions, lookback_days=30)
     assert paths["touch_id"].to_list() == ["edge", "at_conversion"]
     assert paths["position"].to_list() == [0, 1]
     # A shorter lookback moves the edge: with 29 days the old touch drops out.
-    assert A.build_paths(touches, conversions, lookback_days=29)["touch_id"].to_list() == ["at_conversion"]
+    assert J.build_paths(touches, conversions, lookback_days=29)["touch_id"].to_list() == ["at_conversion"]
 
 
 def test_touch_counts_toward_every_conversion_whose_window_holds_it() -> None:
@@ -157,9 +159,9 @@ def test_control_touches_are_ignored() -> None:
         assert with_it.equals(without), model
     # A customer touched only as a control has no path at all.
     only_control = make_touches([("c1", "y", "k1", "sms", D(2026, 1, 1), True)])
-    paths = A.build_paths(only_control, make_conversions([("v", "y", D(2026, 1, 2), 1.0)]))
+    paths = J.build_paths(only_control, make_conversions([("v", "y", D(2026, 1, 2), 1.0)]))
     assert paths["n_touches"].to_list() == [0]
-    assert A.build_journeys(only_control, make_conversions([])).height == 0
+    assert J.build_journeys(only_control, make_conversions([])).height == 0
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -272,7 +274,7 @@ def test_journeys_split_after_lookback_without_touches() -> None:
         ]
     )
     conversions = make_conversions([("vg", "g", D(2026, 2, 15), 5.0)])
-    journeys = A.build_journeys(touches, conversions, lookback_days=30)
+    journeys = J.build_journeys(touches, conversions, lookback_days=30)
     grouped = {
         jid: (frame.sort("position")["touch_id"].to_list(), frame["converted"].unique().to_list())
         for (jid,), frame in journeys.group_by("journey_id")
@@ -285,7 +287,7 @@ def test_journeys_split_after_lookback_without_touches() -> None:
 
 
 def test_top_paths() -> None:
-    table = A.top_paths(TOUCHES, CONVERSIONS)
+    table = J.top_paths(TOUCHES, CONVERSIONS)
     assert table.columns == ["path", "journeys", "conversions", "conversion_rate"]
     assert table.rows() == [
         ("email > visit", 1, 1, 1.0),
@@ -293,10 +295,10 @@ def test_top_paths() -> None:
         ("sms > call > sms", 1, 1, 1.0),
         ("call > app_push", 1, 0, 0.0),
     ]
-    assert A.top_paths(TOUCHES, CONVERSIONS, limit=2).height == 2
+    assert J.top_paths(TOUCHES, CONVERSIONS, limit=2).height == 2
     # Two customers on the same path, one converting: rate 1/2.
     touches = make_touches([("x1", "x", "k1", "sms", D(2026, 1, 1)), ("y1", "y", "k1", "sms", D(2026, 1, 1))])
-    table = A.top_paths(touches, make_conversions([("vx", "x", D(2026, 1, 2), 1.0)]))
+    table = J.top_paths(touches, make_conversions([("vx", "x", D(2026, 1, 2), 1.0)]))
     assert table.rows() == [("sms", 2, 1, 0.5)]
 
 
@@ -351,10 +353,10 @@ def test_markov_fixture_by_hand() -> None:
     # Without call: x_sms = 2/3 → 1/2·2/3 + 1/4 = 7/12 → RE = 1 - 7/9 = 2/9.
     # Without email (or visit): 1/2·4/5 + 1/4·2/5 = 1/2 → RE = 1/3.  Without app_push: unchanged → 0.
     # Sum 14/9 → shares sms 3/7, call 1/7, email 3/14, visit 3/14, app_push 0.
-    chain = A.fit_markov(A.build_journeys(TOUCHES, CONVERSIONS))
+    chain = M.fit_markov(J.build_journeys(TOUCHES, CONVERSIONS))
     assert chain.states == ("app_push", "call", "email", "sms", "visit")
-    assert A.conversion_probability(chain) == pytest.approx(0.75, abs=1e-12)
-    effects = {r["state"]: (r["removal_effect"], r["share"]) for r in A.removal_effects(chain).iter_rows(named=True)}
+    assert M.conversion_probability(chain) == pytest.approx(0.75, abs=1e-12)
+    effects = {r["state"]: (r["removal_effect"], r["share"]) for r in M.removal_effects(chain).iter_rows(named=True)}
     expected = {
         "sms": (Fraction(2, 3), Fraction(3, 7)),
         "call": (Fraction(2, 9), Fraction(1, 7)),
@@ -378,7 +380,7 @@ def test_markov_by_campaign_with_self_loops() -> None:
     # k3→k3 1/2, k3→conv 1/2 → x_k3 = 1.  P = 1/2·4/5 + 1/4·2/5 + 1/4 = 3/4.
     # RE k1 = 1 - (1/4)/(3/4) = 2/3, k2 = 1 - (7/12)/(3/4) = 2/9, k3 = 1 - (1/2)/(3/4) = 1/3; sum 11/9.
     # v1 (k1, k2, k1): k1 6/11 and k2 2/11 over 8/11 → k1 3/4 (3/8 per touch), k2 1/4.  v4 (k3, k3): 1/2 each.
-    effects = A.removal_effects(A.fit_markov(A.build_journeys(TOUCHES, CONVERSIONS), by="campaign_id"))
+    effects = M.removal_effects(M.fit_markov(J.build_journeys(TOUCHES, CONVERSIONS), by="campaign_id"))
     assert effects["removal_effect"].to_list() == pytest.approx([2 / 3, 2 / 9, 1 / 3], abs=1e-12)
     assert effects["share"].to_list() == pytest.approx([6 / 11, 2 / 11, 3 / 11], abs=1e-12)
     assert_credits(
@@ -392,12 +394,12 @@ def test_markov_by_campaign_with_self_loops() -> None:
 def test_self_loops_do_not_change_removal_effects() -> None:
     raw = [(["sms", "sms", "call"], True), (["call", "call"], False), (["sms", "email", "email"], True)]
     collapsed = [(["sms", "call"], True), (["call"], False), (["sms", "email"], True)]
-    a = A.removal_effects(A.fit_markov(journeys_frame(raw)))
-    b = A.removal_effects(A.fit_markov(journeys_frame(collapsed)))
+    a = M.removal_effects(M.fit_markov(journeys_frame(raw)))
+    b = M.removal_effects(M.fit_markov(journeys_frame(collapsed)))
     assert a["removal_effect"].to_list() == pytest.approx(b["removal_effect"].to_list(), abs=1e-12)
 
 
-def redirect_removal_effects(chain: A.MarkovChain) -> list[float]:
+def redirect_removal_effects(chain: M.MarkovChain) -> list[float]:
     """Independent of the engine's shortcut: redirect each state to null and re-solve the absorbing chain."""
     k = len(chain.states)
     transient = k + 1
@@ -414,7 +416,7 @@ def redirect_removal_effects(chain: A.MarkovChain) -> list[float]:
     return [1.0 - p_conv(s) / base for s in range(k)]
 
 
-def simulate(chain: A.MarkovChain, walkers: int, seed: int) -> tuple[float, list[float]]:
+def simulate(chain: M.MarkovChain, walkers: int, seed: int) -> tuple[float, list[float]]:
     """Monte Carlo: walk the fitted chain from start; a walker reaching a removed state is lost to null."""
     rng = np.random.default_rng(seed)
     k = len(chain.states)
@@ -449,12 +451,12 @@ def test_markov_removal_effects_match_redirection_and_simulation() -> None:
         (["call"], True),
         (["email", "call", "sms", "app_push"], True),
     ]
-    chain = A.fit_markov(journeys_frame(paths))
-    engine = A.removal_effects(chain)["removal_effect"].to_list()
+    chain = M.fit_markov(journeys_frame(paths))
+    engine = M.removal_effects(chain)["removal_effect"].to_list()
     assert engine == pytest.approx(redirect_removal_effects(chain), abs=1e-12)
     # 200,000 walkers: the standard error of each probability is about 0.001.
     simulated_p, simulated_effects = simulate(chain, walkers=200_000, seed=20260101)
-    assert A.conversion_probability(chain) == pytest.approx(simulated_p, abs=0.005)
+    assert M.conversion_probability(chain) == pytest.approx(simulated_p, abs=0.005)
     assert engine == pytest.approx(simulated_effects, abs=0.01)
 
 
@@ -495,11 +497,11 @@ def test_credits_sum_to_one_for_every_model(raw_touches: list[tuple], raw_conver
             for i, (cust, hour, value) in enumerate(raw_conversions)
         ]
     )
-    paths = A.build_paths(touches, conversions, lookback_days=10)
+    paths = J.build_paths(touches, conversions, lookback_days=10)
     attributed = set(paths.filter(pl.col("n_touches") > 0)["conversion_id"].to_list())
     expected_revenue = conversions.filter(pl.col("conversion_id").is_in(list(attributed)))["value"].sum()
     for model in A.MODELS:
-        for by in A.MARKOV_STATE_COLUMNS:
+        for by in M.MARKOV_STATE_COLUMNS:
             credits = A.attribute(touches, conversions, model=model, lookback_days=10, by=by)
             sums = credits.group_by("conversion_id").agg(pl.col("credit").sum())
             assert set(sums["conversion_id"].to_list()) == attributed, model
@@ -513,7 +515,7 @@ def test_credits_sum_to_one_for_every_model(raw_touches: list[tuple], raw_conver
                 (per_touch["attributed_conversions"] * per_touch["value"]).to_list()
             )
             assert A.summarise(credits, conversions)["attributed_revenue"].sum() == pytest.approx(expected_revenue)
-    chain = A.fit_markov(A.build_journeys(touches, conversions, lookback_days=10))
-    if A.conversion_probability(chain) > 0:
-        engine = A.removal_effects(chain)["removal_effect"].to_list()
+    chain = M.fit_markov(J.build_journeys(touches, conversions, lookback_days=10))
+    if M.conversion_probability(chain) > 0:
+        engine = M.removal_effects(chain)["removal_effect"].to_list()
         assert engine == pytest.approx(redirect_removal_effects(chain), abs=1e-9)

@@ -13,15 +13,16 @@ import pytest
 from dash import html
 
 from clientscope import runtime
-from clientscope.analytics.attribution import ALL_MODELS_COLUMNS, MODELS, all_models_table, attribute, top_paths
-from clientscope.analytics.uplift import uplift
 from clientscope.cache import QUERY_CACHE
 from clientscope.campaigns import attribution as at
 from clientscope.campaigns import customers as cu
 from clientscope.campaigns import display
 from clientscope.campaigns import table as tb
 from clientscope.campaigns import view as vw
+from clientscope.campaigns.journeys import top_paths
+from clientscope.campaigns.models import ALL_MODELS_COLUMNS, MODELS, all_models_table, attribute
 from clientscope.campaigns.serving import build_campaign_files
+from clientscope.campaigns.uplift import uplift
 from clientscope.components.sections import FRAME, render_for
 from clientscope.db import FULL_SCOPE, Database, ViewerScope
 from clientscope.marts import build_marts

@@ -10,8 +10,9 @@ import polars as pl
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from clientscope.churn.model import evaluation_frame, score_latest, train
 from clientscope.churn.rules import why_they_churn
+from clientscope.churn.scoring import score_latest
+from clientscope.churn.training import evaluation_frame, train
 from clientscope.db import Database, ViewerScope, run_query
 
 demo = pytest.importorskip("clientscope.demo")

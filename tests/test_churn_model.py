@@ -14,18 +14,12 @@ import polars as pl
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from clientscope.churn.model import (
-    FEATURES,
-    Baseline,
-    ModelConfig,
-    decile_table,
-    evaluation_frame,
-    plan_periods,
-    score_latest,
-    train,
-    train_or_load,
-)
+from clientscope.churn.card import FEATURES, Baseline, ModelConfig, decile_table
+from clientscope.churn.model import train_or_load
+from clientscope.churn.scoring import score_latest
 from clientscope.churn.signals import load_signals
+from clientscope.churn.split import plan_periods
+from clientscope.churn.training import evaluation_frame, train
 from clientscope.db import Database
 
 TRAINED_ON = date(2026, 11, 1)

@@ -27,8 +27,10 @@ from clientscope.churn import ids as churn_ids
 from clientscope.churn import numbers as churn_numbers
 from clientscope.churn import view as churn_view
 from clientscope.churn import words as churn_words
-from clientscope.churn.model import TrainedModel, score_latest, train_or_load
+from clientscope.churn.model import train_or_load
 from clientscope.churn.rules import why_they_churn
+from clientscope.churn.scoring import score_latest
+from clientscope.churn.training import TrainedModel
 from clientscope.db import FULL_SCOPE, ViewerScope
 from clientscope.export import write_workbook
 from clientscope.i18n import t

@@ -1016,7 +1016,7 @@ def test_cross_filters_on_the_demo_bank_equal_a_polars_computation_over_the_extr
 
 
 def test_a_selection_the_chart_does_not_show_fades_nothing() -> None:
-    from clientscope.lifecycle import figures
+    from clientscope.lifecycle import figures_flow as figures
 
     flow = pl.DataFrame({"from_state": ["active"], "to_state": ["dormant"], "customers": [3], "share": [1.0]})
     texts = {"customers": "Customers", "share_of_from": "Share"}

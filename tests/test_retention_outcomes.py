@@ -15,7 +15,7 @@ from clientscope.actions.outcomes import (
     window_end,
     with_outcomes,
 )
-from clientscope.analytics.uplift import newcombe_interval, wilson_interval, z_value
+from clientscope.campaigns.uplift import newcombe_interval, wilson_interval, z_value
 
 JAN, MAY = date(2026, 1, 31), date(2026, 5, 31)
 DATA_END = date(2026, 6, 30)

@@ -7,7 +7,7 @@ from statistics import NormalDist
 
 import pytest
 
-from clientscope.analytics.uplift import Uplift, newcombe_interval, uplift, wilson_interval, z_value
+from clientscope.campaigns.uplift import Uplift, newcombe_interval, uplift, wilson_interval, z_value
 
 Z95 = 1.959963984540054
 

@@ -28,7 +28,7 @@ from itertools import pairwise
 
 import polars as pl
 
-from clientscope.analytics.uplift import Uplift, uplift, wilson_interval, z_value
+from clientscope.campaigns.uplift import Uplift, uplift, wilson_interval, z_value
 
 STRATA = ("risk_band", "tier", "warning_month")
 

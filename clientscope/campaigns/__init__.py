@@ -4,6 +4,11 @@ six models, conversion paths and the converted customers.  Nothing is imported h
 
 - `view.py`: what the URL asks for: attribution settings (`p.model`, `p.lookback`, `p.half_life`), the period,
   which filters select touches rather than customers.
+- `journeys.py`: conversion paths (the touches in each conversion's look-back window) and journeys;
+  `models.py`: the six attribution models (rule-based ones here, `attribute`, `all_models_table`);
+  `markov.py`: the Markov chain and its removal effects (pure polars functions, docs/attribution.md).
+- `uplift.py`: uplift against a control group with Newcombe and Katz intervals (also used by the retention
+  actions' hold-out comparison, `clientscope/actions/outcomes.py`).
 - `credits.py`: per-conversion credits under every model and the journeys (engine frames, shared by the build
   and a recompute).
 - `serving.py`: the build step: `campaign_credits` and `campaign_journeys` Parquet files per data version,

@@ -9,12 +9,12 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from clientscope.analytics.attribution import MODELS
 from clientscope.campaigns import attribution, display
 from clientscope.campaigns import customers as cu
 from clientscope.campaigns import table as tb
 from clientscope.campaigns import view as vw
 from clientscope.campaigns.figures import campaign_trend_lines, channel_model_bars, uplift_intervals
+from clientscope.campaigns.models import MODELS
 from clientscope.components.crossfilter import graph_id
 from clientscope.components.empty import empty_state
 from clientscope.components.grid import grid_options

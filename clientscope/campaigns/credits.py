@@ -18,18 +18,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from clientscope.analytics.attribution import (
+from clientscope.campaigns.journeys import PATH_SEPARATOR, build_journeys, build_paths
+from clientscope.campaigns.markov import fit_markov, markov_credits, removal_effects
+from clientscope.campaigns.models import (
     MODELS,
-    PATH_SEPARATOR,
-    build_journeys,
-    build_paths,
     first_touch_credits,
-    fit_markov,
     last_touch_credits,
     linear_credits,
-    markov_credits,
     position_based_credits,
-    removal_effects,
     time_decay_credits,
 )
 

@@ -9,8 +9,9 @@ from urllib.parse import quote
 
 import polars as pl
 
-from clientscope.analytics.attribution import MODELS, PATH_SEPARATOR
 from clientscope.campaigns.credits import CELL_COLUMNS, CREDIT_COLUMNS
+from clientscope.campaigns.journeys import PATH_SEPARATOR
+from clientscope.campaigns.models import MODELS
 from clientscope.campaigns.table import CampaignTable
 from clientscope.campaigns.view import TOUCH_DIMENSIONS, view_of
 from clientscope.export import mask_value

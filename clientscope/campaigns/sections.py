@@ -13,7 +13,6 @@ from dataclasses import replace
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from clientscope.analytics.attribution import MODELS
 from clientscope.campaigns import attribution, display
 from clientscope.campaigns import table as tb
 from clientscope.campaigns import view as vw
@@ -26,6 +25,7 @@ from clientscope.campaigns.cards import (
     trend_figure,
     uplift_figure,
 )
+from clientscope.campaigns.models import MODELS
 from clientscope.components.export_button import export_button
 from clientscope.components.page import page_frame
 from clientscope.i18n import join_words, t

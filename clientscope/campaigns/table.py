@@ -15,9 +15,9 @@ from typing import Any
 
 import polars as pl
 
-from clientscope.analytics.uplift import uplift
 from clientscope.cache import run_named_cached
 from clientscope.campaigns import attribution
+from clientscope.campaigns.uplift import uplift
 from clientscope.campaigns.view import Settings, view_of
 from clientscope.db import query_sql
 from clientscope.marts import params_for

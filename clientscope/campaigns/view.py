@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from clientscope.analytics.attribution import MODELS
+from clientscope.campaigns.models import MODELS
 from clientscope.components.filter_bar import DEFAULT_PERIOD_MONTHS
 from clientscope.db import Database
 from clientscope.kpis import period_bounds

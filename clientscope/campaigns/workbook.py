@@ -11,11 +11,11 @@ from dataclasses import replace
 
 import polars as pl
 
-from clientscope.analytics.attribution import ALL_MODELS_COLUMNS, MODELS
 from clientscope.campaigns import attribution, display
 from clientscope.campaigns import customers as cu
 from clientscope.campaigns import table as tb
 from clientscope.campaigns import view as vw
+from clientscope.campaigns.models import ALL_MODELS_COLUMNS, MODELS
 from clientscope.export import EXCEL_MAX_ROWS, ChartSpec, ColumnSpec, SheetSpec, TotalRow, WorkbookSpec
 from clientscope.i18n import t
 from clientscope.reports import ReportRequest

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from clientscope.churn.card import BASELINES
 from clientscope.churn.metrics import assign_deciles
-from clientscope.churn.model import BASELINES, tie_break
+from clientscope.churn.training import tie_break
 
 
 def scored_evaluation(frame: pl.DataFrame) -> pl.DataFrame:

@@ -16,13 +16,10 @@ import polars as pl
 
 from clientscope import settings
 from clientscope.atomic_files import write_atomic
+from clientscope.churn.card import ModelCard, decile_table
 from clientscope.churn.files import PAGE_FILES_VERSION, ChurnData
-from clientscope.churn.model import (
-    ModelCard,
-    decile_table,
-    month_counts,
-)
 from clientscope.churn.rules import ChurnRule, recent_labelled_periods, why_they_churn
+from clientscope.churn.split import month_counts
 from clientscope.db import Database, ViewerScope, run_named
 from clientscope.view_context import PageContext
 

@@ -22,18 +22,10 @@ import polars as pl
 
 from clientscope import settings
 from clientscope.atomic_files import write_atomic, write_parquet_atomic
+from clientscope.churn.card import DEFAULT_CONFIG, ModelCard, ModelConfig
 from clientscope.churn.evaluation import scored_evaluation
-from clientscope.churn.model import (
-    DEFAULT_CONFIG,
-    ModelCard,
-    ModelConfig,
-    TrainedModel,
-    cache_key,
-    evaluation_frame,
-    month_counts,
-    score_latest,
-    train_or_load,
-)
+from clientscope.churn.model import cache_key, train_or_load
+from clientscope.churn.scoring import score_latest
 from clientscope.churn.signals import (
     FLAG_COLUMN,
     HORIZON_MONTHS,
@@ -42,6 +34,8 @@ from clientscope.churn.signals import (
     default_rules,
     load_signals,
 )
+from clientscope.churn.split import month_counts
+from clientscope.churn.training import TrainedModel, evaluation_frame
 from clientscope.db import FULL_SCOPE, Database, query_sql
 from clientscope.marts import params_for
 from clientscope.view_context import PageContext

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
-from clientscope.churn.model import DEFAULT_CONFIG, ModelConfig, add_months_end, month_counts, plan_sample
+from clientscope.churn.card import DEFAULT_CONFIG, ModelConfig
 from clientscope.churn.signals import HORIZON_MONTHS, SignalRules, load_signals
+from clientscope.churn.split import add_months_end, month_counts, plan_sample
 from clientscope.db import FULL_SCOPE, Database, ViewerScope
 
 if TYPE_CHECKING:  # imported where the tree is fitted: scikit-learn is slow to import (cold start)

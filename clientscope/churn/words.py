@@ -9,10 +9,8 @@ from typing import Any
 
 import polars as pl
 
+from clientscope.churn.card import ModelCard
 from clientscope.churn.files import ChurnData
-from clientscope.churn.model import (
-    ModelCard,
-)
 from clientscope.churn.numbers import SORTABLE, action_list
 from clientscope.churn.rules import ChurnRule
 from clientscope.churn.view import RISK_LEVELS, SIGNALS, customer_href

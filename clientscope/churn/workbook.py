@@ -13,8 +13,8 @@ from clientscope.churn import files as churn_files
 from clientscope.churn import numbers as churn_numbers
 from clientscope.churn import view as churn_view
 from clientscope.churn import words as churn_words
+from clientscope.churn.card import BASELINES
 from clientscope.churn.figures import bin_label
-from clientscope.churn.model import BASELINES
 from clientscope.export import EXCEL_MAX_ROWS, ChartSpec, ColumnSpec, MetricDefinition, SheetSpec, WorkbookSpec
 from clientscope.i18n import join_words, t
 from clientscope.reports import ReportRequest

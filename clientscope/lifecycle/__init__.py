@@ -11,7 +11,8 @@ Where things are (this file imports nothing, so `clientscope.marts` can import `
 - `drill`     — the customer lists behind the clicks (detail rows), and the grid's pages.
 - `labels`    — texts shared by the page and the workbook (step names, definitions, list headers).
 - `api`       — the names the page, the workbook and the tests use, in one place.
-- `figures`, `workbook`, `messages` — the charts, the Excel workbook, the UI strings (zh_CN and en).
+- `figures` (funnels, retention; shared colours), `figures_flow` (stage flow, time to activate, stage mix),
+  `workbook`, `messages` — the charts, the Excel workbook, the UI strings (zh_CN and en).
 
 SQL: `queries/lifecycle/` (the detail queries and the shared fragments `cohort_steps`, `flow_classify`,
 `flow_states`) and `queries/marts/customer_lifecycle.sql` (the per-customer mart the serving marts read).

@@ -11,7 +11,7 @@ from clientscope.components.empty import empty_state
 from clientscope.components.grid import grid_options
 from clientscope.i18n import t
 from clientscope.lifecycle import api as lc
-from clientscope.lifecycle import figures as figs
+from clientscope.lifecycle import figures_flow as figs
 from clientscope.lifecycle.sections import Ids, card, chart_id, formatter, graph, unapplied_note
 from clientscope.view_context import PageContext
 

@@ -153,10 +153,13 @@ CUSTOMER_LIFECYCLE = Mart(
     ),
 )  # fmt: skip
 
-MARTS: tuple[Mart, ...] = (
+# The marts over the extracts, and then each analysis's serving-layer aggregates over them (small, at the filter
+# bar's grain; the Spark build leaves those to DuckDB, docs/spark.md).
+CORE_MARTS: tuple[Mart, ...] = (
     CUSTOMER_MONTH_FACTS, CHURN_EVENTS, OPENING_CHURN, CAMPAIGN_FACTS, TOUCH_FACTS, CONVERSION_FACTS,
-    CUSTOMER_LIFECYCLE, *segments_serving.MARTS, *lifecycle_serving.MARTS,
+    CUSTOMER_LIFECYCLE,
 )  # fmt: skip
+MARTS: tuple[Mart, ...] = (*CORE_MARTS, *segments_serving.MARTS, *lifecycle_serving.MARTS)
 MART_COLUMNS: Mapping[str, tuple[str, ...]] = {m.name: m.columns for m in MARTS}
 # The money columns of each mart: DECIMAL(18,2) (lists of it for the per-customer histories), rounded from the
 # extracts by cents() (queries/marts/money.sql); every other number is a count, a score, a share or an index.
@@ -249,6 +252,21 @@ def _build_each(db: Database, rules: Rules, write: Callable[[Mart, list[duckdb.D
             write(mart, [_relation(cur, db, mart, {**params, "parts": parts, "part": part}) for part in range(parts)])
         finally:
             cur.close()
+
+
+def write_mart(db: Database, rules: Rules, mart: Mart, folder: Path) -> None:
+    """Build one mart with DuckDB into `folder` (from the marts already registered) and register it."""
+    params = {**mart_params(rules), "use_holdings": db.has("holdings")}
+    parts = customer_parts(db) if mart.by_customer_parts else 1
+    cur = db.con.cursor()
+    try:
+        relations = [_relation(cur, db, mart, {**params, "parts": parts, "part": part}) for part in range(parts)]
+        paths = _mart_files(folder, mart, len(relations))
+        for relation, path in zip(relations, paths, strict=True):
+            relation.write_parquet(str(path), compression="zstd")
+    finally:
+        cur.close()
+    db.register(mart.name, db.con.read_parquet([str(p) for p in paths]))
 
 
 def customer_parts(db: Database) -> int:

@@ -21,5 +21,7 @@ fi
 python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 python -m ruff check .
 python -m ruff format --check .
-# Independent tests run in parallel, one worker per core (each worker builds its own session fixtures).
-python -m pytest -n auto "$@"
+# Independent tests run in parallel, one worker per core (each worker builds its own session fixtures). A plain
+# `pytest` leaves out the tests marked slow (pyproject.toml); CI runs every test, so select them all here (a -m
+# passed to this script comes later and wins).
+python -m pytest -n auto -m "slow or not slow" "$@"

@@ -158,6 +158,7 @@ def test_pandas_twin_customers_match_a_direct_count(demo_db, demo_data):
     assert twin["kpi"]["aum_total"]["value"] == pytest.approx(float(last["aum_total"].sum()), rel=1e-12)
 
 
+@pytest.mark.slow  # a whole benchmark run with a browser: ~160 s alone
 def test_a_tiny_run_writes_every_section_and_the_twin_agrees(tmp_path: Path):
     from clientscope.bench import run_bench
 

@@ -12,6 +12,7 @@ from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 
 from tests.browser_support import assert_clean
+from tests.tiers import tier_floors
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +27,7 @@ def customers_at_latest_month(data: Path, *, region: str | None = None, tier_of:
         keep = customers.join(branches, on="branch_id").filter(pl.col("region") == region)["customer_id"]
         latest = latest.filter(pl.col("customer_id").is_in(keep.implode()))
     if tier_of == "private":
-        latest = latest.filter(pl.col("aum_total") >= 6_000_000)
+        latest = latest.filter(pl.col("aum_total") >= tier_floors()["private"])
     return latest.height
 
 

@@ -16,6 +16,8 @@ from clientscope.churn.training import evaluation_frame, train
 from clientscope.db import Database, ViewerScope, run_query
 
 demo = pytest.importorskip("clientscope.demo")
+# training on the 24-month demo bank (the module's fixtures) takes ~80 s alone
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from clientscope.semantic import ExtractCurrencyError, load_semantic_model, mode
 from clientscope.settings import PROJECT_ROOT
 from tests.conftest import REAL_DATA
 from tests.semantic_fixture import month_end, write_fixture
+from tests.tiers import tier_expr, tier_floors
 
 MODEL = load_semantic_model(PROJECT_ROOT / "metrics.yaml")
 
@@ -72,8 +73,10 @@ def test_a_bad_declaration_says_what_to_fix(tmp_path: Path) -> None:
 def test_the_currency_picks_the_floors_and_keys_the_marts() -> None:
     czk = MODEL.for_currency("CZK")
     params = marts.mart_params(czk.rules)
-    assert (params["tier_mins"], params["alt_tier_mins"]) == ([90_000.0, 50_000.0, 0.0], [60_000.0, 40_000.0, 0.0])
-    assert marts.mart_params(MODEL.rules)["tier_mins"] == [6_000_000.0, 500_000.0, 0.0]
+    czk_floors = (list(tier_floors("CZK", "standard").values()), list(tier_floors("CZK", "card").values()))
+    assert (params["tier_mins"], params["alt_tier_mins"]) == czk_floors
+    assert czk_floors[0] != list(tier_floors("CNY").values())  # else the check above could not tell CZK from CNY
+    assert marts.mart_params(MODEL.rules)["tier_mins"] == list(tier_floors("CNY").values())
     keys = {marts.fingerprint(MODEL.for_currency(code).rules) for code in MODEL.currencies.supported}
     assert len(keys) == 4
     # the currency is in the key even where two currencies share every floor (EUR and USD here)
@@ -166,16 +169,9 @@ def berka(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path):
 def test_berka_is_tiered_in_czk(berka) -> None:
     assert berka.model.currency == "CZK"
     raw = pl.read_parquet(berka.data_dir / "customer_months.parquet")
-    # independent: the CZK floors as written in docs/metrics.md, the lowest tier taking everything below
+    # independent: the CZK floors of metrics.yaml applied in polars, the lowest tier taking everything below
     expected = raw.select(
-        "customer_id",
-        pl.col("month").cast(pl.Date),
-        pl.when(pl.col("aum_total") >= 90_000)
-        .then(pl.lit("private"))
-        .when(pl.col("aum_total") >= 50_000)
-        .then(pl.lit("affluent"))
-        .otherwise(pl.lit("mass"))
-        .alias("tier"),
+        "customer_id", pl.col("month").cast(pl.Date), tier_expr(pl.col("aum_total"), "CZK").alias("tier")
     )
     got = berka.db.con.sql("select customer_id, month, tier from customer_month_facts").pl()
     joined = expected.join(got, on=["customer_id", "month"], how="full", coalesce=True, suffix="_mart")

@@ -7,6 +7,7 @@ from datetime import date
 import duckdb
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from clientscope.db import (
     Database,
@@ -17,6 +18,7 @@ from clientscope.db import (
     run_query,
     scoped_tables,
 )
+from tests.tiny_extracts import tiny_frames
 
 
 @pytest.fixture
@@ -102,13 +104,30 @@ def test_query_names_are_allow_listed() -> None:
         query_sql("nope/missing")
 
 
-def test_every_customer_keyed_contract_table_is_scoped() -> None:
+def test_every_customer_keyed_contract_table_shows_a_restricted_viewer_only_their_rows() -> None:
     from clientscope.contract import TABLES
 
-    keyed = {
-        t.name for t in TABLES if "customer_id" in t.column_names or t.name in {"branches", "relationship_managers"}
-    }
-    assert keyed <= set(scoped_tables())
+    frames = tiny_frames()
+    con = duckdb.connect()
+    tiny = Database.from_connection(con)
+    for name, frame in frames.items():
+        tiny.register(name, con.from_arrow(frame.to_arrow()))
+    keys = {"branches": "branch_id", "relationship_managers": "rm_id"}
+    keyed = [t.name for t in TABLES if "customer_id" in t.column_names or t.name in keys]
+    assert {"customers", "customer_months", "holdings", "complaints", "branches"} <= set(keyed)
+    for name in keyed:
+        key = keys.get(name, "customer_id")
+        everyone = run_query(tiny, "select * from query_table($t)", {"t": name}).frame
+        shown = []
+        for region in ("华东", "华北"):
+            # independent: the region's customers, and the branches and RMs they belong to, in polars
+            mine = frames["customers"].join(frames["branches"], on="branch_id").filter(pl.col("region") == region)
+            expected = everyone.filter(pl.col(key).is_in(mine[key].drop_nulls().implode()))
+            scope = ViewerScope(regions=frozenset({region}))
+            seen = run_query(tiny, "select * from query_table($t)", {"t": name}, scope=scope).frame
+            assert_frame_equal(seen, expected, check_row_order=False)
+            shown.append(expected.height)
+        assert min(shown) < everyone.height, name  # the check can tell a scoped table from an open one
 
 
 def test_tables_keyed_by_branch_and_rm_are_scoped_like_their_customers(db: Database) -> None:

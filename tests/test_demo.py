@@ -19,6 +19,7 @@ import clientscope.demo.generator as generator_module
 from clientscope.contract import TABLES, table
 from clientscope.demo import DemoSummary, generate
 from clientscope.demo.reference import PHONE_PREFIXES
+from tests.tiers import tier_expr, tier_floors
 
 SMALL_TABLES = ("branches", "relationship_managers", "products", "campaigns")
 PART_TABLES = ("customers", "customer_months", "holdings", "touches", "conversions", "complaints")
@@ -220,25 +221,25 @@ def test_tier_mix_is_heavy_tailed(bank: dict[str, pl.DataFrame]) -> None:
     cm = bank["customer_months"]
     last = cm.filter(pl.col("month") == cm["month"].max())
     aum = last["aum_total"]
-    mass = (aum < 500_000).mean()
-    affluent = ((aum >= 500_000) & (aum < 6_000_000)).mean()
-    private = (aum >= 6_000_000).mean()
+    floors = tier_floors()
+    mass = (aum < floors["affluent"]).mean()
+    affluent = ((aum >= floors["affluent"]) & (aum < floors["private"])).mean()
+    private = (aum >= floors["private"]).mean()
     assert 0.85 <= mass <= 0.90
     assert 0.08 <= affluent <= 0.14
     assert 0.004 <= private <= 0.015
-    assert aum.filter(aum >= 500_000).sum() / aum.sum() > 0.5
+    assert aum.filter(aum >= floors["affluent"]).sum() / aum.sum() > 0.5
+
+
+RANKS = {code: rank for rank, code in enumerate(reversed(tier_floors()))}
 
 
 def test_tiers_migrate_every_month(bank: dict[str, pl.DataFrame]) -> None:
     tiers = bank["customer_months"].select(
         "customer_id",
         "month",
-        pl.when(pl.col("aum_total") >= 6_000_000)
-        .then(2)
-        .when(pl.col("aum_total") >= 500_000)
-        .then(1)
-        .otherwise(0)
-        .alias("tier"),
+        # the tier's rank, 0 for the lowest
+        tier_expr(pl.col("aum_total")).replace_strict(RANKS).alias("tier"),
     )
     moves = (
         tiers.sort("customer_id", "month")
@@ -367,8 +368,9 @@ def test_relationship_managers_serve_the_wealthy(bank: dict[str, pl.DataFrame]) 
     cm = bank["customer_months"]
     first = cm.sort("month").group_by("customer_id").first().select("customer_id", "aum_total")
     c = bank["customers"].join(first, on="customer_id")
-    managed_rich = c.filter(pl.col("aum_total") >= 500_000)["rm_id"].is_not_null().mean()
-    managed_mass = c.filter(pl.col("aum_total") < 500_000)["rm_id"].is_not_null().mean()
+    affluent = tier_floors()["affluent"]
+    managed_rich = c.filter(pl.col("aum_total") >= affluent)["rm_id"].is_not_null().mean()
+    managed_mass = c.filter(pl.col("aum_total") < affluent)["rm_id"].is_not_null().mean()
     assert managed_rich > 0.6
     assert 0.02 < managed_mass < 0.2
     rm_branch = c.drop_nulls("rm_id").join(bank["relationship_managers"], on="rm_id", suffix="_rm")

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from clientscope import marts
-from clientscope.db import SCOPE_DIR, Database
+from clientscope.db import Database, ViewerScope, run_query
 from clientscope.semantic import load_semantic_model
 from clientscope.semantic.model import SemanticModel
 from clientscope.settings import PROJECT_ROOT
@@ -237,10 +238,25 @@ def test_conversion_facts_build_without_touches(model: SemanticModel) -> None:
     assert rows == [(4, 0)]
 
 
-def test_every_mart_with_customers_has_a_scope_file() -> None:
+def test_every_mart_with_customers_shows_a_restricted_viewer_only_their_customers_rows(db: Database) -> None:
+    # independent: the West region's customers, from the unscoped customers and branches in polars
+    customers = run_query(db, "select customer_id, branch_id from customers").frame
+    branches = run_query(db, "select branch_id, region from branches").frame
+    west = customers.join(branches, on="branch_id").filter(pl.col("region") == "West")["customer_id"]
+    assert sorted(west) == ["C3", "C5", "C7"]
+    scope = ViewerScope(regions=frozenset({"West"}))
+    read = "select * from query_table($mart)"
+    checked = 0
     for mart in marts.MARTS:
-        if "customer_id" in mart.columns:
-            assert (SCOPE_DIR / f"{mart.name}.sql").is_file(), mart.name
+        if "customer_id" not in mart.columns or not db.has(mart.name):
+            continue
+        everyone = run_query(db, read, {"mart": mart.name}).frame
+        seen = run_query(db, read, {"mart": mart.name}, scope=scope).frame
+        expected = everyone.filter(pl.col("customer_id").is_in(west.implode()))
+        assert expected.height > 0 and expected.height < everyone.height, mart.name  # the check can tell
+        assert_frame_equal(seen, expected, check_row_order=False)
+        checked += 1
+    assert checked == sum("customer_id" in mart.columns for mart in marts.MARTS)
 
 
 def test_cached_build_is_keyed_reused_and_registered(tmp_path: Path, cache_dir: Path, model: SemanticModel) -> None:
@@ -269,7 +285,7 @@ def test_changed_rules_get_their_own_cache_folder(model: SemanticModel) -> None:
         update={"tiers": tiers.model_copy(update={"schemes": {**tiers.schemes, "standard": lower}})}
     )
     assert marts.fingerprint(rules) != marts.fingerprint(model.rules)
-    assert marts.mart_params(rules)["tier_mins"] == [5_000_000.0, 500_000.0, 0.0]
+    assert marts.mart_params(rules)["tier_mins"] == [5_000_000.0, *model.rules.tiers.primary_floors("CNY")[1:]]
 
 
 def test_per_customer_marts_built_in_parts_equal_one_pass(

@@ -15,7 +15,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from clientscope import marts
-from clientscope.db import SCOPE_DIR, Database, ViewerScope, run_query
+from clientscope.db import Database, ViewerScope, run_query
 from clientscope.semantic import (
     CompiledQuery,
     MetricRequest,
@@ -222,10 +222,15 @@ def test_a_scoped_rollup_shows_only_the_viewers_rows(fixture_db: Database) -> No
     assert frame["aum_total"].to_list() == [800_500.0]  # C5 500 + C7 800,000
 
 
-def test_every_rollup_has_a_scope_file_and_the_scope_columns() -> None:
+def test_every_rollup_shows_an_rms_viewer_only_that_rms_rows(fixture_db: Database) -> None:
+    read = "select * from query_table($rollup)"
     for rollup in model_rollups(MODEL):
-        assert (SCOPE_DIR / f"{rollup.name}.sql").is_file(), rollup.name
         assert {"branch_id", "rm_id"} <= set(rollup.keys)
+        everyone = run_query(fixture_db, read, {"rollup": rollup.name}).frame
+        seen = run_query(fixture_db, read, {"rollup": rollup.name}, scope=ViewerScope(rms=frozenset({"R2"}))).frame
+        expected = everyone.filter(pl.col("rm_id") == "R2")  # customers without an RM are not an RM's
+        assert 0 < expected.height < everyone.height, rollup.name  # the check can tell
+        assert_frame_equal(seen, expected, check_row_order=False)
     assert model_rollups(MODEL)[0].name == "rollup_customer_month"  # the parent is built first
 
 

@@ -42,6 +42,7 @@ from clientscope.segments.view import (
 from clientscope.state import ViewState
 from clientscope.view_context import PageContext, build_page_context
 from tests.test_segments_bank import AUM, HOLDINGS, MONTHS, bank_frames, tier_of, write_bank
+from tests.tiers import tier_floors
 
 APRIL, MARCH, JANUARY = MONTHS[3], MONTHS[2], MONTHS[0]
 
@@ -351,7 +352,7 @@ def expected_potential(rule: PotentialRule) -> set[str]:
         .join(before, on="customer_id", how="left")
     )
     order = ["private", "affluent", "mass"]
-    floors = {"private": 6_000_000.0, "affluent": 500_000.0, "mass": 0.0}
+    floors = tier_floors()
     medians = snap.group_by("tier").agg(pl.col("card", "payroll", "cross").median())
     med = {r["tier"]: r for r in medians.iter_rows(named=True)}
     found = set()

@@ -24,10 +24,11 @@ from pathlib import Path
 
 import polars as pl
 
+from tests.tiers import tier_floors
 from tests.tiny_extracts import tiny_frames, write_frames
 
 MONTHS: tuple[date, ...] = (date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31), date(2025, 4, 30))
-PRIVATE_MIN, AFFLUENT_MIN = 6_000_000.0, 500_000.0
+PRIVATE_MIN, AFFLUENT_MIN = tier_floors()["private"], tier_floors()["affluent"]
 
 # customer → AUM per month (None: no row that month)
 AUM: dict[str, tuple[float | None, ...]] = {

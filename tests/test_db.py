@@ -171,12 +171,12 @@ def test_open_limits_duckdb_memory_and_spills_under_the_cache(
 
 
 def test_included_query_text_is_written_once_and_expanded_in_place() -> None:
-    numbers, page = query_sql("segments/potential"), query_sql("segments/potential_list")
-    rule = query_sql("segments/potential_rule").rstrip("\n")
-    for text in (numbers, page):
+    distribution, mix = query_sql("churn_page/distribution"), query_sql("churn_page/reason_mix")
+    rule = query_sql("churn_page/cells").rstrip("\n")
+    for text in (distribution, mix):
         assert rule in text
-        assert text.count("flagged_potential as (") == 1
-        assert "-- include: segments/potential_rule" not in text
+        assert text.count("cells as (") == 1
+        assert "-- include: churn_page/cells" not in text.splitlines()
 
 
 def test_an_include_of_a_missing_file_or_itself_is_refused(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:

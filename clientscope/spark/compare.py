@@ -76,10 +76,14 @@ def _first_difference(a: pl.DataFrame, b: pl.DataFrame, column: str, keys: Seque
 
 
 def sort_problems(name: str, frame: pl.DataFrame, column: str | None) -> list[str]:
+    """Whether the file is sorted by its order (one column, or several separated by commas)."""
     if column is None or frame.height == 0:
         return []
-    values = frame[column]
-    return [] if values.equals(values.sort(nulls_last=True)) else [f"{name}: not sorted by {column}"]
+    columns = [c.strip() for c in column.split(",")]
+    ordered = frame.select(columns)
+    if ordered.equals(ordered.sort(columns, nulls_last=True)):
+        return []
+    return [f"{name}: not sorted by {column}"]
 
 
 def folder_problems(

@@ -10,7 +10,7 @@ from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser_support import assert_clean
+from tests.browser_support import assert_clean, retry_stale
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +68,7 @@ def _then(dash_duo, action, fragment: str, *, redraws_frame: bool = True) -> Non
     updates its elements in place: its intro names the view it was drawn from).  A page option that only one
     section reads (`redraws_frame=False`) leaves the frame as it is."""
     old = dash_duo.find_element("#lifecycle-intro").get_attribute("data-view")
-    action()
+    retry_stale(action)
     _wait_url(dash_duo, fragment)
     if redraws_frame:
         WebDriverWait(dash_duo.driver, 30).until(
@@ -93,6 +93,14 @@ def _click_point(dash_duo, card: str, index: int = 0, trace: int | None = None) 
     _click_at(dash_duo, drag, box[0], box[1])
 
 
+def _click_widest_link(dash_duo) -> None:
+    """Click the widest Sankey link (its centre is on it), found afresh: the flow section may just have redrawn."""
+    links = dash_duo.find_elements("#lifecycle-flow .sankey-link")
+    link = max(links, key=lambda element: element.size["height"])
+    _scroll_to(dash_duo, link)
+    ActionChains(dash_duo.driver).move_to_element(link).pause(0.3).click().perform()
+
+
 def test_lifecycle_page_renders_drills_and_cross_filters(dash_duo, dash_app) -> None:
     dash_duo.start_server(dash_app)
     dash_duo.wait_for_page(url=dash_duo.server_url + "/lifecycle?lang=en&p.flow_a=2026-03")
@@ -111,20 +119,16 @@ def test_lifecycle_page_renders_drills_and_cross_filters(dash_duo, dash_app) -> 
     dash_duo.wait_for_contains_text("#lifecycle-list-title", "Cohort opened", timeout=20)
 
     # a click on a Sankey link lists the customers who made that move
-    links = dash_duo.find_elements("#lifecycle-flow .sankey-link")
-    link = max(links, key=lambda element: element.size["height"])  # the widest flow: its centre is on it
-
-    def click_link() -> None:
-        _scroll_to(dash_duo, link)
-        ActionChains(dash_duo.driver).move_to_element(link).pause(0.3).click().perform()
-
-    _then(dash_duo, click_link, "p.list=flow")
+    _then(dash_duo, lambda: _click_widest_link(dash_duo), "p.list=flow")
     dash_duo.wait_for_contains_text("#lifecycle-list-title", "→", timeout=20)
 
     # the retention switch lives in the URL
-    label = dash_duo.driver.find_element(By.XPATH, "//*[@id='lifecycle-retention']//label[text()='AUM retained']")
-    _scroll_to(dash_duo, label)
-    _then(dash_duo, label.click, "p.retention=aum", redraws_frame=False)
+    def click_aum_retained() -> None:
+        label = dash_duo.driver.find_element(By.XPATH, "//*[@id='lifecycle-retention']//label[text()='AUM retained']")
+        _scroll_to(dash_duo, label)
+        label.click()
+
+    _then(dash_duo, click_aum_retained, "p.retention=aum", redraws_frame=False)
 
     # a click on a grouped-funnel bar cross-filters the page by that channel (a chip)
     _then(dash_duo, lambda: _click_point(dash_duo, "lifecycle-compare"), "x.acquisition_channel=")
@@ -173,25 +177,21 @@ def test_heatmap_stage_mix_and_sankey_clicks_cross_filter_the_page(dash_duo, das
     dash_duo.wait_for_contains_text("#lifecycle-intro", "customers who opened", timeout=20)
 
     # a Sankey link: the cohort charts keep the customers who made that move
-    links = dash_duo.find_elements("#lifecycle-flow .sankey-link")
-    link = max(links, key=lambda element: element.size["height"])
-
-    def click_link() -> None:
-        _scroll_to(dash_duo, link)
-        ActionChains(dash_duo.driver).move_to_element(link).pause(0.3).click().perform()
-
-    _then(dash_duo, click_link, "x.flow=")
+    _then(dash_duo, lambda: _click_widest_link(dash_duo), "x.flow=")
     _wait_chip(dash_duo, "Stage flow: ")
     assert len(_chip_texts(dash_duo)) == 3
 
     # the chip's × removes that filter and keeps the others
-    remove = dash_duo.driver.find_element(
-        By.XPATH,
-        "//*[@id='filter-chips']//*[contains(@class, 'chip')][contains(., 'Opening-month cohort')]"
-        "//*[contains(@class, 'chip-remove')]",
-    )
-    _scroll_to(dash_duo, remove)
-    _then(dash_duo, remove.click, "x.flow=")
+    def remove_cohort_chip() -> None:
+        remove = dash_duo.driver.find_element(
+            By.XPATH,
+            "//*[@id='filter-chips']//*[contains(@class, 'chip')][contains(., 'Opening-month cohort')]"
+            "//*[contains(@class, 'chip-remove')]",
+        )
+        _scroll_to(dash_duo, remove)
+        remove.click()
+
+    _then(dash_duo, remove_cohort_chip, "x.flow=")
     WebDriverWait(dash_duo.driver, 20).until(lambda driver: "x.cohort=" not in driver.current_url)
     assert "x.stage=active" in _url(dash_duo) and len(_chip_texts(dash_duo)) == 2
     assert not dash_duo.find_elements("#url-notices")  # every value the clicks wrote was valid

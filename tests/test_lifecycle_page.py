@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
@@ -67,11 +68,12 @@ def _then(dash_duo, action, fragment: str, *, redraws_frame: bool = True) -> Non
     """Do `action`, wait until the URL holds `fragment` and the page has re-rendered from it (the frame section
     updates its elements in place: its intro names the view it was drawn from).  A page option that only one
     section reads (`redraws_frame=False`) leaves the frame as it is."""
-    old = dash_duo.find_element("#lifecycle-intro").get_attribute("data-view")
+    old = retry_stale(lambda: dash_duo.find_element("#lifecycle-intro").get_attribute("data-view"))
     retry_stale(action)
     _wait_url(dash_duo, fragment)
     if redraws_frame:
-        WebDriverWait(dash_duo.driver, 30).until(
+        # the intro may be replaced between finding it and reading it: look again
+        WebDriverWait(dash_duo.driver, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
             lambda driver: driver.find_element(By.ID, "lifecycle-intro").get_attribute("data-view") != old
         )
     _settle(dash_duo)

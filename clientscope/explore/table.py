@@ -95,18 +95,23 @@ def build_table(
     columns = columns[:COLUMN_CAP]
     cells: dict[Codes, dict[str, float | None]] = {}
     parts = options.comparison_parts()
+    # each block the grid pages through lays the result out again: the per-record work is kept to lookups
+    fields = [
+        [(cell_field(ci, m, part), m + RESULT_COLUMN[part]) for m in request.metrics for part in parts]
+        for ci in range(len(columns))
+    ]
+    row_dims: dict[int, tuple[str, ...]] = {}
     for record in frame.iter_rows(named=True):
         gid = int(record["grouping_id"])
-        depth = row_depth(gid, request)
-        codes: Codes = tuple(record[d] for d in request.rows[:depth])
-        key = _column_key(record, gid, request)
-        ci = col_index.get(key)
+        if gid not in row_dims:
+            row_dims[gid] = request.rows[: row_depth(gid, request)]
+        codes: Codes = tuple(record[d] for d in row_dims[gid])
+        ci = col_index.get(_column_key(record, gid, request))
         if ci is None or ci >= COLUMN_CAP:
             continue
         row = cells.setdefault(codes, {})
-        for metric in request.metrics:
-            for part in parts:
-                row[cell_field(ci, metric, part)] = record.get(metric + RESULT_COLUMN[part])
+        for field, result_column in fields[ci]:
+            row[field] = record.get(result_column)
     sort_column = len(columns) - 1 if columns else 0
     ordered, detail = _ordered(cells, options, request, labels, lang, sort_column)
     all_rows = len(ordered)

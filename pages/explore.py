@@ -5,24 +5,21 @@ from __future__ import annotations
 from dataclasses import replace
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from clientscope import runtime
 from clientscope.components.empty import empty_state
 from clientscope.components.export_button import export_button
-from clientscope.components.grid import grid_options
 from clientscope.components.page import changed_search, page_frame
 from clientscope.components.request_context import current_state, page_context
 from clientscope.customer_list import customer_list
 from clientscope.explore.controls import Ids, controls
 from clientscope.explore.drill import cell_drill, cell_key
 from clientscope.explore.figure import pivot_figure
-from clientscope.explore.grid import PAGE_SIZE, column_defs, row_class_rules, row_data
 from clientscope.explore.options import TOTAL_KEY, with_controls
-from clientscope.explore.page_text import pivot_notes, row_header
-from clientscope.explore.report import explore
+from clientscope.explore.page_text import pivot_notes
+from clientscope.explore.paging import grid_block, page_pivot, pivot_grid
 from clientscope.explore.table import PivotTable
 from clientscope.i18n import t
 from clientscope.state import parse_query, to_query
@@ -38,7 +35,7 @@ def layout(**query: str) -> html.Div:
         return html.Div()
     pc = page_context(query)
     lang = pc.lang
-    result = explore(pc)
+    result = page_pivot(pc)
     body: list = [
         html.Div([html.P(t("explore.intro", lang), className="text-muted d-inline"), export_button("explore", lang)]),
         controls(result.options, pc.model, lang, pc.state.compare),
@@ -49,7 +46,8 @@ def layout(**query: str) -> html.Div:
     elif not table.rows:
         body.append(empty_state(lang))
     else:
-        body += [html.Div(note, className="small text-muted explore-note") for note in pivot_notes(table, lang)]
+        notes = pivot_notes(table, lang, rows_note=result.options.view != "grid")  # the grid warns of its own cap
+        body += [html.Div(note, className="small text-muted explore-note") for note in notes]
         body.append(_result(pc, table, result.options.view))
         body.append(_drill(pc, table, result.options.cell))
     framed = replace(pc, notices=(*pc.notices, *result.notices))
@@ -57,25 +55,12 @@ def layout(**query: str) -> html.Div:
 
 
 def _result(pc, table: PivotTable, view: str) -> html.Div:
-    lang = pc.lang
+    if view == "grid":
+        return pivot_grid(pc, table)
     keys = dcc.Store(id=Ids.COLUMN_KEYS, data={"keys": [c.key for c in table.columns]})
-    if view != "grid":
-        label = pc.model.label(table.request.metrics[0], lang)
-        figure = pivot_figure(table, view, label, pc.state.theme)
-        return html.Div([keys, dcc.Graph(id=Ids.CHART, figure=figure, config={"displaylogo": False})])
-    rows = row_data(table, pc.model, lang)
-    total = [rows.pop()] if rows and rows[-1]["_depth"] == 0 else []  # the grand total stays in view
-    grid = dag.AgGrid(
-        id=Ids.GRID,
-        rowData=rows,
-        columnDefs=column_defs(table, pc.model, row_header(pc, table), lang),
-        rowClassRules=row_class_rules(table.levels),
-        defaultColDef={"resizable": True, "sortable": False, "suppressHeaderMenuButton": True},
-        dashGridOptions=grid_options(lang, pagination=True, paginationPageSize=PAGE_SIZE, pinnedBottomRowData=total),
-        getRowId="params.data._id",
-        style={"height": "62vh"},
-    )
-    return html.Div([keys, grid, html.Div(t("explore.drill.hint", lang), className="small text-muted mt-1")])
+    label = pc.model.label(table.request.metrics[0], pc.lang)
+    figure = pivot_figure(table, view, label, pc.state.theme)
+    return html.Div([keys, dcc.Graph(id=Ids.CHART, figure=figure, config={"displaylogo": False})])
 
 
 def _drill(pc, table: PivotTable, cell: str | None) -> html.Div:
@@ -108,6 +93,19 @@ def on_controls(metrics, rows, column, show, sort, top, view, search):
     state = current_state(parse_query(search or ""))
     new = with_controls(state, metrics=metrics, rows=rows, column=column, show=show, sort=sort, top=top, view=view)
     return changed_search(to_query(new), search)
+
+
+@callback(
+    Output(Ids.GRID, "getRowsResponse"),
+    Input(Ids.GRID, "getRowsRequest"),
+    State(Ids.COLUMN_KEYS, "data"),
+    prevent_initial_call=True,
+)
+def on_rows(request, data):
+    """One block of the pivot's rows, for the state the grid was drawn for (server-side paging)."""
+    if not isinstance(request, dict) or not isinstance(data, dict):
+        return no_update
+    return grid_block(page_context(parse_query(str(data.get("query") or ""))), request)
 
 
 @callback(

@@ -1,6 +1,6 @@
 """/explore and /views in a real headless Chromium: a two-level pivot with YoY columns built from the URL and the
-controls, its numbers against an independent query, a drilled cell's customer list, the export, and a saved view
-that opens again from /views."""
+controls, its numbers against an independent query, a drilled cell's customer list, the export, the second page of
+a three-level pivot loaded from the server, and a saved view that opens again from /views."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
 from clientscope.access.audit import entries
+from clientscope.explore.grid import PAGE_SIZE
 from clientscope.semantic import format_value
 from tests.browser_support import assert_clean
 
@@ -56,6 +57,7 @@ def test_two_level_pivot_with_yoy_drills_and_exports(dash_duo, dash_app, demo_db
     assert {"本期", "同比基期", "同比变化", "同比增幅"} <= set(leaves)
 
     dash_duo.wait_for_contains_text(f"{GRID} .ag-pinned-left-cols-container", "小计", timeout=30)
+    assert dash_duo.find_element("#explore-row-count").text.startswith("共 ")
 
     # the controls write the URL: without the prior-year column
     settle(dash_duo)
@@ -74,11 +76,11 @@ def test_two_level_pivot_with_yoy_drills_and_exports(dash_duo, dash_app, demo_db
         f"{GRID} .ag-floating-bottom", format_value(total, model.format_of("aum_total"), "zh_CN")
     )
 
-    # a branch's AUM cell drills to the customers behind it
+    # a branch's AUM cell drills to the customers behind it (its row came in the grid's first block)
     settle(dash_duo)
-    cell = dash_duo.find_element(
-        f"{GRID} .ag-center-cols-container .ag-row[row-index='0'] [col-id='c0__customers__value']"
-    )
+    first_cell = f"{GRID} .ag-center-cols-container .ag-row[row-index='0'] [col-id='c0__customers__value']"
+    WebDriverWait(driver, 30).until(lambda d: texts(d, first_cell) not in ([], [""]))
+    cell = dash_duo.find_element(first_cell)
     customers = cell.text
     click(dash_duo, cell)
     WebDriverWait(driver, 20).until(lambda d: "p.cell" in query_of(d))
@@ -94,6 +96,40 @@ def test_two_level_pivot_with_yoy_drills_and_exports(dash_duo, dash_app, demo_db
     WebDriverWait(driver, 30).until(lambda d: entries(store_of(dash_app), action="export").height > before)
     latest = entries(store_of(dash_app), action="export").row(0, named=True)
     assert latest["target"] == "explore" and "p.rows=region%2Cbranch" in latest["detail"].replace(",", "%2C")
+    assert_clean(dash_duo)
+
+
+def test_the_second_page_of_a_large_pivot_comes_from_the_server(dash_duo, dash_app, demo_db, demo_data) -> None:
+    from clientscope.db import FULL_SCOPE
+    from clientscope.explore.paging import body_rows, page_pivot
+    from clientscope.state import parse_query
+    from clientscope.view_context import build_page_context
+
+    query = "p.m=aum_total,customers&p.rows=region,branch,rm"
+    db, model = demo_db
+    body = body_rows(page_pivot(build_page_context(db, model, demo_data, parse_query(query), FULL_SCOPE)).table)
+    assert len(body) > 2 * PAGE_SIZE
+    labels = f"{GRID} .ag-pinned-left-cols-container .ag-row"
+    script = (
+        "return [...document.querySelectorAll(arguments[0])].map(e => [Number(e.getAttribute('row-index')),"
+        " e.textContent.trim()])"
+    )
+
+    dash_duo.start_server(dash_app)
+    driver = dash_duo.driver
+    driver.get(dash_duo.server_url + "/explore?" + query)
+    WebDriverWait(driver, 60).until(lambda d: [0, body[0].label] in d.execute_script(script, labels))
+    dash_duo.wait_for_contains_text("#explore-row-count", f"共 {len(body):,} 行", timeout=10)
+    assert all(index < PAGE_SIZE for index, _ in driver.execute_script(script, labels))  # one block, not the pivot
+    settle(dash_duo)
+    click(dash_duo, dash_duo.find_element(f"{GRID} .ag-paging-button[data-ref='btNext']"))
+    expected = [[PAGE_SIZE + i, row.label] for i, row in enumerate(body[PAGE_SIZE : 2 * PAGE_SIZE])]
+    WebDriverWait(driver, 30).until(
+        lambda d: sorted(r for r in d.execute_script(script, labels) if r[0] >= PAGE_SIZE)[:3] == expected[:3]
+    )
+    rows = sorted(driver.execute_script(script, labels))
+    assert all(PAGE_SIZE <= index < 2 * PAGE_SIZE for index, _ in rows) and rows == expected[: len(rows)]
+    assert "合计" in texts(driver, f"{GRID} .ag-floating-bottom")[0]  # the total stays pinned on every page
     assert_clean(dash_duo)
 
 

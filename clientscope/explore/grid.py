@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from clientscope.explore.layout import Leaf, leaves, part_label, shown, tone
-from clientscope.explore.table import PivotTable
+from clientscope.explore.table import PivotRow, PivotTable
 from clientscope.semantic import SemanticModel
 
 PAGE_SIZE = 100
@@ -62,9 +63,14 @@ def _leaf_def(leaf: Leaf, header: str) -> dict[str, Any]:
 
 def row_data(table: PivotTable, model: SemanticModel, lang: str) -> list[dict[str, Any]]:
     """One dict per row: the raw value, its text (metrics.yaml formats) and its tone, per leaf column."""
+    return format_rows(table, table.rows, model, lang)
+
+
+def format_rows(table: PivotTable, rows: Sequence[PivotRow], model: SemanticModel, lang: str) -> list[dict[str, Any]]:
+    """`row_data` of some of the table's rows (a block the grid asked for)."""
     all_leaves = list(leaves(table))
     data = []
-    for row in table.rows:
+    for row in rows:
         item: dict[str, Any] = {
             "_id": row.id,
             "_depth": row.depth,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from clientscope.explore.table import COLUMN_CAP, ROW_CAP, PivotTable
+from clientscope.explore.table import COLUMN_CAP, PivotTable
 from clientscope.i18n import t
 from clientscope.semantic.periods import COMPARISON_MONTHS
 from clientscope.view_context import PageContext
@@ -14,11 +14,13 @@ def row_header(pc: PageContext, table: PivotTable) -> str:
     return " / ".join(names) or t("explore.row_header", pc.lang)
 
 
-def pivot_notes(table: PivotTable, lang: str) -> list[str]:
-    """What the reader must know: rows or columns cut by the caps, a top N, how a comparison reads."""
+def pivot_notes(table: PivotTable, lang: str, *, rows_note: bool = True) -> list[str]:
+    """What the reader must know: rows or columns cut by the caps, a top N, how a comparison reads.
+
+    `rows_note=False`: the row cap is said elsewhere (the page shows it as a warning, `row_cap_notice`)."""
     notes = []
-    if table.capped_rows:
-        notes.append(t("explore.capped_rows", lang, cap=ROW_CAP))
+    if table.capped_rows and rows_note:
+        notes.append(t("explore.capped_rows", lang, cap=table.row_cap))
     if table.capped_columns:
         notes.append(t("explore.capped_columns", lang, cap=COLUMN_CAP))
     if table.options.top is not None and table.levels:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from clientscope.explore.options import ExploreOptions, parse_options
-from clientscope.explore.table import PivotTable, build_table
+from clientscope.explore.table import ROW_CAP, PivotTable, build_table
 from clientscope.kpis import period_bounds
 from clientscope.semantic import CompileError
 from clientscope.semantic.pivot import PivotRequest, run_pivot
@@ -37,13 +37,14 @@ def pivot_request(pc: PageContext, options: ExploreOptions) -> PivotRequest:
     )
 
 
-def explore(pc: PageContext) -> ExploreResult:
-    """The pivot of the view in `pc` (or the reason it cannot be built, in words for the user)."""
+def explore(pc: PageContext, row_cap: int = ROW_CAP) -> ExploreResult:
+    """The pivot of the view in `pc` (or the reason it cannot be built, in words for the user), cut to `row_cap`
+    rows: the workbook's cap by default, the grid's (`explore.paging.GRID_ROW_CAP`) on the page."""
     options, notices = parse_options(pc.state, pc.model)
     request = pivot_request(pc, options)
     try:
         frame = run_pivot(pc.db, pc.model, request, pc.scope).frame
     except CompileError as exc:
         return ExploreResult(options, tuple(notices), None, str(exc))
-    table = build_table(frame, options, request, pc.value_labels(), pc.lang)
+    table = build_table(frame, options, request, pc.value_labels(), pc.lang, row_cap)
     return ExploreResult(options, tuple(notices), table)

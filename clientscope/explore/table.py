@@ -18,7 +18,7 @@ from clientscope.explore.options import ROW_SEP, TOTAL_KEY, ExploreOptions
 from clientscope.i18n import month_name, t
 from clientscope.semantic.pivot import PivotRequest, column_total, row_depth
 
-ROW_CAP = 2_000  # rows shown (the grid pages them); more is a message asking for fewer dimensions or filters
+ROW_CAP = 2_000  # rows of the workbook's sheet; more is a note asking for fewer dimensions, filters or a top N
 COLUMN_CAP = 60  # column groups (values of the column dimension or periods)
 RESULT_COLUMN = {"value": "", "prior": "__prior", "change": "__change", "pct": "__pct_change"}
 
@@ -52,6 +52,8 @@ class PivotTable:
     detail_rows: int  # innermost rows before top-N and the row cap
     capped_rows: bool
     capped_columns: bool
+    row_cap: int = ROW_CAP  # the cap `rows` was cut to (the grid's and the workbook's differ: explore/paging.py)
+    all_rows: int = 0  # rows (subtotals and the total included) before the cap
 
     @property
     def levels(self) -> int:
@@ -83,31 +85,42 @@ def build_table(
     request: PivotRequest,
     labels: Mapping[str, Mapping[str, str]],
     lang: str,
+    row_cap: int = ROW_CAP,
 ) -> PivotTable:
-    """Lay the long result out as the pivot: one row per row-level key, one group of cells per column key."""
+    """Lay the long result out as the pivot: one row per row-level key, one group of cells per column key.
+
+    More than `row_cap` rows keep the first `row_cap - 1` and the grand total."""
     columns, col_index = _columns(frame, request, labels, lang)
     capped_columns = len(columns) > COLUMN_CAP
     columns = columns[:COLUMN_CAP]
     cells: dict[Codes, dict[str, float | None]] = {}
     parts = options.comparison_parts()
+    # each block the grid pages through lays the result out again: the per-record work is kept to lookups
+    fields = [
+        [(cell_field(ci, m, part), m + RESULT_COLUMN[part]) for m in request.metrics for part in parts]
+        for ci in range(len(columns))
+    ]
+    row_dims: dict[int, tuple[str, ...]] = {}
     for record in frame.iter_rows(named=True):
         gid = int(record["grouping_id"])
-        depth = row_depth(gid, request)
-        codes: Codes = tuple(record[d] for d in request.rows[:depth])
-        key = _column_key(record, gid, request)
-        ci = col_index.get(key)
+        if gid not in row_dims:
+            row_dims[gid] = request.rows[: row_depth(gid, request)]
+        codes: Codes = tuple(record[d] for d in row_dims[gid])
+        ci = col_index.get(_column_key(record, gid, request))
         if ci is None or ci >= COLUMN_CAP:
             continue
         row = cells.setdefault(codes, {})
-        for metric in request.metrics:
-            for part in parts:
-                row[cell_field(ci, metric, part)] = record.get(metric + RESULT_COLUMN[part])
+        for field, result_column in fields[ci]:
+            row[field] = record.get(result_column)
     sort_column = len(columns) - 1 if columns else 0
     ordered, detail = _ordered(cells, options, request, labels, lang, sort_column)
-    capped = len(ordered) > ROW_CAP
+    all_rows = len(ordered)
+    capped = all_rows > row_cap
     if capped:  # keep the grand total, which the cap would cut
-        ordered = [*ordered[: ROW_CAP - 1], ordered[-1]]
-    return PivotTable(options, request, tuple(columns), tuple(ordered), detail, capped, capped_columns)
+        ordered = [*ordered[: row_cap - 1], ordered[-1]]
+    return PivotTable(
+        options, request, tuple(columns), tuple(ordered), detail, capped, capped_columns, row_cap, all_rows
+    )
 
 
 def _column_key(record: Mapping[str, object], gid: int, request: PivotRequest) -> str:

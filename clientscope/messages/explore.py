@@ -44,6 +44,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The result has more than {cap:,} rows; the first {cap:,} (with the total) are shown. Add filters, "
         "use fewer row dimensions or a top N.",
     },
+    "explore.grid_capped": {
+        "zh_CN": "该报表共 {rows:,} 行，超过表格上限 {cap:,} 行：仅显示前 {cap:,} 行（合计保留），导出的 Excel "
+        "包含前 {export_cap:,} 行。请增加筛选条件（如区域、网点）、减少行维度，或使用“每组前 N 名”缩小结果。",
+        "en": "This report has {rows:,} rows, more than the table's limit of {cap:,}: the first {cap:,} are shown "
+        "(with the total) and the Excel export keeps the first {export_cap:,}. Narrow the filters (a region, a "
+        "branch), use fewer row dimensions or a top N per group.",
+    },
+    "explore.export_capped": {
+        "zh_CN": "导出的 Excel 包含前 {cap:,} 行（含合计）；表格显示全部 {rows:,} 行。",
+        "en": "The Excel export keeps the first {cap:,} rows (with the total); the table shows all {rows:,}.",
+    },
+    "explore.row_count": {
+        "zh_CN": "共 {rows:,} 行（含小计），每页 {page} 行；合计固定在表格底部。",
+        "en": "{rows:,} rows (subtotals included), {page} per page; the total is pinned at the bottom.",
+    },
     "explore.capped_columns": {
         "zh_CN": "列超过 {cap} 组，仅显示前 {cap} 组。请选择取值更少的列维度或缩短统计期间。",
         "en": "More than {cap} column groups; the first {cap} are shown. Choose a column dimension with fewer "

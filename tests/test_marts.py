@@ -308,3 +308,36 @@ def test_per_customer_marts_built_in_parts_equal_one_pass(
     reopened = Database.open(demo_data)
     marts.build_marts(reopened, model.rules)  # registered from the four files, not built again
     assert reopened.con.sql(query).pl().equals(one_pass)
+
+
+def test_aggregate_marts_built_in_parts_add_up_to_one_pass(
+    demo_data: Path, model: SemanticModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A serving aggregate built per part of the customers has one row per cell and part: summed over the parts,
+    every cell's counts and amounts are those of the one-pass build."""
+    monkeypatch.setenv("CLIENTSCOPE_CACHE", str(tmp_path / "cache"))
+    whole = Database.open(demo_data)
+    marts.build_marts_in_memory(whole, model.rules)
+    monkeypatch.setattr(marts, "CUSTOMERS_PER_PART", 600)
+    parted = Database.open(demo_data)
+    marts.build_marts(parted, model.rules)
+    folder = marts.marts_dir(parted, model.rules)
+    measures = {
+        "segment_penetration": ("holders",),
+        "lifecycle_flow_pairs": ("customers", "aum_a", "aum_b"),
+    }
+    for name, values in measures.items():
+        mart = next(m for m in marts.MARTS if m.name == name)
+        assert mart.by_customer_parts
+        assert len(list(folder.glob(f"{name}.part*.parquet"))) == 4
+        keys = [c for c in mart.columns if c not in values]
+        sums = [pl.col(v).sum() for v in values]
+        one_pass = whole.con.sql(f"select * from {name}").pl().group_by(keys).agg(sums).sort(keys, nulls_last=True)
+        in_parts = parted.con.sql(f"select * from {name}").pl().group_by(keys).agg(sums).sort(keys, nulls_last=True)
+        assert one_pass.height > 0
+        assert in_parts.height == one_pass.height, name
+        for value in values:
+            assert in_parts[value].cast(pl.Float64).to_list() == pytest.approx(
+                one_pass[value].cast(pl.Float64).to_list(), rel=1e-12
+            ), (name, value)
+        assert in_parts.drop(values).equals(one_pass.drop(values)), name

@@ -71,6 +71,7 @@ PENETRATION = Mart(
     stand_ins=("holdings",),  # empty without a holdings extract (the page then says it has no holdings)
     after=("customer_month_facts",),
     order_by="month_start",
+    by_customer_parts=True,  # a part's cells hold its customers (the page sums holders)
     columns=("month", "month_start", *_CELL, "product_type", "holders"),
 )
 TAG_MIX = Mart(

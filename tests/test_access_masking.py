@@ -133,12 +133,15 @@ def test_a_pages_list_asked_for_under_another_page_is_refused_with_the_reason(ac
     # source gets no rows, and the count says why.
     output = next(key for key in accounts_app.callback_map if '"customer-list"' in key)
     marketing = signed_in(accounts_app, accounts_store, "mkt", "marketing")
-    for source, page in (("churn_actions", "churn"), ("lifecycle_drill", "lifecycle")):
-        data = {"query": "lang=en", "segment": {"source": source}}
+    cases = {
+        "churn_actions": "the 'churn_actions' list belongs to the churn page",
+        "lifecycle_drill": "the 'lifecycle_drill' list belongs to the lifecycle page",
+        "nope": "unknown customer list source 'nope'",
+    }
+    for source, reason in cases.items():
+        data = {"query": "lang=en", "segment": {"source": source, "month": "2026-10"}}
         response = marketing.post(UPDATE, json=list_body(accounts_app, output, "campaigns", "customers", data))
         assert response.status_code == 200
         answer = {key.split('"type":"')[1].split('"')[0]: v for key, v in response.get_json()["response"].items()}
         assert answer["customer-list"]["getRowsResponse"] == {"rowData": [], "rowCount": 0}
-        assert answer["customer-list-count"]["children"] == (
-            f"This list cannot be shown: the '{source}' list belongs to the {page} page"
-        )
+        assert answer["customer-list-count"]["children"] == f"This list cannot be shown: {reason}"

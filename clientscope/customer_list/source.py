@@ -99,37 +99,14 @@ def list_source(name: str) -> ListSource:
 
 _SOURCES: dict[str, ListSource] = {}
 
+_SNAPSHOT_COLUMNS = ("region", "branch_id", "rm_id", "tier", "stage", "aum_total", "products_held", "txn_count")
 register_source(
     "snapshot",
     ListSource(
         query="customer/list",
-        columns=(
-            "region",
-            "branch_id",
-            "rm_id",
-            "tier",
-            "stage",
-            "aum_total",
-            "products_held",
-            "txn_count",
-            "warning_level",
-        ),
+        columns=(*_SNAPSHOT_COLUMNS, "warning_level"),
         sort_keys=frozenset(
-            {
-                "customer_id",
-                "region",
-                "branch_id",
-                "rm_id",
-                "tier",
-                "stage",
-                "aum_total",
-                "products_held",
-                "txn_count",
-                "card_spend",
-                "tenure_months",
-                "warning_score",
-                "warning_level",
-            }
+            {*_SNAPSHOT_COLUMNS, "warning_level", "customer_id", "card_spend", "tenure_months", "warning_score"}
         ),
     ),
 )

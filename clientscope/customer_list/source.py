@@ -69,7 +69,7 @@ class ListSource:
     extra_columns: Mapping[str, str] = field(default_factory=dict)  # column → message key of its header
     own_filters: tuple[str, ...] = ()  # dimensions the query applies its own way (not through filtered_<table>)
     personal: tuple[str, ...] = ("name", "phone")  # shown after the id by the default columns and the sheet
-    page: str | None = None  # the page whose view a fetch reads: its lists only (None: any page's)
+    page: str | None = None  # the one page whose lists it serves (None: any page, e.g. the book at a month-end)
     # display hooks: per-column values replacing the engine's (labels, fallbacks, formats) ...
     cells: Callable[[PageContext], Mapping[str, Cell]] | None = None
     # ... and the page's own AG Grid column definitions (else `display.column_defs`)

@@ -133,3 +133,42 @@ def test_a_source_names_a_query_or_a_fetch_hook() -> None:
     for kwargs in ({}, {"query": "customer/list", "fetch": _fetch}):
         with pytest.raises(ValueError, match=r"^a customer list source names either a query or a fetch hook$"):
             ListSource(columns=(), sort_keys=frozenset(), **kwargs)
+
+
+def test_the_retention_queue_masks_through_the_same_mask_frame(demo_db, demo_data: Path, tmp_path: Path) -> None:
+    from datetime import UTC, date, datetime
+
+    import duckdb
+
+    from clientscope.actions.config import RetentionConfig
+    from clientscope.actions.queue import queue_frame
+    from clientscope.actions.store import open_batch
+    from clientscope.store import open_store
+
+    db, _ = demo_db
+    people = duckdb.sql(
+        "select customer_id, name, phone from read_parquet($path) where phone is not null order by customer_id limit 5",
+        params={"path": str(demo_data / "customers" / "*.parquet")},
+    ).pl()
+    warnings = people.select(
+        "customer_id",
+        region=pl.lit("r"),
+        branch_id=pl.lit("B"),
+        rm_id=pl.lit("R"),
+        tier=pl.lit("mass"),
+        churn_probability=pl.lit(0.9),
+        warning_level=pl.lit("high"),
+        aum_total=pl.lit(1.0),
+    )
+    store = open_store("sqlite:///" + str(tmp_path / "store.sqlite"))
+    opened = datetime(2026, 11, 2, tzinfo=UTC)
+    open_batch(store, date(2026, 10, 31), warnings, RetentionConfig(follow_up_days=7), opened)
+
+    def queue(scope: ViewerScope) -> pl.DataFrame:
+        frame = queue_frame(db, store, scope, statuses=None, overdue_on=None, filters={})
+        return frame.sort("customer_id").select("customer_id", "name", "phone")
+
+    assert queue(FULL_SCOPE).rows() == people.rows()
+    masked = queue(ViewerScope(can_see_personal=False))
+    assert masked["name"].to_list() == [name[0] + "**" for name in people["name"]]
+    assert masked["phone"].to_list() == [phone[:3] + "****" + phone[-4:] for phone in people["phone"]]

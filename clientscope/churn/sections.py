@@ -256,8 +256,8 @@ def signals_section(pc: PageContext, data: churn_files.ChurnData) -> list:
 def customer_grid(pc: PageContext, name: str, *, height: int) -> html.Div:
     """A server-side paged customer list of the page (the customer-list engine, sources in `churn/lists.py`)."""
     source = RM_SOURCE if name == RM_LIST else ACTIONS_SOURCE
-    look = replace(SCROLL, default_col={"resizable": True, "sortable": False, "filter": False})
-    look = replace(look, options={"tooltipShowDelay": 300})
+    columns = {"resizable": True, "sortable": False, "filter": False}
+    look = replace(SCROLL, default_col=columns, options={"tooltipShowDelay": 300})
     return customer_list(pc, CustomerSegment(source=source), name, back="churn", height=f"{height}px", look=look)
 
 

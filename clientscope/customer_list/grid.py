@@ -77,7 +77,7 @@ def customer_list(
         else {}
     )
     header = [html.Span(id=ids[COUNT], className="text-muted small")]
-    if title or look.count:
+    if look.count:  # (a scrolled list's page shows its title and count itself: the header is kept, hidden)
         header.insert(0, html.Span(title or t("customer.list.title", pc.lang), className="fw-semibold me-2"))
     return html.Div(
         [

@@ -15,17 +15,14 @@ import dash
 from dash import Input, Output, State, callback, html, no_update
 
 from clientscope import runtime
-from clientscope.campaigns import customers as cu
-from clientscope.campaigns import display
 from clientscope.campaigns import sections as sc
 from clientscope.campaigns import view as vw
-from clientscope.campaigns.cards import CUSTOMER_BLOCK, Ids
+from clientscope.campaigns.cards import Ids
 from clientscope.campaigns.models import MODELS
 from clientscope.components.crossfilter import cross_filtered_query
 from clientscope.components.page import changed_search
 from clientscope.components.request_context import page_context
 from clientscope.components.sections import FRAME, register_section, sectioned_layout
-from clientscope.shell import carried_query
 from clientscope.state import parse_query, to_query
 
 PATH = "/campaigns"
@@ -83,18 +80,3 @@ def on_campaign_click(cell: dict | None, search: str | None):
     if not value or str(value) not in pc.choices.labels.get("campaign", {}):
         return no_update
     return changed_search(cross_filtered_query(search, "campaign", str(value)), search)
-
-
-@callback(
-    Output(Ids.CUSTOMERS, "getRowsResponse"),
-    Input(Ids.CUSTOMERS, "getRowsRequest"),
-    State("url", "search"),
-    prevent_initial_call=True,
-)
-def on_customer_rows(request: dict | None, search: str | None):
-    if not request:
-        return no_update
-    pc = page_context(parse_query(search or ""))
-    start, end = int(request.get("startRow") or 0), int(request.get("endRow") or CUSTOMER_BLOCK)
-    frame, count = cu.customer_rows(pc, vw.page_settings(pc), start, end, request.get("sortModel"))
-    return {"rowData": display.customer_grid_rows(frame, pc, carried_query(search)), "rowCount": count}

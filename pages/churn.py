@@ -5,23 +5,17 @@ The page is sectioned (clientscope/components/sections.py): each part below rend
 
 from __future__ import annotations
 
-from datetime import date
-
 import dash
-from dash import MATCH, Input, Output, State, callback, ctx, html, no_update
+from dash import Input, Output, State, callback, ctx, html, no_update
 
 from clientscope import runtime
 from clientscope.churn import card_sections, sections
-from clientscope.churn import files as churn_files
 from clientscope.churn import view as churn_view
-from clientscope.churn.ids import GRID, RM_LIST, Ids
+from clientscope.churn.ids import Ids
 from clientscope.churn.view import drill_search, signal_search
-from clientscope.churn.words import (
-    action_grid_rows,
-)
 from clientscope.components.crossfilter import clicked_value
 from clientscope.components.page import changed_search
-from clientscope.components.request_context import current_state, page_context
+from clientscope.components.request_context import current_state
 from clientscope.components.sections import FRAME, register_section, sectioned_layout
 from clientscope.shell_ids import ShellIds
 from clientscope.state import parse_query
@@ -78,19 +72,3 @@ def on_signal(line_click, bar_click, search):
         return no_update
     query = signal_search(current_state(parse_query(search or "")), code)
     return changed_search(query, search)
-
-
-@callback(
-    Output({"type": GRID, "name": MATCH}, "getRowsResponse"),
-    Input({"type": GRID, "name": MATCH}, "getRowsRequest"),
-    State({"type": GRID, "name": MATCH}, "id"),
-    State(ShellIds.URL, "search"),
-    prevent_initial_call=True,
-)
-def on_rows(request, grid, search):
-    """One block of a customer list (server-side paging and sorting)."""
-    if not request:
-        return no_update
-    pc = page_context(parse_query(search or ""))
-    data = churn_files.churn_data(pc.db, date.today(), churn_files.page_rules(pc))
-    return action_grid_rows(pc, data, request, every_level=grid["name"] == RM_LIST)

@@ -114,16 +114,3 @@ def on_clear(n_clicks, search):
     if not n_clicks:
         return no_update
     return to_query(lc.with_target(current_state(parse_query(search or "")), None))
-
-
-@callback(
-    Output(Ids.GRID, "getRowsResponse"),
-    Input(Ids.GRID, "getRowsRequest"),
-    State(ShellIds.URL, "search"),
-    prevent_initial_call=True,
-)
-def on_rows(request, search):
-    if not request:
-        return no_update
-    pc = page_context(parse_query(search or ""))
-    return lc.grid_response(pc, request, lc.link_query(pc.state))

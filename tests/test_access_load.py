@@ -275,11 +275,15 @@ def _with_sections(session, url: str, path: str, search: str, text: str) -> str:
 def test_fifty_signed_in_users_get_their_pages_and_only_their_rows(served, dash_app, demo_data: Path) -> None:
     url, accounts, log = served
     all_regions = _regions(demo_data)
-    # A page module's callback (the churn grid's rows): refused (403) to roles that may not open /churn.
-    output = next(key for key in dash_app.callback_map if "churn-grid" in key)
+    # A page's list (the churn action list's rows, through the customer-list engine): refused (403) to roles
+    # that may not open /churn.
+    output = next(key for key in dash_app.callback_map if '"customer-list"' in key)
     churn_rows = {
         "output": output,
-        "outputs": {"id": {"name": "actions", "type": "churn-grid"}, "property": "getRowsResponse"},
+        "outputs": [
+            {"id": {"name": "actions", "page": "churn", "type": "customer-list"}, "property": "getRowsResponse"},
+            {"id": {"name": "actions", "page": "churn", "type": "customer-list-count"}, "property": "children"},
+        ],
         "inputs": [],
         "state": [],
         "changedPropIds": [],

@@ -19,6 +19,7 @@ import pytest
 from clientscope.access.audit import entries
 from tests.access_fixtures import add, sign_in
 from tests.test_access import export_body, exported_workbook
+from tests.test_access_scope import list_body
 
 UPDATE = "/_dash-update-component"
 COVER_NOTE = {
@@ -36,23 +37,15 @@ def names(demo_data: Path) -> dict[str, str]:
 
 
 def converted_rows(client, app) -> list[dict]:
-    output = next(key for key in app.callback_map if key.startswith("campaigns-customers.getRowsResponse"))
-    body = {
-        "output": output,
-        "outputs": {"id": "campaigns-customers", "property": "getRowsResponse"},
-        "inputs": [
-            {
-                "id": "campaigns-customers",
-                "property": "getRowsRequest",
-                "value": {"startRow": 0, "endRow": 1000, "sortModel": []},
-            }
-        ],
-        "state": [{"id": "url", "property": "search", "value": "?lang=en"}],
-        "changedPropIds": ["campaigns-customers.getRowsRequest"],
-    }
+    """The campaigns page's converted customers as the customer-list engine sends them to the browser."""
+    output = next(key for key in app.callback_map if '"customer-list"' in key)
+    data = {"query": "lang=en", "segment": {"source": "campaign_customers"}}
+    body = list_body(app, output, "campaigns", "customers", data)
+    body["inputs"][0]["value"] = {"startRow": 0, "endRow": 1000, "sortModel": []}
     response = client.post(UPDATE, json=body)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    return response.get_json()["response"]["campaigns-customers"]["getRowsResponse"]["rowData"]
+    grid = next(v for v in response.get_json()["response"].values() if "getRowsResponse" in v)
+    return grid["getRowsResponse"]["rowData"]
 
 
 def signed_in(app, store, username: str, role: str):
@@ -67,12 +60,12 @@ def test_marketing_sees_converted_customers_masked_and_head_office_in_clear(
 ) -> None:
     marketing = converted_rows(signed_in(accounts_app, accounts_store, "mkt", "marketing"), accounts_app)
     head_office = converted_rows(signed_in(accounts_app, accounts_store, "hq", "head_office"), accounts_app)
-    assert marketing and [r["customer_id"] for r in marketing] == [r["customer_id"] for r in head_office]
+    assert marketing and [r["id"] for r in marketing] == [r["id"] for r in head_office]
     for row in marketing:
-        assert row["customer_name"] == names[row["customer_id"]][0] + "**"  # 张三丰 → 张**
+        assert row["customer_name"] == names[row["id"]][0] + "**"  # 张三丰 → 张**
     for row in head_office:
-        assert row["customer_name"] == names[row["customer_id"]]
-    assert all(names[r["customer_id"]] not in json.dumps(marketing, ensure_ascii=False) for r in marketing)
+        assert row["customer_name"] == names[row["id"]]
+    assert all(names[r["id"]] not in json.dumps(marketing, ensure_ascii=False) for r in marketing)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
@@ -125,25 +118,30 @@ def test_an_export_for_a_page_the_role_may_not_open_is_refused_however_the_ids_a
 
 def test_the_customer_list_of_a_page_the_role_may_not_open_is_refused(accounts_app, accounts_store) -> None:
     output = next(key for key in accounts_app.callback_map if '"customer-list"' in key)
-    ident = {"name": "segments", "type": "customer-list"}
-    body = {
-        "output": output,
-        "outputs": [
-            {"id": ident, "property": "getRowsResponse"},
-            {"id": {"name": "segments", "type": "customer-list-count"}, "property": "children"},
-        ],
-        "inputs": [{"id": ident, "property": "getRowsRequest", "value": {"startRow": 0, "endRow": 5}}],
-        "state": [
-            {
-                "id": {"name": "segments", "type": "customer-list-segment"},
-                "property": "data",
-                "value": {"query": "lang=en", "segment": {"month": "2026-10"}, "back": "segments"},
-            }
-        ],
-        "changedPropIds": [json.dumps(ident, separators=(",", ":")) + ".getRowsRequest"],
-    }
+    data = {"query": "lang=en", "segment": {"month": "2026-10"}}
+    body = list_body(accounts_app, output, "segments", "segments", data)
+    body["inputs"][0]["value"] = {"startRow": 0, "endRow": 5}
     marketing = signed_in(accounts_app, accounts_store, "mkt", "marketing")
     assert marketing.post(UPDATE, json=body).status_code == 403
     head_office = signed_in(accounts_app, accounts_store, "hq", "head_office")
     rows = head_office.post(UPDATE, json=body).get_json()["response"]
     assert len(next(iter(rows.values()))["getRowsResponse"]["rowData"]) == 5
+
+
+def test_a_pages_list_asked_for_under_another_page_is_refused_with_the_reason(accounts_app, accounts_store) -> None:
+    # Marketing may open /campaigns, not /churn: a request naming the campaigns page but the churn action list's
+    # source gets no rows, and the count says why.
+    output = next(key for key in accounts_app.callback_map if '"customer-list"' in key)
+    marketing = signed_in(accounts_app, accounts_store, "mkt", "marketing")
+    cases = {
+        "churn_actions": "the 'churn_actions' list belongs to the churn page",
+        "lifecycle_drill": "the 'lifecycle_drill' list belongs to the lifecycle page",
+        "nope": "unknown customer list source 'nope'",
+    }
+    for source, reason in cases.items():
+        data = {"query": "lang=en", "segment": {"source": source, "month": "2026-10"}}
+        response = marketing.post(UPDATE, json=list_body(accounts_app, output, "campaigns", "customers", data))
+        assert response.status_code == 200
+        answer = {key.split('"type":"')[1].split('"')[0]: v for key, v in response.get_json()["response"].items()}
+        assert answer["customer-list"]["getRowsResponse"] == {"rowData": [], "rowCount": 0}
+        assert answer["customer-list-count"]["children"] == f"This list cannot be shown: {reason}"

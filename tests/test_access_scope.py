@@ -308,40 +308,42 @@ def test_every_grid_pages_only_the_viewers_rows_whatever_the_request_asks(viewer
     scope, client, app = viewer
     other = scope.other_region
     callbacks = grid_callbacks(app)
-    assert set(callbacks) == {"campaigns-customers", "churn-grid", "lifecycle-grid", "customer-list"}
-    for search in ("?lang=en", f"?lang=en&region={other}"):
-        url = {"id": "url", "property": "search", "value": search}
-        requests = {
-            "campaigns": _grid_body(app, callbacks["campaigns-customers"], "campaigns-customers", [url]),
-            "lifecycle": _grid_body(app, callbacks["lifecycle-grid"], "lifecycle-grid", [url]),
-        }
-        for name in ("actions", "rm-customers"):
-            ident = {"name": name, "type": "churn-grid"}
-            requests[f"churn {name}"] = _grid_body(
-                app, callbacks["churn-grid"], ident, [{"id": ident, "property": "id", "value": ident}, url]
-            )
-        for label, body in requests.items():
-            rows = rows_of(client.post(UPDATE, json=body))
-            assert_within(scope, _text(rows), f"{label} {search}")
+    assert set(callbacks) == {"customer-list"}  # one engine serves every list (clientscope/customer_list/)
+    lists = (
+        ("campaigns", "customers", "campaign_customers"),
+        ("lifecycle", "drill", "lifecycle_drill"),
+        ("churn", "actions", "churn_actions"),
+        ("churn", "rm-customers", "churn_rm"),
+    )
+    seen = set()
+    for search in ("lang=en", f"lang=en&region={other}"):
+        for page, name, source in lists:
+            data = {"query": search, "segment": {"source": source}}
+            rows = rows_of(client.post(UPDATE, json=list_body(app, callbacks["customer-list"], page, name, data)))
+            seen.update(row["id"] for row in rows)
+            assert_within(scope, _text(rows), f"{page} {name} {search}")
+    assert seen and seen <= scope.customers  # (the scope's customers, at any month)
     # The customer list's segment travels through the browser: a tampered one asking for another region's
     # customers gets none, and an untampered one exactly the scope's customers at the month-end.
-    ident = {"name": "segments", "type": "customer-list"}
-    store = {"name": "segments", "type": "customer-list-segment"}
     month = max(_months(client, app))
     for filters, expected in (({}, scope.latest_customers), ({"region": [other]}, frozenset())):
         segment = {"month": month, "filters": filters, "tag": None, "source": "snapshot", "params": {}}
-        body = _grid_body(
-            app,
-            callbacks["customer-list"],
-            ident,
-            [{"id": store, "property": "data", "value": {"query": "lang=en", "segment": segment, "back": "segments"}}],
+        data = {"query": "lang=en", "segment": segment}
+        rows = rows_of(
+            client.post(UPDATE, json=list_body(app, callbacks["customer-list"], "segments", "segments", data))
         )
-        body["outputs"] = [
-            body["outputs"],
-            {"id": {"name": "segments", "type": "customer-list-count"}, "property": "children"},
-        ]
-        rows = rows_of(client.post(UPDATE, json=body))
         assert {row["id"] for row in rows} == expected, filters
+
+
+def list_body(app, output: str, page: str, name: str, data: dict) -> dict:
+    """A getRows request of the customer-list engine's one callback for the list `name` on `page`."""
+    ids = {kind: {"name": name, "page": page, "type": kind} for kind in ("customer-list", "customer-list-segment")}
+    body = _grid_body(
+        app, output, ids["customer-list"], [{"id": ids["customer-list-segment"], "property": "data", "value": data}]
+    )
+    count = {"name": name, "page": page, "type": "customer-list-count"}
+    body["outputs"] = [body["outputs"], {"id": count, "property": "children"}]
+    return body
 
 
 def _months(client, app) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import flask
 import polars as pl
@@ -24,10 +25,11 @@ from clientscope.campaigns.models import ALL_MODELS_COLUMNS, MODELS, all_models_
 from clientscope.campaigns.serving import build_campaign_files
 from clientscope.campaigns.uplift import uplift
 from clientscope.components.sections import FRAME, render_for
+from clientscope.customer_list import CustomerSegment, rows_response
 from clientscope.db import FULL_SCOPE, Database, ViewerScope
 from clientscope.marts import build_marts
 from clientscope.reports import ReportRequest, builder
-from clientscope.semantic import MetricRequest, format_change, format_pct_change, run_metric_query
+from clientscope.semantic import MetricRequest, format_change, format_pct_change, format_value, run_metric_query
 from clientscope.state import Notice, parse_query, to_query
 from clientscope.view_context import build_page_context
 from tests.tiny_extracts import tiny_frames, write_frames
@@ -371,18 +373,30 @@ def test_converted_customers_paging_sorting_and_masking(context, demo_data) -> N
         (pl.col("touch_ts") <= pl.col("conversion_ts")) & (pl.col("touch_ts") >= pl.col("conversion_ts") - WINDOW)
     )
     assert everyone.height == touched["customer_id"].n_unique()
-    page, count = cu.customer_rows(pc, settings, 5, 15, [{"colId": "conversions", "sort": "desc"}])
-    assert count == everyone.height and page.height == 10
+    # the customer-list engine pages the "campaign_customers" source, sorted as the grid asks
+    segment = CustomerSegment(source=cu.SOURCE)
+    request = {"startRow": 5, "endRow": 15, "sortModel": [{"colId": "conversions", "sort": "desc"}]}
+    answer, count = rows_response(pc, segment, request, "campaigns")
+    assert count == everyone.height == answer["rowCount"] and len(answer["rowData"]) == 10
     ordered = everyone.sort(["conversions", "customer_id"], descending=[True, False])
-    assert page["customer_id"].to_list() == ordered["customer_id"].to_list()[5:15]
-    shown = display.customer_grid_rows(page, pc, "?lang=en")
-    assert shown[0]["customer_link"] == f"[{page['customer_id'][0]}](/customers/{page['customer_id'][0]}?lang=en)"
+    shown = answer["rowData"]
+    assert [r["id"] for r in shown] == ordered["customer_id"].to_list()[5:15]
+    first = shown[0]["id"]
+    href = urlparse(shown[0]["customer_id"].split("](", 1)[1].rstrip(")"))
+    assert shown[0]["customer_id"].startswith(f"[{first}](") and href.path == f"/customers/{first}"
+    assert parse_qs(href.query)["p.back"] == ["campaigns"]  # the 360 page leads back here, with the view
+    fmt = display.column_format(pc, "conversions")
+    assert shown[0]["conversions"] == format_value(ordered["conversions"][5], fmt, pc.lang)
     assert any(r["customer_name"] and "**" not in r["customer_name"] for r in shown)
     private_pc, _ = context(scope=ViewerScope(can_see_personal=False))
-    masked = display.customer_grid_rows(page, private_pc, "")
+    masked = rows_response(private_pc, segment, request, "campaigns")[0]["rowData"]
+    assert [r["id"] for r in masked] == [r["id"] for r in shown]
     assert all(r["customer_name"] is None or r["customer_name"].endswith("**") for r in masked)
-    # an unknown sort column is ignored, never passed on
-    assert cu.sort_customers(everyone, [{"colId": "name; drop table", "sort": "asc"}]) is everyone
+    # an unknown sort column is never passed on: the list keeps its own order (largest attributed revenue first)
+    bad = {"startRow": 0, "endRow": 10, "sortModel": [{"colId": "name; drop table", "sort": "asc"}]}
+    fallback = rows_response(pc, segment, bad, "campaigns")[0]["rowData"]
+    expected = everyone.sort(["attributed_revenue", "customer_id"], descending=[True, False])
+    assert [r["id"] for r in fallback] == expected["customer_id"].to_list()[:10]
 
 
 # --------------------------------------------------------------------------------------------------

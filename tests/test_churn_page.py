@@ -27,10 +27,12 @@ from clientscope.churn import ids as churn_ids
 from clientscope.churn import numbers as churn_numbers
 from clientscope.churn import view as churn_view
 from clientscope.churn import words as churn_words
+from clientscope.churn.lists import ACTIONS_SOURCE, RM_SOURCE
 from clientscope.churn.model import train_or_load
 from clientscope.churn.rules import why_they_churn
 from clientscope.churn.scoring import score_latest
 from clientscope.churn.training import TrainedModel
+from clientscope.customer_list import GRID, CustomerSegment, list_ids, rows_response
 from clientscope.db import FULL_SCOPE, ViewerScope
 from clientscope.export import write_workbook
 from clientscope.i18n import t
@@ -63,6 +65,11 @@ def latest_open(raw: dict[str, pl.DataFrame]) -> pl.DataFrame:
     customers = raw["customers"].join(raw["branches"].select("branch_id", "region"), on="branch_id", how="left")
     open_ = customers.filter(pl.col("close_date").is_null() | (pl.col("close_date") > last))
     return rows.join(open_.select("customer_id", "region", "branch_id", "rm_id", "name"), on="customer_id")
+
+
+def grid_rows(pc: PageContext, source: str, request: dict) -> dict:
+    """What the customer-list engine's one callback answers for a churn list's getRows request."""
+    return rows_response(pc, CustomerSegment(source=source), request, "churn")[0]
 
 
 def context(demo_db, demo_data: Path, query: dict[str, str] | None = None, scope=FULL_SCOPE) -> PageContext:
@@ -260,7 +267,7 @@ def test_action_list_respects_a_restricted_viewer_scope(demo_db, demo_data, data
     for row in at_risk.rows.head(20).iter_rows(named=True):
         assert row["name"] == names[row["customer_id"]][:1] + "**"
     # the grid rows the page sends to the browser are the same customers
-    records = churn_words.action_grid_rows(pc, data, {"startRow": 0, "endRow": 10_000}, every_level=False)
+    records = grid_rows(pc, ACTIONS_SOURCE, {"startRow": 0, "endRow": 10_000})
     assert {r["id"] for r in records["rowData"]} <= east
     assert records["rowCount"] == at_risk.total
     # the drill chart and the exported list see the same region only
@@ -473,9 +480,9 @@ def test_breadcrumb_links_every_level(demo_db, demo_data, churn_page_module) -> 
 def test_customer_links_carry_the_view_to_the_360_page(demo_db, demo_data, data) -> None:
     row = context(demo_db, demo_data).choices.hierarchy.row(0, named=True)
     pc = context(demo_db, demo_data, {"drill": f"region:{row['region']}", "tier": "mass", "lang": "en"})
-    answer = churn_words.action_grid_rows(pc, data, {"startRow": 0, "endRow": 5}, every_level=True)
+    answer = grid_rows(pc, RM_SOURCE, {"startRow": 0, "endRow": 5})
     first = answer["rowData"][0]
-    href = first["customer"].split("](", 1)[1].rstrip(")")
+    href = first["customer_id"].split("](", 1)[1].rstrip(")")
     parsed = urlparse(href)
     assert parsed.path == f"/customers/{first['id']}"
     args = parse_qs(parsed.query)
@@ -498,10 +505,10 @@ def test_the_last_drill_level_shows_the_rms_customer_list(demo_db, demo_data, da
     pc = context(demo_db, demo_data, {"drill": f"region:{row['region']}/branch:{row['branch_id']}/rm:{row['rm_id']}"})
     card = sections.drill_section(pc, data)
     ids = [getattr(node, "id", None) for node in walk(card)]
-    assert {"type": churn_ids.GRID, "name": churn_ids.RM_LIST} in ids
+    assert list_ids("churn", churn_ids.RM_LIST)[GRID] in ids
     assert churn_ids.Ids.DRILL_GRAPH not in ids
     # the list holds every scored customer of the RM, riskiest first
-    answer = churn_words.action_grid_rows(pc, data, {"startRow": 0, "endRow": 500}, every_level=True)
+    answer = grid_rows(pc, RM_SOURCE, {"startRow": 0, "endRow": 500})
     scores = pl.read_parquet(data.scores_path).filter(pl.col("rm_id") == row["rm_id"])
     assert answer["rowCount"] == scores.height
     assert [r["id"] for r in answer["rowData"]] == scores.sort(

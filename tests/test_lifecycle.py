@@ -38,9 +38,11 @@ import polars as pl
 import pytest
 
 from clientscope.cache import QUERY_CACHE
+from clientscope.customer_list import CustomerSegment, rows_response
 from clientscope.db import FULL_SCOPE, Database
 from clientscope.export import workbook_bytes
 from clientscope.lifecycle import api as lc
+from clientscope.lifecycle.lists import SOURCE as LIFECYCLE_LIST
 from clientscope.marts import build_marts_in_memory
 from clientscope.reports import ReportRequest, builder
 from clientscope.semantic import load_semantic_model
@@ -589,19 +591,27 @@ def test_drill_lists_for_each_target(bank, model) -> None:
 
 def test_grid_pages_sort_translate_and_link(bank, model) -> None:
     pc = context(bank, model, lang="en", **{"p.list": "step:activated"})
-    response = lc.grid_response(
-        pc, {"startRow": 0, "endRow": 3, "sortModel": [{"colId": "open_date", "sort": "desc"}]}, "?lang=en"
-    )
+    segment = CustomerSegment(source=LIFECYCLE_LIST)
+    request = {"startRow": 0, "endRow": 3, "sortModel": [{"colId": "open_date", "sort": "desc"}]}
+    response, _ = rows_response(pc, segment, request, "lifecycle")
     # the activated step's customers: measurable ones only (L1, too young for the 90-day window, is not listed)
     assert response["rowCount"] == 6
-    assert [r["customer_id"] for r in response["rowData"]] == ["PN", "A7", "A4"]
-    assert response["rowData"][0]["customer_link"] == "[PN](/customers/PN?lang=en)"
+    assert [r["id"] for r in response["rowData"]] == ["PN", "A7", "A4"]
+    # the link carries the view (the drill target too) and leads back to the page
+    back = to_query(pc.state.with_option("back", "lifecycle"))
+    assert response["rowData"][0]["customer_id"] == f"[PN](/customers/PN{back})"
     assert response["rowData"][2]["acquisition_channel"] == "Branch"
     assert response["rowData"][0]["acquisition_channel"] == "Referral"
     assert response["rowData"][0]["entry_tier"] == "Affluent"
     assert response["rowData"][0]["open_date"] == "2025-04-02"
-    second = lc.grid_response(pc, {"startRow": 3, "endRow": 6, "sortModel": []}, "")
+    second, _ = rows_response(pc, segment, {"startRow": 3, "endRow": 6, "sortModel": []}, "lifecycle")
     assert len(second["rowData"]) == 3 and second["rowCount"] == 6
+    # without a sort (or with an unknown column) the list keeps its own order
+    whole, _ = rows_response(pc, segment, {"startRow": 0, "endRow": 6}, "lifecycle")
+    unsorted = [r["id"] for r in whole["rowData"]]
+    assert unsorted == lc.drill_list(pc, lc.lifecycle_view(pc)).rows["customer_id"].to_list()
+    bad = {"startRow": 0, "endRow": 6, "sortModel": [{"colId": "x; drop", "sort": "asc"}]}
+    assert [r["id"] for r in rows_response(pc, segment, bad, "lifecycle")[0]["rowData"]] == unsorted
 
 
 # --- the workbook -------------------------------------------------------------------------------------------------

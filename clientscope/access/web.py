@@ -211,9 +211,9 @@ def _callback_allowed(viewer: Viewer) -> bool:
         page = _pattern_page(_callback_body().get("outputs"), "page")
         return page is not None and viewer.may_open(page)
     if '"customer-list"' in output:
-        # The drill-through list is shared code, but each list belongs to the page it is named after (its id's
-        # name): a role that may not open that page may not page through its customers either.
-        page = _pattern_page(_callback_body().get("outputs"), "name")
+        # The customer-list engine is shared code, but each list belongs to the page its id names (its `page`): a
+        # role that may not open that page may not page through its customers either.
+        page = _pattern_page(_callback_body().get("outputs"), "page")
         return page is not None and viewer.may_open("/" + page)
     entry = dash.get_app().callback_map.get(output)
     if entry is None:

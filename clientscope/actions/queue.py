@@ -15,6 +15,7 @@ from functools import lru_cache
 import flask
 import polars as pl
 
+from clientscope.access.masking import mask_frame
 from clientscope.actions import outcomes
 from clientscope.actions.config import RetentionConfig
 from clientscope.actions.store import (
@@ -26,7 +27,6 @@ from clientscope.actions.store import (
     open_batch,
 )
 from clientscope.db import Database, ViewerScope, run_named
-from clientscope.export import mask_value
 from clientscope.store import AppStore, open_store, store_url
 
 AT_RISK_LEVEL = "high"  # the churn page's "at risk": the model's high level (docs/churn-model.md §4)
@@ -100,13 +100,7 @@ def queue_frame(
     """The viewer's work queue (hold-out customers never appear) with name and phone, masked unless allowed."""
     rows = actions_frame(store, scope, statuses=statuses, overdue_on=overdue_on, filters=filters, limit=QUEUE_LIMIT)
     people = customers_of(db, scope, rows["customer_id"].to_list()).drop("close_date")
-    frame = rows.join(people, on="customer_id", how="left")
-    if not scope.can_see_personal:
-        frame = frame.with_columns(
-            pl.Series("name", [mask_value(v, "name") for v in frame["name"].to_list()], dtype=pl.String),
-            pl.Series("phone", [mask_value(v, "phone") for v in frame["phone"].to_list()], dtype=pl.String),
-        )
-    return frame
+    return mask_frame(rows.join(people, on="customer_id", how="left"), scope)
 
 
 def overdue_expr(today: date) -> pl.Expr:

@@ -16,8 +16,9 @@ six models, conversion paths and the converted customers.  Nothing is imported h
 - `attribution.py`: the view's attribution: sums of the built credits (default look-back and half-life) or of a
   recompute, by the same SQL.
 - `table.py`: campaign table (reach, control-group uplift, cost, credit, ROI), channels by model, trend, headline.
-- `customers.py`: the converted-customer drill list (paged) and who the customers are.
-- `display.py`: labels, screen formats and grid rows shared by the page and the workbook.
+- `customers.py`: the converted-customer drill list and who the customers are, registered as the customer-list
+  engine's "campaign_customers" source (clientscope/customer_list/ pages, links and masks it).
+- `display.py`: labels and screen formats shared by the page and the workbook.
 - `sections.py`: the page's sections (each drawn on its own request); `cards.py`: its grids and charts.
 - `figures.py`: plotly figures (uplift intervals, channels × models, trend lines).
 - `workbook.py`: the Excel workbook (`clientscope export campaigns`, the page's Export button).

@@ -3,6 +3,7 @@ converted-customer grid (Dash components from the analysis's frames)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 
 import dash_ag_grid as dag
@@ -18,11 +19,12 @@ from clientscope.campaigns.models import MODELS
 from clientscope.components.crossfilter import graph_id
 from clientscope.components.empty import empty_state
 from clientscope.components.grid import grid_options
+from clientscope.customer_list import SCROLL, CustomerSegment, customer_list
 from clientscope.i18n import t
 from clientscope.semantic import format_value
 from clientscope.view_context import PageContext
 
-CUSTOMER_BLOCK = 100  # rows fetched per request by the converted-customer grid
+CUSTOMER_BLOCK = SCROLL.block  # rows fetched per request by the converted-customer grid
 
 
 class Ids(StrEnum):
@@ -257,63 +259,25 @@ def paths_card(pc: PageContext, settings: vw.Settings):
     ]
 
 
-def customer_columns(pc: PageContext) -> list[dict]:
-    lang = pc.lang
-    text = {"sortable": False}
-    return [
-        {
-            "field": "customer_link",
-            "colId": "customer_id",
-            "headerName": t("campaigns.col.customer_id", lang),
-            "cellRenderer": "markdown",
-            "pinned": "left",
-            "width": 130,
-        },
-        {"field": "customer_name", "headerName": t("campaigns.col.customer_name", lang), "width": 110, **text},
-        {"field": "region", "headerName": pc.model.dimension_label("region", lang), "width": 100, **text},
-        {"field": "branch_name", "headerName": t("campaigns.col.branch_name", lang), "width": 140, **text},
-        {"field": "rm_name", "headerName": t("campaigns.col.rm_name", lang), "width": 110, **text},
-        {"field": "tier", "headerName": pc.model.dimension_label("tier", lang), "width": 120, **text},
-        _number("conversions", t("campaigns.col.conversions", lang), width=100),
-        _number("conversion_value", t("campaigns.col.conversion_value", lang)),
-        _number("attributed_conversions", display.column_label(pc, "attributed_conversions"), width=130),
-        _number("attributed_revenue", display.column_label(pc, "attributed_revenue"), width=130),
-        {"field": "top_campaign", "headerName": t("campaigns.col.top_campaign", lang), "width": 180, **text},
-        {"field": "last_conversion", "headerName": t("campaigns.col.last_conversion", lang), "width": 120},
-    ]
-
-
 def customers_card(pc: PageContext, settings: vw.Settings) -> dbc.Card:
-    """The converted customers of the selection, paged on the server (infinite row model).
-
-    When `clientscope/customer_list.py` (the shared customer-list grid) lands, this grid is the one piece to
-    swap for it, fed by `customers.converted_customers`.
-    """
+    """The converted customers of the selection, paged on the server by the customer-list engine (source
+    "campaign_customers", clientscope/campaigns/customers.py)."""
     lang = pc.lang
     selection = display.selection_label(pc)
     count = cu.converted_customers(pc, settings).height
     title = (
         t("campaigns.customers.of", lang, selection=selection) if selection else t("campaigns.customers.title", lang)
     )
-    body = (
-        dag.AgGrid(
-            id=Ids.CUSTOMERS,
-            columnDefs=customer_columns(pc),
-            defaultColDef={"sortable": True, "resizable": True, "wrapHeaderText": True, "autoHeaderHeight": True},
-            rowModelType="infinite",
-            dashGridOptions=grid_options(
-                lang,
-                cacheBlockSize=CUSTOMER_BLOCK,
-                maxBlocksInCache=10,
-                infiniteInitialRowCount=min(count, CUSTOMER_BLOCK),
-                rowBuffer=0,
-            ),
-            getRowId="params.data.customer_id",
-            style={"height": "420px"},
-        )
-        if count
-        else empty_state(lang, "empty.no_data")
+    look = replace(
+        SCROLL,
+        max_blocks=10,
+        initial_rows=min(count, CUSTOMER_BLOCK),
+        default_col={"sortable": True, "resizable": True, "wrapHeaderText": True, "autoHeaderHeight": True},
     )
+    listing = customer_list(
+        pc, CustomerSegment(source=cu.SOURCE), "customers", back="campaigns", height="420px", look=look
+    )
+    body = html.Div(listing, id=Ids.CUSTOMERS) if count else empty_state(lang, "empty.no_data")
     return dbc.Card(
         dbc.CardBody(
             [

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import polars as pl
 
@@ -14,7 +13,6 @@ from clientscope.campaigns.journeys import PATH_SEPARATOR
 from clientscope.campaigns.models import MODELS
 from clientscope.campaigns.table import CampaignTable
 from clientscope.campaigns.view import TOUCH_DIMENSIONS, view_of
-from clientscope.export import mask_value
 from clientscope.i18n import join_words, t
 from clientscope.semantic import FormatSpec, format_change, format_pct_change, format_value
 from clientscope.view_context import PageContext
@@ -197,33 +195,6 @@ def path_grid_rows(pc: PageContext, paths: pl.DataFrame) -> list[dict[str, Any]]
         }
         for row in paths.iter_rows(named=True)
     ]
-
-
-def customer_grid_rows(frame: pl.DataFrame, pc: PageContext, link_query: str) -> list[dict[str, Any]]:
-    """A page of converted customers as grid rows: id as a link to the customer 360 page, names masked
-    unless the viewer may see personal data, codes as labels, numbers with their `_text`."""
-    labels = labels_of(pc)
-    formats = {c: column_format(pc, c) for c in ("conversions", "conversion_value", "attributed_conversions")}
-    formats["attributed_revenue"] = column_format(pc, "attributed_revenue")
-    rows = []
-    for row in frame.iter_rows(named=True):
-        name = row.get("customer_name")
-        shown = {
-            "customer_id": row["customer_id"],
-            "customer_link": f"[{row['customer_id']}](/customers/{quote(row['customer_id'])}{link_query})",
-            "customer_name": name if pc.scope.can_see_personal else mask_value(name, "name"),
-            "region": row.get("region") or EMPTY,
-            "branch_name": row.get("branch_name") or row.get("branch_id") or EMPTY,
-            "rm_name": row.get("rm_name") or row.get("rm_id") or EMPTY,
-            "tier": labels.tiers.get(row.get("tier") or "", row.get("tier") or EMPTY),
-            "top_campaign": labels.campaigns.get(row.get("top_campaign") or "", row.get("top_campaign") or EMPTY),
-            "last_conversion": row["last_conversion"].strftime("%Y-%m-%d") if row.get("last_conversion") else EMPTY,
-        }
-        for column, fmt in formats.items():
-            shown[column] = row[column]
-            shown[f"{column}_text"] = format_value(row[column], fmt, pc.lang)
-        rows.append(shown)
-    return rows
 
 
 def selection_label(pc: PageContext) -> str | None:

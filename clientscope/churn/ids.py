@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-GRID = "churn-grid"
-ACTION_LIST = "actions"
+ACTION_LIST = "actions"  # the names of the page's customer lists (clientscope/customer_list/, page "churn")
 RM_LIST = "rm-customers"
-BLOCK_ROWS = 100
 
 
 class Ids(StrEnum):
@@ -23,7 +21,3 @@ class Ids(StrEnum):
     CARD = "churn-model-card"
     RULES = "churn-rules"
     UNAVAILABLE = "churn-unavailable"
-
-
-def grid_id(name: str) -> dict[str, str]:
-    return {"type": GRID, "name": name}

@@ -4,10 +4,10 @@ by region → branch → RM → customers, signals over time and their mix, and 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
@@ -15,7 +15,8 @@ from clientscope.churn import figures
 from clientscope.churn import files as churn_files
 from clientscope.churn import numbers as churn_numbers
 from clientscope.churn import view as churn_view
-from clientscope.churn.ids import ACTION_LIST, BLOCK_ROWS, RM_LIST, Ids, grid_id
+from clientscope.churn.ids import ACTION_LIST, RM_LIST, Ids
+from clientscope.churn.lists import ACTIONS_SOURCE, RM_SOURCE
 from clientscope.churn.words import (
     baseline_name,
     money_formatter,
@@ -25,10 +26,10 @@ from clientscope.churn.words import (
 from clientscope.components.crossfilter import graph_id
 from clientscope.components.empty import empty_state
 from clientscope.components.export_button import export_button
-from clientscope.components.grid import grid_options
 from clientscope.components.page import page_frame
 from clientscope.components.retention_queue import queue_section
 from clientscope.components.retention_results import coverage_section, outcomes_section
+from clientscope.customer_list import SCROLL, CustomerSegment, customer_list
 from clientscope.i18n import join_words, t
 from clientscope.semantic import format_value
 from clientscope.state import to_query
@@ -252,50 +253,12 @@ def signals_section(pc: PageContext, data: churn_files.ChurnData) -> list:
     ]
 
 
-def customer_grid(pc: PageContext, name: str, *, height: int) -> dag.AgGrid:
-    """A server-side paged customer list (infinite row model; rows from `on_rows`)."""
-    lang = pc.lang
-    sortable = {"aum_total", "churn_probability"}
-    columns = [
-        ("customer", 130, {"cellRenderer": "markdown", "pinned": "left"}),
-        ("name", 90, {}),
-        ("phone", 120, {}),
-        ("rm", 110, {}),
-        ("branch", 130, {}),
-        ("tier", 110, {}),
-        ("aum_total", 120, {"type": "rightAligned"}),
-        ("churn_probability", 110, {"type": "rightAligned"}),
-        ("risk_level", 90, {}),
-        ("reasons", 360, {"tooltipField": "reasons"}),
-        ("action", 220, {"tooltipField": "action"}),
-    ]
-    column_defs = [
-        {
-            "field": field,
-            "colId": field,
-            "headerName": t(f"churn.col.{field}", lang),
-            "width": width,
-            "sortable": field in sortable,
-            **({"headerTooltip": t("churn.col.sort_hint", lang)} if field in sortable else {}),
-            **extra,
-        }
-        for field, width, extra in columns
-    ]
-    return dag.AgGrid(
-        id=grid_id(name),
-        columnDefs=column_defs,
-        defaultColDef={"resizable": True, "sortable": False, "filter": False},
-        rowModelType="infinite",
-        dashGridOptions=grid_options(
-            lang,
-            cacheBlockSize=BLOCK_ROWS,
-            maxBlocksInCache=20,
-            infiniteInitialRowCount=1,
-            rowBuffer=0,
-            tooltipShowDelay=300,
-        ),
-        style={"height": f"{height}px"},
-    )
+def customer_grid(pc: PageContext, name: str, *, height: int) -> html.Div:
+    """A server-side paged customer list of the page (the customer-list engine, sources in `churn/lists.py`)."""
+    source = RM_SOURCE if name == RM_LIST else ACTIONS_SOURCE
+    columns = {"resizable": True, "sortable": False, "filter": False}
+    look = replace(SCROLL, default_col=columns, options={"tooltipShowDelay": 300})
+    return customer_list(pc, CustomerSegment(source=source), name, back="churn", height=f"{height}px", look=look)
 
 
 def actions_section(pc: PageContext) -> dbc.Card:

@@ -1,19 +1,14 @@
-"""The `/churn` page's numbers in words: money, levels, signals, the model card's rows and facts, rules, and the
-action list's grid rows.
+"""The `/churn` page's numbers in words: money, levels, signals, the model card's rows and facts, rules (the
+action list's rows in words are its customer-list source, `churn/lists.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
-
-import polars as pl
+from collections.abc import Callable, Sequence
 
 from clientscope.churn.card import ModelCard
-from clientscope.churn.files import ChurnData
-from clientscope.churn.numbers import SORTABLE, action_list
 from clientscope.churn.rules import ChurnRule
-from clientscope.churn.view import RISK_LEVELS, SIGNALS, customer_href
+from clientscope.churn.view import RISK_LEVELS, SIGNALS
 from clientscope.i18n import MESSAGES, t
 from clientscope.semantic import format_value
 from clientscope.view_context import PageContext
@@ -128,61 +123,3 @@ def rule_rows(rules: Sequence[ChurnRule], lang: str) -> list[tuple[str, str, str
         )
         for rule in rules
     ]
-
-
-def _markdown_text(text: str) -> str:
-    return "".join("\\" + ch if ch in "\\`*_[]()<>#" else ch for ch in text)
-
-
-def grid_records(pc: PageContext, rows: pl.DataFrame) -> list[dict[str, Any]]:
-    """The list's rows as the grid shows them: link, masked personal data, labels and formatted numbers."""
-    money = money_formatter(pc)
-    probability = pc.model.formats["percent_2"]
-    tiers = pc.model.tier_labels(pc.lang)
-    levels = risk_level_labels(pc)
-    unassigned = t("churn.unassigned", pc.lang)
-    no_reason = t("churn.reasons.none", pc.lang)
-    no_action = t("churn.action.none", pc.lang)
-    records = []
-    for row in rows.iter_rows(named=True):
-        customer = row["customer_id"]
-        records.append(
-            {
-                "id": customer,
-                "customer": f"[{_markdown_text(customer)}]({customer_href(customer, pc.state)})",
-                "name": row["name"],
-                "phone": row["phone"],
-                "rm": row["rm_name"] or row["rm_id"] or unassigned,
-                "branch": row["branch_name"] or row["branch_id"],
-                "tier": tiers.get(row["tier"], row["tier"]),
-                "aum_total": money(row["aum_total"]),
-                "churn_probability": format_value(row["churn_probability"], probability, pc.lang),
-                "risk_level": levels.get(row["risk_level"], row["risk_level"]),
-                "reasons": row["reasons"] or no_reason,
-                "action": row["action"] or no_action,
-            }
-        )
-    return records
-
-
-def action_grid_rows(
-    pc: PageContext, data: ChurnData, request: Mapping[str, Any], *, every_level: bool
-) -> dict[str, Any]:
-    """The infinite grid's answer to a getRowsRequest: {"rowData": [...], "rowCount": total}."""
-    start = max(0, int(request.get("startRow") or 0))
-    end = max(start, int(request.get("endRow") or start + 100))
-    sort_key, descending = "churn_probability", True
-    for item in request.get("sortModel") or []:
-        if item.get("colId") in SORTABLE:
-            sort_key, descending = item["colId"], item.get("sort") != "asc"
-            break
-    page = action_list(
-        pc,
-        data,
-        offset=start,
-        limit=end - start,
-        sort_key=sort_key,
-        descending=descending,
-        levels=None if every_level else (),
-    )
-    return {"rowData": grid_records(pc, page.rows), "rowCount": page.total}

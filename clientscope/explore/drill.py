@@ -1,4 +1,4 @@
-"""A clicked pivot cell → the shared customer list (clientscope/customer_list.py) with the cell's filters.
+"""A clicked pivot cell → the shared customer list (clientscope/customer_list/) with the cell's filters.
 
 The list is the customers on the book at the cell's month-end (the period's last month, or the last month of the
 clicked period column), narrowed by the page's filters, the row's dimension values and the column's value — the

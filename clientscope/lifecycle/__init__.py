@@ -8,7 +8,8 @@ Where things are (this file imports nothing, so `clientscope.marts` can import `
 - `serving`   — the serving-layer marts (SQL in `queries/marts/lifecycle_*.sql`), built once per data version.
 - `cohort`    — the cohort charts' data: served cells or the detail rows, cross-filters, the stage flow and mix.
 - `measures`  — pure functions over the cells: funnel, funnel by group, retention, time to activate, summary.
-- `drill`     — the customer lists behind the clicks (detail rows), and the grid's pages.
+- `drill`     — the customer lists behind the clicks (detail rows).
+- `lists`     — that list as the customer-list engine's "lifecycle_drill" source (columns, labels, paging).
 - `labels`    — texts shared by the page and the workbook (step names, definitions, list headers).
 - `api`       — the names the page, the workbook and the tests use, in one place.
 - `figures` (funnels, retention; shared colours), `figures_flow` (stage flow, time to activate, stage mix),

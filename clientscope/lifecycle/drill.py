@@ -1,20 +1,17 @@
 """The customer lists behind the lifecycle page's clicks (`p.list`, a `DrillTarget`), read from the detail rows:
-the cohort's customers (narrowed by the cross-filters), a flow link's movers, a stage at a month-end; and the
-pages of the grid's infinite row model."""
+the cohort's customers (narrowed by the cross-filters), a flow link's movers, a stage at a month-end (the grid
+pages them through the customer-list engine, `lists.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
 
 from clientscope.lifecycle.codes import NOT_ACTIVATED
 from clientscope.lifecycle.cohort import cohort_members, mix_filters, narrow, run_lifecycle
-from clientscope.lifecycle.labels import list_value_labels
 from clientscope.lifecycle.measures import step_mask
-from clientscope.lifecycle.view import DrillTarget, LifecycleView, lifecycle_view, month_first
+from clientscope.lifecycle.view import DrillTarget, LifecycleView, month_first
 from clientscope.semantic import drill_count_query, drill_query, run_compiled
 from clientscope.view_context import PageContext
 
@@ -51,6 +48,13 @@ class DrillList:
     @property
     def truncated(self) -> bool:
         return self.total > self.rows.height
+
+
+def list_columns_of(target: DrillTarget | None) -> tuple[str, ...]:
+    """The columns of the list behind `target` (as `drill_list` gives them)."""
+    if target is None or target.kind in {"step", "act"}:
+        return COHORT_LIST_COLUMNS
+    return {"cell": CELL_LIST_COLUMNS, "flow": FLOW_LIST_COLUMNS}.get(target.kind, MIX_LIST_FIELDS)
 
 
 def drill_list(pc: PageContext, view: LifecycleView, target: DrillTarget | None = None) -> DrillList:
@@ -103,49 +107,3 @@ def _cohort_list(members: pl.DataFrame, target: DrillTarget | None) -> DrillList
         .select(CELL_LIST_COLUMNS)
     )
     return DrillList(target, CELL_LIST_COLUMNS, rows, rows.height)
-
-
-def drill_page(
-    drill: DrillList,
-    start_row: int,
-    end_row: int,
-    sort_model: Sequence[Mapping[str, Any]] | None = None,
-    *,
-    value_labels: Mapping[str, Mapping[str, str]] | None = None,
-    link: str = "/customers/{id}",
-) -> tuple[list[dict[str, Any]], int]:
-    """One block of the grid's infinite row model: (rows, total row count), sorted as the grid asks.
-
-    Coded columns are translated with `value_labels` (column → code → label), dates become ISO text, and
-    `customer_link` holds a Markdown link to the customer's page (`link` with `{id}`).
-    """
-    rows = drill.rows
-    keys = [(item.get("colId"), item.get("sort") == "desc") for item in sort_model or []]
-    keys = [(column, desc) for column, desc in keys if column in rows.columns]
-    if keys:
-        rows = rows.sort([c for c, _ in keys], descending=[d for _, d in keys], nulls_last=True, maintain_order=True)
-    start_row = max(0, int(start_row))
-    block = rows.slice(start_row, max(0, int(end_row) - start_row))
-    for column, mapping in (value_labels or {}).items():
-        if column in block.columns and mapping:
-            block = block.with_columns(pl.col(column).cast(pl.Utf8).replace(dict(mapping)))
-    block = block.with_columns(pl.col(pl.Date, pl.Datetime).dt.strftime("%Y-%m-%d"))
-    records = block.to_dicts()
-    for record in records:
-        record["customer_link"] = f"[{record['customer_id']}]({link.format(id=record['customer_id'])})"
-    return records, rows.height
-
-
-def grid_response(pc: PageContext, request: Mapping[str, Any], link_query: str = "") -> dict[str, Any]:
-    """The infinite-row-model response for the drill list of the page's current state."""
-    view = lifecycle_view(pc)
-    drill = drill_list(pc, view)
-    rows, count = drill_page(
-        drill,
-        int(request.get("startRow") or 0),
-        int(request.get("endRow") or 100),
-        request.get("sortModel"),
-        value_labels=list_value_labels(pc),
-        link="/customers/{id}" + link_query,
-    )
-    return {"rowData": rows, "rowCount": count}

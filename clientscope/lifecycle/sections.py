@@ -32,7 +32,6 @@ class Ids(StrEnum):
     RETENTION = "lifecycle-retention"
     FLOW_A = "lifecycle-flow-a"
     FLOW_B = "lifecycle-flow-b"
-    GRID = "lifecycle-grid"
     CLEAR = "lifecycle-clear"
     SUMMARY = "lifecycle-summary"
     FUNNEL_TABLE = "lifecycle-funnel-table"

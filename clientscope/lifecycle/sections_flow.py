@@ -1,17 +1,20 @@
 """The lifecycle page's sections, continued (see `clientscope.lifecycle.sections`): the stage flow beside time to
-activate, the stage mix, and the customer list behind the clicks (its rows come in pages, `lc.grid_response`)."""
+activate, the stage mix, and the customer list behind the clicks (the customer-list engine's "lifecycle_drill"
+source, `lists.py`)."""
 
 from __future__ import annotations
 
-import dash_ag_grid as dag
+from dataclasses import replace
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from clientscope.components.empty import empty_state
-from clientscope.components.grid import grid_options
+from clientscope.customer_list import SCROLL, CustomerSegment, customer_list
 from clientscope.i18n import t
 from clientscope.lifecycle import api as lc
 from clientscope.lifecycle import figures_flow as figs
+from clientscope.lifecycle.lists import SOURCE
 from clientscope.lifecycle.sections import Ids, card, chart_id, formatter, graph, unapplied_note
 from clientscope.view_context import PageContext
 
@@ -110,35 +113,6 @@ def mix_section(pc, view, count, theme) -> dbc.Card:
     return card(title, body, t("lifecycle.mix.hint", lang), card_id="lifecycle-mix")
 
 
-NUMERIC = {"latest_aum", "aum_at", "aum_a", "aum_b", "aum_total"}
-INTEGERS = {"days_to_activate", "txn_count"}
-
-
-def list_columns(pc: PageContext, view: lc.LifecycleView, columns) -> list[dict]:
-    defs = []
-    for column in columns:
-        header = lc.list_header(pc, view, column)
-        item: dict = {"field": column, "headerName": header}
-        if column == "customer_id":
-            item = {
-                "field": "customer_link",
-                "colId": "customer_id",
-                "headerName": header,
-                "cellRenderer": "markdown",
-                "pinned": "left",
-                "width": 130,
-            }
-        elif column in NUMERIC:
-            item.update(
-                type="rightAligned",
-                valueFormatter={"function": "params.value == null ? '' : d3.format(',.2f')(params.value)"},
-            )
-        elif column in INTEGERS:
-            item.update(type="rightAligned")
-        defs.append(item)
-    return defs
-
-
 def list_section(pc: PageContext, view: lc.LifecycleView) -> dbc.Card:
     lang = pc.lang
     drill = lc.drill_list(pc, view)
@@ -155,16 +129,8 @@ def list_section(pc: PageContext, view: lc.LifecycleView) -> dbc.Card:
         if view.target is not None
         else html.Span(id=Ids.CLEAR)
     )
-    grid = dag.AgGrid(
-        id=Ids.GRID,
-        rowModelType="infinite",
-        columnDefs=list_columns(pc, view, drill.columns),
-        defaultColDef={"sortable": True, "resizable": True, "minWidth": 90},
-        dashGridOptions=grid_options(
-            lang, cacheBlockSize=100, maxBlocksInCache=20, infiniteInitialRowCount=1, rowBuffer=0
-        ),
-        style={"height": "420px"},
-    )
+    look = replace(SCROLL, default_col={"sortable": True, "resizable": True, "minWidth": 90})
+    grid = customer_list(pc, CustomerSegment(source=SOURCE), "drill", back="lifecycle", height="420px", look=look)
     return dbc.Card(
         [
             dbc.CardHeader(html.Div([title, html.Div(clear, className="ms-auto")], className="d-flex")),

@@ -35,7 +35,7 @@ from clientscope.semantic import SemanticModel
 from clientscope.semantic.filtering import ViewFilters
 from clientscope.semantic.model import FunnelRules
 from clientscope.semantic.periods import add_months, month_start
-from clientscope.state import ViewState, to_query
+from clientscope.state import ViewState
 from clientscope.view_context import PageContext
 
 
@@ -254,11 +254,6 @@ def with_flow_months(
 
 def with_target(state: ViewState, target: DrillTarget | None) -> ViewState:
     return state.with_option(OPT_LIST, target.encode() if target else None)
-
-
-def link_query(state: ViewState) -> str:
-    """The query string a link to a customer's page carries: language, theme, period and filter-bar values."""
-    return to_query(replace(state, cross={}, dim=None, drill=(), options={}))
 
 
 def compare_dimension(state: ViewState) -> str:

@@ -4,6 +4,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # the reusable customer list
     "customer.list.title": {"zh_CN": "客户名单", "en": "Customers"},
     "customer.list.count": {"zh_CN": "共 {count} 位客户", "en": "{count} customers"},
+    "customer.list.refused": {"zh_CN": "无法显示该名单：{problem}", "en": "This list cannot be shown: {problem}"},
     "customer.list.new": {"zh_CN": "新进（期间开户）", "en": "New (opened)"},
     "customer.list.closed": {"zh_CN": "流出（期间销户）", "en": "Closed"},
     "customer.list.col.customer_id": {"zh_CN": "客户编号", "en": "Customer id"},

@@ -100,6 +100,7 @@ register_source(
         param_names=frozenset({"from_month", "from_tier", "to_tier"}),
         params=_migration_list_params,
         own_filters=("tier",),
+        page="segments",
         extra_columns={
             "from_tier": "segments.col.from_tier",
             "to_tier": "segments.col.to_tier",
@@ -146,6 +147,7 @@ register_source(
         ),
         default_sort=("aum_total", True),
         params=_potential_list_params,
+        page="segments",
         extra_columns={
             "aum_growth": "segments.col.aum_growth",
             "card_spend_avg": "segments.col.card_spend_avg",

@@ -89,6 +89,7 @@ MIGRATION = Mart(
     stand_ins=(),
     after=("customer_month_facts",),
     order_by="to_start",
+    by_customer_parts=True,  # a part's cells hold its customers (the page sums them)
     money=("aum_from", "aum_to"),
     columns=(
         "from_start", "to_start", *(c for c in _CELL if c != "tier"), "from_tier", "to_tier", "customers", "aum_from",

@@ -4,7 +4,9 @@
 -- month). A customer on the books only at the later month-end comes from $migration_new, one only at the
 -- earlier one goes to $migration_closed (as segments/migration_pairs.sql). The dimension columns are the
 -- customer's attributes at the later month-end, else the earlier one; there is no `tier` column: the page keeps
--- the customers whose from or to tier is filtered. Customer counts add up across cells of one pair.
+-- the customers whose from or to tier is filtered. Customer counts add up across cells of one pair.  Built in
+-- $parts parts by customer (clientscope.marts.customer_parts): the full join of every month-end pair's books does
+-- not fit the build's memory at a million customers; a part's cells hold its customers, so counts still add up.
 with
 
 month_ends as (
@@ -27,18 +29,46 @@ origin as (
     select
         s.from_idx,
         s.to_idx,
-        f.*
+        f.customer_id,
+        f.tier,
+        f.aum_total,
+        f.region,
+        f.branch_id,
+        f.rm_id,
+        f.city,
+        f.tier_alt,
+        f.stage,
+        f.acquisition_channel,
+        f.gender,
+        f.age_band,
+        f.risk_profile,
+        f.warning_level
     from spans as s
     inner join customer_month_facts as f on f.month_idx = s.from_idx
+    where hash(f.customer_id) % $parts = $part
 ),
 
 target as (
     select
         s.from_idx,
         s.to_idx,
-        f.*
+        f.customer_id,
+        f.tier,
+        f.aum_total,
+        f.region,
+        f.branch_id,
+        f.rm_id,
+        f.city,
+        f.tier_alt,
+        f.stage,
+        f.acquisition_channel,
+        f.gender,
+        f.age_band,
+        f.risk_profile,
+        f.warning_level
     from spans as s
     inner join customer_month_facts as f on f.month_idx = s.to_idx
+    where hash(f.customer_id) % $parts = $part
 ),
 
 paired as (

@@ -30,7 +30,8 @@ register_section(PATH, "signals", sections.signals, options=(churn_view.SIGNAL_O
 register_section(PATH, "actions", sections.actions, options=(churn_view.SIGNAL_OPTION,))
 register_section(PATH, "queue", sections.queue, options=(churn_view.SIGNAL_OPTION,))
 register_section(PATH, "coverage", sections.coverage, options=(churn_view.SIGNAL_OPTION,))
-register_section(PATH, "outcomes", sections.outcomes, options=(churn_view.SIGNAL_OPTION,))
+# every warned customer of the viewer's batches, whatever the filters: a filter change does not redraw it
+register_section(PATH, "outcomes", sections.outcomes, reads_filters=False)
 register_section(PATH, "card", card_sections.card, reads_filters=False)
 register_section(PATH, "rules", card_sections.rules, reads_filters=False)
 

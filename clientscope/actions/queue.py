@@ -22,6 +22,7 @@ from clientscope.actions.store import (
     CLOSED_STATUSES,
     Batch,
     actions_frame,
+    follow_up_frame,
     get_batch,
     list_batches,
     open_batch,
@@ -144,12 +145,12 @@ def coverage(
 ) -> pl.DataFrame:
     """Follow-up coverage of one batch by `level` (region, branch_id or rm_id): code, warned (not held out),
     contacted (first contact within the batch's follow-up days of its opening), share, overdue."""
-    rows = actions_frame(store, scope, warning_month=batch.warning_month, filters=filters)
+    rows = follow_up_frame(store, scope, level, warning_month=batch.warning_month, filters=filters)
     deadline = batch.opened_at + timedelta(days=batch.follow_up_days)
     in_time = pl.col("first_contact_at").is_not_null() & (pl.col("first_contact_at") <= deadline)
     grouped = (
         rows.with_columns(in_time.alias("in_time"), overdue_expr(today).alias("overdue"))
-        .group_by(pl.col(level).alias("code"))
+        .group_by("code")
         .agg(
             pl.len().cast(pl.Int64).alias("warned"),
             pl.col("in_time").sum().cast(pl.Int64).alias("contacted"),

@@ -208,7 +208,37 @@ def actions_frame(
     `overdue_on`: only actions still open for follow-up whose due date is before that day. `filters`: page filters
     keyed by metrics.yaml dimension (region, branch, rm, tier). `holdout` None: hold-out customers included.
     """
-    query = sa.select(actions).where(*scope_conditions(scope))
+    query = actions_query(
+        sa.select(actions),
+        scope,
+        warning_month=warning_month,
+        statuses=statuses,
+        overdue_on=overdue_on,
+        filters=filters,
+        customer_id=customer_id,
+        holdout=holdout,
+    )
+    query = query.order_by(
+        actions.c.warning_month.desc(), actions.c.churn_probability.desc(), actions.c.customer_id
+    ).limit(limit)
+    with store.begin() as con:
+        rows = con.execute(query).mappings().all()
+    return _frame(rows, actions)
+
+
+def actions_query(
+    query: sa.Select,
+    scope: ViewerScope,
+    *,
+    warning_month: date | None = None,
+    statuses: Sequence[str] | None = None,
+    overdue_on: date | None = None,
+    filters: Mapping[str, Sequence[str]] | None = None,
+    customer_id: str | None = None,
+    holdout: bool | None = False,
+) -> sa.Select:
+    """`query` (a select over the actions table) narrowed to the viewer's scope and the conditions given."""
+    query = query.where(*scope_conditions(scope))
     if warning_month is not None:
         query = query.where(actions.c.warning_month == warning_month)
     if statuses:
@@ -223,12 +253,30 @@ def actions_frame(
         query = query.where(actions.c.customer_id == customer_id)
     if holdout is not None:
         query = query.where(actions.c.holdout == holdout)
-    query = query.order_by(
-        actions.c.warning_month.desc(), actions.c.churn_probability.desc(), actions.c.customer_id
-    ).limit(limit)
+    return query
+
+
+def follow_up_frame(
+    store: AppStore, scope: ViewerScope, level: str, *, warning_month: date, filters: Mapping[str, Sequence[str]]
+) -> pl.DataFrame:
+    """code (the `level` column), first_contact_at (UTC), due_date, status of the batch's warned customers (hold-out
+    excluded): only what a coverage table needs, so a batch of tens of thousands of actions reads in one pass."""
+    query = actions_query(
+        sa.select(actions.c[level].label("code"), actions.c.first_contact_at, actions.c.due_date, actions.c.status),
+        scope,
+        warning_month=warning_month,
+        filters=filters,
+    )
     with store.begin() as con:
-        rows = con.execute(query).mappings().all()
-    return _frame(rows, actions)
+        rows = con.execute(query).all()
+    schema = {"code": pl.String(), "first_contact_at": pl.Datetime("us"), "due_date": pl.Date(), "status": pl.String()}
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
+    first_contact = [None if v is None else _utc(v).replace(tzinfo=None) for v in columns[1]]
+    frame = pl.DataFrame(
+        {"code": columns[0], "first_contact_at": first_contact, "due_date": columns[2], "status": columns[3]},
+        schema=schema,
+    )
+    return frame.with_columns(pl.col("first_contact_at").dt.replace_time_zone("UTC"))
 
 
 def get_action(store: AppStore, action_id: int, scope: ViewerScope) -> dict[str, Any] | None:

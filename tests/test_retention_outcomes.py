@@ -131,3 +131,23 @@ def test_a_hold_out_gives_the_randomised_comparison() -> None:
     assert result.low == pytest.approx(-0.0820, abs=1e-3)
     assert result.high == pytest.approx(0.7167, abs=1e-3)
     assert randomised(frame.filter(~pl.col("holdout")), 0.95) is None
+
+
+def test_bands_and_windows_per_row_match_the_scalar_rules() -> None:
+    """The per-row band and window end (computed in polars) agree with `band_labels` and `window_end` at the edges,
+    for a missing probability, and across month lengths and leap years."""
+    months = [date(2024, 1, 31), date(2023, 11, 30), date(2025, 12, 31), date(2026, 5, 31)]
+    probabilities = [0.1, 0.0999, None, 0.5]
+    rows = pl.DataFrame(
+        {"warning_month": months, "churn_probability": probabilities, "close_date": [None] * 4},
+        schema={"warning_month": pl.Date, "churn_probability": pl.Float64, "close_date": pl.Date},
+    )
+    frame = with_outcomes(rows, date(2026, 12, 31), window=1, edges=EDGES)
+    assert frame["window_end"].to_list() == [window_end(m, 1) for m in months]
+    assert frame["window_end"].to_list() == [
+        date(2024, 2, 29),
+        date(2023, 12, 31),
+        date(2026, 1, 31),
+        date(2026, 6, 30),
+    ]
+    assert frame["risk_band"].to_list() == ["10%–20%", "<10%", None, "≥50%"]

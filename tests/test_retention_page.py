@@ -15,9 +15,12 @@ import pytest
 
 from clientscope import runtime
 from clientscope.access.audit import entries
+from clientscope.actions.outcomes import window_end
+from clientscope.actions.queue import HORIZON_MONTHS
 from clientscope.actions.store import actions_frame
 from clientscope.churn import files as churn_files
 from clientscope.db import FULL_SCOPE
+from clientscope.i18n import t
 from tests.access_fixtures import add, sign_in
 from tests.sections_support import render_sections
 from tests.test_access import exported_workbook, router_body
@@ -96,6 +99,12 @@ def test_an_rm_works_their_own_queue_and_every_save_is_versioned_and_audited(
     routed = anna.post(UPDATE, json=router_body(accounts_app, "/churn", "?lang=en")).get_json()
     page = json.dumps(render_sections(anna, routed, "/churn", "?lang=en"), ensure_ascii=False)
     assert "Retention work queue" in page and "Follow-up coverage" in page and "Did it work?" in page
+    # the only batch is the scoring month's: its outcomes are known once the horizon has passed
+    with accounts_app.server.app_context():
+        as_of = churn_files.churn_data(runtime.current().db, date.today()).as_of
+    first = window_end(as_of, HORIZON_MONTHS).isoformat()
+    pending = t("actions.outcome.pending", "en", months=HORIZON_MONTHS, date=first)
+    assert json.dumps(pending, ensure_ascii=False)[1:-1] in page
     rows = queue(anna, accounts_app)
     assert {row["customer"].split("]")[0].lstrip("[") for row in rows} == book  # her book, all of it
     assert {row["status"] for row in rows} == {"Open"}

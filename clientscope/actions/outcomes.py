@@ -65,12 +65,12 @@ def band_labels(edges: Sequence[float]) -> list[str]:
 
 def with_outcomes(rows: pl.DataFrame, data_end: date, *, window: int, edges: Sequence[float]) -> pl.DataFrame:
     """`rows` with `risk_band`, `window_end`, `outcome_known` and `retained` (null while unknown)."""
-    ends = pl.Series([window_end(m, window) for m in rows["warning_month"].to_list()], dtype=pl.Date)
-    labels = band_labels(edges)
-    bands = pl.Series(
-        [labels[sum(p >= e for e in edges)] if p is not None else None for p in rows["churn_probability"].to_list()],
-        dtype=pl.String,
-    )
+    # as `window_end` and `band_labels` per row, in polars: a batch holds tens of thousands of warned customers
+    ends = pl.col("warning_month").dt.month_start().dt.offset_by(f"{window}mo").dt.month_end()
+    probability = pl.col("churn_probability")
+    index = pl.sum_horizontal([(probability >= edge).cast(pl.Int32) for edge in edges])  # edges at or below it
+    labels = dict(enumerate(band_labels(edges)))
+    bands = pl.when(probability.is_null()).then(None).otherwise(index.replace_strict(labels, return_dtype=pl.String))
     frame = rows.with_columns(ends.alias("window_end"), bands.alias("risk_band"))
     known = pl.col("window_end") <= data_end
     closed = pl.col("close_date").is_not_null() & (pl.col("close_date") > pl.col("warning_month"))

@@ -256,6 +256,13 @@ def actions_query(
     return query
 
 
+def first_warning_month(store: AppStore, scope: ViewerScope) -> date | None:
+    """The earliest warning month of the viewer's actions (hold-out included); None when there are none."""
+    query = actions_query(sa.select(sa.func.min(actions.c.warning_month)), scope, holdout=None)
+    with store.begin() as con:
+        return con.execute(query).scalar()
+
+
 def follow_up_frame(
     store: AppStore, scope: ViewerScope, level: str, *, warning_month: date, filters: Mapping[str, Sequence[str]]
 ) -> pl.DataFrame:

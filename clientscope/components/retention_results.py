@@ -12,8 +12,9 @@ from dash import html
 
 from clientscope.actions import outcomes
 from clientscope.actions.config import retention_config
+from clientscope.actions.outcomes import window_end
 from clientscope.actions.queue import HORIZON_MONTHS, coverage, current_store, latest_batch, outcome_rows
-from clientscope.actions.store import history_frame
+from clientscope.actions.store import first_warning_month, history_frame
 from clientscope.churn.files import ChurnData
 from clientscope.churn.view import drill_level
 from clientscope.components.retention_queue import history_view
@@ -89,11 +90,14 @@ def coverage_section(pc: PageContext, today: date) -> dbc.Card:
 def outcomes_section(pc: PageContext, data: ChurnData) -> dbc.Card:
     """Did it work: the randomised comparison when a batch had a hold-out, else the matched observational one."""
     lang, config = pc.lang, retention_config()
-    rows = outcome_rows(pc.db, current_store(), pc.scope, data.as_of, config)
     title = t("actions.outcome.title", lang)
-    known = rows.filter(pl.col("outcome_known")) if rows.height else rows
-    if not known.height:
-        first = rows["window_end"].min() if rows.height else None
+    earliest = first_warning_month(current_store(), pc.scope)
+    # no batch's window has ended yet: say when the first one does without reading every warned customer
+    pending = earliest is None or window_end(earliest, HORIZON_MONTHS) > data.as_of
+    rows = outcome_rows(pc.db, current_store(), pc.scope, data.as_of, config) if not pending else None
+    known = rows.filter(pl.col("outcome_known")) if rows is not None and rows.height else rows
+    if known is None or not known.height:
+        first = window_end(earliest, HORIZON_MONTHS) if earliest else None
         key = "actions.outcome.pending" if first else "actions.outcome.empty"
         text = t(key, lang, months=HORIZON_MONTHS, date=first.isoformat() if first else "")
         return _card(title, [html.P(text, id="retention-outcome-text")], "retention-outcomes")

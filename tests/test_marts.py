@@ -325,6 +325,7 @@ def test_aggregate_marts_built_in_parts_add_up_to_one_pass(
     measures = {
         "segment_penetration": ("holders",),
         "segment_migration": ("customers", "aum_from", "aum_to"),
+        "segment_tag_mix": ("customers", "aum_total"),
         "lifecycle_flow_pairs": ("customers", "aum_a", "aum_b"),
     }
     for name, values in measures.items():

@@ -80,6 +80,7 @@ TAG_MIX = Mart(
     stand_ins=(),
     after=("customer_month_facts",),
     order_by="month_start",
+    by_customer_parts=True,  # a part's cells hold its customers (the page sums them)
     money=("aum_total",),
     columns=("month", "month_start", *_CELL, "tag", "customers", "aum_total"),
 )

@@ -308,7 +308,8 @@ def test_every_grid_pages_only_the_viewers_rows_whatever_the_request_asks(viewer
     scope, client, app = viewer
     other = scope.other_region
     callbacks = grid_callbacks(app)
-    assert set(callbacks) == {"customer-list"}  # one engine serves every list (clientscope/customer_list/)
+    # one engine serves every customer list (clientscope/customer_list/); the explore grid pages pivot rows
+    assert set(callbacks) == {"customer-list", "explore-grid"}
     lists = (
         ("campaigns", "customers", "campaign_customers"),
         ("lifecycle", "drill", "lifecycle_drill"),
@@ -333,6 +334,15 @@ def test_every_grid_pages_only_the_viewers_rows_whatever_the_request_asks(viewer
             client.post(UPDATE, json=list_body(app, callbacks["customer-list"], "segments", "segments", data))
         )
         assert {row["id"] for row in rows} == expected, filters
+    # The explore grid's pages are drawn under the viewer's scope whatever query the browser sends back: a pivot
+    # by region, branch and RM names only the scope's regions, branches and RMs; another region's value in the
+    # query is not the viewer's to ask for, so it is dropped (the page says so) and the scope's own groups remain.
+    pivot = "lang=en&p.m=customers&p.rows=region,branch,rm"
+    for query in (pivot, f"{pivot}&region={other}"):
+        state = [{"id": "explore-column-keys", "property": "data", "value": {"query": query, "keys": []}}]
+        rows = rows_of(client.post(UPDATE, json=_grid_body(app, callbacks["explore-grid"], "explore-grid", state)))
+        assert rows, query
+        assert_within(scope, _text(rows), f"explore {query}")
 
 
 def list_body(app, output: str, page: str, name: str, data: dict) -> dict:

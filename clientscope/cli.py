@@ -162,6 +162,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     from clientscope import settings
     from clientscope.build import STEPS, StepTiming, run_build
+    from clientscope.marts import MartOutOfMemory
     from clientscope.spark.session import SparkUnavailable
     from clientscope.startup import StartupRefused, load_model
     from clientscope.validation import format_report
@@ -179,7 +180,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
         try:
             result = run_build(data_dir, model, on_step=advance, engine=args.engine, spark_master=args.spark_master)
-        except SparkUnavailable as exc:
+        except (SparkUnavailable, MartOutOfMemory) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_PROBLEMS
     for step in result.steps:

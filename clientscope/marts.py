@@ -25,7 +25,8 @@ import math
 import re
 import shutil
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,25 @@ if TYPE_CHECKING:  # marts must not import the semantic package at run time (it 
 log = logging.getLogger(__name__)
 MARTS_VERSION = "3"  # bump to invalidate every cached mart when the layout changes (3: money as DECIMAL(18,2))
 CUSTOMERS_PER_PART = 250_000  # per-customer marts with list columns fit the default DuckDB memory limit at this size
+
+
+class MartOutOfMemory(RuntimeError):
+    """A mart's query ran out of the build's DuckDB memory: says which mart and what to change."""
+
+
+@contextmanager
+def _naming(mart: Mart) -> Iterator[None]:
+    # DuckDB's own message names neither the mart nor the setting: a bank's operator needs both
+    try:
+        yield
+    except duckdb.OutOfMemoryException as exc:
+        raise MartOutOfMemory(
+            f"building the mart {mart.name}: DuckDB ran out of the build's memory "
+            f"({settings.duckdb_build_memory()}). Raise {settings.BUILD_MEMORY_ENV} (for example to 6GB) on a machine "
+            "with that much free memory, then run `clientscope build` again; nothing was written to the cache."
+        ) from exc
+
+
 MONEY_SQL = "marts/money"  # the cents() macro every mart rounds its amounts with
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _OPEN_AGE = 200  # the open last age band is "age <= 200"
@@ -249,7 +269,9 @@ def _build_each(db: Database, rules: Rules, write: Callable[[Mart, list[duckdb.D
         parts = customer_parts(db) if mart.by_customer_parts else 1
         cur = db.con.cursor()  # its own connection: the stand-in temp views never leak into queries
         try:
-            write(mart, [_relation(cur, db, mart, {**params, "parts": parts, "part": part}) for part in range(parts)])
+            with _naming(mart):
+                part_params = [{**params, "parts": parts, "part": part} for part in range(parts)]
+                write(mart, [_relation(cur, db, mart, p) for p in part_params])
         finally:
             cur.close()
 
@@ -262,8 +284,9 @@ def write_mart(db: Database, rules: Rules, mart: Mart, folder: Path) -> None:
     try:
         relations = [_relation(cur, db, mart, {**params, "parts": parts, "part": part}) for part in range(parts)]
         paths = _mart_files(folder, mart, len(relations))
-        for relation, path in zip(relations, paths, strict=True):
-            relation.write_parquet(str(path), compression="zstd")
+        with _naming(mart):
+            for relation, path in zip(relations, paths, strict=True):
+                relation.write_parquet(str(path), compression="zstd")
     finally:
         cur.close()
     db.register(mart.name, db.con.read_parquet([str(p) for p in paths]))

@@ -90,6 +90,26 @@ def test_build_of_invalid_extracts_exits_1_naming_the_file_and_builds_nothing(
     assert "branches.parquet" in captured.err and "'city'" in captured.err
 
 
+def test_build_out_of_memory_names_the_mart_and_the_setting_and_keeps_no_half_build(
+    demo_data: Path, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clientscope import settings
+
+    bank = copy_bank(demo_data, tmp_path / "bank")
+    monkeypatch.setenv("CLIENTSCOPE_CACHE", str(tmp_path / "cache"))  # an empty cache: nothing built to reuse
+    monkeypatch.setenv(settings.BUILD_MEMORY_ENV, "4MB")
+    assert main(["build", "--data", str(bank), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1] == (
+        "error: building the mart customer_month_facts: DuckDB ran out of the build's memory (4MB). Raise "
+        "CLIENTSCOPE_DUCKDB_BUILD_MEMORY (for example to 6GB) on a machine with that much free memory, then run "
+        "`clientscope build` again; nothing was written to the cache."
+    )
+    assert not list((settings.cache_root() / "marts").glob("*/*/*.parquet"))  # no marts folder for that version
+    monkeypatch.delenv(settings.BUILD_MEMORY_ENV)
+    assert main(["build", "--data", str(bank), "--quiet"]) == 0  # with the default limit the same build succeeds
+
+
 def test_metrics_validate_ok(capsys) -> None:
     assert main(["metrics", "validate", str(REPO_ROOT / "metrics.yaml")]) == 0
     assert capsys.readouterr().out.strip().endswith("metrics.yaml: OK")

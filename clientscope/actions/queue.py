@@ -22,11 +22,11 @@ from clientscope.actions.store import (
     CLOSED_STATUSES,
     Batch,
     actions_frame,
-    follow_up_frame,
     get_batch,
     list_batches,
     open_batch,
 )
+from clientscope.actions.summaries import follow_up_frame
 from clientscope.db import Database, ViewerScope, run_named
 from clientscope.store import AppStore, open_store, store_url
 

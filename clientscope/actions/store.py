@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import polars as pl
 import sqlalchemy as sa
 
 from clientscope.actions.config import RetentionConfig
+from clientscope.actions.rows import frame_of, normalised, stamp, utc
 from clientscope.db import ViewerScope
 from clientscope.i18n import t
 from clientscope.store import AppStore
@@ -87,7 +88,7 @@ class StaleVersion(ActionError):
 
     def __init__(self, *, yours: int, current: int, by: str, at: datetime) -> None:
         self.current = current
-        super().__init__("actions.error.stale", user=by, at=_stamp(at), version=current, yours=yours)
+        super().__init__("actions.error.stale", user=by, at=stamp(at), version=current, yours=yours)
 
 
 # --- batches --------------------------------------------------------------------------------------------------------
@@ -123,7 +124,7 @@ def open_batch(
     existing = get_batch(store, warning_month)
     if existing is not None:
         return existing
-    now = _utc(now)
+    now = utc(now)
     due = now.date() + timedelta(days=config.follow_up_days)
     rows = [
         {
@@ -176,7 +177,7 @@ def list_batches(store: AppStore) -> list[Batch]:
 
 
 def _batch(row: Mapping[str, Any]) -> Batch:
-    return Batch(**{**row, "opened_at": _utc(row["opened_at"])})
+    return Batch(**{**row, "opened_at": utc(row["opened_at"])})
 
 
 # --- reading --------------------------------------------------------------------------------------------------------
@@ -223,7 +224,7 @@ def actions_frame(
     ).limit(limit)
     with store.begin() as con:
         rows = con.execute(query).mappings().all()
-    return _frame(rows, actions)
+    return frame_of(rows, actions)
 
 
 def actions_query(
@@ -256,36 +257,6 @@ def actions_query(
     return query
 
 
-def first_warning_month(store: AppStore, scope: ViewerScope) -> date | None:
-    """The earliest warning month of the viewer's actions (hold-out included); None when there are none."""
-    query = actions_query(sa.select(sa.func.min(actions.c.warning_month)), scope, holdout=None)
-    with store.begin() as con:
-        return con.execute(query).scalar()
-
-
-def follow_up_frame(
-    store: AppStore, scope: ViewerScope, level: str, *, warning_month: date, filters: Mapping[str, Sequence[str]]
-) -> pl.DataFrame:
-    """code (the `level` column), first_contact_at (UTC), due_date, status of the batch's warned customers (hold-out
-    excluded): only what a coverage table needs, so a batch of tens of thousands of actions reads in one pass."""
-    query = actions_query(
-        sa.select(actions.c[level].label("code"), actions.c.first_contact_at, actions.c.due_date, actions.c.status),
-        scope,
-        warning_month=warning_month,
-        filters=filters,
-    )
-    with store.begin() as con:
-        rows = con.execute(query).all()
-    schema = {"code": pl.String(), "first_contact_at": pl.Datetime("us"), "due_date": pl.Date(), "status": pl.String()}
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
-    first_contact = [None if v is None else _utc(v).replace(tzinfo=None) for v in columns[1]]
-    frame = pl.DataFrame(
-        {"code": columns[0], "first_contact_at": first_contact, "due_date": columns[2], "status": columns[3]},
-        schema=schema,
-    )
-    return frame.with_columns(pl.col("first_contact_at").dt.replace_time_zone("UTC"))
-
-
 def get_action(store: AppStore, action_id: int, scope: ViewerScope) -> dict[str, Any] | None:
     with store.begin() as con:
         return _read(con, action_id, scope)
@@ -294,7 +265,7 @@ def get_action(store: AppStore, action_id: int, scope: ViewerScope) -> dict[str,
 def _read(con: sa.Connection, action_id: int, scope: ViewerScope) -> dict[str, Any] | None:
     query = sa.select(actions).where(actions.c.id == action_id, *scope_conditions(scope))
     row = con.execute(query).mappings().first()
-    return _normalised(dict(row)) if row else None
+    return normalised(dict(row)) if row else None
 
 
 def history_frame(
@@ -313,7 +284,7 @@ def history_frame(
         query = query.where(actions.c.customer_id == customer_id)
     with store.begin() as con:
         rows = con.execute(query).mappings().all()
-    frame = _frame(rows, history, extra={"customer_id": pl.String, "warning_month": pl.Date})
+    frame = frame_of(rows, history, extra={"customer_id": pl.String, "warning_month": pl.Date})
     return frame.sort("warning_month", "version", descending=[True, False]) if frame.height else frame
 
 
@@ -337,7 +308,7 @@ def update_action(
     `assignees`: the RMs the editor may assign to (None: any). Raises `ActionNotFound` (unknown or out of scope),
     `StaleVersion` (changed by someone else since) or `ActionError` (an invalid edit). Returns the new action.
     """
-    now = _utc(now)
+    now = utc(now)
     current = get_action(store, action_id, scope)
     if current is None:
         raise ActionNotFound(action_id)
@@ -411,41 +382,3 @@ def _validated(
     if not changes and not edit.note.strip():
         raise ActionError("actions.error.nothing")
     return changes
-
-
-# --- helpers --------------------------------------------------------------------------------------------------------
-
-
-def _utc(value: datetime) -> datetime:
-    # SQLite gives back naive datetimes (written in UTC), PostgreSQL aware ones: one kind for both.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _stamp(value: datetime) -> str:
-    return _utc(value).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _normalised(row: dict[str, Any]) -> dict[str, Any]:
-    for key in ("created_at", "updated_at", "first_contact_at", "at"):
-        if row.get(key) is not None:
-            row[key] = _utc(row[key])
-    return row
-
-
-_POLARS_TYPES: Mapping[type, pl.DataType] = {
-    sa.Integer: pl.Int64(),
-    sa.Float: pl.Float64(),
-    sa.Boolean: pl.Boolean(),
-    sa.Date: pl.Date(),
-    sa.DateTime: pl.Datetime("us", "UTC"),
-}
-
-
-def _frame(rows: Sequence[Mapping[str, Any]], table: sa.Table, extra: Mapping[str, Any] | None = None) -> pl.DataFrame:
-    schema: dict[str, Any] = {
-        column.name: next((v for k, v in _POLARS_TYPES.items() if isinstance(column.type, k)), pl.String())
-        for column in table.columns
-    }
-    schema.update(extra or {})
-    data = [_normalised(dict(row)) for row in rows]
-    return pl.DataFrame(data, schema=schema, orient="row") if data else pl.DataFrame(schema=schema)

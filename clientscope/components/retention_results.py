@@ -14,7 +14,8 @@ from clientscope.actions import outcomes
 from clientscope.actions.config import retention_config
 from clientscope.actions.outcomes import window_end
 from clientscope.actions.queue import HORIZON_MONTHS, coverage, current_store, latest_batch, outcome_rows
-from clientscope.actions.store import first_warning_month, history_frame
+from clientscope.actions.store import history_frame
+from clientscope.actions.summaries import first_warning_month
 from clientscope.churn.files import ChurnData
 from clientscope.churn.view import drill_level
 from clientscope.components.retention_queue import history_view

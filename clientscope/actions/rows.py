@@ -1,0 +1,48 @@
+"""Rows of the app store's retention tables as Python and polars values: timestamps in UTC whatever the database
+(SQLite gives naive datetimes written in UTC, PostgreSQL aware ones), and a table's rows as a typed frame."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import polars as pl
+import sqlalchemy as sa
+
+
+def utc(value: datetime) -> datetime:
+    # SQLite gives back naive datetimes (written in UTC), PostgreSQL aware ones: one kind for both.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def stamp(value: datetime) -> str:
+    return utc(value).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def normalised(row: dict[str, Any]) -> dict[str, Any]:
+    for key in ("created_at", "updated_at", "first_contact_at", "at"):
+        if row.get(key) is not None:
+            row[key] = utc(row[key])
+    return row
+
+
+POLARS_TYPES: Mapping[type, pl.DataType] = {
+    sa.Integer: pl.Int64(),
+    sa.Float: pl.Float64(),
+    sa.Boolean: pl.Boolean(),
+    sa.Date: pl.Date(),
+    sa.DateTime: pl.Datetime("us", "UTC"),
+}
+
+
+def frame_of(
+    rows: Sequence[Mapping[str, Any]], table: sa.Table, extra: Mapping[str, Any] | None = None
+) -> pl.DataFrame:
+    schema: dict[str, Any] = {
+        column.name: next((v for k, v in POLARS_TYPES.items() if isinstance(column.type, k)), pl.String())
+        for column in table.columns
+    }
+    schema.update(extra or {})
+    data = [normalised(dict(row)) for row in rows]
+    return pl.DataFrame(data, schema=schema, orient="row") if data else pl.DataFrame(schema=schema)

@@ -25,50 +25,44 @@ spans as (
     cross join (select unnest($migration_spans) as span) as s
 ),
 
+books as (
+    -- the part's customers at every month-end, with only the columns the pairs keep
+    select
+        month_idx,
+        customer_id,
+        tier,
+        aum_total,
+        region,
+        branch_id,
+        rm_id,
+        city,
+        tier_alt,
+        stage,
+        acquisition_channel,
+        gender,
+        age_band,
+        risk_profile,
+        warning_level
+    from customer_month_facts
+    where hash(customer_id) % $parts = $part
+),
+
 origin as (
     select
         s.from_idx,
         s.to_idx,
-        f.customer_id,
-        f.tier,
-        f.aum_total,
-        f.region,
-        f.branch_id,
-        f.rm_id,
-        f.city,
-        f.tier_alt,
-        f.stage,
-        f.acquisition_channel,
-        f.gender,
-        f.age_band,
-        f.risk_profile,
-        f.warning_level
+        b.*
     from spans as s
-    inner join customer_month_facts as f on f.month_idx = s.from_idx
-    where hash(f.customer_id) % $parts = $part
+    inner join books as b on b.month_idx = s.from_idx
 ),
 
 target as (
     select
         s.from_idx,
         s.to_idx,
-        f.customer_id,
-        f.tier,
-        f.aum_total,
-        f.region,
-        f.branch_id,
-        f.rm_id,
-        f.city,
-        f.tier_alt,
-        f.stage,
-        f.acquisition_channel,
-        f.gender,
-        f.age_band,
-        f.risk_profile,
-        f.warning_level
+        b.*
     from spans as s
-    inner join customer_month_facts as f on f.month_idx = s.to_idx
-    where hash(f.customer_id) % $parts = $part
+    inner join books as b on b.month_idx = s.to_idx
 ),
 
 paired as (

@@ -283,7 +283,7 @@ def write_mart(db: Database, rules: Rules, mart: Mart, folder: Path) -> None:
     cur = db.con.cursor()
     try:
         relations = [_relation(cur, db, mart, {**params, "parts": parts, "part": part}) for part in range(parts)]
-        paths = _mart_files(folder, mart, len(relations))
+        paths = mart_files(folder, mart, len(relations))
         with _naming(mart):
             for relation, path in zip(relations, paths, strict=True):
                 relation.write_parquet(str(path), compression="zstd")
@@ -327,7 +327,7 @@ def _write_atomically(db: Database, rules: Rules, final: Path) -> None:
 
     def write_all(tmp: Path) -> None:
         def write(mart: Mart, relations: list[duckdb.DuckDBPyRelation]) -> None:
-            paths = _mart_files(tmp, mart, len(relations))
+            paths = mart_files(tmp, mart, len(relations))
             for relation, path in zip(relations, paths, strict=True):
                 relation.write_parquet(str(path), compression="zstd")  # runs the part's query now
             db.register(mart.name, db.con.read_parquet([str(p) for p in paths]))  # later marts read it
@@ -357,7 +357,7 @@ def write_folder_atomically(final: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def _mart_files(folder: Path, mart: Mart, parts: int) -> list[Path]:
+def mart_files(folder: Path, mart: Mart, parts: int) -> list[Path]:
     if parts == 1:
         return [folder / f"{mart.name}.parquet"]
     return [folder / f"{mart.name}.part{part:03d}.parquet" for part in range(parts)]

@@ -23,7 +23,7 @@ from clientscope.db import Database, query_sql
 from clientscope.semantic import rollups
 from clientscope.spark.session import SparkSettings, spark_session
 from clientscope.spark.transpile import spark_sql, spark_sql_text
-from clientscope.spark.writer import conform, duckdb_schema, write_single_file
+from clientscope.spark.writer import conform, duckdb_schema, write_part_files, write_single_file
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -87,7 +87,8 @@ def _columns_of(session: SparkSession):
 
 
 def mart_params(db: Database, model: SemanticModel) -> dict[str, Any]:
-    """The values the mart SQL binds: DuckDB's, with every per-customer mart in one part (Spark spills lists)."""
+    """The values the mart SQL binds: DuckDB's, with every per-customer mart in one statement (Spark spills lists;
+    the result is then written in DuckDB's number of part files)."""
     return {**marts.mart_params(model.rules), "use_holdings": db.has("holdings"), "parts": 1, "part": 0}
 
 
@@ -101,9 +102,10 @@ def _write_marts(session: SparkSession, db: Database, model: SemanticModel, fold
             if not db.has(table):
                 session.sql(spark_sql(f"marts/absent_{table}", {}))
         frame = session.sql(spark_sql(mart.sql_name, params, _columns_of(session)))
-        path = folder / f"{mart.name}.parquet"
-        write_single_file(conform(frame, _mart_schema(db, mart, params, folder)), path, mart.order_by)
-        _read_back(session, db, mart.name, path)
+        schema = _mart_schema(db, mart, params, folder)
+        paths = marts.mart_files(folder, mart, marts.customer_parts(db) if mart.by_customer_parts else 1)
+        write_part_files(conform(frame, schema), paths, mart.order_by, "customer_id", schema)
+        _read_back(session, db, mart.name, paths)
 
 
 def _mart_schema(db: Database, mart: marts.Mart, params: dict[str, Any], folder: Path):
@@ -129,7 +131,7 @@ def _write_rollups(session: SparkSession, db: Database, statements: list[rollups
             cur.close()
         path = folder / f"{rollup.name}.parquet"
         write_single_file(conform(frame, schema), path, rollup.keys[0])
-        _read_back(session, db, rollup.name, path)  # narrower rollups read it
+        _read_back(session, db, rollup.name, [path])  # narrower rollups read it
 
 
 def _register_marts(session: SparkSession, db: Database, folder: Path) -> None:
@@ -141,6 +143,7 @@ def _register_marts(session: SparkSession, db: Database, folder: Path) -> None:
         db.register(mart.name, db.con.read_parquet([str(p) for p in parts]))
 
 
-def _read_back(session: SparkSession, db: Database, name: str, path: Path) -> None:
-    session.read.parquet(str(path)).createOrReplaceTempView(name)
-    db.register(name, db.con.read_parquet(str(path)))
+def _read_back(session: SparkSession, db: Database, name: str, paths: list[Path]) -> None:
+    files = [str(p) for p in paths]
+    session.read.parquet(*files).createOrReplaceTempView(name)
+    db.register(name, db.con.read_parquet(files))

@@ -1,9 +1,10 @@
 """Equality of two builds: every table of one cache folder against the same table of the other, row for row.
 
 Used by the engine-equality test (tests/test_spark_build.py) and for checking a scale run by hand (docs/spark.md):
-same file names, same Parquet column types, each file sorted by its sort column, and the same rows — matched on the
-table's key, exact for every key, count, code, date and DECIMAL amount, within `rel_tol` for DOUBLE columns (a
-trend or a share computed in another order may differ in the last bits).
+the same files (a table built in parts of customers has the same number of parts, whichever customers each holds),
+same Parquet column types, each file sorted by its sort column, and the same rows of a table — its parts together,
+matched on the table's key, exact for every key, count, code, date and DECIMAL amount, within `rel_tol` for DOUBLE
+columns (a trend or a share computed in another order may differ in the last bits).
 """
 
 from __future__ import annotations
@@ -53,9 +54,13 @@ def table_problems(
 
 
 def _column_equal(a: pl.Series, b: pl.Series, rel_tol: float) -> bool:
-    if a.dtype.is_float():
-        return all(_close(x, y, rel_tol) for x, y in zip(a.to_list(), b.to_list(), strict=True))
-    return a.to_list() == b.to_list()
+    if not a.dtype.is_float():
+        return a.equals(b, check_dtypes=False, check_names=False, null_equal=True)
+    x, y = pl.col("a"), pl.col("b")
+    both_missing = ((x.is_null() & y.is_null()) | (x.is_nan() & y.is_nan())).fill_null(False)
+    close = (x == y) | ((x - y).abs() <= rel_tol * pl.max_horizontal(x.abs(), y.abs()))  # math.isclose, no abs_tol
+    pairs = pl.DataFrame({"a": a, "b": b})
+    return bool(pairs.select((both_missing | close.fill_null(False)).all()).item())
 
 
 def _close(x: float | None, y: float | None, rel_tol: float) -> bool:
@@ -95,14 +100,25 @@ def folder_problems(
     if names_left != names_right:
         return [f"files {names_left} != {names_right}"]
     problems: list[str] = []
-    for file in names_left:
-        name = file.removesuffix(".parquet").split(".part")[0]
-        problems += schema_problems(name, pq.read_schema(left / file), pq.read_schema(right / file))
-        a, b = pl.read_parquet(left / file), pl.read_parquet(right / file)
-        for side, frame in ((left, a), (right, b)):
-            problems += [f"{side.name}: {p}" for p in sort_problems(name, frame, order.get(name))]
+    for name, files in _tables(names_left).items():
+        for file in files:
+            problems += schema_problems(name, pq.read_schema(left / file), pq.read_schema(right / file))
+        sides = []
+        for side in (left, right):
+            frames = [pl.read_parquet(side / file) for file in files]
+            for frame in frames:
+                problems += [f"{side.name}: {p}" for p in sort_problems(name, frame, order.get(name))]
+            sides.append(pl.concat(frames, how="vertical_relaxed"))
         if name not in keys:
             problems.append(f"{name}: no key to match its rows on")
             continue
-        problems += table_problems(name, a, b, keys[name])
+        problems += table_problems(name, sides[0], sides[1], keys[name])
     return problems
+
+
+def _tables(files: Sequence[str]) -> dict[str, list[str]]:
+    """File names by the table they hold (`name.parquet`, or `name.partNNN.parquet` for each part)."""
+    tables: dict[str, list[str]] = {}
+    for file in files:
+        tables.setdefault(file.removesuffix(".parquet").split(".part")[0], []).append(file)
+    return tables

@@ -3,7 +3,12 @@
 The schema is DuckDB's own: the statement is bound (not run) by DuckDB over the same inputs and a zero-row copy
 written with DuckDB's Parquet writer, so the column types the server reads (DECIMAL(18,2) money, DATE months,
 naive TIMESTAMPs, INTEGER vs BIGINT counts, lists) are exactly those of a DuckDB build. The Spark result is cast
-to it column by column, sorted by the table's sort column, and written as a single file.
+to it column by column, sorted by the table's sort column, and written as a single file, or as the same number of
+part files as a DuckDB build writes for a mart built in parts of customers.
+
+Row groups are kept near DuckDB's size (ROW_GROUP_BYTES): Spark's default of 128 MiB made a DuckDB statement
+reading the file hold whole row groups of list columns at once (it ran out of the build's memory at scale M), and
+small row groups are what lets the server's filters skip most of a sorted file.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ import pyarrow.parquet as pq
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
+
+ROW_GROUP_BYTES = 8 * 1024 * 1024  # DuckDB's 122,880-row groups are 2-13 MB in the marts at scale M
+_PART = "_clientscope_part"
 
 
 def duckdb_schema(relation: duckdb.DuckDBPyRelation, folder: Path) -> pa.Schema:
@@ -75,12 +83,49 @@ def write_single_file(frame: DataFrame, path: Path, order_by: str | None) -> Non
 
     if order_by is not None:
         frame = frame.orderBy(F.col(order_by).asc_nulls_last())  # DuckDB's order: NULLs last
-    staging = path.parent / f".spark-{path.stem}-{uuid.uuid4().hex[:8]}"
+    staging = _staging(path)
     try:
-        frame.coalesce(1).write.mode("error").option("compression", "zstd").parquet(str(staging))
-        parts = sorted(staging.glob("part-*.parquet"))
-        if len(parts) != 1:
-            raise RuntimeError(f"Spark wrote {len(parts)} part files for {path.name}, expected one")
-        parts[0].rename(path)
+        _writer(frame.coalesce(1)).parquet(str(staging))
+        _move_one(staging, path)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_part_files(frame: DataFrame, paths: list[Path], order_by: str | None, key: str, schema: pa.Schema) -> None:
+    """Write `frame` split by `key` into `paths` (one file each, each sorted by `order_by`), as DuckDB writes a mart
+    built in parts of customers. Which part a customer lands in differs from DuckDB's (another hash function);
+    the server and the later marts read the union of the parts, never one part."""
+    from pyspark.sql import functions as F
+
+    if len(paths) == 1:
+        write_single_file(frame, paths[0], order_by)
+        return
+    tagged = frame.withColumn(_PART, F.pmod(F.xxhash64(F.col(key)), F.lit(len(paths))))
+    tagged = tagged.repartition(len(paths), _PART)  # each part's rows in one task: one file per part folder
+    ordering = [F.col(_PART)] + ([F.col(order_by).asc_nulls_last()] if order_by else [])
+    staging = _staging(paths[0])
+    try:
+        _writer(tagged.sortWithinPartitions(*ordering)).partitionBy(_PART).parquet(str(staging))
+        for part, path in enumerate(paths):
+            folder = staging / f"{_PART}={part}"
+            if folder.is_dir():
+                _move_one(folder, path)
+            else:  # no customer hashed to this part: DuckDB writes an empty file with the schema
+                pq.write_table(schema.empty_table(), path, compression="zstd")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _staging(path: Path) -> Path:
+    return path.parent / f".spark-{path.stem}-{uuid.uuid4().hex[:8]}"
+
+
+def _writer(frame: DataFrame):
+    return frame.write.mode("error").option("compression", "zstd").option("parquet.block.size", ROW_GROUP_BYTES)
+
+
+def _move_one(staging: Path, path: Path) -> None:
+    parts = sorted(staging.glob("part-*.parquet"))
+    if len(parts) != 1:
+        raise RuntimeError(f"Spark wrote {len(parts)} part files for {path.name}, expected one")
+    parts[0].rename(path)

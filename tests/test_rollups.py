@@ -87,8 +87,8 @@ def reads_customer_months(metric: str) -> bool:
 
 
 def counts_events_in_period(metric: str) -> bool:
-    """An `event_in_period` count (the churn rate's numerator) depends on the period's last month, which no partial
-    aggregate of a rollup holds: it is always answered from the detail rows."""
+    """An `event_in_period` count (the churn rate's numerator) depends on the period's last month: only a rollup
+    keyed by the event column (rollup_opening_churn) answers it, and only for the dimensions that one has."""
     found = MODEL.metric(metric)
     parts = [found.numerator.metric, found.denominator.metric] if isinstance(found, RatioMetric) else [metric]
     return any(getattr(MODEL.metric(p), "event_in_period", None) for p in parts)
@@ -114,6 +114,11 @@ def requests_for(db: Database, metric: str, values: dict[str, list[str | None]])
             metrics=(metric,), dimensions=(dim,), filters=filters, start=before_last, end=last, totals="rollup"
         )
         found.append((f"by {dim}", compile_query(MODEL, by_dim)))
+        # the whole period by the dimension, filtered: a distinct count reads the month masks (month_masks.py)
+        whole = MetricRequest(
+            metrics=(metric,), dimensions=(dim,), filters=filters, grain="all", start=first, end=last, totals="rollup"
+        )
+        found.append((f"whole period by {dim}", compile_query(MODEL, whole)))
     return found
 
 
@@ -122,7 +127,7 @@ def check_metric(db: Database, metric: str, values: dict[str, list[str | None]])
         if compiled.rollup is None:
             # a request a rollup cannot answer exactly (a distinct count over several months, an event_in_period
             # count) stays on the detail
-            expected = what in ("quarters", "whole period") or counts_events_in_period(metric)
+            expected = what == "quarters" or what.startswith("whole period") or counts_events_in_period(metric)
             assert expected or not reads_customer_months(metric), what
             continue
         assert_same_answer(db, compiled)
@@ -159,8 +164,11 @@ def test_the_headline_requests_read_the_small_rollup(demo: Database) -> None:
         MODEL, MetricRequest(metrics=("customers",), dimensions=("tier",), filters={"region": ["华东区"]})
     )
     for compiled in (kpi, tier_mix, trend):
-        assert compiled.rollup is not None and set(compiled.rollup.requires) == {"rollup_customer_month_core"}
+        assert compiled.rollup is not None and "rollup_customer_month_core" in compiled.rollup.requires
         assert chosen_variant(demo, compiled) is compiled.rollup
+    # the churn rate's numerator (churned by the period's end) reads the opening book's rollup
+    assert set(kpi.rollup.requires) == {"rollup_customer_month_core", "rollup_opening_churn"}
+    assert set(tier_mix.rollup.requires) == set(trend.rollup.requires) == {"rollup_customer_month_core"}
     channel = compile_query(MODEL, MetricRequest(metrics=("customers",), filters={"acquisition_channel": ["branch"]}))
     assert channel.rollup is not None and set(channel.rollup.requires) == {"rollup_customer_month_channel"}
     sizes = {
@@ -175,6 +183,14 @@ def test_distinct_counts_over_several_months_stay_on_the_detail_rows() -> None:
     # customers served in a quarter: a customer is in three months, so the month rollup cannot re-add it
     quarter = compile_query(MODEL, MetricRequest(metrics=("customer_base",), grain="quarter"))
     assert quarter.rollup is None
+    # over one whole period with both bounds, the month masks can; without bounds or by stage they cannot
+    period = MetricRequest(metrics=("customer_base",), grain="all", start="2025-01", end="2025-12")
+    assert set(compile_query(MODEL, period).rollup.requires) == {"rollup_customer_months"}
+    assert compile_query(MODEL, MetricRequest(metrics=("customer_base",), grain="all")).rollup is None
+    by_stage = MetricRequest(
+        metrics=("customer_base",), dimensions=("stage",), grain="all", start="2025-01", end="2025-12"
+    )
+    assert compile_query(MODEL, by_stage).rollup is None
     # but a one-month period, and the semi-additive period-end headcount, can
     one_month = compile_query(
         MODEL, MetricRequest(metrics=("customer_base",), grain="all", start="2025-09", end="2025-09")
@@ -206,6 +222,10 @@ def test_a_scope_restricts_the_rollups_as_it_restricts_the_detail_rows(fixture_d
         totals="grand",
     )
     assert_same_answer(fixture_db, compile_query(MODEL, request), scope)
+    whole = MetricRequest(
+        metrics=("active_rate", "customer_base"), dimensions=("region",), grain="all", start="2025-06", end="2026-03"
+    )
+    assert_same_answer(fixture_db, compile_query(MODEL, whole), scope)
 
 
 def test_a_scoped_rollup_shows_only_the_viewers_rows(fixture_db: Database) -> None:
@@ -306,3 +326,22 @@ def test_the_latest_month_shows_its_real_churn_on_the_demo_bank(demo: Database) 
 
 def test_the_data_stage_of_validation_runs_on_a_database_with_rollups(fixture_db: Database) -> None:
     assert validate_against_data(MODEL, fixture_db) == []
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        # 2026-01 is month 2026 × 12 + 0 = 24,312 = 64 × 379 + 56
+        (date(2026, 1, 1), date(2026, 2, 1), [(379, 1 << 56)]),
+        # 2025-11 is 24,310 = 64 × 379 + 54 and 2026-10 is 24,321 = 64 × 380 + 1: bits 54-63, then bits 0-1
+        (date(2025, 11, 1), date(2026, 11, 1), [(379, (1 << 64) - (1 << 54)), (380, 0b11)]),
+    ],
+)
+def test_period_bits_cover_exactly_the_periods_months(start: date, end: date, expected) -> None:
+    from clientscope.semantic.month_masks import BITS, month_number, period_bits
+
+    got = period_bits(start, end)
+    months = {64 * block + i for block, mask in got for i in range(BITS) if mask >> i & 1}
+    first, last = month_number(start), month_number(end)
+    assert months == set(range(first, last))
+    assert got == expected

@@ -56,6 +56,19 @@ def where_conditions(
     conditions = time_bounds(f"{alias}.{time_col}", shape.start, shape.end_excl, params)
     if shape.start is None and shape.end_excl is None:
         conditions.append(f"{alias}.{time_col} is not null")
+    return conditions + dimension_conditions(model, applied, request, params, columns, alias)
+
+
+def dimension_conditions(
+    model: SemanticModel,
+    applied: tuple[str, ...],
+    request: MetricRequest,
+    params: Params,
+    columns: tuple[str, ...],
+    alias: str = "t",
+) -> list[str]:
+    """The request's filter on each applied dimension (an empty value also matches NULL)."""
+    conditions = []
     for dim in applied:
         values = list(request.filters[dim])
         column = f"{alias}.{quote(model.dimension(dim).column, columns)}"

@@ -15,6 +15,7 @@ from clientscope.semantic.clauses import (
 )
 from clientscope.semantic.expressions import render
 from clientscope.semantic.model import ConversionMetric, SemanticModel
+from clientscope.semantic.month_masks import MASK_LAYOUT, mask_cte
 from clientscope.semantic.plan import Agg, Conv, CteKey, Plan, metric_expr, rollup_router
 from clientscope.semantic.request import (
     MetricRequest,
@@ -88,7 +89,10 @@ def _rollup_agg_sql(model: SemanticModel, item: Agg, columns: tuple[str, ...], s
     """The aggregate re-computed from a rollup's partial aggregates (the metric's filter is baked into them)."""
     measures = measures_of(model, item.source, item.agg, item.expr, item.conditions) or ()
     part = [f"t.{quote(m.column, columns)}" for m in measures]
-    filter_sql = f" filter (where {semi_check})" if item.snapshot and semi_check else ""
+    conditions = [semi_check] if item.snapshot and semi_check else []
+    if conditions and item.event:  # as in _agg_sql: the rollup keeps the event column as a key
+        conditions.append(f"t.{quote(item.event, columns)} <= e.__last")
+    filter_sql = f" filter (where {' and '.join(conditions)})" if conditions else ""
     if item.agg in ("count", "count_distinct"):
         return f"cast(sum({part[0]}){filter_sql} as bigint)"
     if item.agg == "avg":
@@ -108,6 +112,10 @@ def _source_cte(
     source, applied, rollup = key
     cte = plan.ctes[key]
     items = [(a, col) for a, (c, col) in plan.aggs.items() if c == cte]
+    if rollup == MASK_LAYOUT.name:
+        sql, columns = mask_cte(model, cte, items, applied, shape, request, params)
+        plan.requires.setdefault(rollup, set()).update(columns)
+        return sql
     if rollup is None:
         table, columns, time_col = source_table(model, source)
     else:

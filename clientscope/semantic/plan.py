@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from clientscope.semantic import month_masks
 from clientscope.semantic.expressions import render
 from clientscope.semantic.model import ConversionMetric, DerivedMetric, RatioMetric, SemanticModel, SimpleMetric
 from clientscope.semantic.request import Shape, single_month
@@ -80,17 +81,19 @@ class Plan:
 def rollup_router(model: SemanticModel, shape: Shape) -> Callable[[Agg], str | None]:
     """Names the rollup that answers an aggregate exactly, or None for the detail rows.
 
-    A distinct count of customers re-adds from a rollup only within one month (see rollups.py)."""
+    A distinct count of customers re-adds from a rollup only within one month (see rollups.py); over a whole
+    period of several months the month masks answer it (month_masks.py)."""
 
     def route(item: Agg) -> str | None:
         one_month = shape.grain == "month" or item.snapshot is not None or single_month(shape)
         if item.agg == "count_distinct" and not one_month:
-            return None
-        if item.event is not None:  # depends on the period's last month: no partial aggregate holds it
-            return None
+            masked = month_masks.answers(model, item, shape, (*shape.dims, *item.applied))
+            return month_masks.MASK_LAYOUT.name if masked else None
         if measures_of(model, item.source, item.agg, item.expr, item.conditions) is None:
             return None
-        layout = choose(model, item.source, (*shape.dims, *item.applied))
+        # an event_in_period count depends on the period's last month: only a rollup keyed by the event holds it
+        events = (item.event,) if item.event is not None else ()
+        layout = choose(model, item.source, (*shape.dims, *item.applied), events)
         return layout.name if layout is not None else None
 
     return route

@@ -59,6 +59,7 @@ class RollupLayout:
     table: str
     dimensions: tuple[str, ...]
     parent: str | None = None
+    events: tuple[str, ...] = ()  # `event_in_period` columns kept as keys, so "event by the period's end" is exact
 
 
 # Narrowest first: the compiler takes the first layout that holds a request's dimensions and filters.
@@ -84,6 +85,14 @@ LAYOUTS: tuple[RollupLayout, ...] = (
         "rollup_customer_month",
         "customer_month_facts",
         ("region", "branch", "rm", "tier", "acquisition_channel", "age_band", "gender", "risk_profile", "stage"),
+    ),
+    # the opening book with each row's next churn month as a key: the churn rate over a period counts the first
+    # month's book whose next churn falls by the period's last month (metrics.yaml `event_in_period`)
+    RollupLayout(
+        "rollup_opening_churn",
+        "opening_churn",
+        ("region", "branch", "rm", "tier", "stage", "acquisition_channel"),
+        events=("next_churn_month",),
     ),
 )
 
@@ -152,18 +161,22 @@ def layout_columns(model: SemanticModel, layout: RollupLayout) -> tuple[str, ...
     if not times or any(d not in model.dimensions for d in layout.dimensions):
         return None
     dims = tuple(dict.fromkeys(model.dimension(d).column for d in layout.dimensions))
-    keys = (*times, *(c for c in dims if c not in times))
+    keys = (*times, *(c for c in (*dims, *layout.events) if c not in times))
     if not set(keys) <= set(columns) or not set(SCOPE_COLUMNS) <= set(keys):
         return None  # a rollup the viewer scope cannot restrict is never built
     return keys
 
 
-def choose(model: SemanticModel, source: str, dimensions: Iterable[str]) -> RollupLayout | None:
-    """The narrowest layout over the source's table that has every dimension needed."""
+def choose(
+    model: SemanticModel, source: str, dimensions: Iterable[str], events: Iterable[str] = ()
+) -> RollupLayout | None:
+    """The narrowest layout over the source's table that has every dimension and event column needed."""
     table = model.sources[source].table
     needed = set(dimensions)
     for layout in LAYOUTS:
-        if layout.table == table and needed <= set(layout.dimensions) and layout_columns(model, layout):
+        if layout.table != table or not needed <= set(layout.dimensions) or not set(events) <= set(layout.events):
+            continue
+        if layout_columns(model, layout):
             return layout
     return None
 
@@ -244,6 +257,9 @@ Statement = tuple[Rollup, str, dict[str, Any]]  # a rollup, its SQL and the valu
 
 
 def _statements(model: SemanticModel) -> list[Statement]:
+    # month_masks builds on this module's layouts and measures: imported here, once both are loaded
+    from clientscope.semantic import month_masks
+
     rollups = model_rollups(model)
     by_name = {r.name: r for r in rollups}
     statements = []
@@ -251,6 +267,10 @@ def _statements(model: SemanticModel) -> list[Statement]:
         params = Params()
         parent = by_name.get(rollup.layout.parent) if rollup.layout.parent else None
         statements.append((rollup, build_sql(rollup, parent, params), params.values))
+    masks = month_masks.mask_rollup(model)
+    if masks is not None:
+        params = Params()
+        statements.append((masks, month_masks.build_sql(model, masks, params), params.values))
     return statements
 
 
@@ -310,14 +330,20 @@ def build_rollups(db: Database, model: SemanticModel) -> tuple[str, ...]:
 
 
 def _write(db: Database, statements: list[Statement], folder: Path) -> None:
-    for rollup, sql, params in statements:
-        path = folder / f"{rollup.name}.parquet"
-        cur = db.con.cursor()
-        try:
-            cur.sql(sql, params=params).write_parquet(str(path), compression="zstd")
-        finally:
-            cur.close()
-        db.register(rollup.name, db.con.read_parquet(str(path)))  # narrower rollups read it
+    for statement in statements:
+        write_statement(db, statement, folder)
+
+
+def write_statement(db: Database, statement: Statement, folder: Path) -> None:
+    """Run one rollup's statement with DuckDB into `folder` and register the file (narrower rollups read it)."""
+    rollup, sql, params = statement
+    path = folder / f"{rollup.name}.parquet"
+    cur = db.con.cursor()
+    try:
+        cur.sql(sql, params=params).write_parquet(str(path), compression="zstd")
+    finally:
+        cur.close()
+    db.register(rollup.name, db.con.read_parquet(str(path)))
 
 
 def available(db: Database, requires: Mapping[str, tuple[str, ...]]) -> bool:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from clientscope import catalog, marts
 from clientscope.db import Database, query_sql
 from clientscope.semantic import rollups
+from clientscope.semantic.month_masks import MASK_LAYOUT
 from clientscope.spark.session import SparkSettings, spark_session
 from clientscope.spark.transpile import spark_sql, spark_sql_text
 from clientscope.spark.writer import conform, duckdb_schema, write_part_files, write_single_file
@@ -123,6 +124,9 @@ def _mart_schema(db: Database, mart: marts.Mart, params: dict[str, Any], folder:
 
 def _write_rollups(session: SparkSession, db: Database, statements: list[rollups.Statement], folder: Path) -> None:
     for rollup, sql, params in statements:
+        if rollup.name == MASK_LAYOUT.name:  # unsigned 64-bit masks: DuckDB builds them from the marts Spark wrote
+            rollups.write_statement(db, (rollup, sql, params), folder)
+            continue
         frame = session.sql(spark_sql_text(sql, params, _columns_of(session)))
         cur = db.con.cursor()
         try:

@@ -328,20 +328,25 @@ def test_the_data_stage_of_validation_runs_on_a_database_with_rollups(fixture_db
     assert validate_against_data(MODEL, fixture_db) == []
 
 
-@pytest.mark.parametrize(
-    ("start", "end", "expected"),
-    [
-        # 2026-01 is month 2026 × 12 + 0 = 24,312 = 64 × 379 + 56
-        (date(2026, 1, 1), date(2026, 2, 1), [(379, 1 << 56)]),
-        # 2025-11 is 24,310 = 64 × 379 + 54 and 2026-10 is 24,321 = 64 × 380 + 1: bits 54-63, then bits 0-1
-        (date(2025, 11, 1), date(2026, 11, 1), [(379, (1 << 64) - (1 << 54)), (380, 0b11)]),
-    ],
-)
-def test_period_bits_cover_exactly_the_periods_months(start: date, end: date, expected) -> None:
-    from clientscope.semantic.month_masks import BITS, month_number, period_bits
+def test_month_masks_hold_each_customers_months_as_bits(fixture_db: Database) -> None:
+    """Bit i of block b is the data's month 64·b + i; recomputed from the detail rows in Python."""
+    from clientscope.semantic.month_masks import MASK_LAYOUT, mask_rollup
 
-    got = period_bits(start, end)
-    months = {64 * block + i for block, mask in got for i in range(BITS) if mask >> i & 1}
-    first, last = month_number(start), month_number(end)
-    assert months == set(range(first, last))
+    rollup = mask_rollup(MODEL)
+    plain = next(m for m in rollup.measures if not m.conditions)  # every month the customer is on the books
+    masks = fixture_db.con.sql(f"select * from {MASK_LAYOUT.name}").pl()
+    assert masks.schema[plain.column] == pl.UInt64
+    facts = fixture_db.con.sql("select * from customer_month_facts").pl()
+    first = facts["month"].min()
+    expected: dict[tuple, int] = {}
+    for row in facts.iter_rows(named=True):
+        index = (row["month"].year - first.year) * 12 + row["month"].month - first.month
+        key = (row["customer_id"], index // 64, row["region"], row["branch_id"], row["rm_id"], row["tier"])
+        key += (row["acquisition_channel"],)
+        expected[key] = expected.get(key, 0) | 1 << (index % 64)
+    keys = ["customer_id", "month_block", "region", "branch_id", "rm_id", "tier", "acquisition_channel"]
+    got = {tuple(r[k] for k in keys): r[plain.column] for r in masks.iter_rows(named=True)}
     assert got == expected
+    rows_per_customer = masks.group_by("customer_id").len()
+    singles = set(rows_per_customer.filter(pl.col("len") == 1)["customer_id"])
+    assert set(masks.filter(pl.col("single"))["customer_id"]) == singles

@@ -3,16 +3,16 @@
 A monthly rollup cannot re-add `count(distinct customer_id)` across months: a customer banks in many months of a
 period and must be counted once (rollups.py). This rollup keeps one row per customer and combination of the filter
 bar's dimensions they were in, and, for each distinct-count measure, a mask of the months in which the customer met
-the measure's conditions in that combination: bit i of block b stands for month number 64·b + i (months counted
-from January of year 0), so two years of data are one block. A period's count is then
+the measure's conditions in that combination: bit i of block b stands for the data's month 64·b + i (counted from
+its first month, `first_month`), so five years of data are one block. A period's count is then, per row, whether
+`mask & period_bits <> 0`, over about one row per customer instead of one per customer-month (24× fewer at 24
+months), with the same filter push-down on the dimension columns.
 
-    count(distinct customer_id) filter (where month_block = b and mask & period_bits(b) <> 0)
-
-over about one row per customer instead of one per customer-month (24× fewer at 24 months), with the same filter
-push-down on the dimension columns. It is exact: a customer is counted when some month of the period, in a
-combination matching the filters, met the conditions, which is what the detail query counts. The compiler uses it
-for the whole-period grain ("all") with both period bounds given; quarters and years (several periods in one
-answer) stay on the detail rows.
+It is exact: a customer is counted when some month of the period, in a combination matching the filters, met the
+conditions, which is what the detail query counts. Most customers keep their branch, RM, tier and channel (95% at
+scale M), so they have one row in the whole table (`single`) and are counted with `count(*)`; only the others
+need the costlier `count(distinct customer_id)`. The compiler uses the table for the whole-period grain ("all")
+with both period bounds given; quarters and years (several periods in one answer) stay on the detail rows.
 
 The viewer scope restricts it by customer (it has `customer_id`, no scope file), as the detail mart is restricted.
 It is built by DuckDB on both engines: Spark has no unsigned 64-bit integer, and the table is one grouped scan.
@@ -21,7 +21,6 @@ It is built by DuckDB on both engines: Spark has no unsigned 64-bit integer, and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import TYPE_CHECKING
 
 from clientscope.semantic.expressions import render
@@ -38,23 +37,9 @@ MASK_LAYOUT = RollupLayout(
     "rollup_customer_months", "customer_month_facts", ("region", "branch", "rm", "tier", "acquisition_channel")
 )
 BLOCK_COLUMN = "month_block"
+FIRST_MONTH_COLUMN = "first_month"  # the data's first month, on every row: the origin of the month numbers
+SINGLE_COLUMN = "single"  # the customer has this one row in the table
 BITS = 64  # one UBIGINT per block
-
-
-def month_number(day: date) -> int:
-    """Months since January of year 0: 2026-10 is 24,321."""
-    return day.year * 12 + day.month - 1
-
-
-def period_bits(start: date, end_excl: date) -> list[tuple[int, int]]:
-    """(block, mask) for each 64-month block the half-open period [start, end_excl) touches."""
-    first, last = month_number(start), month_number(end_excl) - 1
-    found = []
-    for block in range(first // BITS, last // BITS + 1):
-        low = max(first, block * BITS) - block * BITS
-        high = min(last, block * BITS + BITS - 1) - block * BITS
-        found.append((block, (1 << (high + 1)) - (1 << low)))
-    return found
 
 
 def mask_keys(model: SemanticModel) -> tuple[str, ...] | None:
@@ -86,21 +71,29 @@ def build_sql(model: SemanticModel, rollup: Rollup, params: Params) -> str:
     table = rollup.layout.table
     columns = table_columns(table) or ()
     time_column = next(s.time_column for s in model.sources.values() if s.table == table)
-    month = f"t.{quote(time_column, columns)}"
-    number = f"(year({month}) * 12 + month({month}) - 1)"
+    month = quote(time_column, columns)
+    number = f"datediff('month', o.{quote(FIRST_MONTH_COLUMN, (FIRST_MONTH_COLUMN,))}, t.{month})"
     bits = params.add(BITS)
     block = f"cast(floor({number} / {bits}) as integer)"
-    bit = f"cast(1 as ubigint) << cast({number} % {bits} as integer)"
+    bit = f"cast(1 as ubigint) << cast({number} % {bits} as ubigint)"  # an INTEGER shift widens to HUGEINT
     ident = lambda name: f"t.{quote(name, columns)}"  # noqa: E731
     keys = [ident(rollup.keys[0]), block, *(ident(k) for k in rollup.keys[2:])]
     outputs = [f"{k} as {quote(n, rollup.keys)}" for k, n in zip(keys, rollup.keys, strict=True)]
     for measure in rollup.measures:
         where = " and ".join(f"({render(c, ident, params.add)})" for c in measure.conditions)
-        outputs.append(f"bit_or({bit})" + (f" filter (where {where})" if where else "") + f" as {_column(measure)}")
-    order = [quote(k, rollup.keys) for k in (*rollup.keys[1:], rollup.keys[0])]
+        masked = f"bit_or({bit})" + (f" filter (where {where})" if where else "")
+        outputs.append(f"cast({masked} as ubigint) as {_column(measure)}")  # Parquet keeps UBIGINT; HUGEINT→DOUBLE
+    names = (*rollup.keys, FIRST_MONTH_COLUMN, SINGLE_COLUMN)
+    customer, first, single = (quote(n, names) for n in (rollup.keys[0], FIRST_MONTH_COLUMN, SINGLE_COLUMN))
+    order = [quote(k, names) for k in (*rollup.keys[1:], rollup.keys[0])]
+    source = quote(table, (table,))
     return (
-        f"select {', '.join(outputs)}\nfrom {quote(table, (table,))} as t\n"
-        f"group by {', '.join(keys)}\norder by {', '.join(order)}"
+        f'with "origin" as (select min(t.{month}) as {first} from {source} as t),\n'
+        f'"masks" as (\n  select {", ".join(outputs)}\n  from {source} as t cross join "origin" as o\n'
+        f"  group by {', '.join(keys)}\n)\n"
+        f'select m.*, (select {first} from "origin") as {first},\n'
+        f"  count(*) over (partition by m.{customer}) = 1 as {single}\n"
+        f'from "masks" as m\norder by {", ".join(order)}'
     )
 
 
@@ -134,25 +127,38 @@ def mask_cte(
 
     keys = mask_keys(model) or ()
     measures = {a: (measures_of(model, a.source, a.agg, a.expr, a.conditions) or ())[0] for a, _ in items}
-    columns = (*keys, *dict.fromkeys(m.column for m in measures.values()))
-    assert shape.start is not None and shape.end_excl is not None  # `answers` checked it
-    blocks = period_bits(shape.start, shape.end_excl)
-    block = f"t.{quote(BLOCK_COLUMN, columns)}"
-    entity = f"t.{quote(keys[0], columns)}"
+    columns = (*keys, FIRST_MONTH_COLUMN, SINGLE_COLUMN, *dict.fromkeys(m.column for m in measures.values()))
+    ref = lambda name: f"t.{quote(name, columns)}"  # noqa: E731
     select, period_keys, dim_exprs = select_keys(model, shape, columns, None)
     aggs = []
     for item, alias in items:
-        mask = f"t.{quote(measures[item].column, columns)}"
-        met = " or ".join(
-            f"({block} = {params.add(b)} and cast({mask} as ubigint) & cast({params.add(bits)} as ubigint) <> 0)"
-            for b, bits in blocks
+        met = f"cast({ref(measures[item].column)} as uhugeint) & t.__bits <> 0"
+        single, customer = ref(SINGLE_COLUMN), ref(keys[0])
+        aggs.append(
+            f"count(*) filter (where {single} and {met})"
+            f' + count(distinct {customer}) filter (where not {single} and {met}) as "{alias}"'
         )
-        aggs.append(f'count(distinct {entity}) filter (where {met}) as "{alias}"')
-    where = [f"list_contains({params.add([b for b, _ in blocks])}, {block})"]
-    where += dimension_conditions(model, applied, request, params, columns)
+    where = dimension_conditions(model, applied, request, params, columns)
     name = quote(MASK_LAYOUT.name, (MASK_LAYOUT.name,))
+    rows = f"select t.*, {_period_bits(shape, params, ref)} as __bits from {name} as t" + (
+        f" where {' and '.join(where)}" if where else ""
+    )
     sql = (
-        f'"{cte}" as (\n  select {", ".join(select + aggs)}\n  from {name} as t\n  where {" and ".join(where)}'
+        f'"{cte}" as (\n  select {", ".join(select + aggs)}\n  from ({rows}) as t'
         f"\n  {group_by(period_keys, dim_exprs, shape.totals, shape.sets)}\n)"
     )
     return sql, columns
+
+
+def _period_bits(shape: Shape, params: Params, ref) -> str:
+    """The period's months in the row's block, as a UHUGEINT mask: bits [a, z) of the block, clamped to 0-64."""
+    assert shape.start is not None and shape.end_excl is not None  # `answers` checked it
+    bits = params.add(BITS)
+    offset = f"{bits} * {ref(BLOCK_COLUMN)}"
+
+    def edge(day) -> str:
+        since = f"datediff('month', {ref(FIRST_MONTH_COLUMN)}, cast({params.add(day)} as date))"
+        return f"cast(least(greatest({since} - {offset}, 0), {bits}) as uhugeint)"
+
+    one = "cast(1 as uhugeint)"
+    return f"(({one} << {edge(shape.end_excl)}) - ({one} << {edge(shape.start)}))"

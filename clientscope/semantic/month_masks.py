@@ -85,7 +85,8 @@ def build_sql(model: SemanticModel, rollup: Rollup, params: Params) -> str:
         outputs.append(f"cast({masked} as ubigint) as {_column(measure)}")  # Parquet keeps UBIGINT; HUGEINT→DOUBLE
     names = (*rollup.keys, FIRST_MONTH_COLUMN, SINGLE_COLUMN)
     customer, first, single = (quote(n, names) for n in (rollup.keys[0], FIRST_MONTH_COLUMN, SINGLE_COLUMN))
-    order = [quote(k, names) for k in (*rollup.keys[1:], rollup.keys[0])]
+    # customers with one row first apart from the others: the two halves of a count each read only their row groups
+    order = [quote(k, names) for k in (SINGLE_COLUMN, *rollup.keys[1:], rollup.keys[0])]
     source = quote(table, (table,))
     return (
         f'with "origin" as (select min(t.{month}) as {first} from {source} as t),\n'
@@ -121,7 +122,9 @@ def mask_cte(
     request: MetricRequest,
     params: Params,
 ) -> tuple[str, tuple[str, ...]]:
-    """The CTE counting each item's customers from the mask rollup, and the rollup columns it reads."""
+    """The CTEs counting each item's customers from the mask rollup, and the rollup columns they read: the period's
+    bits per block (one tiny row each), then `count(*)` over the customers with one row plus `count(distinct)`
+    over the others, added up per group."""
     # clauses imports the plan, which routes aggregates here: imported when a query is compiled, not at load
     from clientscope.semantic.clauses import dimension_conditions, group_by, select_keys
 
@@ -130,35 +133,48 @@ def mask_cte(
     columns = (*keys, FIRST_MONTH_COLUMN, SINGLE_COLUMN, *dict.fromkeys(m.column for m in measures.values()))
     ref = lambda name: f"t.{quote(name, columns)}"  # noqa: E731
     select, period_keys, dim_exprs = select_keys(model, shape, columns, None)
-    aggs = []
-    for item, alias in items:
-        met = f"cast({ref(measures[item].column)} as uhugeint) & t.__bits <> 0"
-        single, customer = ref(SINGLE_COLUMN), ref(keys[0])
-        aggs.append(
-            f"count(*) filter (where {single} and {met})"
-            f' + count(distinct {customer}) filter (where not {single} and {met}) as "{alias}"'
-        )
-    where = dimension_conditions(model, applied, request, params, columns)
+    grouping = group_by(period_keys, dim_exprs, shape.totals, shape.sets)
     name = quote(MASK_LAYOUT.name, (MASK_LAYOUT.name,))
-    rows = f"select t.*, {_period_bits(shape, params, ref)} as __bits from {name} as t" + (
-        f" where {' and '.join(where)}" if where else ""
-    )
-    sql = (
-        f'"{cte}" as (\n  select {", ".join(select + aggs)}\n  from ({rows}) as t'
-        f"\n  {group_by(period_keys, dim_exprs, shape.totals, shape.sets)}\n)"
-    )
-    return sql, columns
+    where = [f"{ref(BLOCK_COLUMN)} = b.{quote(BLOCK_COLUMN, columns)}"]
+    where += dimension_conditions(model, applied, request, params, columns)
+    halves = []
+    for single, count in ((True, "count(*)"), (False, f"count(distinct {ref(keys[0])})")):
+        aggs = [
+            f'{count} filter (where {ref(measures[item].column)} & b.__bits <> 0) as "{alias}"' for item, alias in items
+        ]
+        halves.append(
+            f'select {", ".join(select + aggs)}\n    from {name} as t, "{cte}_bits" as b\n'
+            f"    where {'' if single else 'not '}{ref(SINGLE_COLUMN)} and {' and '.join(where)}\n    {grouping}"
+        )
+    outer = [quote(d, shape.dims) for d in shape.dims] + ['"grouping_id"']
+    sums = [f'cast(sum("{alias}") as bigint) as "{alias}"' for _, alias in items]
+    return (
+        f'"{cte}_bits" as (\n  {_period_bits(shape, params, name, columns)}\n),\n'
+        f'"{cte}" as (\n  select {", ".join(outer + sums)}\n'
+        f"  from (\n    {halves[0]}\n    union all\n    {halves[1]}\n  )\n  group by {', '.join(outer)}\n)"
+    ), columns
 
 
-def _period_bits(shape: Shape, params: Params, ref) -> str:
-    """The period's months in the row's block, as a UHUGEINT mask: bits [a, z) of the block, clamped to 0-64."""
+def _period_bits(shape: Shape, params: Params, name: str, columns: tuple[str, ...]) -> str:
+    """One row per 64-month block the period touches: the block and the period's months in it as a UBIGINT mask
+    (bits [a, z) of the block, computed in UHUGEINT so that z = 64 does not overflow)."""
     assert shape.start is not None and shape.end_excl is not None  # `answers` checked it
     bits = params.add(BITS)
-    offset = f"{bits} * {ref(BLOCK_COLUMN)}"
+    first = f"o.{quote(FIRST_MONTH_COLUMN, columns)}"
+    block = quote(BLOCK_COLUMN, columns)
+    since = {
+        edge: f"datediff('month', {first}, cast({params.add(day)} as date))"
+        for edge, day in (("start", shape.start), ("end", shape.end_excl))
+    }
 
-    def edge(day) -> str:
-        since = f"datediff('month', {ref(FIRST_MONTH_COLUMN)}, cast({params.add(day)} as date))"
-        return f"cast(least(greatest({since} - {offset}, 0), {bits}) as uhugeint)"
+    def clamp(edge: str) -> str:
+        return f"cast(least(greatest({since[edge]} - {bits} * k.{block}, 0), {bits}) as uhugeint)"
 
     one = "cast(1 as uhugeint)"
-    return f"(({one} << {edge(shape.end_excl)}) - ({one} << {edge(shape.start)}))"
+    mask = f"cast(({one} << {clamp('end')}) - ({one} << {clamp('start')}) as ubigint)"
+    low = f"greatest(cast(floor({since['start']} / {bits}) as integer), 0)"
+    high = f"cast(floor(({since['end']} - 1) / {bits}) as integer) + 1"
+    return (
+        f"select k.{block}, {mask} as __bits\n  from (select {first} from {name} as o limit 1) as o,"
+        f" (select unnest(range({low}, greatest({high}, {low}))) as {block}) as k"
+    )

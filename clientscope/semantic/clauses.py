@@ -4,8 +4,6 @@ aggregates.  Identifiers go through `quote`, values through `Params.add` (sqltex
 
 from __future__ import annotations
 
-from typing import Any
-
 from clientscope.semantic.model import SemanticModel
 from clientscope.semantic.plan import Agg
 from clientscope.semantic.request import MetricRequest, Shape
@@ -30,10 +28,6 @@ def rollup_table(model: SemanticModel, source: str, name: str, items: list[Agg])
     measures = [m for a in items for m in measures_of(model, a.source, a.agg, a.expr, a.conditions) or ()]
     columns = (*keys, *dict.fromkeys(m.column for m in measures))
     return quote(name, (name,)), columns, quote(model.sources[source].time_column, columns)
-
-
-def column_ref(columns: tuple[str, ...], alias: str) -> Any:
-    return lambda name: f"{alias}.{quote(name, columns)}"
 
 
 def period_expr(shape: Shape, time_col: str) -> str | None:

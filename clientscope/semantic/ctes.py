@@ -4,7 +4,6 @@ per conversion metric, and the "result" CTE joining them on the group keys (`cor
 from __future__ import annotations
 
 from clientscope.semantic.clauses import (
-    column_ref,
     group_by,
     period_expr,
     rollup_table,
@@ -27,7 +26,7 @@ from clientscope.semantic.request import (
 )
 from clientscope.semantic.resolve import OBSERVED_UNTIL_COLUMN
 from clientscope.semantic.rollups import entity_count, measures_of
-from clientscope.semantic.sqltext import CompileError, Params, quote
+from clientscope.semantic.sqltext import CompileError, Params, column_ref, quote
 
 # (base table, conversion table) → the base table's column holding the customer's first conversion at or after
 # the row's event time (queries/marts/touch_facts.sql): conversion metrics then need no join at query time,

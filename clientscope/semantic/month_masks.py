@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING
 from clientscope.semantic.expressions import render
 from clientscope.semantic.model import SemanticModel
 from clientscope.semantic.resolve import table_columns
-from clientscope.semantic.rollups import Measure, Rollup, RollupLayout, entity_count, measures_of, model_measures
-from clientscope.semantic.sqltext import Params, quote
+from clientscope.semantic.rollups import Rollup, RollupLayout, entity_count, measures_of, model_measures
+from clientscope.semantic.sqltext import Params, column_ref, quote
 
 if TYPE_CHECKING:
     from clientscope.semantic.plan import Agg
@@ -42,14 +42,13 @@ SINGLE_COLUMN = "single"  # the customer has this one row in the table
 BITS = 64  # one UBIGINT per block
 
 
-def mask_keys(model: SemanticModel) -> tuple[str, ...] | None:
-    """(customer column, block column, dimension columns), or None when the model or the mart lacks one."""
-    table = MASK_LAYOUT.table
-    columns = table_columns(table) or ()
-    entities = {s.entity for s in model.sources.values() if s.table == table and s.entity}
-    if len(entities) != 1 or any(d not in model.dimensions for d in MASK_LAYOUT.dimensions):
+def mask_keys(model: SemanticModel, layout: RollupLayout = MASK_LAYOUT) -> tuple[str, ...] | None:
+    """(customer column, block column, dimension columns), or None when the model or the table lacks one."""
+    columns = table_columns(layout.table) or ()
+    entities = {s.entity for s in model.sources.values() if s.table == layout.table and s.entity}
+    if len(entities) != 1 or any(d not in model.dimensions for d in layout.dimensions):
         return None
-    dims = tuple(dict.fromkeys(model.dimension(d).column for d in MASK_LAYOUT.dimensions))
+    dims = tuple(dict.fromkeys(model.dimension(d).column for d in layout.dimensions))
     keys = (*entities, *dims)
     if not set(keys) <= set(columns) or BLOCK_COLUMN in columns:
         return None
@@ -68,7 +67,23 @@ def mask_rollup(model: SemanticModel) -> Rollup | None:
 
 def build_sql(model: SemanticModel, rollup: Rollup, params: Params) -> str:
     """One grouped scan of the customer-month mart: a mask of months per measure, by customer and dimensions."""
-    table = rollup.layout.table
+    ident = column_ref(table_columns(rollup.layout.table) or (), "t")
+    masks = [
+        (m.column, " and ".join(f"({render(c, ident, params.add)})" for c in m.conditions)) for m in rollup.measures
+    ]
+    return masks_sql(model, rollup.layout, rollup.keys, masks, params)
+
+
+def masks_sql(
+    model: SemanticModel,
+    layout: RollupLayout,
+    keys: tuple[str, ...],
+    masks: Sequence[tuple[str, str]],
+    params: Params,
+) -> str:
+    """One grouped scan of `layout.table`: for each (column, condition over alias t, "" for none), a mask of the
+    months whose rows met it, by customer, block and dimensions."""
+    table = layout.table
     columns = table_columns(table) or ()
     time_column = next(s.time_column for s in model.sources.values() if s.table == table)
     month = quote(time_column, columns)
@@ -76,30 +91,25 @@ def build_sql(model: SemanticModel, rollup: Rollup, params: Params) -> str:
     bits = params.add(BITS)
     block = f"cast(floor({number} / {bits}) as integer)"
     bit = f"cast(1 as ubigint) << cast({number} % {bits} as ubigint)"  # an INTEGER shift widens to HUGEINT
-    ident = lambda name: f"t.{quote(name, columns)}"  # noqa: E731
-    keys = [ident(rollup.keys[0]), block, *(ident(k) for k in rollup.keys[2:])]
-    outputs = [f"{k} as {quote(n, rollup.keys)}" for k, n in zip(keys, rollup.keys, strict=True)]
-    for measure in rollup.measures:
-        where = " and ".join(f"({render(c, ident, params.add)})" for c in measure.conditions)
+    ident = column_ref(columns, "t")
+    grouped = [ident(keys[0]), block, *(ident(k) for k in keys[2:])]
+    outputs = [f"{k} as {quote(n, keys)}" for k, n in zip(grouped, keys, strict=True)]
+    for column, where in masks:
         masked = f"bit_or({bit})" + (f" filter (where {where})" if where else "")
-        outputs.append(f"cast({masked} as ubigint) as {_column(measure)}")  # Parquet keeps UBIGINT; HUGEINT→DOUBLE
-    names = (*rollup.keys, FIRST_MONTH_COLUMN, SINGLE_COLUMN)
-    customer, first, single = (quote(n, names) for n in (rollup.keys[0], FIRST_MONTH_COLUMN, SINGLE_COLUMN))
+        outputs.append(f"cast({masked} as ubigint) as {quote(column, (column,))}")  # HUGEINT would be a Parquet DOUBLE
+    names = (*keys, FIRST_MONTH_COLUMN, SINGLE_COLUMN)
+    customer, first, single = (quote(n, names) for n in (keys[0], FIRST_MONTH_COLUMN, SINGLE_COLUMN))
     # customers with one row first apart from the others: the two halves of a count each read only their row groups
-    order = [quote(k, names) for k in (SINGLE_COLUMN, *rollup.keys[1:], rollup.keys[0])]
+    order = [quote(k, names) for k in (SINGLE_COLUMN, *keys[1:], keys[0])]
     source = quote(table, (table,))
     return (
         f'with "origin" as (select min(t.{month}) as {first} from {source} as t),\n'
         f'"masks" as (\n  select {", ".join(outputs)}\n  from {source} as t cross join "origin" as o\n'
-        f"  group by {', '.join(keys)}\n)\n"
+        f"  group by {', '.join(grouped)}\n)\n"
         f'select m.*, (select {first} from "origin") as {first},\n'
         f"  count(*) over (partition by m.{customer}) = 1 as {single}\n"
         f'from "masks" as m\norder by {", ".join(order)}'
     )
-
-
-def _column(measure: Measure) -> str:
-    return quote(measure.column, (measure.column,))
 
 
 def answers(model: SemanticModel, item: Agg, shape: Shape, dimensions: Sequence[str]) -> bool:
@@ -122,32 +132,46 @@ def mask_cte(
     request: MetricRequest,
     params: Params,
 ) -> tuple[str, tuple[str, ...]]:
-    """The CTEs counting each item's customers from the mask rollup, and the rollup columns they read: the period's
-    bits per block (one tiny row each), then `count(*)` over the customers with one row plus `count(distinct)`
-    over the others, added up per group."""
+    """The CTEs counting each distinct-count item's customers from the customer-month masks."""
+    measures = [
+        ((measures_of(model, a.source, a.agg, a.expr, a.conditions) or ())[0].column, alias) for a, alias in items
+    ]
+    return counts_cte(model, MASK_LAYOUT, cte, measures, applied, shape, request, params)
+
+
+def counts_cte(
+    model: SemanticModel,
+    layout: RollupLayout,
+    cte: str,
+    counts: Sequence[tuple[str, str]],
+    applied: tuple[str, ...],
+    shape: Shape,
+    request: MetricRequest,
+    params: Params,
+) -> tuple[str, tuple[str, ...]]:
+    """The CTEs counting, for each (mask column, alias), the customers whose mask meets the period, and the columns
+    they read: the period's bits per block (one tiny row each), then `count(*)` over the customers with one row
+    plus `count(distinct)` over the others, added up per group."""
     # clauses imports the plan, which routes aggregates here: imported when a query is compiled, not at load
     from clientscope.semantic.clauses import dimension_conditions, group_by, select_keys
 
-    keys = mask_keys(model) or ()
-    measures = {a: (measures_of(model, a.source, a.agg, a.expr, a.conditions) or ())[0] for a, _ in items}
-    columns = (*keys, FIRST_MONTH_COLUMN, SINGLE_COLUMN, *dict.fromkeys(m.column for m in measures.values()))
-    ref = lambda name: f"t.{quote(name, columns)}"  # noqa: E731
+    keys = mask_keys(model, layout) or ()
+    columns = (*keys, FIRST_MONTH_COLUMN, SINGLE_COLUMN, *dict.fromkeys(column for column, _ in counts))
+    ref = column_ref(columns, "t")
     select, period_keys, dim_exprs = select_keys(model, shape, columns, None)
     grouping = group_by(period_keys, dim_exprs, shape.totals, shape.sets)
-    name = quote(MASK_LAYOUT.name, (MASK_LAYOUT.name,))
+    name = quote(layout.name, (layout.name,))
     where = [f"{ref(BLOCK_COLUMN)} = b.{quote(BLOCK_COLUMN, columns)}"]
     where += dimension_conditions(model, applied, request, params, columns)
     halves = []
     for single, count in ((True, "count(*)"), (False, f"count(distinct {ref(keys[0])})")):
-        aggs = [
-            f'{count} filter (where {ref(measures[item].column)} & b.__bits <> 0) as "{alias}"' for item, alias in items
-        ]
+        aggs = [f'{count} filter (where {ref(column)} & b.__bits <> 0) as "{alias}"' for column, alias in counts]
         halves.append(
             f'select {", ".join(select + aggs)}\n    from {name} as t, "{cte}_bits" as b\n'
             f"    where {'' if single else 'not '}{ref(SINGLE_COLUMN)} and {' and '.join(where)}\n    {grouping}"
         )
     outer = [quote(d, shape.dims) for d in shape.dims] + ['"grouping_id"']
-    sums = [f'cast(sum("{alias}") as bigint) as "{alias}"' for _, alias in items]
+    sums = [f'cast(sum("{alias}") as bigint) as "{alias}"' for _, alias in counts]
     return (
         f'"{cte}_bits" as (\n  {_period_bits(shape, params, name, columns)}\n),\n'
         f'"{cte}" as (\n  select {", ".join(outer + sums)}\n'

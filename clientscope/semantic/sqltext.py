@@ -7,7 +7,7 @@ anything not in the allow-list it is given), values through `Params.add` (which 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import date
 from typing import Any
 
@@ -25,6 +25,11 @@ def quote(name: str, allowed: Collection[str]) -> str:
     if not _IDENT.match(name):
         raise CompileError(f"identifier {name!r} is not a plain lower-case name")
     return f'"{name}"'
+
+
+def column_ref(columns: Collection[str], alias: str) -> Callable[[str], str]:
+    """`alias."name"` for an allow-listed column name."""
+    return lambda name: f"{alias}.{quote(name, columns)}"
 
 
 class Params:

@@ -74,12 +74,16 @@ def filter_values(db: Database) -> dict[str, list[str | None]]:
     return {d: facts[c].value_counts(sort=True)[c].head(2).to_list() for d, c in columns.items()}
 
 
-def assert_same_answer(db: Database, compiled: CompiledQuery, scope: ViewerScope = NO_SCOPE) -> None:
+def assert_same_answer(
+    db: Database, compiled: CompiledQuery, scope: ViewerScope = NO_SCOPE, *, may_be_empty: bool = False
+) -> int:
+    """The rollup variant's answer equals the detail answer; returns its row count."""
     assert compiled.rollup is not None
     detail = run_query(db, compiled.sql, compiled.params, scope=scope).frame
     rolled = run_query(db, compiled.rollup.sql, compiled.rollup.params, scope=scope).frame
-    assert detail.height > 0
+    assert may_be_empty or detail.height > 0
     assert_frame_equal(detail, rolled, rel_tol=1e-9, abs_tol=1e-6)
+    return detail.height
 
 
 def reads_customer_months(metric: str) -> bool:
@@ -123,6 +127,10 @@ def requests_for(db: Database, metric: str, values: dict[str, list[str | None]])
 
 
 def check_metric(db: Database, metric: str, values: dict[str, list[str | None]]) -> None:
+    # a conversion rate (and what is computed from one) has no complete window in the data's last months: some of
+    # its answers are empty
+    conversion = "touch_facts" in metric_tables(MODEL, metric)
+    rows = compared = 0
     for what, compiled in requests_for(db, metric, values):
         if compiled.rollup is None:
             # a request a rollup cannot answer exactly (a distinct count over several months, an event_in_period
@@ -130,7 +138,9 @@ def check_metric(db: Database, metric: str, values: dict[str, list[str | None]])
             expected = what == "quarters" or what.startswith("whole period") or counts_events_in_period(metric)
             assert expected or not reads_customer_months(metric), what
             continue
-        assert_same_answer(db, compiled)
+        rows += assert_same_answer(db, compiled, may_be_empty=conversion)
+        compared += 1
+    assert rows > 0 or not compared
 
 
 @pytest.fixture(scope="module")

@@ -39,6 +39,7 @@ MASK_LAYOUT = RollupLayout(
 BLOCK_COLUMN = "month_block"
 FIRST_MONTH_COLUMN = "first_month"  # the data's first month, on every row: the origin of the month numbers
 SINGLE_COLUMN = "single"  # the customer has this one row in the table
+PRESENT_COLUMN = "present"  # every month of the row, whatever the measures' conditions
 BITS = 64  # one UBIGINT per block
 
 
@@ -94,7 +95,7 @@ def masks_sql(
     ident = column_ref(columns, "t")
     grouped = [ident(keys[0]), block, *(ident(k) for k in keys[2:])]
     outputs = [f"{k} as {quote(n, keys)}" for k, n in zip(grouped, keys, strict=True)]
-    for column, where in masks:
+    for column, where in ((PRESENT_COLUMN, ""), *masks):
         masked = f"bit_or({bit})" + (f" filter (where {where})" if where else "")
         outputs.append(f"cast({masked} as ubigint) as {quote(column, (column,))}")  # HUGEINT would be a Parquet DOUBLE
     names = (*keys, FIRST_MONTH_COLUMN, SINGLE_COLUMN)
@@ -148,15 +149,17 @@ def counts_cte(
     shape: Shape,
     request: MetricRequest,
     params: Params,
+    presence: str = PRESENT_COLUMN,
 ) -> tuple[str, tuple[str, ...]]:
     """The CTEs counting, for each (mask column, alias), the customers whose mask meets the period, and the columns
     they read: the period's bits per block (one tiny row each), then `count(*)` over the customers with one row
-    plus `count(distinct)` over the others, added up per group."""
+    plus `count(distinct)` over the others, added up per group.  A group is answered when a row of the period
+    falls in it (the `presence` mask), as the detail query groups the period's rows."""
     # clauses imports the plan, which routes aggregates here: imported when a query is compiled, not at load
     from clientscope.semantic.clauses import dimension_conditions, group_by, select_keys
 
     keys = mask_keys(model, layout) or ()
-    columns = (*keys, FIRST_MONTH_COLUMN, SINGLE_COLUMN, *dict.fromkeys(column for column, _ in counts))
+    columns = (*keys, FIRST_MONTH_COLUMN, SINGLE_COLUMN, *dict.fromkeys((presence, *(c for c, _ in counts))))
     ref = column_ref(columns, "t")
     select, period_keys, dim_exprs = select_keys(model, shape, columns, None)
     grouping = group_by(period_keys, dim_exprs, shape.totals, shape.sets)
@@ -166,6 +169,7 @@ def counts_cte(
     halves = []
     for single, count in ((True, "count(*)"), (False, f"count(distinct {ref(keys[0])})")):
         aggs = [f'{count} filter (where {ref(column)} & b.__bits <> 0) as "{alias}"' for column, alias in counts]
+        aggs.append(f'count(*) filter (where {ref(presence)} & b.__bits <> 0) as "__present"')
         halves.append(
             f'select {", ".join(select + aggs)}\n    from {name} as t, "{cte}_bits" as b\n'
             f"    where {'' if single else 'not '}{ref(SINGLE_COLUMN)} and {' and '.join(where)}\n    {grouping}"
@@ -175,7 +179,9 @@ def counts_cte(
     return (
         f'"{cte}_bits" as (\n  {_period_bits(shape, params, name, columns)}\n),\n'
         f'"{cte}" as (\n  select {", ".join(outer + sums)}\n'
-        f"  from (\n    {halves[0]}\n    union all\n    {halves[1]}\n  )\n  group by {', '.join(outer)}\n)"
+        f"  from (\n    {halves[0]}\n    union all\n    {halves[1]}\n  )\n  group by {', '.join(outer)}"
+        + (f'\n  having sum("__present") > 0 or "grouping_id" = {grand_total(shape, params)}' if grouping else "")
+        + "\n)"
     ), columns
 
 
@@ -202,3 +208,9 @@ def _period_bits(shape: Shape, params: Params, name: str, columns: tuple[str, ..
         f"select k.{block}, {mask} as __bits\n  from (select {first} from {name} as o limit 1) as o,"
         f" (select unnest(range({low}, greatest({high}, {low}))) as {block}) as k"
     )
+
+
+def grand_total(shape: Shape, params: Params) -> str:
+    """The grouping id of the grand-total row, which an aggregate over no rows still answers (so the detail query
+    has it even when no row of the period falls in a group); without grouping, the one row always answers."""
+    return params.add(2 ** len(shape.dims) - 1)

@@ -257,8 +257,8 @@ Statement = tuple[Rollup, str, dict[str, Any]]  # a rollup, its SQL and the valu
 
 
 def _statements(model: SemanticModel) -> list[Statement]:
-    # month_masks builds on this module's layouts and measures: imported here, once both are loaded
-    from clientscope.semantic import month_masks
+    # month_masks and conversion_rollups build on this module's layouts and measures: imported once it is loaded
+    from clientscope.semantic import conversion_rollups, month_masks
 
     rollups = model_rollups(model)
     by_name = {r.name: r for r in rollups}
@@ -271,7 +271,7 @@ def _statements(model: SemanticModel) -> list[Statement]:
     if masks is not None:
         params = Params()
         statements.append((masks, month_masks.build_sql(model, masks, params), params.values))
-    return statements
+    return statements + conversion_rollups.statements(model)
 
 
 def fingerprint(model: SemanticModel) -> str:

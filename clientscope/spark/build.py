@@ -20,8 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from clientscope import catalog, marts
 from clientscope.db import Database, query_sql
-from clientscope.semantic import rollups
-from clientscope.semantic.month_masks import MASK_LAYOUT
+from clientscope.semantic import conversion_rollups, month_masks, rollups
 from clientscope.spark.session import SparkSettings, spark_session
 from clientscope.spark.transpile import spark_sql, spark_sql_text
 from clientscope.spark.writer import conform, duckdb_schema, write_part_files, write_single_file
@@ -32,6 +31,10 @@ if TYPE_CHECKING:
     from clientscope.semantic.model import SemanticModel
 
 log = logging.getLogger(__name__)
+# month masks (UBIGINT, which Spark lacks) and the conversion counts beside them: one grouped scan each, by DuckDB
+DUCKDB_BUILT = frozenset(
+    {month_masks.MASK_LAYOUT.name, conversion_rollups.MONTH_LAYOUT.name, conversion_rollups.MASK_LAYOUT.name}
+)
 
 
 def build_on_spark(db: Database, model: SemanticModel, config: SparkSettings) -> None:
@@ -124,7 +127,7 @@ def _mart_schema(db: Database, mart: marts.Mart, params: dict[str, Any], folder:
 
 def _write_rollups(session: SparkSession, db: Database, statements: list[rollups.Statement], folder: Path) -> None:
     for rollup, sql, params in statements:
-        if rollup.name == MASK_LAYOUT.name:  # unsigned 64-bit masks: DuckDB builds them from the marts Spark wrote
+        if rollup.name in DUCKDB_BUILT:  # unsigned 64-bit masks: DuckDB builds them from the marts Spark wrote
             rollups.write_statement(db, (rollup, sql, params), folder)
             continue
         frame = session.sql(spark_sql_text(sql, params, _columns_of(session)))

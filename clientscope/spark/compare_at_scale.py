@@ -10,6 +10,7 @@ and exits 1 when any differs (docs/spark.md, "Run 3").
 from __future__ import annotations
 
 import sys
+import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,15 +53,19 @@ def tables_of(folder: Path) -> dict[str, list[str]]:
 def compare_folders(left: Path, right: Path, order: Mapping[str, str | None] | None = None) -> list[TableCheck]:
     """One check per table of `left`; the folders must hold the same file names."""
     order = order if order is not None else default_order()
-    con = duckdb.connect()
-    con.execute(query_sql("settings/memory_limit"), {"limit": MEMORY})  # spills past it to DuckDB's temp folder
     tables = tables_of(left)
     if sorted(f for files in tables.values() for f in files) != sorted(p.name for p in right.glob("*.parquet")):
         raise ValueError(f"{left} and {right} hold different files")
-    return [
-        _check(con, name, [left / f for f in files], [right / f for f in files], order)
-        for name, files in tables.items()
-    ]
+    with tempfile.TemporaryDirectory(prefix="clientscope-compare-") as spill:  # not DuckDB's default ./.tmp
+        con = duckdb.connect(config={"temp_directory": spill})
+        con.execute(query_sql("settings/memory_limit"), {"limit": MEMORY})  # spills past it to `spill`
+        try:
+            return [
+                _check(con, name, [left / f for f in files], [right / f for f in files], order)
+                for name, files in tables.items()
+            ]
+        finally:
+            con.close()
 
 
 def default_order() -> dict[str, str | None]:

@@ -76,8 +76,10 @@ def _compare(data: Path, tmp_path: Path, model, monkeypatch: pytest.MonkeyPatch)
     problems = folder_problems(duck[0], spark[0], keys, order)
     rollup_keys = {}
     for path in duck[1].glob("*.parquet"):
-        rollup_keys[path.stem] = tuple(n for n in pq.read_schema(path).names if not n.startswith("m_"))
-        order[path.stem] = "month"
+        names = pq.read_schema(path).names
+        # measures (m_), conversion counts (cb_, cc_) and month masks are values; the rest of a row is its key
+        rollup_keys[path.stem] = tuple(n for n in names if not n.startswith(("m_", "cb_", "cc_")) and n != "present")
+        order[path.stem] = "month" if "month" in names else None  # the month masks are sorted by customer cell
     return problems + folder_problems(duck[1], spark[1], rollup_keys, order)
 
 

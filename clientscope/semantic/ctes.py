@@ -64,10 +64,7 @@ def _agg_sql(item: Agg, columns: tuple[str, ...], params: Params, semi_check: st
     ident = column_ref(columns, "t")
     value = render(item.expr, ident, params.add) if item.expr else None
     conditions = [f"({render(c, ident, params.add)})" for c in item.conditions]
-    if item.snapshot and semi_check:
-        conditions.append(semi_check)
-        if item.event:  # the opening book's rows whose event falls in the period (e.__last: its last month)
-            conditions.append(f"{ident(item.event)} <= e.__last")
+    conditions += _period_conditions(item, ident, semi_check)
     filter_sql = f" filter (where {' and '.join(conditions)})" if conditions else ""
     if item.agg == "count":
         return f"count({value or '*'}){filter_sql}"
@@ -79,13 +76,19 @@ def _agg_sql(item: Agg, columns: tuple[str, ...], params: Params, semi_check: st
     return f"cast({item.agg}({value}){filter_sql} as double)"
 
 
+def _period_conditions(item: Agg, ident, semi_check: str | None) -> list[str]:
+    """A snapshot aggregate's month of the period, and for an `event_in_period` count the rows whose event falls
+    by the period's last month (e.__last)."""
+    if not (item.snapshot and semi_check):
+        return []
+    return [semi_check, f"{ident(item.event)} <= e.__last"] if item.event else [semi_check]
+
+
 def _rollup_agg_sql(model: SemanticModel, item: Agg, columns: tuple[str, ...], semi_check: str | None) -> str:
     """The aggregate re-computed from a rollup's partial aggregates (the metric's filter is baked into them)."""
     measures = measures_of(model, item.source, item.agg, item.expr, item.conditions) or ()
     part = [f"t.{quote(m.column, columns)}" for m in measures]
-    conditions = [semi_check] if item.snapshot and semi_check else []
-    if conditions and item.event:  # as in _agg_sql: the rollup keeps the event column as a key
-        conditions.append(f"t.{quote(item.event, columns)} <= e.__last")
+    conditions = _period_conditions(item, column_ref(columns, "t"), semi_check)  # the rollup keys the event
     filter_sql = f" filter (where {' and '.join(conditions)})" if conditions else ""
     if item.agg in ("count", "count_distinct"):
         return f"cast(sum({part[0]}){filter_sql} as bigint)"

@@ -13,14 +13,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from clientscope import settings
 from clientscope.db import Database
 from clientscope.semantic import ExtractCurrencyError, SemanticModel, model_for_extracts
 from clientscope.validation import ValidationReport
 
+if TYPE_CHECKING:
+    from clientscope.churn.files import LatestScores
+
 STEPS = ("validate", "marts", "rollups", "campaigns", "churn")
-ENGINES = ("duckdb", "spark")  # what builds the marts and rollups (docs/spark.md); the rest is always DuckDB
+ENGINES = ("duckdb", "spark")  # what builds the marts and rollups and scores the churn model (docs/spark.md)
 
 
 @dataclass(frozen=True)
@@ -79,10 +83,12 @@ def run_build(
     metrics.yaml has no floors for (nothing is built from them).
 
     `engine="spark"` builds the marts and rollups with PySpark (`spark_master`: a cluster URL, else local mode)
-    into the same cache folders, which DuckDB then registers as if it had built them (docs/spark.md).
+    into the same cache folders, which DuckDB then registers as if it had built them, and scores the churn model
+    on Spark (docs/spark.md).
     """
     from clientscope.campaigns.serving import build_campaign_files, serving_present
     from clientscope.churn.files import build_churn_files, churn_files_present
+    from clientscope.churn.scoring import latest_scores_on_duckdb
     from clientscope.churn.signals import SignalRules
     from clientscope.marts import build_marts, marts_dir
     from clientscope.semantic.rollups import build_rollups, rollups_dir
@@ -116,14 +122,16 @@ def run_build(
     with timer.step("campaigns", reused=serving_present(db, model.rules)):
         build_campaign_files(db, model.rules)
     with timer.step("churn", reused=churn_files_present(db)):
-        build_churn_files(db, today or date.today(), SignalRules.from_rules(model.rules))
+        # the model is trained here on either engine (it samples); Spark scores every open customer
+        score = spark.scores() if spark is not None else latest_scores_on_duckdb
+        build_churn_files(db, today or date.today(), SignalRules.from_rules(model.rules), score)
     db.set_memory_limit(settings.duckdb_memory())
     return BuildResult(report, db, tuple(timer.steps), model)
 
 
 @dataclass(frozen=True)
 class _SparkSteps:
-    """The marts and rollups steps run on Spark (imported only when asked for: the app never needs Java)."""
+    """The marts, rollups and churn scoring run on Spark (imported only when asked for: the app never needs Java)."""
 
     master: str | None
 
@@ -138,6 +146,12 @@ class _SparkSteps:
         from clientscope.spark.session import SparkSettings
 
         build_rollups_on_spark(db, model, SparkSettings.from_env(self.master))
+
+    def scores(self) -> LatestScores:
+        from clientscope.spark.scoring import SparkScores
+        from clientscope.spark.session import SparkSettings
+
+        return SparkScores(SparkSettings.from_env(self.master))
 
 
 def _spark_steps(engine: str, master: str | None) -> _SparkSteps | None:

@@ -10,6 +10,8 @@ from dash.testing.application_runners import BaseDashRunner
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
+from clientscope.spark.session import SparkSettings, spark_session
+
 # dash.testing numbers its servers from one port in every process: give each xdist worker its own range, so
 # that browser tests running at the same time in two workers never ask for the same port.
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
@@ -25,6 +27,7 @@ hypothesis_settings.load_profile("clientscope")
 pytest_plugins = ["tests.access_fixtures", "tests.postgres_server", "tests.delivery_support"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+SPARK_SETTINGS = SparkSettings(shuffle_partitions=2)  # few tasks per stage: the fixtures are small
 REAL_DATA = REPO_ROOT.parent / "shared" / "data" / "real"
 
 # Chromium flags so the headless browser never reaches for the network on its own
@@ -100,3 +103,11 @@ def demo_db(demo_data: Path):
     build_marts(db, model.rules)
     build_rollups(db, model)
     return db, model
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """The worker's SparkSession in local mode (one per process: Spark keeps one)."""
+    session = spark_session(SPARK_SETTINGS)
+    yield session
+    session.stop()

@@ -23,14 +23,12 @@ from clientscope.marts import MARTS, MONEY_SQL, build_marts, marts_dir
 from clientscope.semantic import load_semantic_model
 from clientscope.semantic.rollups import build_rollups, rollups_dir
 from clientscope.spark.compare import folder_problems
-from clientscope.spark.session import SparkSettings, spark_session
 from clientscope.spark.transpile import spark_sql_text
-from tests.conftest import REPO_ROOT
+from tests.conftest import REPO_ROOT, SPARK_SETTINGS
 from tests.tiny_extracts import tiny_frames, write_frames
 
 pytestmark = pytest.mark.slow
 
-SETTINGS = SparkSettings(shuffle_partitions=2)
 MART_KEYS = {
     "customer_month_facts": ("customer_id", "month"),
     "churn_events": ("customer_id", "month"),
@@ -40,13 +38,6 @@ MART_KEYS = {
     "conversion_facts": ("conversion_id",),
     "customer_lifecycle": ("customer_id",),
 }
-
-
-@pytest.fixture(scope="session")
-def spark():
-    session = spark_session(SETTINGS)
-    yield session
-    session.stop()
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +51,7 @@ def _build(data: Path, cache: Path, model, engine: str, monkeypatch: pytest.Monk
     if engine == "spark":
         from clientscope.spark.build import build_on_spark
 
-        build_on_spark(db, model, SETTINGS)
+        build_on_spark(db, model, SPARK_SETTINGS)
     build_marts(db, model.rules)
     build_rollups(db, model)
     return marts_dir(db, model.rules), rollups_dir(db, model)
@@ -168,7 +159,9 @@ def test_cli_build_on_spark_serves_the_same_numbers(
     assert main(["build", "--data", str(demo_data), "--engine", "spark", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert [line.split()[0] for line in out.splitlines()[: len(STEPS)]] == list(STEPS)
-    assert all(line.split()[-1] == "built" for line in out.splitlines()[:4])
+    assert all(line.split()[-1] == "built" for line in out.splitlines()[: len(STEPS)])
+    scores = pl.read_parquet(next((tmp_path / "cache" / "churn_page").glob("*/scores.parquet")))
+    assert scores.height > 1_000 and scores["churn_probability"].is_between(0, 1).all()  # scored on Spark
     marts = next((tmp_path / "cache" / "marts").glob("*/*"))
     db = Database.open(demo_data)
     facts = str(marts / "customer_month_facts.parquet")

@@ -11,6 +11,7 @@ The build step (`build_churn_files`) makes them up front.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -25,7 +26,7 @@ from clientscope.atomic_files import write_atomic, write_parquet_atomic
 from clientscope.churn.card import DEFAULT_CONFIG, ModelCard, ModelConfig
 from clientscope.churn.evaluation import scored_evaluation
 from clientscope.churn.model import cache_key, train_or_load
-from clientscope.churn.scoring import score_latest
+from clientscope.churn.scoring import latest_scores_on_duckdb, riskiest_first
 from clientscope.churn.signals import (
     FLAG_COLUMN,
     HORIZON_MONTHS,
@@ -56,6 +57,10 @@ TREND_HISTORY_MONTHS = 6  # the transaction and login trends compare 3 months wi
 
 
 FLAGS_MAX_ROWS = 2_000_000  # customer-months kept in flags.parquet; larger extracts keep a seeded customer sample
+
+# Every open customer at the latest month-end scored, in no order: `latest_scores_on_duckdb`, or the Spark build's
+# `clientscope.spark.scoring.SparkScores` (hashable: it is part of the cache key of `_status`).
+LatestScores = Callable[[Database, TrainedModel], pl.DataFrame]
 
 
 class ModelUnavailable(Exception):
@@ -113,14 +118,16 @@ def model_config(month_count: int) -> ModelConfig:
     return replace(DEFAULT_CONFIG, test_months=fitting)
 
 
-def churn_status(db: Database, today: date, rules: SignalRules | None = None) -> ChurnStatus:
+def churn_status(
+    db: Database, today: date, rules: SignalRules | None = None, score: LatestScores = latest_scores_on_duckdb
+) -> ChurnStatus:
     """The model and page files for the data version `db` serves; trained on first use (`today` is its date).
 
     `rules` is the warning score of the app's metrics.yaml (`SignalRules.from_rules(model.rules)`); by default
-    the file `settings.metrics_file()` names.
+    the file `settings.metrics_file()` names. `score` scores the latest month-end when the files are written.
     """
     with db.lock:  # the page's sections ask at once; one of them opens (or builds) the files, the others wait
-        return _status(db, db.version, str(settings.cache_root()), today, rules or default_rules())
+        return _status(db, db.version, str(settings.cache_root()), today, rules or default_rules(), score)
 
 
 def page_rules(pc: PageContext) -> SignalRules:
@@ -136,7 +143,9 @@ def churn_data(db: Database, today: date, rules: SignalRules | None = None) -> C
 
 
 @lru_cache(maxsize=8)
-def _status(db: Database, version: str, cache_root: str, today: date, rules: SignalRules) -> ChurnStatus:
+def _status(
+    db: Database, version: str, cache_root: str, today: date, rules: SignalRules, score: LatestScores
+) -> ChurnStatus:
     # Keyed by the data version and the day: a refreshed extract gets new files, and a new day only reopens them
     # (train_or_load keeps a cached card's original training date).
     months = month_counts(db)
@@ -150,7 +159,7 @@ def _status(db: Database, version: str, cache_root: str, today: date, rules: Sig
         except ValueError as exc:
             log.warning("churn model unavailable for data version %s: %s", version, exc)
             return ChurnStatus(None, ModelUnavailable(str(exc), months=count))
-        _write_page_files(db, trained, folder, sample)
+        _write_page_files(db, trained, folder, sample, score)
     card = joblib.load(folder / CARD_FILE)
     as_of = pl.read_parquet(folder / SCORES_FILE, columns=["month"])["month"].max() or months["month"].max()
     data = ChurnData(card, rules, folder, sample, as_of, count)
@@ -173,9 +182,10 @@ def flags_file(sample: Sample) -> str:
     return f"flags-{sample.per_10000}.parquet"
 
 
-def _write_page_files(db: Database, trained: TrainedModel, folder: Path, sample: Sample) -> None:
+def _write_page_files(db: Database, trained: TrainedModel, folder: Path, sample: Sample, score: LatestScores) -> None:
     """Everything the page and its workbook read, from the fitted model; the card last (it marks completeness)."""
-    scores = _scores_frame(db, trained)
+    # no reasons in the file: the page words them per request, in the viewer's language
+    scores = _with_attributes(db, riskiest_first(score(db, trained)))
     write_parquet_atomic(scores, folder / SCORES_FILE)
     write_parquet_atomic(_flags_frame(db, trained, sample), folder / flags_file(sample))
     write_parquet_atomic(scored_evaluation(evaluation_frame(db, trained)), folder / EVALUATION_FILE)
@@ -207,7 +217,9 @@ def churn_files_present(db: Database) -> bool:
     return next(models, None) is not None and next(scores, None) is not None
 
 
-def build_churn_files(db: Database, today: date, rules: SignalRules | None = None) -> None:
+def build_churn_files(
+    db: Database, today: date, rules: SignalRules | None = None, score: LatestScores = latest_scores_on_duckdb
+) -> None:
     """Train the model and write the page files now, in the build step, so that no visitor waits for them.
 
     When this data version's files are on disk, nothing is read: counting the months scans the extract, which
@@ -217,7 +229,7 @@ def build_churn_files(db: Database, today: date, rules: SignalRules | None = Non
     if churn_files_present(db):
         return
     log.info("training the churn model for data version %s", db.version)
-    churn_status(db, today, rules)
+    churn_status(db, today, rules, score)
 
 
 def _page_folder(root: Path, version: str, rules: SignalRules, config: ModelConfig) -> Path:
@@ -230,12 +242,6 @@ def flags_sample(months: pl.DataFrame, config: ModelConfig) -> Sample:
     if rows <= FLAGS_MAX_ROWS:
         return Sample(config.seed)
     return Sample(config.seed, max(1, 10_000 * FLAGS_MAX_ROWS // rows))
-
-
-def _scores_frame(db: Database, trained: TrainedModel) -> pl.DataFrame:
-    """Every open customer at the latest month-end, scored (reasons are worded per request, per language)."""
-    scored = score_latest(db, trained, scope=FULL_SCOPE)
-    return _with_attributes(db, scored.drop("reason_1", "reason_2", "reason_3", "action", "reason_codes"))
 
 
 def _flags_frame(db: Database, trained: TrainedModel, sample: Sample) -> pl.DataFrame:

@@ -168,24 +168,26 @@ def load_signals(
     Closures come from holdings.close_date when the holdings extract is present, else from falls
     in customer_months.products_held.
     """
-    rules = rules or default_rules()
+    name, params = signals_query(db, rules or default_rules(), first_month, last_month, sample)
+    return run_named(db, name, params, scope=scope, row_cap=FRAME_ROW_CAP, timeout_s=FRAME_TIMEOUT_S).frame
+
+
+def signals_query(
+    db: Database, rules: SignalRules, first_month: date | None, last_month: date | None, sample: Sample = EVERYONE
+) -> tuple[str, dict[str, Any]]:
+    """The query file of the signals and its bound values (the Spark build transpiles the same file)."""
     with_holdings = db.has("holdings")
+    name = "churn/signals" if with_holdings else "churn/signals_without_holdings"
     params: dict[str, Any] = {
         **rules.sql_params(use_holdings=with_holdings),
         **sample.sql_params(),
         "first_month": first_month,
         "last_month": last_month,
     }
-    return _run(db, "churn/signals" if with_holdings else "churn/signals_without_holdings", params, scope)
-
-
-def _run(db: Database, name: str, params: dict[str, Any], scope: ViewerScope) -> pl.DataFrame:
-    # Only the parameters a file names are bound: DuckDB rejects unused ones.
-    return run_named(
-        db, name, _params_for(name, params), scope=scope, row_cap=FRAME_ROW_CAP, timeout_s=FRAME_TIMEOUT_S
-    ).frame
+    return name, _params_for(name, params)
 
 
 def _params_for(name: str, params: dict[str, Any]) -> dict[str, Any]:
+    # Only the parameters a file names are bound: DuckDB rejects unused ones.
     sql = query_sql(name)
     return {key: value for key, value in params.items() if re.search(rf"\${key}\b", sql)}

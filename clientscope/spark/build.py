@@ -4,7 +4,8 @@
 writes `<cache>/marts/<version>/<rules>/` and `<cache>/rollups/<version>/<rules>-<model>/` (same fingerprints,
 same file names, schemas and sort order, the same temporary-folder-and-rename), so the DuckDB functions then find
 them built and only register them, and the server reads them exactly as it reads a DuckDB build. Validation
-before and the churn model after stay on DuckDB (docs/spark.md says why).
+before and the churn model's training after stay on DuckDB; its scoring is `clientscope.spark.scoring`
+(docs/spark.md says what runs where).
 
 Each mart is the DuckDB query file transpiled (`clientscope.spark.transpile`); the extracts are read by Spark
 from the same files the DuckDB catalog attaches, and every mart Spark writes is read back from its file, by the
@@ -48,8 +49,8 @@ def build_marts_on_spark(db: Database, model: SemanticModel, config: SparkSettin
     final = marts.marts_dir(_with_folder(db), model.rules)
     if final.is_dir():
         return
-    session = _new_session(config)
-    _attach_extracts(session, db.data_dir)
+    session = new_session(config)
+    attach_extracts(session, db.data_dir)
     log.info("building marts on Spark into %s", final)
     marts.write_folder_atomically(final, lambda tmp: _write_marts(session, db, model, tmp))
 
@@ -60,13 +61,13 @@ def build_rollups_on_spark(db: Database, model: SemanticModel, config: SparkSett
     statements = rollups._buildable(db, model)
     if final.is_dir() or not statements:
         return
-    session = _new_session(config)
+    session = new_session(config)
     _register_marts(session, db, marts.marts_dir(db, model.rules))
     log.info("building rollups on Spark into %s", final)
     marts.write_folder_atomically(final, lambda tmp: _write_rollups(session, db, statements, tmp))
 
 
-def _new_session(config: SparkSettings) -> SparkSession:
+def new_session(config: SparkSettings) -> SparkSession:
     """A session of its own (temporary views: builds never see each other's tables) on the process's Spark."""
     session = spark_session(config).newSession()
     session.conf.set("spark.sql.shuffle.partitions", str(config.shuffle_partitions))
@@ -79,14 +80,14 @@ def _with_folder(db: Database) -> Database:
     return db
 
 
-def _attach_extracts(session: SparkSession, data_dir: Path) -> None:
+def attach_extracts(session: SparkSession, data_dir: Path) -> None:
     """One temporary view per present extract table, read from the files the DuckDB catalog attaches."""
     for name, found in catalog.locate(data_dir).items():
         if found.present:
             session.read.parquet(*[str(p) for p in found.files]).createOrReplaceTempView(name)
 
 
-def _columns_of(session: SparkSession):
+def columns_of(session: SparkSession):
     return lambda table: session.table(table).columns
 
 
@@ -105,7 +106,7 @@ def _write_marts(session: SparkSession, db: Database, model: SemanticModel, fold
         for table in mart.stand_ins:
             if not db.has(table):
                 session.sql(spark_sql(f"marts/absent_{table}", {}))
-        frame = session.sql(spark_sql(mart.sql_name, params, _columns_of(session)))
+        frame = session.sql(spark_sql(mart.sql_name, params, columns_of(session)))
         schema = _mart_schema(db, mart, params, folder)
         paths = marts.mart_files(folder, mart, marts.customer_parts(db) if mart.by_customer_parts else 1)
         write_part_files(conform(frame, schema), paths, mart.order_by, "customer_id", schema)
@@ -130,7 +131,7 @@ def _write_rollups(session: SparkSession, db: Database, statements: list[rollups
         if rollup.name in DUCKDB_BUILT:  # unsigned 64-bit masks: DuckDB builds them from the marts Spark wrote
             rollups.write_statement(db, (rollup, sql, params), folder)
             continue
-        frame = session.sql(spark_sql_text(sql, params, _columns_of(session)))
+        frame = session.sql(spark_sql_text(sql, params, columns_of(session)))
         cur = db.con.cursor()
         try:
             schema = duckdb_schema(cur.sql(sql, params=params), folder)

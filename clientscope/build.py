@@ -23,7 +23,7 @@ from clientscope.validation import ValidationReport
 if TYPE_CHECKING:
     from clientscope.churn.files import LatestScores
 
-STEPS = ("validate", "marts", "rollups", "campaigns", "churn")
+STEPS = ("validate", "marts", "rollups", "campaigns", "churn", "retention")
 ENGINES = ("duckdb", "spark")  # what builds the marts and rollups and scores the churn model (docs/spark.md)
 
 
@@ -75,6 +75,7 @@ def run_build(
     on_step: Callable[[StepTiming], None] | None = None,
     engine: str = "duckdb",
     spark_master: str | None = None,
+    open_retention_batch: bool = True,
 ) -> BuildResult:
     """Validate the extracts (cached per data version), then build or reuse the marts, rollups and churn files.
 
@@ -84,8 +85,10 @@ def run_build(
 
     `engine="spark"` builds the marts and rollups with PySpark (`spark_master`: a cluster URL, else local mode)
     into the same cache folders, which DuckDB then registers as if it had built them, and scores the churn model
-    on Spark (docs/spark.md).
+    on Spark (docs/spark.md). Last, the retention batch of the scored month-end is opened in the app store
+    (docs/retention-actions.md), unless `open_retention_batch` is false (an export writes no app state).
     """
+    from clientscope.actions.queue import latest_batch_open, open_latest_batch
     from clientscope.campaigns.serving import build_campaign_files, serving_present
     from clientscope.churn.files import build_churn_files, churn_files_present
     from clientscope.churn.scoring import latest_scores_on_duckdb
@@ -121,10 +124,13 @@ def run_build(
         build_rollups(db, model)
     with timer.step("campaigns", reused=serving_present(db, model.rules)):
         build_campaign_files(db, model.rules)
+    rules, day = SignalRules.from_rules(model.rules), today or date.today()
     with timer.step("churn", reused=churn_files_present(db)):
         # the model is trained here on either engine (it samples); Spark scores every open customer
-        score = spark.scores() if spark is not None else latest_scores_on_duckdb
-        build_churn_files(db, today or date.today(), SignalRules.from_rules(model.rules), score)
+        build_churn_files(db, day, rules, spark.scores() if spark is not None else latest_scores_on_duckdb)
+    if open_retention_batch:  # with the build, not on a manager's first visit (an export writes no app state)
+        with timer.step("retention", reused=latest_batch_open(db, day, rules)):
+            open_latest_batch(db, day, rules)
     db.set_memory_limit(settings.duckdb_memory())
     return BuildResult(report, db, tuple(timer.steps), model)
 

@@ -58,7 +58,7 @@ def export_page(
         raise ExportRequestError(f"{metrics_path} is not valid:\n{format_problems(exc.problems)}") from exc
     # The server's build step, cached per data version: a scheduled export after `clientscope build` (or a
     # running server) reads what was built instead of validating and rebuilding, and equals the page's button.
-    built = run_build(data_dir, model)
+    built = run_build(data_dir, model, open_retention_batch=False)
     if not built.report.ok:
         raise ExportRequestError(f"the extracts in {data_dir} are not valid:\n{format_report(built.report)}")
     if built.db is None:

@@ -124,3 +124,49 @@ def test_the_build_gets_its_own_duckdb_memory_limit_and_serving_the_smaller_one(
     context = startup.prepare(str(demo_data))
     assert seen == ["858.3 MiB"]  # 900 MB while building
     assert context.db.con.sql("select current_setting('memory_limit')").fetchall() == [("667.5 MiB",)]  # 700 MB
+
+
+def test_the_build_opens_the_retention_batch_of_the_scored_month(
+    bank_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The month's work queue is opened by the build (one action per high-risk customer), not by a first visit."""
+    from datetime import date
+
+    import polars as pl
+
+    from clientscope.actions.queue import current_store
+    from clientscope.actions.store import get_batch
+    from clientscope.build import STEPS, run_build
+    from clientscope.semantic import load_semantic_model
+    from tests.conftest import REPO_ROOT
+
+    monkeypatch.setenv("CLIENTSCOPE_STATE", str(tmp_path / "state"))
+    model = load_semantic_model(REPO_ROOT / "metrics.yaml")
+    first = run_build(bank_copy, model, today=date(2026, 12, 6))
+    assert [s.name for s in first.steps] == list(STEPS)
+    assert [(s.name, s.reused) for s in first.steps][-1] == ("retention", False)
+    scores = pl.read_parquet(next((tmp_path / "cache" / "churn_page").glob("*/scores.parquet")))
+    batch = get_batch(current_store(), scores["month"].max())
+    assert batch is not None
+    assert batch.customers == scores.filter(pl.col("risk_level") == "high").height > 0
+    again = run_build(bank_copy, model, today=date(2026, 12, 6))
+    assert [(s.name, s.reused) for s in again.steps][-1] == ("retention", True)
+    assert get_batch(current_store(), batch.warning_month) == batch  # not opened twice
+
+
+def test_the_month_counts_are_kept_per_data_version(
+    bank_copy: Path, own_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clientscope.churn import split
+    from clientscope.db import Database, run_named
+
+    db = Database.open(bank_copy)
+    counted = split.month_counts(db)
+    assert counted.equals(run_named(db, "churn/months").frame)
+    assert (own_cache / "churn" / f"months-{db.version}.parquet").is_file()
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the extract was scanned again")
+
+    monkeypatch.setattr(split, "run_named", refuse)
+    assert split.month_counts(Database.open(bank_copy)).equals(counted)

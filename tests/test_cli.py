@@ -58,11 +58,12 @@ def test_build_reports_each_step_and_reuses_them_on_the_next_run(demo_data: Path
     assert main(["build", "--data", str(demo_data), "--quiet"]) == 0
     assert main(["build", "--data", str(demo_data), "--quiet"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    first, second = lines[:5], lines[6:11]
-    assert [line.split()[0] for line in first] == ["validate", "marts", "rollups", "campaigns", "churn"]
-    assert [line.split()[0] for line in second] == ["validate", "marts", "rollups", "campaigns", "churn"]
+    steps = ["validate", "marts", "rollups", "campaigns", "churn", "retention"]
+    first, second = lines[:6], lines[7:13]
+    assert [line.split()[0] for line in first] == steps
+    assert [line.split()[0] for line in second] == steps
     assert all(line.endswith("cached") for line in second), second
-    assert lines[11].startswith(f"Built {demo_data} in ")
+    assert lines[13].startswith(f"Built {demo_data} in ")
     # The export reads the same build: no extract is validated again.
     caplog.set_level("INFO", logger="clientscope.validation_cache")
     out = demo_data.parent / "after-build.xlsx"

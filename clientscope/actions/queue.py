@@ -17,7 +17,7 @@ import polars as pl
 
 from clientscope.access.masking import mask_frame
 from clientscope.actions import outcomes
-from clientscope.actions.config import RetentionConfig
+from clientscope.actions.config import RetentionConfig, retention_config
 from clientscope.actions.store import (
     CLOSED_STATUSES,
     Batch,
@@ -27,6 +27,8 @@ from clientscope.actions.store import (
     open_batch,
 )
 from clientscope.actions.summaries import follow_up_frame
+from clientscope.churn.files import churn_status
+from clientscope.churn.signals import SignalRules
 from clientscope.db import Database, ViewerScope, run_named
 from clientscope.store import AppStore, open_store, store_url
 
@@ -78,6 +80,20 @@ def ensure_batch(store: AppStore, scores_path: str, as_of: date, config: Retenti
         return existing
     scores = pl.read_parquet(scores_path)
     return open_batch(store, as_of, warnings_from_scores(scores), config, now)
+
+
+def latest_batch_open(db: Database, today: date, rules: SignalRules) -> bool:
+    """Whether the batch of the latest scored month-end is open already (or there is no model to score with)."""
+    data = churn_status(db, today, rules).data
+    return data is None or get_batch(current_store(), data.as_of) is not None
+
+
+def open_latest_batch(db: Database, today: date, rules: SignalRules) -> None:
+    """Open the batch of the latest scored month-end now, in the build step: at 1M customers it inserts ~80k
+    actions (seconds), which the churn page's first visit would otherwise wait for."""
+    data = churn_status(db, today, rules).data
+    if data is not None:
+        ensure_batch(current_store(), str(data.scores_path), data.as_of, retention_config(), now_utc())
 
 
 def customers_of(db: Database, scope: ViewerScope, ids: Sequence[str]) -> pl.DataFrame:

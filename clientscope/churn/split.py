@@ -15,6 +15,8 @@ from datetime import date
 
 import polars as pl
 
+from clientscope import settings
+from clientscope.atomic_files import write_parquet_atomic
 from clientscope.churn.card import ModelConfig, Periods
 from clientscope.churn.signals import ALL_CUSTOMERS, HORIZON_MONTHS, Sample
 from clientscope.db import Database, run_named
@@ -53,8 +55,20 @@ def plan_sample(open_rows: pl.DataFrame, first: date, last: date, config: ModelC
 
 
 def month_counts(db: Database) -> pl.DataFrame:
-    """Month-ends of the extract with their open customers (queries/churn/months.sql)."""
-    return run_named(db, "churn/months").frame
+    """Month-ends of the extract with their open customers (queries/churn/months.sql).
+
+    Kept per data version under the cache root (`churn/months-<version>.parquet`): the churn page's first visit
+    and the build step ask before they open anything else, and the query joins every customer-month (2 s at 1M
+    customers).
+    """
+    if db.data_dir is None:  # an in-memory database has no data version to key a file by
+        return run_named(db, "churn/months").frame
+    path = settings.cache_root() / "churn" / f"months-{db.version}.parquet"
+    if path.is_file():
+        return pl.read_parquet(path)
+    frame = run_named(db, "churn/months").frame
+    write_parquet_atomic(frame, path)
+    return frame
 
 
 def latest_month(db: Database) -> date:

@@ -3,8 +3,10 @@
 Under gunicorn: `gunicorn app:server` (set CLIENTSCOPE_DATA to choose the data folder).
 """
 
-from clientscope.shell import create_app
-from clientscope.startup import prepare
+from clientscope.startup import prepare, without_notebook_support
+
+without_notebook_support()
+from clientscope.shell import create_app  # noqa: E402 (after the line above: Dash must not import IPython)
 
 app = create_app(prepare())
 server = app.server

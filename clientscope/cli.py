@@ -38,8 +38,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    from clientscope.startup import StartupRefused, load_access_setup, prepare, without_notebook_support
+
+    without_notebook_support()
     from clientscope.shell import create_app
-    from clientscope.startup import StartupRefused, load_access_setup, prepare
 
     try:
         access = load_access_setup(args.access)

@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from clientscope.db import Database, ViewerScope
-from clientscope.filters import FilterChoices, load_choices
+from clientscope.filters import FilterChoices, kept_choices
 from clientscope.semantic import SemanticModel
 from clientscope.semantic.filtering import ViewFilters
 from clientscope.state import Notice, ViewState, parse_state
@@ -107,7 +107,7 @@ class PageContext:
 def _choices(db: Database, version: str, scope: ViewerScope, tiers: tuple[str, ...]) -> FilterChoices:
     # Keyed by the data version: a refreshed extract gets fresh options, a worker never serves stale ones.
     del version
-    return load_choices(db, scope, {code: code for code in tiers})
+    return kept_choices(db, scope, {code: code for code in tiers})
 
 
 def build_page_context(

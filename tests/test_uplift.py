@@ -17,6 +17,13 @@ def test_z_value() -> None:
     assert z_value(0.90) == pytest.approx(NormalDist().inv_cdf(0.95), abs=1e-12)
 
 
+@pytest.mark.parametrize("confidence", [0.5, 0.8, 0.9, 0.95, 0.99, 0.999])
+def test_z_value_equals_scipy(confidence: float) -> None:
+    from scipy.stats import norm  # an independent implementation (installed with scikit-learn)
+
+    assert z_value(confidence) == pytest.approx(float(norm.ppf(1 - (1 - confidence) / 2)), rel=1e-12)
+
+
 def test_hand_computed_example() -> None:
     # Treated 56 of 70 (0.8), control 48 of 80 (0.6); z = 1.959964, z² = 3.841459.
     # Wilson 56/70: centre (0.8 + 3.841459/140) / (1 + 3.841459/70) = 0.827439 / 1.054878 = 0.784393,

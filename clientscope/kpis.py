@@ -12,6 +12,7 @@ ratio its numerator and denominator, so the denominator is stated wherever the r
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import polars as pl
@@ -134,10 +135,16 @@ def kpi_numbers(pc: PageContext, metrics: Sequence[str]) -> list[KpiNumbers]:
     start, end = period_bounds(pc)
     filters = pc.metric_filters()
     current = MetricRequest(metrics=tuple(metrics), filters=filters, grain="month", start=end, end=end)
-    compared = run_compiled(pc.db, compare_query(pc.model, current, pc.state.compare), pc.scope, "kpi cards").frame
     trend_request = MetricRequest(metrics=tuple(metrics), filters=filters, grain="month", start=start, end=end)
-    trend = run_metric_query(pc.db, pc.model, trend_request, pc.scope).frame
-    periods = period_values(pc, metrics)
+    # three independent statements at once, each on its own cursor: DuckDB plans and runs them outside the GIL,
+    # so a filter change that misses the cache waits for the slowest, not for the sum (issue 15)
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="kpis") as pool:
+        compared_f = pool.submit(
+            run_compiled, pc.db, compare_query(pc.model, current, pc.state.compare), pc.scope, "kpi cards"
+        )
+        trend_f = pool.submit(run_metric_query, pc.db, pc.model, trend_request, pc.scope)
+        periods_f = pool.submit(period_values, pc, metrics)
+        compared, trend, periods = compared_f.result().frame, trend_f.result().frame, periods_f.result()
     months = kpi_months(pc)
     row = compared.row(0, named=True) if compared.height else {}
     return [

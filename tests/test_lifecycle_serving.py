@@ -178,3 +178,29 @@ def test_the_served_flow_under_a_restricted_scope_equals_the_detail(demo) -> Non
     unrestricted = _flow_served(_context(demo, **{"p.flow_a": months[0], "p.flow_b": months[-1]}), view)
     assert unrestricted.height
     assert _flow_served(pc, view)["customers"].sum() < unrestricted["customers"].sum()
+
+
+@pytest.mark.parametrize(
+    "target", [None, "step:acquired", "step:activated", "step:grown", "step:churned", "act:0", "act:2", "act:none"]
+)
+def test_the_list_s_count_is_served_like_the_detail(demo, target: str | None) -> None:
+    """The list section's count comes from the served cells: the same number as the customers the list holds,
+    with the bar's filters, an opening month and a group's cross-filter."""
+    _, _, _, _, months = demo
+    region = _common_value(demo, "region")
+    listed = {"p.list": target} if target else {}
+    for query in ({}, {"tier": "mass"}, {"x.cohort": months[len(months) // 2]}, {"x.region": region}):
+        pc = _context(demo, **query, **listed)
+        view = lc.lifecycle_view(pc)
+        served = lc.drill_total(pc, view)
+        assert served is not None, query
+        assert served == lc.drill_list(pc, view).total, (target, query)
+    if target is None:
+        assert served > 0
+
+
+def test_lists_the_cells_cannot_count_read_the_detail(demo) -> None:
+    _, _, _, _, months = demo
+    for query in ({"x.step": "activated"}, {"p.list": f"cell:{months[0]}:1"}, {"p.list": "flow:active:dormant"}):
+        pc = _context(demo, **query)
+        assert lc.drill_total(pc, lc.lifecycle_view(pc)) is None, query

@@ -40,6 +40,7 @@ from clientscope.lifecycle.drill import (
     MIX_LIST_FIELDS,
     DrillList,
     drill_list,
+    drill_total,
     list_columns_of,
 )
 from clientscope.lifecycle.labels import (
@@ -151,6 +152,7 @@ __all__ = [
     "cross_value_labels",
     "customer_count",
     "drill_list",
+    "drill_total",
     "flow_movers",
     "funnel",
     "funnel_by",

@@ -175,6 +175,15 @@ def cohort_cells(pc: PageContext, view: LifecycleView) -> CohortCells:
     )
 
 
+def served_list_cells(pc: PageContext, view: LifecycleView) -> pl.DataFrame | None:
+    """The served cells of the cohort's customer list (every cross-filter applied, as the list applies them), or
+    None when a per-customer cross-filter or other funnel windows leave the answer to the detail rows."""
+    if any(d in view.cohort_cross for d in PER_CUSTOMER_CROSS):
+        return None
+    cells = _served_cells(pc, view, view.filters)
+    return None if cells is None else narrow(pc, view, cells)
+
+
 def _served_cells(pc: PageContext, view: LifecycleView, filters: ViewFilters) -> pl.DataFrame | None:
     """The cohort's served cells, or None when the marts' funnel windows are not the view's."""
     params = {"cohort_start": month_first(view.start), "cohort_end": month_last(view.end), "dim": view.dim}

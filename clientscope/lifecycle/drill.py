@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from clientscope.lifecycle.codes import NOT_ACTIVATED
-from clientscope.lifecycle.cohort import cohort_members, mix_filters, narrow, run_lifecycle
+from clientscope.lifecycle.cohort import cohort_members, mix_filters, narrow, run_lifecycle, served_list_cells
 from clientscope.lifecycle.measures import step_mask
 from clientscope.lifecycle.view import DrillTarget, LifecycleView, month_first
 from clientscope.semantic import drill_count_query, drill_query, run_compiled
@@ -84,13 +84,7 @@ def _cohort_list(members: pl.DataFrame, target: DrillTarget | None) -> DrillList
         rows = members.filter(step_mask(target.args[0])).select(COHORT_LIST_COLUMNS)
         return DrillList(target, COHORT_LIST_COLUMNS, rows, rows.height)
     if target.kind == "act":
-        bucket = target.args[0]
-        condition = (
-            pl.col("first_active_offset").is_null()
-            if bucket == NOT_ACTIVATED
-            else pl.col("first_active_offset") == int(bucket)
-        )
-        rows = members.filter(condition).select(COHORT_LIST_COLUMNS)
+        rows = members.filter(_activation_condition(target.args[0])).select(COHORT_LIST_COLUMNS)
         return DrillList(target, COHORT_LIST_COLUMNS, rows, rows.height)
     month, k = target.args[0], int(target.args[1])
     cohort = members.filter(pl.col("open_month") == month_first(month))
@@ -107,3 +101,25 @@ def _cohort_list(members: pl.DataFrame, target: DrillTarget | None) -> DrillList
         .select(CELL_LIST_COLUMNS)
     )
     return DrillList(target, CELL_LIST_COLUMNS, rows, rows.height)
+
+
+def drill_total(pc: PageContext, view: LifecycleView) -> int | None:
+    """How many customers the list behind the view's target holds, from the served cohort cells (no customer is
+    read); None when the cells cannot say: a flow, cell or stage target, a per-customer cross-filter, or funnel
+    windows other than the marts'. Equal to `drill_list(...).total` (tests/test_lifecycle_drill_total.py)."""
+    target = view.target
+    if target is not None and target.kind not in {"step", "act"}:
+        return None
+    cells = served_list_cells(pc, view)
+    if cells is None:
+        return None
+    if target is not None:
+        cells = cells.filter(
+            step_mask(target.args[0]) if target.kind == "step" else _activation_condition(target.args[0])
+        )
+    return int(cells["customers"].sum())
+
+
+def _activation_condition(bucket: str) -> pl.Expr:
+    offset = pl.col("first_active_offset")
+    return offset.is_null() if bucket == NOT_ACTIVATED else offset == int(bucket)

@@ -115,10 +115,11 @@ def mix_section(pc, view, count, theme) -> dbc.Card:
 
 def list_section(pc: PageContext, view: lc.LifecycleView) -> dbc.Card:
     lang = pc.lang
-    drill = lc.drill_list(pc, view)
     count = formatter(pc, "count")
-    caption = t("lifecycle.list.count", lang, count=count(drill.total))
-    if drill.truncated:
+    total = lc.drill_total(pc, view)  # the served cells when they can say (the grid pages the rows itself)
+    drill = lc.drill_list(pc, view) if total is None else None
+    caption = t("lifecycle.list.count", lang, count=count(drill.total if drill else total))
+    if drill is not None and drill.truncated:
         caption += " " + t("lifecycle.list.truncated", lang, shown=count(drill.rows.height))
     title = html.Span(
         [t("lifecycle.list.title", lang), " · ", lc.list_title(pc, view, view.target), " · ", caption],

@@ -69,11 +69,9 @@ def data_end(data: Path) -> date:
     return pl.read_parquet(data / "customer_months" / "*.parquet", columns=["month"])["month"].max()
 
 
-def campaign_counts(data: Path, *, region: str | None = None) -> pl.DataFrame:
-    """Per campaign: reached, touches, reached_measurable, reached_converted, control_customers,
-    control_measurable, control_converted.  Complete windows only (metrics.yaml rules.conversion): a touch is
-    measurable when its date + 30 days is on or before the data's last month-end; converters are counted among
-    the measurable touches."""
+def _customer_hits(data: Path, region: str | None, keys: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The period's touches, and per `keys` + customer + control flag whether any touch was measurable and
+    whether a measurable one converted."""
     start, end = default_period(data)
     touches = raw_touches(data).filter(
         (pl.col("touch_ts") >= datetime.combine(start, datetime.min.time()))
@@ -91,22 +89,41 @@ def campaign_counts(data: Path, *, region: str | None = None) -> pl.DataFrame:
             & (pl.col("conversion_ts") <= pl.col("touch_ts") + WINDOW),
             measurable=pl.col("touch_ts").dt.date() + WINDOW <= last_day,
         )
-        .group_by("campaign_id", "customer_id", "is_control")
+        .group_by(*keys, "customer_id", "is_control")
         .agg(
             measurable=pl.col("measurable").any(),
             converted=(pl.col("hit").fill_null(False) & pl.col("measurable")).any(),
         )
     )
-    per_campaign = hits.group_by("campaign_id").agg(
-        reached=(~pl.col("is_control")).sum(),
-        reached_measurable=(~pl.col("is_control") & pl.col("measurable")).sum(),
-        reached_converted=(~pl.col("is_control") & pl.col("converted")).sum(),
-        control_customers=pl.col("is_control").sum(),
-        control_measurable=(pl.col("is_control") & pl.col("measurable")).sum(),
-        control_converted=(pl.col("is_control") & pl.col("converted")).sum(),
-    )
+    return touches, hits
+
+
+COUNTS = {
+    "reached": ~pl.col("is_control"),
+    "reached_measurable": ~pl.col("is_control") & pl.col("measurable"),
+    "reached_converted": ~pl.col("is_control") & pl.col("converted"),
+    "control_customers": pl.col("is_control"),
+    "control_measurable": pl.col("is_control") & pl.col("measurable"),
+    "control_converted": pl.col("is_control") & pl.col("converted"),
+}
+
+
+def campaign_counts(data: Path, *, region: str | None = None) -> pl.DataFrame:
+    """Per campaign: reached, touches, reached_measurable, reached_converted, control_customers,
+    control_measurable, control_converted.  Complete windows only (metrics.yaml rules.conversion): a touch is
+    measurable when its date + 30 days is on or before the data's last month-end; converters are counted among
+    the measurable touches."""
+    touches, hits = _customer_hits(data, region, ("campaign_id",))
+    per_campaign = hits.group_by("campaign_id").agg(**{name: flag.sum() for name, flag in COUNTS.items()})
     touch_counts = touches.filter(~pl.col("is_control")).group_by("campaign_id").agg(touches=pl.len())
     return per_campaign.join(touch_counts, on="campaign_id", how="left").with_columns(pl.col("touches").fill_null(0))
+
+
+def total_counts(data: Path, *, region: str | None = None) -> dict[str, int]:
+    """The same counts over all campaigns: each customer once (reached by two campaigns is one customer)."""
+    touches, hits = _customer_hits(data, region, ())
+    counts = hits.select(**{name: flag.sum() for name, flag in COUNTS.items()}).row(0, named=True)
+    return {**counts, "touches": touches.filter(~pl.col("is_control")).height}
 
 
 def last_touch_credit(data: Path) -> tuple[pl.DataFrame, int]:
@@ -168,6 +185,24 @@ def test_campaign_counts_match_the_raw_extracts(context, demo_data, with_region:
     got = table.rows.filter(pl.col("reached") + pl.col("control_customers") > 0).select(columns).sort("campaign_id")
     assert got.height == expected.height > 5
     assert got.to_dicts() == expected.select(columns).cast({c: pl.Int64 for c in tb.COUNT_COLUMNS}).to_dicts()
+    totals = total_counts(demo_data, region=region)
+    assert {c: table.total[c] for c in tb.COUNT_COLUMNS} == {c: totals[c] for c in tb.COUNT_COLUMNS}
+    assert totals["reached"] < expected["reached"].sum()  # customers reached by several campaigns count once
+
+
+def test_campaign_counts_of_a_period_without_touches_have_a_zero_total(context) -> None:
+    from clientscope.cache import run_named_cached
+    from clientscope.db import query_sql
+    from clientscope.marts import params_for
+
+    pc, _ = context()
+    view = vw.view_of(pc)
+    params = {**at.period_params(view), "start_month": date(1990, 1, 31), "end_month": date(1990, 12, 31)}
+    query = "campaigns/campaign_counts"
+    counts = run_named_cached(pc.db, query, params_for(query_sql(query), params), filters=pc.filters).frame
+    assert counts.to_dicts() == [
+        {"campaign_id": None, "is_total": True, **dict.fromkeys(("touches", *tb.COUNT_COLUMNS), 0)}
+    ]
 
 
 def test_campaign_conversion_rates_agree_with_metrics_yaml(context, demo_db) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import polars as pl
@@ -298,16 +298,17 @@ def _race(first, second, action_id: int, version: int, statuses: tuple[str, str]
 
 
 def test_coverage_counts_first_contacts_within_the_follow_up_days(store) -> None:
-    """Batch opened 2 Nov 09:00, 7 days: contacts up to 9 Nov 09:00 count. East: C0 contacted 3 Nov (in time),
-    C2 contacted 10 Nov (late), C4 never → 1 of 3. West: C1 not reachable only (not a contact), C3 lost on 5 Nov
-    (in time), C5 open → 1 of 3. On 12 Nov (due 9 Nov) every action not yet retained, lost or not reachable is
-    overdue: east C0, C2 (contacted, no outcome yet) and C4 (open) → 3; west C5 → 1 (C1 and C3 are closed)."""
+    """Batch opened 2 Nov 09:00, 7 days: contacts up to 9 Nov 09:00 UTC count. East: C0 contacted at exactly
+    9 Nov 09:00 UTC (given in UTC+8: in time), C2 a second later (late), C4 never → 1 of 3. West: C1 not
+    reachable only (not a contact), C3 lost on 5 Nov (in time), C5 open → 1 of 3. On 12 Nov (due 9 Nov) every
+    action not yet retained, lost or not reachable is overdue: east C0, C2 (contacted, no outcome yet) and C4
+    (open) → 3; west C5 → 1 (C1 and C3 are closed)."""
     from clientscope.actions.queue import coverage
 
     batch = open_batch(store, MONTH, warnings(), CONFIG, OPENED)
     for customer, status, when in (
-        ("C0", "contacted", datetime(2026, 11, 3, tzinfo=UTC)),
-        ("C2", "contacted", datetime(2026, 11, 10, tzinfo=UTC)),
+        ("C0", "contacted", datetime(2026, 11, 9, 17, 0, tzinfo=timezone(timedelta(hours=8)))),  # 09:00 UTC: in time
+        ("C2", "contacted", datetime(2026, 11, 9, 9, 0, 1, tzinfo=UTC)),  # a second after the deadline
         ("C1", "not_reachable", datetime(2026, 11, 4, tzinfo=UTC)),
         ("C3", "lost", datetime(2026, 11, 5, tzinfo=UTC)),
     ):

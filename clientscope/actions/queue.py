@@ -26,7 +26,7 @@ from clientscope.actions.store import (
     list_batches,
     open_batch,
 )
-from clientscope.actions.summaries import follow_up_frame
+from clientscope.actions.summaries import follow_up_counts
 from clientscope.churn.files import churn_status
 from clientscope.churn.signals import SignalRules
 from clientscope.db import Database, ViewerScope, run_named
@@ -161,18 +161,12 @@ def coverage(
 ) -> pl.DataFrame:
     """Follow-up coverage of one batch by `level` (region, branch_id or rm_id): code, warned (not held out),
     contacted (first contact within the batch's follow-up days of its opening), share, overdue."""
-    rows = follow_up_frame(store, scope, level, warning_month=batch.warning_month, filters=filters)
     deadline = batch.opened_at + timedelta(days=batch.follow_up_days)
-    in_time = pl.col("first_contact_at").is_not_null() & (pl.col("first_contact_at") <= deadline)
-    grouped = (
-        rows.with_columns(in_time.alias("in_time"), overdue_expr(today).alias("overdue"))
-        .group_by("code")
-        .agg(
-            pl.len().cast(pl.Int64).alias("warned"),
-            pl.col("in_time").sum().cast(pl.Int64).alias("contacted"),
-            pl.col("overdue").sum().cast(pl.Int64).alias("overdue"),
-        )
-        .with_columns((pl.col("contacted") / pl.col("warned")).alias("share"))
+    counts = follow_up_counts(
+        store, scope, level, warning_month=batch.warning_month, filters=filters, deadline=deadline, today=today
+    )
+    grouped = counts.select(
+        "code", "warned", "contacted", "overdue", (pl.col("contacted") / pl.col("warned")).alias("share")
     )
     return grouped.sort(["share", "code"], nulls_last=True)
 

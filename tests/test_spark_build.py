@@ -155,6 +155,7 @@ def test_cli_build_on_spark_serves_the_same_numbers(
     from clientscope.cli import main
 
     monkeypatch.setenv("CLIENTSCOPE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CLIENTSCOPE_STATE", str(tmp_path / "state"))  # its own app store: the batch opens here
     monkeypatch.setenv("CLIENTSCOPE_SPARK_SHUFFLE_PARTITIONS", "2")
     assert main(["build", "--data", str(demo_data), "--engine", "spark", "--quiet"]) == 0
     out = capsys.readouterr().out

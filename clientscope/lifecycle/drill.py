@@ -106,7 +106,7 @@ def _cohort_list(members: pl.DataFrame, target: DrillTarget | None) -> DrillList
 def drill_total(pc: PageContext, view: LifecycleView) -> int | None:
     """How many customers the list behind the view's target holds, from the served cohort cells (no customer is
     read); None when the cells cannot say: a flow, cell or stage target, a per-customer cross-filter, or funnel
-    windows other than the marts'. Equal to `drill_list(...).total` (tests/test_lifecycle_drill_total.py)."""
+    windows other than the marts'. Equal to `drill_list(...).total` (tests/test_lifecycle_serving.py)."""
     target = view.target
     if target is not None and target.kind not in {"step", "act"}:
         return None

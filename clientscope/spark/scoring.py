@@ -31,7 +31,7 @@ from clientscope.db import Database, query_sql
 from clientscope.spark.build import attach_extracts, columns_of, new_session
 from clientscope.spark.session import SparkSettings
 from clientscope.spark.transpile import spark_sql
-from clientscope.spark.writer import spark_type, write_single_file
+from clientscope.spark.writer import conform, write_single_file
 
 if TYPE_CHECKING:
     from clientscope.churn.training import TrainedModel
@@ -56,9 +56,8 @@ class SparkScores:
         scored = model.scored(signals)
         session = new_session(self.config)
         attach_extracts(session, db.data_dir)
-        frame = session.sql(spark_sql(name, params, columns_of(session)))
-        frame = frame.select([frame[c].cast(spark_type(t)).alias(c) for c, t in _arrow(signals).items()])
-        output = pa.schema(list(_arrow(scored).items()))
+        frame = conform(session.sql(spark_sql(name, params, columns_of(session))), _arrow(signals))
+        output = _arrow(scored)
         rows = frame.mapInArrow(partial(_score_batches, model, output), from_arrow_schema(output))
         return _collect(rows).cast(dict(scored.schema))
 
@@ -72,13 +71,12 @@ def _score_batches(
         yield from scored.to_arrow().cast(schema).to_batches()
 
 
-def _arrow(frame: pl.DataFrame) -> dict[str, pa.DataType]:
-    """The Arrow types Spark exchanges for `frame`'s columns (Spark sends and takes `string`, not `large_string`)."""
-    types = {}
-    for field in frame.to_arrow().schema:
-        kind = field.type
-        types[field.name] = pa.string() if pa.types.is_large_string(kind) else kind
-    return types
+def _arrow(frame: pl.DataFrame) -> pa.Schema:
+    """The Arrow schema Spark exchanges for `frame`'s columns (Spark sends and takes `string`, not `large_string`)."""
+    return pa.schema(
+        (field.name, pa.string() if pa.types.is_large_string(field.type) else field.type)
+        for field in frame.to_arrow().schema
+    )
 
 
 def _collect(rows) -> pl.DataFrame:

@@ -88,7 +88,6 @@ def run_build(
     on Spark (docs/spark.md). Last, the retention batch of the scored month-end is opened in the app store
     (docs/retention-actions.md), unless `open_retention_batch` is false (an export writes no app state).
     """
-    from clientscope.actions.queue import latest_batch_open, open_latest_batch
     from clientscope.campaigns.serving import build_campaign_files, serving_present
     from clientscope.churn.files import build_churn_files, churn_files_present
     from clientscope.churn.scoring import latest_scores_on_duckdb
@@ -129,6 +128,8 @@ def run_build(
         # the model is trained here on either engine (it samples); Spark scores every open customer
         build_churn_files(db, day, rules, spark.scores() if spark is not None else latest_scores_on_duckdb)
     if open_retention_batch:  # with the build, not on a manager's first visit (an export writes no app state)
+        from clientscope.actions.queue import latest_batch_open, open_latest_batch  # the app store: 0.4 s of imports
+
         with timer.step("retention", reused=latest_batch_open(db, day, rules)):
             open_latest_batch(db, day, rules)
     db.set_memory_limit(settings.duckdb_memory())

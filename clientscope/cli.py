@@ -151,6 +151,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             lang=args.lang,
             metrics_path=settings.metrics_file(args.metrics),
             generated_at=datetime.now(),
+            **({} if args.list_rows is None else {"list_rows": None if args.list_rows == "all" else args.list_rows}),
         )
     except ExportRequestError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -195,7 +196,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_users(args: argparse.Namespace) -> int:
-    from clientscope.access.cli import run
+    from clientscope.access.commands import run
 
     return run(args)
 
@@ -204,6 +205,18 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     from clientscope.bench.cli import run_from_args
 
     return run_from_args(args)
+
+
+def _list_rows(text: str) -> int | str:
+    if text.strip().lower() == "all":
+        return "all"
+    try:
+        rows = int(text)
+    except ValueError:
+        rows = 0
+    if rows < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of rows (a whole number from 1) or 'all'")
+    return rows
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -279,6 +292,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="the page's URL query string (a saved view's), e.g. '?p.m=aum_total&p.rows=region,branch&compare=yoy'",
     )
     export.add_argument("--lang", default="zh_CN", choices=["zh_CN", "en"])
+    export.add_argument(
+        "--list-rows",
+        type=_list_rows,
+        metavar="N|all",
+        help="rows of each customer list in the workbook (default 5,000, the first in the list's order; "
+        "all: every row, up to Excel's 1,048,576)",
+    )
     export.add_argument("--metrics", help="metrics file (default: $CLIENTSCOPE_METRICS, else ./metrics.yaml)")
     export.set_defaults(func=_cmd_export)
 
@@ -307,6 +327,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
+    # alembic says "setup plugin ..." at INFO when it is imported (before the store can lower its level)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     func: Callable[[argparse.Namespace], int] = args.func
     return func(args)
 

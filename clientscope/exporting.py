@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from clientscope.db import FULL_SCOPE
+from clientscope.reports import REPORT_LIST_ROWS
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ def export_page(
     lang: str,
     metrics_path: Path,
     generated_at: datetime,
+    list_rows: int | None = REPORT_LIST_ROWS,
 ) -> Path:
     from clientscope.build import run_build
     from clientscope.export import ExportError, write_workbook
@@ -69,7 +71,7 @@ def export_page(
         problems = "; ".join(f"{n.key}={n.value} ({n.reason.replace('_', ' ')})" for n in pc.notices)
         raise ExportRequestError(f"invalid filter: {problems}")
     try:
-        spec = builder(page)(ReportRequest(pc, generated_at))
+        spec = builder(page)(ReportRequest(pc, generated_at, list_rows=list_rows))
         written = write_workbook(spec, out)
     except ExportError as exc:
         raise ExportRequestError(str(exc)) from exc

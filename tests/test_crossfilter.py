@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clientscope.components.crossfilter import clicked_value, point_values
+from clientscope.components.points import clicked_value, point_values
 
 
 @pytest.mark.parametrize(

@@ -481,6 +481,49 @@ def test_rows_that_exactly_fit_are_not_truncated(tmp_path: Path) -> None:
     assert "truncated" not in cover_text
 
 
+def test_a_list_cut_short_by_its_caller_says_how_long_it_is_on_sheet_and_cover(tmp_path: Path) -> None:
+    frame = pl.concat(list(numbered_batches(40, 40)))
+    sheet_spec = SheetSpec("名单", "客户名单", LIST_COLUMNS, frame.head(25), of_rows=40)
+    book = reopen(write_workbook(make_spec(sheet_spec, page="churn"), tmp_path / "first.xlsx"))
+    sheet = book["名单"]
+    assert sheet.max_row == 29  # title, note, header, 25 rows, the line saying so
+    assert row_values(sheet, 28) == ["C000024", 24]
+    assert sheet["A29"].value == (
+        "只列出前 25 行（共 40 行）。完整名单：缩小筛选范围，或运行 clientscope export churn --list-rows all。"
+    )
+    assert sheet.sheet_properties.tabColor is None  # not Excel's limit: nothing was lost the user did not ask for
+    cover = [row for row in book["封面"].iter_rows(values_only=True)]
+    assert ("名单", "客户名单", 25, "前 25 行（共 40 行）") in [tuple(row[:4]) for row in cover]
+    assert (
+        "「名单」只列出前 25 行（共 40 行）。完整名单：缩小筛选范围，或运行 clientscope export churn --list-rows all。"
+        in [row[0] for row in cover]
+    )
+
+
+def test_a_list_given_whole_says_nothing_of_its_length(tmp_path: Path) -> None:
+    frame = pl.concat(list(numbered_batches(40, 40)))
+    spec = make_spec(SheetSpec("名单", "客户名单", LIST_COLUMNS, frame, of_rows=40), language="en", page="churn")
+    book = reopen(write_workbook(spec, tmp_path / "whole.xlsx"))
+    assert book["名单"].max_row == 43
+    cover_text = " ".join(str(cell) for row in book["Cover"].iter_rows(values_only=True) for cell in row)
+    assert "first" not in cover_text and "--list-rows" not in cover_text
+
+
+def test_a_list_cut_short_in_english(tmp_path: Path) -> None:
+    frame = pl.concat(list(numbered_batches(1_500, 1_500)))
+    spec = make_spec(SheetSpec("List", "Customers", LIST_COLUMNS, frame.head(1_200), of_rows=1_500), language="en")
+    book = reopen(write_workbook(spec, tmp_path / "first-en.xlsx"))
+    assert book["List"]["A1204"].value == (
+        f"The first 1,200 of 1,500 rows. For the whole list, narrow the filters or run "
+        f"clientscope export {spec.page} --list-rows all."
+    )
+
+
+def test_of_rows_must_be_a_length() -> None:
+    with pytest.raises(ValueError, match=r"sheet 'x': of_rows must be the list's length \(>= 0\), not -1"):
+        SheetSpec("x", "x", LIST_COLUMNS, pl.DataFrame({"id": ["a"], "amount": [1.0]}), of_rows=-1)
+
+
 def test_a_frame_larger_than_one_chunk_keeps_every_row_in_order(tmp_path: Path) -> None:
     frame = pl.concat(list(numbered_batches(10_000, 10_000)))
     out = write_workbook(make_spec(SheetSpec("名单", "名单", LIST_COLUMNS, frame)), tmp_path / "order.xlsx")

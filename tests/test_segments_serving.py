@@ -14,7 +14,6 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from clientscope.components.filter_bar import DEFAULT_PERIOD_MONTHS
 from clientscope.customer_list import NO_TAG, list_frame
 from clientscope.db import FULL_SCOPE, ViewerScope, decimals_as_float
 from clientscope.segments import serving
@@ -24,6 +23,7 @@ from clientscope.segments.mix import breakdown
 from clientscope.segments.potential import potential, potential_rule
 from clientscope.segments.products import penetration
 from clientscope.segments.view import segments_view
+from clientscope.semantic.periods import DEFAULT_PERIOD_MONTHS
 from clientscope.view_context import PageContext, build_page_context
 
 # metrics.yaml dimension → (URL key, column): the filter bar's keys, and cross-filters for the others

@@ -2,30 +2,39 @@
 
 See docs/access.md. `install_access(app, setup)` wires it into the Dash app; `current_viewer()` tells who is
 looking; `Viewer.scope()` is what `run_query` applies to every statement.
+
+The names below are imported when first used (PEP 562): every command line parser imports
+`clientscope.access.cli` for its arguments, and must not pay for the store and the semantic layer (about a
+second) to print `--help` or to run `clientscope export`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from clientscope.access.config import AccessConfig, load_access
-from clientscope.access.roles import Role
-from clientscope.access.viewer import OPEN_VIEWER, Viewer, current_viewer
-from clientscope.store import AppStore, open_store
+if TYPE_CHECKING:
+    from clientscope.access.config import AccessConfig
+    from clientscope.access.roles import Role
+    from clientscope.access.setup import AccessSetup, access_setup
+    from clientscope.access.viewer import OPEN_VIEWER, Viewer, current_viewer
+
+_HOMES = {
+    "AccessConfig": "clientscope.access.config",
+    "AccessSetup": "clientscope.access.setup",
+    "access_setup": "clientscope.access.setup",
+    "Role": "clientscope.access.roles",
+    "OPEN_VIEWER": "clientscope.access.viewer",
+    "Viewer": "clientscope.access.viewer",
+    "current_viewer": "clientscope.access.viewer",
+}
 
 
-@dataclass(frozen=True)
-class AccessSetup:
-    config: AccessConfig | None  # None: open mode (no sign-in, loopback only)
-    store: AppStore
-    file: Path | None = None
-
-
-def access_setup(access_file: Path | None, store_url: str | None = None) -> AccessSetup:
-    """Read access.yaml (raises `SemanticError` listing its problems) and open the app store."""
-    config = load_access(access_file) if access_file is not None else None
-    return AccessSetup(config, open_store(store_url), access_file)
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'clientscope.access' has no attribute {name!r}")
+    return getattr(import_module(home), name)
 
 
 __all__ = ["OPEN_VIEWER", "AccessConfig", "AccessSetup", "Role", "Viewer", "access_setup", "current_viewer"]

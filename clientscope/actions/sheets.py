@@ -32,10 +32,11 @@ def _text(key: str, lang: str) -> ColumnSpec:
     return ColumnSpec(key, t(f"actions.col.{key}", lang), "text")
 
 
-def queue_sheet(pc: PageContext, today: date) -> SheetSpec:
-    """Every action of the viewer's scope and page filters (hold-out excluded), all statuses."""
+def queue_sheet(pc: PageContext, today: date, list_rows: int | None = None) -> SheetSpec:
+    """The first `list_rows` actions of the viewer's scope and page filters (hold-out excluded), all statuses."""
     lang, config = pc.lang, retention_config()
-    frame = queue_frame(pc.db, current_store(), pc.scope, statuses=None, overdue_on=None, filters=pc.metric_filters())
+    queue = queue_frame(pc.db, current_store(), pc.scope, statuses=None, overdue_on=None, filters=pc.metric_filters())
+    frame = queue if list_rows is None else queue.head(list_rows)
     labels = {code: t(f"actions.status.{code}", lang) for code in STATUSES}
     rows = frame.with_columns(
         pl.col("status").replace(labels).alias("status"),
@@ -67,7 +68,7 @@ def queue_sheet(pc: PageContext, today: date) -> SheetSpec:
         ColumnSpec("updated_by", t("actions.col.updated_by", lang), "text"),
         ColumnSpec("updated_at", t("actions.col.updated_at", lang), "datetime"),
     )
-    return SheetSpec(t("actions.sheet.queue", lang), t("actions.title", lang), columns, rows)
+    return SheetSpec(t("actions.sheet.queue", lang), t("actions.title", lang), columns, rows, of_rows=queue.height)
 
 
 def coverage_sheet(pc: PageContext, today: date) -> SheetSpec:
@@ -163,6 +164,6 @@ def outcome_sheet(pc: PageContext, data: ChurnData) -> SheetSpec:
     return SheetSpec(t("actions.sheet.outcomes", lang), t("actions.outcome.title", lang), columns, frame, note=note)
 
 
-def retention_sheets(pc: PageContext, data: ChurnData, today: date) -> list[SheetSpec]:
+def retention_sheets(pc: PageContext, data: ChurnData, today: date, list_rows: int | None = None) -> list[SheetSpec]:
     """The retention sheets of the churn workbook (the batch is opened on the page, never by an export)."""
-    return [queue_sheet(pc, today), coverage_sheet(pc, today), outcome_sheet(pc, data)]
+    return [queue_sheet(pc, today, list_rows), coverage_sheet(pc, today), outcome_sheet(pc, data)]

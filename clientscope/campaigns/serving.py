@@ -30,7 +30,7 @@ from clientscope import settings
 from clientscope.campaigns import credits
 from clientscope.db import Database, query_sql, run_named
 from clientscope.marts import fingerprint, write_folder_atomically
-from clientscope.semantic.periods import add_months, month_start
+from clientscope.semantic.periods import DEFAULT_PERIOD_MONTHS, add_months, month_start
 
 if TYPE_CHECKING:  # the build step imports this module before the semantic package is needed
     from clientscope.semantic.model import Rules
@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 
 SERVING_VERSION = "1"  # bump when the files' layout changes
 DEFAULT_HALF_LIFE_DAYS = 7  # clientscope.campaigns.view.DEFAULT_HALF_LIFE (not imported: it pulls in Dash)
-DEFAULT_PERIOD_MONTHS = 12  # clientscope.components.filter_bar.DEFAULT_PERIOD_MONTHS, idem
 TABLES: tuple[str, ...] = ("campaign_credits", "campaign_journeys")
 REQUIRED: tuple[str, ...] = ("touch_facts", "conversion_facts", "customer_month_facts")
 _SQL = (

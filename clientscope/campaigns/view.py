@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from clientscope.campaigns.models import MODELS
-from clientscope.components.filter_bar import DEFAULT_PERIOD_MONTHS
 from clientscope.db import Database
 from clientscope.kpis import period_bounds
 from clientscope.semantic.filtering import ViewFilters
+from clientscope.semantic.periods import DEFAULT_PERIOD_MONTHS
 from clientscope.state import Notice, ViewState
 from clientscope.view_context import PageContext
 

@@ -242,11 +242,13 @@ def trend_sheet(pc: PageContext, settings: vw.Settings) -> SheetSpec:
     )
 
 
-def customers_sheet(pc: PageContext, settings: vw.Settings) -> SheetSpec:
-    """The converted customers (up to Excel's row limit); names are masked by the writer unless allowed."""
+def customers_sheet(pc: PageContext, settings: vw.Settings, list_rows: int | None = None) -> SheetSpec:
+    """The first `list_rows` converted customers (up to Excel's row limit) and how many there are; names are
+    masked by the writer unless allowed."""
     lang = pc.lang
     labels = display.labels_of(pc)
-    frame = cu.converted_customers(pc, settings).head(EXCEL_MAX_ROWS - 10)
+    converted = cu.converted_customers(pc, settings)
+    frame = converted.head(min(list_rows or EXCEL_MAX_ROWS, EXCEL_MAX_ROWS - 10))
     details = cu.customer_details(pc, frame["customer_id"].to_list())
     rows = frame.join(details, on="customer_id", how="left", maintain_order="left").with_columns(
         tier=pl.col("tier").replace(dict(labels.tiers)),
@@ -281,6 +283,7 @@ def customers_sheet(pc: PageContext, settings: vw.Settings) -> SheetSpec:
         columns=columns,
         rows=rows,
         note=_note(pc, settings),
+        of_rows=converted.height,
     )
 
 
@@ -308,7 +311,7 @@ def workbook(request: ReportRequest) -> WorkbookSpec:
             channel_sheet(pc, settings),
             paths_sheet(pc, settings),
             trend_sheet(pc, settings),
-            customers_sheet(pc, settings),
+            customers_sheet(pc, settings, request.list_rows),
         ]
     else:
         sheets = [no_data_sheet(pc)]

@@ -121,7 +121,8 @@ class SignalRules:
         }
 
     def points(self, signal: Signal) -> int:
-        return int(asdict(self)[f"{signal.value}_points"])
+        # getattr, not asdict(): the action list asks this for every signal of every row it words
+        return int(getattr(self, f"{signal.value}_points"))
 
 
 @lru_cache(maxsize=4)

@@ -135,9 +135,9 @@ def reasons_sheet(pc: PageContext, data: churn_files.ChurnData) -> SheetSpec:
     return _sheet(lang, "reasons", columns, rows, chart=chart)
 
 
-def actions_sheet(pc: PageContext, data: churn_files.ChurnData) -> SheetSpec:
+def actions_sheet(pc: PageContext, data: churn_files.ChurnData, list_rows: int | None = None) -> SheetSpec:
     lang = pc.lang
-    page = churn_numbers.action_list(pc, data, limit=EXCEL_MAX_ROWS, mask=False)
+    page = churn_numbers.action_list(pc, data, limit=min(list_rows or EXCEL_MAX_ROWS, EXCEL_MAX_ROWS), mask=False)
     tiers = pc.model.tier_labels(lang)
     rows = page.rows.with_columns(
         pl.col("tier").replace(tiers).alias("tier_label"),
@@ -165,7 +165,7 @@ def actions_sheet(pc: PageContext, data: churn_files.ChurnData) -> SheetSpec:
     )
     levels = join_words([churn_words.risk_level_labels(pc)[lv] for lv in churn_view.selected_levels(pc.state)], lang)
     note = t("churn.actions.note", lang, levels=levels)
-    return _sheet(lang, "actions", columns, rows, note=note)
+    return _sheet(lang, "actions", columns, rows, note=note, of_rows=page.total)
 
 
 def card_sheet(pc: PageContext, data: churn_files.ChurnData) -> SheetSpec:
@@ -262,9 +262,10 @@ def deciles_sheet(pc: PageContext, data: churn_files.ChurnData) -> SheetSpec:
     return _sheet(lang, "deciles", columns, rows)
 
 
-def evaluation_sheet(pc: PageContext, data: churn_files.ChurnData) -> SheetSpec:
+def evaluation_sheet(pc: PageContext, data: churn_files.ChurnData, list_rows: int | None = None) -> SheetSpec:
     lang = pc.lang
-    rows = churn_explain.evaluation_rows(pc, data)
+    every = churn_explain.evaluation_rows(pc, data)
+    rows = every if list_rows is None else every.head(list_rows)
     per_baseline = tuple(
         spec
         for code in BASELINES
@@ -293,7 +294,8 @@ def evaluation_sheet(pc: PageContext, data: churn_files.ChurnData) -> SheetSpec:
         ColumnSpec("aum_trend", t("churn.col.aum_trend", lang), "percent", excel_format=PERCENT),
         *per_baseline,
     )
-    return _sheet(lang, "evaluation", columns, rows, note=t("churn.sheet.evaluation_note", lang))
+    note = t("churn.sheet.evaluation_note", lang)
+    return _sheet(lang, "evaluation", columns, rows, note=note, of_rows=every.height)
 
 
 def rules_sheet(pc: PageContext) -> SheetSpec:
@@ -371,12 +373,12 @@ def workbook(request: ReportRequest) -> WorkbookSpec:
             at_risk_sheet(pc, data, "tier", "tiers"),
             signals_sheet(pc, data),
             reasons_sheet(pc, data),
-            actions_sheet(pc, data),
+            actions_sheet(pc, data, request.list_rows),
             card_sheet(pc, data),
             deciles_sheet(pc, data),
-            evaluation_sheet(pc, data),
+            evaluation_sheet(pc, data, request.list_rows),
         ]
-        sheets += retention_sheets(pc, data, request.generated_at.date())
+        sheets += retention_sheets(pc, data, request.generated_at.date(), request.list_rows)
     sheets.append(rules_sheet(pc))
     spec = workbook_spec(
         pc,

@@ -1,18 +1,18 @@
 """Click-to-filter: clicking a bar, slice, cell or grid row applies that value as a cross-filter chip.
 
 A chart takes part by using `graph_id(dimension, name)` as its id and putting the dimension's code in
-each point's `customdata` (first element), or, for a heatmap, on its y axis (see `point_values`).
+each point's `customdata` (first element), or, for a heatmap, on its y axis (see `points.point_values`).
 Grids use `grid_id(dimension, name)` and `getRowId` returning the dimension's code.
 One callback serves every page: it writes the new state into the URL.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
+from clientscope.components.points import clicked_value
 from clientscope.state import parse_query, to_query
 
 GRAPH = "xf-graph"
@@ -25,38 +25,6 @@ def graph_id(dimension: str, name: str) -> dict[str, str]:
 
 def grid_id(dimension: str, name: str) -> dict[str, str]:
     return {"type": GRID, "dim": dimension, "name": name}
-
-
-def point_values(click: Mapping[str, Any] | None) -> list[str]:
-    """What the clicked point carries, as text: its customdata (one value or a list).
-
-    dcc.Graph passes a point's customdata only when the point is numbered by one index, so two kinds of point
-    are read from what they do pass: a heatmap cell (it has `z`) gives its row and column, [y, x]; a Sankey
-    link gives its label split at "|" (figures label links "from|to"; node labels have no "|", so a click on a
-    node gives nothing).
-    """
-    if not click or not click.get("points"):
-        return []
-    point = click["points"][0]
-    if not isinstance(point, Mapping):
-        return []
-    custom = point.get("customdata")
-    if isinstance(custom, list | tuple):
-        return [str(v) for v in custom]
-    if custom is not None:
-        return [str(custom)]
-    if "z" in point and point.get("y") is not None:
-        return [str(point["y"]), str(point.get("x", ""))]
-    label = point.get("label")
-    if isinstance(label, str) and "|" in label:
-        return label.split("|")
-    return []
-
-
-def clicked_value(click: Mapping[str, Any] | None) -> str | None:
-    """The dimension code carried by the clicked point (the first of `point_values`), if any."""
-    values = point_values(click)
-    return values[0] if values else None
 
 
 def cross_filtered_query(search: str | None, dimension: str, value: str | None) -> str:

@@ -16,10 +16,10 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from clientscope.components.request_context import current_state
 from clientscope.filters import FilterChoices
 from clientscope.i18n import MESSAGES, t
+from clientscope.semantic.periods import DEFAULT_PERIOD_MONTHS
 from clientscope.state import ViewState, parse_query, to_query
 
 BAR_KEYS: tuple[str, ...] = ("region", "branch", "rm", "tier", "channel")
-DEFAULT_PERIOD_MONTHS = 12  # the period when the URL names none: the last 12 months of data (see kpis.period_bounds)
 
 
 class Ids(StrEnum):

@@ -3,35 +3,12 @@ over the whole period where it means something, sparkline."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from clientscope.figures.theme import COLORWAY
 from clientscope.i18n import t
-
-
-@dataclass(frozen=True)
-class KpiView:
-    """A KPI already formatted for display (formatting belongs to the semantic layer)."""
-
-    metric: str
-    label: str
-    description: str
-    value: str
-    prior: str | None
-    change: str | None  # e.g. "+1.2万" or "+1.3 pp"
-    pct_change: str | None  # e.g. "+4.5%"; None for rates (the change is already in pp)
-    direction: int  # +1 up, -1 down, 0 flat / unknown
-    good_when_up: bool = True
-    spark_x: Sequence[str] = ()
-    spark_y: Sequence[float | None] = ()
-    months: str = ""  # the month shown and the month compared with, e.g. "2026-10 vs 2026-09"
-    period: str | None = None  # the value over the whole period, e.g. "2025-11 – 2026-10: 12.89% (458 ÷ 3,553)"
-    period_title: str = ""  # what the period value's numerator and denominator are
-    note: str | None = None  # why there is no value, e.g. a conversion window that has not ended yet
+from clientscope.kpis import KpiView
 
 
 def sparkline(view: KpiView) -> dcc.Graph | None:

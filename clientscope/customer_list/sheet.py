@@ -18,10 +18,13 @@ from clientscope.semantic import excel_header_unit, excel_number_format
 from clientscope.view_context import PageContext
 
 
-def list_sheet(pc: PageContext, segment: CustomerSegment, *, name: str, title: str) -> SheetSpec:
-    """The segment's customers as an Excel sheet (personal columns masked by the workbook unless allowed)."""
+def list_sheet(
+    pc: PageContext, segment: CustomerSegment, *, name: str, title: str, list_rows: int | None = None
+) -> SheetSpec:
+    """The segment's first `list_rows` customers (at most EXPORT_LIMIT) as an Excel sheet, with the list's length
+    (personal columns masked by the workbook unless allowed)."""
     source = list_source(segment.source)
-    frame, _ = list_frame(pc, segment, limit=EXPORT_LIMIT)
+    frame, total = list_frame(pc, segment, limit=min(list_rows or EXPORT_LIMIT, EXPORT_LIMIT))
     labels = pc.value_labels()
     for key, dimension in CODE_COLUMNS.items():
         if key in frame.columns:
@@ -52,4 +55,4 @@ def list_sheet(pc: PageContext, segment: CustomerSegment, *, name: str, title: s
             columns.append(ColumnSpec(key, header, "text"))
         else:
             columns.append(ColumnSpec(key, header, "text"))
-    return SheetSpec(name=name, title=title, columns=tuple(columns), rows=frame)
+    return SheetSpec(name=name, title=title, columns=tuple(columns), rows=frame, of_rows=total)

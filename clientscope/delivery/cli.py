@@ -7,9 +7,11 @@ import logging
 import signal
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from clientscope.delivery.config import DeliveryConfig, load_delivery, subscriptions_file
-from clientscope.semantic import SemanticModel
+if TYPE_CHECKING:  # every command line builds these parsers: the config models load when a command runs
+    from clientscope.delivery.config import DeliveryConfig
+    from clientscope.semantic import SemanticModel
 
 log = logging.getLogger(__name__)
 EXIT_OK, EXIT_PROBLEMS = 0, 1
@@ -48,6 +50,7 @@ def reference_problems(config: DeliveryConfig, model: SemanticModel) -> list[str
 def _load(args: argparse.Namespace):
     """(config, model, deliverer) or None after printing why."""
     from clientscope import settings
+    from clientscope.delivery.config import load_delivery, subscriptions_file
     from clientscope.delivery.recipients import Audience
     from clientscope.delivery.service import Deliverer
     from clientscope.semantic import SemanticError, format_problems

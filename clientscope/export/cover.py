@@ -32,7 +32,7 @@ def write_cover(
     row = _write_facts(worksheet, 2, spec, styles, words)
     row = _write_filters(worksheet, row + 1, spec, styles, words)
     row = _write_sheet_list(worksheet, row + 1, results, styles, words)
-    _write_notes(worksheet, row + 1, results, styles, words)
+    _write_notes(worksheet, row + 1, spec.page, results, styles, words)
     labels = [words[key] for key in ("page", "data_as_of", "generated_at", "user", "language", "sheet")]
     labels += [label for label, _ in spec.filters]
     label_width = min(_LABEL_WIDTH_CAP, max(display_width(label) for label in labels) * 1.1 + 2)
@@ -95,15 +95,27 @@ def _write_sheet_list(
         worksheet.write_number(row, 2, result.rows, styles.cell("#,##0"))
         if result.truncated:
             worksheet.write_string(row, 3, words["truncated_sheet"].format(rows=result.rows), styles.warning)
+        elif result.shortened:
+            worksheet.write_string(row, 3, words["shortened_rows"].format(rows=result.rows, of=result.of_rows))
         row += 1
     return row
 
 
 def _write_notes(
-    worksheet: Worksheet, row: int, results: tuple[SheetResult, ...], styles: Styles, words: Mapping[str, str]
+    worksheet: Worksheet,
+    row: int,
+    page: str,
+    results: tuple[SheetResult, ...],
+    styles: Styles,
+    words: Mapping[str, str],
 ) -> int:
     truncated = [result for result in results if result.truncated]
     notes = [(words["truncated_cover"].format(sheet=r.name, rows=r.rows), styles.warning) for r in truncated]
+    notes += [
+        (words["shortened_cover"].format(sheet=r.name, rows=r.rows, of=r.of_rows, page=page), styles.warning)
+        for r in results
+        if r.shortened
+    ]
     if any(result.masked for result in results):
         notes.append((words["masked"], styles.note))
     if not notes:

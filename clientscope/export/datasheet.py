@@ -1,8 +1,9 @@
 """One data sheet: title, note, bold frozen header, typed rows streamed in order, total, chart.
 
 Layout (zero-based rows): 0 title, 1 note (or empty), 2 header, 3.. data, then the total row,
-then a truncation note when the rows did not fit.  A sheet with header bands (a pivot) has its bands from row 2
-and the header (and data) that many rows lower; with an outline its rows are grouped (collapsible) by level.
+then a truncation note when the rows did not fit (or, for a list the caller cut short, how long it is).
+A sheet with header bands (a pivot) has its bands from row 2 and the header (and data) that many rows lower;
+with an outline its rows are grouped (collapsible) by level.
 The workbook is written in xlsxwriter's constant_memory mode (except a workbook with such a pivot sheet), so
 every row is final once the next one starts: the rows are consumed as polars batches, a few thousand at a time,
 and never held as Python objects all at once.
@@ -44,6 +45,11 @@ class SheetResult:
     rows: int
     truncated: bool
     masked: bool
+    of_rows: int | None = None  # the list's full length, when the sheet holds only its first `rows` (SheetSpec)
+
+    @property
+    def shortened(self) -> bool:
+        return self.of_rows is not None and not self.truncated
 
 
 def data_capacity(row_limit: int, has_total: bool, bands: int = 0) -> int:
@@ -63,6 +69,7 @@ def write_data_sheet(
     words: Mapping[str, str],
     mask_personal: bool,
     row_limit: int,
+    page: str = "",
 ) -> SheetResult:
     columns = sheet.columns
     capacity = data_capacity(row_limit, sheet.total is not None, len(sheet.bands))
@@ -100,9 +107,12 @@ def write_data_sheet(
     if sheet.total is not None:
         _write_total(worksheet, sheet, next_row, styles, words)
         next_row += 1
+    of_rows = sheet.of_rows if sheet.of_rows is not None and sheet.of_rows > written else None
     if truncated:
         worksheet.write_string(next_row, 0, words["truncated_sheet"].format(rows=written), styles.warning)
         worksheet.set_tab_color(TRUNCATED_TAB_COLOR)
+    elif of_rows is not None:
+        worksheet.write_string(next_row, 0, words["shortened_sheet"].format(rows=written, of=of_rows, page=page))
 
     last_data_row = first_row + written - 1 if written else header_row
     pivot = bool(sheet.bands) or sheet.outline is not None
@@ -117,7 +127,7 @@ def write_data_sheet(
         worksheet.insert_chart(header_row, len(columns) + 1, chart, dict(CHART_SCALE))
     _set_widths(worksheet, columns, sample)
     masked = mask_personal and any(column.personal for column in columns)
-    return SheetResult(worksheet.name, sheet.title, written, truncated, masked)
+    return SheetResult(worksheet.name, sheet.title, written, truncated, masked, of_rows)
 
 
 @dataclass(frozen=True)

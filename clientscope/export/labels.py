@@ -30,6 +30,11 @@ _LABELS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
                 "no_data": "（无数据）",
                 "truncated_sheet": "列表已截断：超出 Excel 行数上限，只导出了前 {rows:,} 行。",
                 "truncated_cover": "「{sheet}」列表已截断：超出 Excel 行数上限，只导出了前 {rows:,} 行。",
+                "shortened_rows": "前 {rows:,} 行（共 {of:,} 行）",
+                "shortened_sheet": "只列出前 {rows:,} 行（共 {of:,} 行）。完整名单：缩小筛选范围，或运行 "
+                "clientscope export {page} --list-rows all。",
+                "shortened_cover": "「{sheet}」只列出前 {rows:,} 行（共 {of:,} 行）。完整名单：缩小筛选范围，或运行 "
+                "clientscope export {page} --list-rows all。",
                 "masked": "个人信息（姓名、手机号、证件号）已脱敏。",
                 "metric": "指标",
                 "description": "说明",
@@ -62,6 +67,11 @@ _LABELS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
                 "no_data": "(no data)",
                 "truncated_sheet": "List truncated at {rows:,} rows: Excel's row limit was reached.",
                 "truncated_cover": "Sheet '{sheet}' was truncated at {rows:,} rows: Excel's row limit was reached.",
+                "shortened_rows": "First {rows:,} of {of:,} rows",
+                "shortened_sheet": "The first {rows:,} of {of:,} rows. For the whole list, narrow the filters or run "
+                "clientscope export {page} --list-rows all.",
+                "shortened_cover": "Sheet '{sheet}' lists the first {rows:,} of {of:,} rows. For the whole list, "
+                "narrow the filters or run clientscope export {page} --list-rows all.",
                 "masked": "Personal data (names, phone numbers, ID numbers) is masked.",
                 "metric": "Metric",
                 "description": "Description",

@@ -146,6 +146,9 @@ class SheetSpec:
     # (a pivot) and are written without xlsxwriter's constant_memory mode, which cannot merge across rows.
     bands: tuple[tuple[HeaderSpan, ...], ...] = ()
     outline: Outline | None = None
+    # When `rows` is the first part of a longer list (a report's customer list cut at its row cap): the list's
+    # full length. A sheet holding fewer rows says so under the table and on the cover.
+    of_rows: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "columns", tuple(self.columns))
@@ -158,6 +161,8 @@ class SheetSpec:
         duplicates = sorted({key for key in keys if keys.count(key) > 1})
         if duplicates:
             raise ValueError(f"sheet {self.name!r}: duplicate column keys {duplicates}")
+        if self.of_rows is not None and self.of_rows < 0:
+            raise ValueError(f"sheet {self.name!r}: of_rows must be the list's length (>= 0), not {self.of_rows}")
         if self.total is not None:
             _check_total(self.name, self.columns, self.total)
         if self.chart is not None:

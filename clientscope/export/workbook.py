@@ -107,7 +107,14 @@ def _fill(workbook: Workbook, spec: WorkbookSpec, row_limit: int) -> tuple[Sheet
     mask_personal = not spec.can_see_personal
     results: tuple[SheetResult, ...] = tuple(
         write_data_sheet(
-            workbook, worksheet, sheet, styles=styles, words=words, mask_personal=mask_personal, row_limit=row_limit
+            workbook,
+            worksheet,
+            sheet,
+            styles=styles,
+            words=words,
+            mask_personal=mask_personal,
+            row_limit=row_limit,
+            page=spec.page,
         )
         for worksheet, sheet in data_sheets
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from clientscope.components.crossfilter import point_values
+from clientscope.components.points import point_values
 from clientscope.kpis import period_bounds
 from clientscope.lifecycle.codes import (
     CROSS_ACTIVATION,

@@ -219,11 +219,11 @@ def mix_sheet(pc, view: lc.LifecycleView) -> SheetSpec:
     )
 
 
-def list_sheet(pc, view: lc.LifecycleView) -> SheetSpec:
+def list_sheet(pc, view: lc.LifecycleView, list_rows: int | None = None) -> SheetSpec:
     lang = pc.lang
     drill = lc.drill_list(pc, view)
     labels = lc.list_value_labels(pc)
-    rows = drill.rows
+    rows = drill.rows if list_rows is None else drill.rows.head(list_rows)
     for column, mapping in labels.items():
         if column in rows.columns and mapping:
             rows = rows.with_columns(pl.col(column).cast(pl.Utf8).replace(mapping))
@@ -248,6 +248,7 @@ def list_sheet(pc, view: lc.LifecycleView) -> SheetSpec:
         title=f"{t('lifecycle.list.title', lang)} · {lc.list_title(pc, view, view.target)}",
         columns=tuple(columns),
         rows=rows,
+        of_rows=drill.total,
     )
 
 
@@ -290,7 +291,7 @@ def workbook(request: ReportRequest) -> WorkbookSpec:
         flow_sheet(pc, view, flow),
         activation_sheet(pc, view, frames.activation),
         mix_sheet(pc, view),
-        list_sheet(pc, view),
+        list_sheet(pc, view, request.list_rows),
         definitions_sheet(pc, view),
     ]
     return workbook_spec(

@@ -11,9 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Final
 
 from clientscope.export import WorkbookSpec
 from clientscope.view_context import PageContext
+
+# A report's customer lists hold their first rows (in the list's own order: riskiest, largest, ...) and say how
+# long the list is; `clientscope export PAGE --list-rows all` writes them whole (docs/excel-export.md, decision 75).
+REPORT_LIST_ROWS: Final = 5_000
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,11 @@ class ReportRequest:
     page: PageContext
     generated_at: datetime
     user: str | None = None
+    list_rows: int | None = REPORT_LIST_ROWS  # None: every row (up to Excel's row limit)
+
+    def __post_init__(self) -> None:
+        if self.list_rows is not None and self.list_rows < 1:
+            raise ValueError(f"list_rows must be at least 1 (or None for every row), not {self.list_rows}")
 
 
 _NOT_PAGES = {"common", "export"}  # reports/common.py and the Excel builder (export/workbook.py) are not pages

@@ -236,11 +236,18 @@ def workbook(request: ReportRequest) -> WorkbookSpec:
             CustomerSegment(view.end, customer_filters(axis_filters(pc)), view.tag, "potential"),
             name=t("segments.export.potential_list", lang),
             title=t("segments.list.potential", lang, month=view.end),
+            list_rows=request.list_rows,
         ),
     ]
     if not view.potential:  # the list the page shows: the book, or a migration cell (with its tag)
         sheets.append(
-            list_sheet(pc, list_segment(pc, view), name=t("segments.export.list", lang), title=list_title(pc, view))
+            list_sheet(
+                pc,
+                list_segment(pc, view),
+                name=t("segments.export.list", lang),
+                title=list_title(pc, view),
+                list_rows=request.list_rows,
+            )
         )
     return workbook_spec(
         pc,

@@ -9,6 +9,8 @@ from clientscope.semantic.sqltext import CompileError
 
 GRAIN_MONTHS: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
 COMPARISON_MONTHS: dict[str, int] = {"mom": 1, "qoq": 3, "yoy": 12}
+# The period when the URL names none: the last 12 months of data (the filter bar, kpis.period_bounds, campaigns).
+DEFAULT_PERIOD_MONTHS = 12
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-\d{2})?$")
 
 

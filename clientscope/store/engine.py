@@ -42,6 +42,10 @@ class AppStore:
             return MigrationContext.configure(connection).get_current_revision()
 
 
+# "Context impl SQLiteImpl" and "setup plugin ..." on every open of the store are noise on a command's output
+logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
 def store_url() -> str:
     """`CLIENTSCOPE_STORE_URL` (e.g. postgresql+psycopg://user@host/clientscope), else SQLite in the state folder."""
     explicit = os.environ.get(settings.STORE_URL_ENV)
@@ -89,7 +93,6 @@ def _alembic_config() -> Config:
 
 def _migrate(store: AppStore) -> None:
     config = _alembic_config()
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # "Context impl SQLiteImpl" on every start is noise
     with _migration_lock(store), store.engine.begin() as connection:
         if store.engine.dialect.name == "sqlite":
             connection.exec_driver_sql("pragma journal_mode=wal")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clientscope import settings
-from clientscope.db import Database
+from clientscope.db import FULL_SCOPE, Database
 from clientscope.semantic import ExtractCurrencyError, SemanticModel, model_for_extracts
 from clientscope.validation import ValidationReport
 
@@ -89,6 +89,7 @@ def run_build(
     (docs/retention-actions.md), unless `open_retention_batch` is false (an export writes no app state).
     """
     from clientscope.campaigns.serving import build_campaign_files, serving_present
+    from clientscope.churn.explain import churn_rules_view
     from clientscope.churn.files import build_churn_files, churn_files_present
     from clientscope.churn.scoring import latest_scores_on_duckdb
     from clientscope.churn.signals import SignalRules
@@ -127,6 +128,7 @@ def run_build(
     with timer.step("churn", reused=churn_files_present(db)):
         # the model is trained here on either engine (it samples); Spark scores every open customer
         build_churn_files(db, day, rules, spark.scores() if spark is not None else latest_scores_on_duckdb)
+        churn_rules_view(db, FULL_SCOPE)  # the page's decision-tree rules for the whole bank (8 s at scale M)
     if open_retention_batch:  # with the build, not on a manager's first visit (an export writes no app state)
         from clientscope.actions.queue import latest_batch_open, open_latest_batch  # the app store: 0.4 s of imports
 

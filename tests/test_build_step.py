@@ -10,6 +10,8 @@ import pytest
 
 from clientscope import validation, validation_cache
 from clientscope.churn import files as churn_files
+from clientscope.churn.explain import rules_path
+from clientscope.db import FULL_SCOPE
 from clientscope.validation import Severity
 
 
@@ -85,6 +87,11 @@ def test_prepare_trains_the_churn_model_and_writes_the_page_files(demo_data: Pat
     scores = list((cache_dir / "churn_page").glob(f"{context.db.version}-*/scores.parquet"))
     assert len(models) == 1
     assert len(scores) == 1
+    # the page's decision-tree rules for the whole bank too: no first visit computes them
+    rules = rules_path(context.db.version, cache_dir, FULL_SCOPE)
+    rules.unlink(missing_ok=True)  # (another test's visit may have computed them)
+    assert prepare(str(demo_data)).db is not None
+    assert rules.is_file()
 
 
 def test_a_start_with_the_churn_files_built_trains_and_reads_nothing(

@@ -223,6 +223,63 @@ def test_signal_shares_count_open_customers_each_month(demo_db, demo_data, data,
     assert wide["inactive_share"][-1] == pytest.approx(last["inactive_flag"].mean())
 
 
+@pytest.mark.parametrize(
+    ("query", "chosen"),
+    [
+        ({"p.signal": "aum_drop"}, pl.col("aum_drop_flag")),
+        ({"x.risk_level": "high"}, pl.col("risk_level") == "high"),
+        (
+            {"x.risk_level": "medium", "p.signal": "inactive"},
+            (pl.col("risk_level") == "medium") & pl.col("inactive_flag"),
+        ),
+    ],
+)
+def test_signal_shares_follow_the_customers_chosen_at_the_scoring_month(demo_db, demo_data, data, query, chosen):
+    pc = context(demo_db, demo_data, query)
+    wide = churn_numbers.signal_shares(pc, data)
+    ids = pl.read_parquet(data.scores_path).filter(chosen)["customer_id"]
+    flags = pl.read_parquet(data.flags_path).filter(pl.col("customer_id").is_in(ids.implode()))
+    start = wide["month"].min()
+    expected = (
+        flags.filter(pl.col("month") >= start)
+        .group_by("month")
+        .agg(pl.len().alias("customers"), pl.col("txn_drop_flag").sum().alias("txn_drop"))
+        .sort("month")
+    )
+    assert ids.len() > 0 and wide.height == expected.height
+    assert wide["customers"].to_list() == expected["customers"].to_list()
+    assert wide["txn_drop"].to_list() == expected["txn_drop"].to_list()
+    assert wide["customers"][-1] == ids.len()  # every chosen customer is open at the scoring month
+
+
+def test_signal_charts_are_valid_plotly_figures_carrying_the_signal_codes(demo_db, demo_data, data) -> None:
+    import plotly.graph_objects as go
+
+    from clientscope.churn import figures
+    from clientscope.churn.words import signal_labels
+
+    pc = context(demo_db, demo_data, {"p.signal": "inactive"})
+    long = churn_numbers.signal_shares_long(churn_numbers.signal_shares(pc, data))
+    labels = signal_labels("en")
+    lines = figures.signal_lines(long, signal_labels=labels, selected="inactive", lang="en", theme="dark")
+    bars = figures.reason_bars(
+        churn_numbers.reason_mix(pc, data),
+        signal_labels=labels,
+        selected="inactive",
+        title="t",
+        lang="en",
+        theme="light",
+    )
+    for plain in (lines, bars):
+        go.Figure(plain)  # plotly's own validation: raises on an attribute it does not know
+    assert [trace["customdata"][0][0] for trace in lines["data"]] == [
+        code for code in labels if code in set(long["signal"])
+    ]
+    assert [trace["line"]["width"] for trace in lines["data"] if trace["customdata"][0][0] == "inactive"] == [3]
+    assert {row[0] for row in bars["data"][0]["customdata"]} <= set(labels)
+    assert lines["layout"]["template"]["layout"]["paper_bgcolor"] == "rgba(0,0,0,0)"
+
+
 def test_signal_option_keeps_customers_with_that_signal(demo_db, demo_data, data) -> None:
     pc = context(demo_db, demo_data, {"p.signal": "aum_drop"})
     page = churn_numbers.action_list(pc, data, limit=5_000, levels=None)

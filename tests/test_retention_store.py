@@ -320,3 +320,20 @@ def test_coverage_counts_first_contacts_within_the_follow_up_days(store) -> None
     ]
     east_only = coverage(store, FULL_SCOPE, batch, "rm_id", {"region": ["east"]}, date(2026, 11, 12))
     assert sorted(east_only["code"]) == ["R0", "R1", "R2"] and east_only["warned"].sum() == 3
+
+
+def test_the_follow_up_count_reads_one_covering_index(store) -> None:
+    """The coverage section counts a batch per region on every filter change: from the index alone (migration 0005)."""
+    indexes = {ix["name"]: ix["column_names"] for ix in sa.inspect(store.engine).get_indexes("retention_actions")}
+    assert indexes["retention_actions_follow_up"] == [
+        "warning_month", "holdout", "region", "branch_id", "rm_id", "tier", "first_contact_at", "due_date", "status",
+    ]  # fmt: skip
+    if store.engine.dialect.name == "sqlite":
+        query = (
+            "explain query plan select region, count(*), sum(case when first_contact_at <= :d then 1 else 0 end), "
+            "sum(case when due_date < :t and status not in ('retained', 'lost') then 1 else 0 end) "
+            "from retention_actions where warning_month = :m and holdout = 0 group by region"
+        )
+        with store.begin() as con:
+            plan = " ".join(str(row[-1]) for row in con.execute(sa.text(query), {"d": OPENED, "t": MONTH, "m": MONTH}))
+        assert "USING COVERING INDEX retention_actions_follow_up" in plan

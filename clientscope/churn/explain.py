@@ -56,10 +56,15 @@ def churn_rules_view(db: Database, scope: ViewerScope) -> RulesView:
     return _rules(db, db.version, str(settings.cache_root()), scope)
 
 
+def rules_path(version: str, cache_root: Path, scope: ViewerScope) -> Path:
+    """Where the rules of this data version for this viewer scope are kept."""
+    digest = hashlib.sha256(repr((scope.as_params(), PAGE_FILES_VERSION)).encode()).hexdigest()[:12]
+    return cache_root / "churn_page" / f"rules-{version}-{digest}.joblib"
+
+
 @lru_cache(maxsize=16)
 def _rules(db: Database, version: str, cache_root: str, scope: ViewerScope) -> RulesView:
-    digest = hashlib.sha256(repr((scope.as_params(), PAGE_FILES_VERSION)).encode()).hexdigest()[:12]
-    path = Path(cache_root) / "churn_page" / f"rules-{version}-{digest}.joblib"
+    path = rules_path(version, Path(cache_root), scope)
     if path.is_file():
         try:
             loaded = joblib.load(path)

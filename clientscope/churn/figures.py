@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from clientscope.figures import theme
+from clientscope.figures import theme as theme_module
 from clientscope.i18n import t
 from clientscope.semantic.formats import currency_symbol, currency_word
 
@@ -29,7 +29,7 @@ MUTED_OPACITY = 0.3
 @lru_cache(maxsize=2)
 def template(name: str):
     """The app's plotly template, built once per theme (building one costs ~70 ms; figures copy it)."""
-    return theme.template(name)
+    return theme_module.template(name)
 
 
 def percent_text(value: float) -> str:
@@ -218,37 +218,40 @@ def signal_lines(
     selected: str | None,
     lang: str,
     theme: str,
-) -> go.Figure:
+) -> theme_module.PlainFigure:
     """Share of customers with each signal firing, per month-end; customdata = the signal code."""
-    fig = go.Figure()
+    by_signal = long.sort("month").partition_by("signal", as_dict=True)
+    data = []
     for code, label in signal_labels.items():
-        rows = long.filter(pl.col("signal") == code).sort("month")
-        if rows.is_empty():
+        rows = by_signal.get((code,))
+        if rows is None:
             continue
-        fig.add_scatter(
-            x=[m.strftime("%Y-%m") for m in rows["month"].to_list()],
-            y=rows["share"].to_list(),
-            mode="lines+markers",
-            name=label,
-            line={"width": 3 if selected == code else 1.5},
-            opacity=1.0 if selected in (None, code) else MUTED_OPACITY,
-            customdata=[[code, f, n] for f, n in zip(rows["firing"], rows["customers"], strict=True)],
-            hovertemplate=(
-                f"%{{x}} · %{{fullData.name}}<br>{t('churn.signals.share', lang)}: %{{y:.1%}}<br>"
-                f"{t('churn.signals.firing', lang)}: %{{customdata[1]:,}} / %{{customdata[2]:,}}<extra></extra>"
-            ),
+        data.append(
+            {
+                "type": "scatter",
+                "x": [m.strftime("%Y-%m") for m in rows["month"].to_list()],
+                "y": rows["share"].to_list(),
+                "mode": "lines+markers",
+                "name": label,
+                "line": {"width": 3 if selected == code else 1.5},
+                "opacity": 1.0 if selected in (None, code) else MUTED_OPACITY,
+                "customdata": [[code, f, n] for f, n in zip(rows["firing"], rows["customers"], strict=True)],
+                "hovertemplate": (
+                    f"%{{x}} · %{{fullData.name}}<br>{t('churn.signals.share', lang)}: %{{y:.1%}}<br>"
+                    f"{t('churn.signals.firing', lang)}: %{{customdata[1]:,}} / %{{customdata[2]:,}}<extra></extra>"
+                ),
+            }
         )
-    fig.update_layout(
-        template=template(theme),
-        title={"text": t("churn.signals.title", lang), "font": {"size": 14}},
-        height=340,
-        xaxis={"title": t("churn.month", lang), "type": "category"},
-        yaxis={"title": t("churn.signals.share", lang), "tickformat": ".0%", "rangemode": "tozero"},
-        legend={"orientation": "h", "y": -0.3},
-        clickmode="event",
-        hovermode="closest",
-    )
-    return fig
+    layout = {
+        "title": {"text": t("churn.signals.title", lang), "font": {"size": 14}},
+        "height": 340,
+        "xaxis": {"title": {"text": t("churn.month", lang)}, "type": "category"},
+        "yaxis": {"title": {"text": t("churn.signals.share", lang)}, "tickformat": ".0%", "rangemode": "tozero"},
+        "legend": {"orientation": "h", "y": -0.3},
+        "clickmode": "event",
+        "hovermode": "closest",
+    }
+    return theme_module.plain_figure(data, layout, theme)
 
 
 def reason_bars(
@@ -259,33 +262,33 @@ def reason_bars(
     title: str,
     lang: str,
     theme: str,
-) -> go.Figure:
+) -> theme_module.PlainFigure:
     """Share of the selected customers with each reason firing; customdata = the signal code."""
     rows = mix.sort("customers")
     codes = rows["signal"].to_list()
-    fig = go.Figure(
-        go.Bar(
-            y=[signal_labels.get(c, c) for c in codes],
-            x=rows["share"].to_list(),
-            orientation="h",
-            marker_color=LEVEL_COLORS["medium"],
-            marker_opacity=[1.0 if selected in (None, c) else MUTED_OPACITY for c in codes],
-            customdata=[[c, n] for c, n in zip(codes, rows["customers"], strict=True)],
-            hovertemplate=(
-                f"%{{y}}<br>{t('churn.signals.share', lang)}: %{{x:.1%}}<br>"
-                f"{t('churn.customers', lang)}: %{{customdata[1]:,}}<extra></extra>"
-            ),
-        )
-    )
-    fig.update_layout(
-        template=template(theme),
-        title={"text": title, "font": {"size": 14}},
-        height=340,
-        xaxis={"tickformat": ".0%", "rangemode": "tozero", "title": t("churn.signals.share", lang)},
-        yaxis={"type": "category", "automargin": True},
-        clickmode="event",
-    )
-    return fig
+    bar = {
+        "type": "bar",
+        "y": [signal_labels.get(c, c) for c in codes],
+        "x": rows["share"].to_list(),
+        "orientation": "h",
+        "marker": {
+            "color": LEVEL_COLORS["medium"],
+            "opacity": [1.0 if selected in (None, c) else MUTED_OPACITY for c in codes],
+        },
+        "customdata": [[c, n] for c, n in zip(codes, rows["customers"], strict=True)],
+        "hovertemplate": (
+            f"%{{y}}<br>{t('churn.signals.share', lang)}: %{{x:.1%}}<br>"
+            f"{t('churn.customers', lang)}: %{{customdata[1]:,}}<extra></extra>"
+        ),
+    }
+    layout = {
+        "title": {"text": title, "font": {"size": 14}},
+        "height": 340,
+        "xaxis": {"tickformat": ".0%", "rangemode": "tozero", "title": {"text": t("churn.signals.share", lang)}},
+        "yaxis": {"type": "category", "automargin": True},
+        "clickmode": "event",
+    }
+    return theme_module.plain_figure([bar], layout, theme)
 
 
 def _scores(deciles: pl.DataFrame, best_name: str | None, lang: str) -> list[tuple[str, str, str]]:

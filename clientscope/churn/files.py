@@ -31,6 +31,7 @@ from clientscope.churn.signals import (
     FLAG_COLUMN,
     HORIZON_MONTHS,
     Sample,
+    Signal,
     SignalRules,
     default_rules,
     load_signals,
@@ -44,7 +45,7 @@ from clientscope.view_context import PageContext
 log = logging.getLogger(__name__)
 
 
-PAGE_FILES_VERSION = "4"  # bump when the layout of the page files changes (4: card, evaluation rows, cells)
+PAGE_FILES_VERSION = "5"  # bump when the layout of the page files changes (5: flags carry the scored level, mask)
 SCORES_FILE = "scores.parquet"
 EVALUATION_FILE = "evaluation.parquet"
 SCORE_CELLS_FILE = "score_cells.parquet"
@@ -187,7 +188,7 @@ def _write_page_files(db: Database, trained: TrainedModel, folder: Path, sample:
     # no reasons in the file: the page words them per request, in the viewer's language
     scores = _with_attributes(db, riskiest_first(score(db, trained)))
     write_parquet_atomic(scores, folder / SCORES_FILE)
-    write_parquet_atomic(_flags_frame(db, trained, sample), folder / flags_file(sample))
+    write_parquet_atomic(_flags_frame(db, trained, sample, scores), folder / flags_file(sample))
     write_parquet_atomic(scored_evaluation(evaluation_frame(db, trained)), folder / EVALUATION_FILE)
     write_parquet_atomic(_cells(scores, "score_cells", list(histogram_edges(trained.card))), folder / SCORE_CELLS_FILE)
     write_atomic(folder / CARD_FILE, lambda temp: joblib.dump(trained.card, temp))
@@ -244,9 +245,25 @@ def flags_sample(months: pl.DataFrame, config: ModelConfig) -> Sample:
     return Sample(config.seed, max(1, 10_000 * FLAGS_MAX_ROWS // rows))
 
 
-def _flags_frame(db: Database, trained: TrainedModel, sample: Sample) -> pl.DataFrame:
+def _flags_frame(db: Database, trained: TrainedModel, sample: Sample, scores: pl.DataFrame) -> pl.DataFrame:
+    """The sampled open customer-months' flags and filter attributes, and each customer's risk level and signal mask
+    at the scoring month (null when not scored): the signal trend follows the customers of a risk level or signal
+    with a column test instead of joining the scores on every filter change."""
     frame = load_signals(db, trained.rules, sample=sample, scope=FULL_SCOPE)
-    return _with_attributes(db, frame.select("customer_id", "month", *FLAG_COLUMN.values()))
+    flags = _with_attributes(db, frame.select("customer_id", "month", *FLAG_COLUMN.values()))
+    scored = scores.select(
+        "customer_id",
+        pl.col("risk_level").alias("scored_risk_level"),
+        signal_mask().alias("scored_signal_mask"),
+    )
+    return flags.join(scored, on="customer_id", how="left", maintain_order="left")
+
+
+def signal_mask() -> pl.Expr:
+    """Bit k set when signal k fires (clientscope.churn.view.SIGNALS order), as score_cells.sql writes it."""
+    return pl.sum_horizontal(
+        pl.col(FLAG_COLUMN[signal]).fill_null(False).cast(pl.Int32) * (1 << bit) for bit, signal in enumerate(Signal)
+    )
 
 
 def _with_attributes(db: Database, rows: pl.DataFrame) -> pl.DataFrame:

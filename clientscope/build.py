@@ -89,6 +89,7 @@ def run_build(
     (docs/retention-actions.md), unless `open_retention_batch` is false (an export writes no app state).
     """
     from clientscope.campaigns.serving import build_campaign_files, serving_present
+    from clientscope.campaigns.table import warm as warm_campaigns
     from clientscope.churn.explain import churn_rules_view
     from clientscope.churn.files import build_churn_files, churn_files_present
     from clientscope.churn.scoring import latest_scores_on_duckdb
@@ -96,6 +97,7 @@ def run_build(
     from clientscope.marts import build_marts, marts_dir
     from clientscope.semantic.rollups import build_rollups, rollups_dir
     from clientscope.validation_cache import is_validated, validate_once
+    from clientscope.view_context import build_page_context
 
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}: one of {', '.join(ENGINES)}")
@@ -124,6 +126,7 @@ def run_build(
         build_rollups(db, model)
     with timer.step("campaigns", reused=serving_present(db, model.rules)):
         build_campaign_files(db, model.rules)
+        warm_campaigns(build_page_context(db, model, data_dir, {}, FULL_SCOPE))  # the first visit's counts
     rules, day = SignalRules.from_rules(model.rules), today or date.today()
     with timer.step("churn", reused=churn_files_present(db)):
         # the model is trained here on either engine (it samples); Spark scores every open customer

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from clientscope import validation, validation_cache
+from clientscope.campaigns.serving import serving_dir
 from clientscope.churn import files as churn_files
 from clientscope.churn.explain import rules_path
 from clientscope.db import FULL_SCOPE
@@ -88,10 +89,14 @@ def test_prepare_trains_the_churn_model_and_writes_the_page_files(demo_data: Pat
     assert len(models) == 1
     assert len(scores) == 1
     # the page's decision-tree rules for the whole bank too: no first visit computes them
+    # and what the churn and campaigns pages' first visits would compute: the bank-wide rules, the campaign counts
     rules = rules_path(context.db.version, cache_dir, FULL_SCOPE)
+    answers = serving_dir(context.db, context.model.rules) / "answers"
     rules.unlink(missing_ok=True)  # (another test's visit may have computed them)
+    shutil.rmtree(answers, ignore_errors=True)
     assert prepare(str(demo_data)).db is not None
     assert rules.is_file()
+    assert [p.name.split("-")[:2] for p in answers.iterdir()] == [["campaigns", "campaign_counts"]]
 
 
 def test_a_start_with_the_churn_files_built_trains_and_reads_nothing(

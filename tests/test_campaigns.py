@@ -190,6 +190,36 @@ def test_campaign_counts_match_the_raw_extracts(context, demo_data, with_region:
     assert totals["reached"] < expected["reached"].sum()  # customers reached by several campaigns count once
 
 
+def test_the_whole_banks_campaign_counts_are_kept_on_disk_and_read_back(context, demo_data) -> None:
+    from clientscope.campaigns.serving import kept_answer_path
+    from clientscope.db import query_sql, run_named
+    from clientscope.marts import params_for
+
+    pc, settings = context()
+    params = params_for(query_sql("campaigns/campaign_counts"), at.period_params(vw.view_of(pc)))
+    path = kept_answer_path(pc.db, pc.model.rules, "campaigns/campaign_counts", params)
+    path.unlink(missing_ok=True)
+    QUERY_CACHE.clear()
+    first = tb.campaign_table(pc, settings)
+    assert pl.read_parquet(path).equals(run_named(pc.db, "campaigns/campaign_counts", params, filters=pc.filters).frame)
+    # the page reads the file: an altered file shows (a new process, an empty query cache)
+    pl.read_parquet(path).with_columns(pl.col("reached") + 1000).write_parquet(path)
+    QUERY_CACHE.clear()
+    altered = tb.campaign_table(pc, settings)
+    assert altered.total["reached"] == first.total["reached"] + 1000
+    # a damaged file is computed again and replaced
+    path.write_bytes(b"not parquet")
+    QUERY_CACHE.clear()
+    assert tb.campaign_table(pc, settings).rows.equals(first.rows)
+    assert pl.read_parquet(path).equals(run_named(pc.db, "campaigns/campaign_counts", params, filters=pc.filters).frame)
+    # a filtered view, or a viewer's narrower scope, is never kept
+    kept = sorted(path.parent.iterdir())
+    tb.campaign_table(*context({"region": first_region(demo_data)}))
+    tb.campaign_table(*context(scope=ViewerScope(regions=frozenset({first_region(demo_data)}))))
+    assert sorted(path.parent.iterdir()) == kept
+    QUERY_CACHE.clear()
+
+
 def test_campaign_counts_of_a_period_without_touches_have_a_zero_total(context) -> None:
     from clientscope.cache import run_named_cached
     from clientscope.db import query_sql

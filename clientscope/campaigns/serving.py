@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from clientscope import settings
+from clientscope.atomic_files import write_parquet_atomic
 from clientscope.campaigns import credits
 from clientscope.db import Database, query_sql, run_named
 from clientscope.marts import fingerprint, write_folder_atomically
@@ -134,3 +136,32 @@ def _with_cells(db: Database, name: str, table: str, frame: pl.DataFrame) -> pl.
         return cur.sql(query_sql(name)).pl()
     finally:
         cur.close()
+
+
+def kept_answer(
+    db: Database, rules: Rules, name: str, params: Mapping[str, Any], run: Callable[[], pl.DataFrame]
+) -> pl.DataFrame:
+    """`queries/<name>.sql`'s answer for the whole bank with no filters, kept beside this version's credits.
+
+    The campaigns page's first visit asks for the per-campaign distinct customers of the default period, an exact
+    count over every touch (0.5 s at scale M); the build step asks once (`clientscope.campaigns.table.warm`) and
+    every process after it reads the file. Keyed by the query's text and parameters, so another period or window
+    is another file (written on its first use, a few kB each). Callers pass the whole-bank, unfiltered case only."""
+    if db.data_dir is None:  # a test's in-memory database: no version to key files on
+        return run()
+    path = kept_answer_path(db, rules, name, params)
+    if path.is_file():
+        try:
+            return pl.read_parquet(path)
+        except (OSError, pl.exceptions.ComputeError):  # a damaged file is recomputed and written again
+            log.warning("ignoring unreadable %s", path)
+    frame = run()
+    write_parquet_atomic(frame, path)
+    return frame
+
+
+def kept_answer_path(db: Database, rules: Rules, name: str, params: Mapping[str, Any]) -> Path:
+    digest = hashlib.sha256(query_sql(name).encode())
+    digest.update(repr(sorted(params.items())).encode())
+    return serving_dir(db, rules) / "answers" / f"{name.replace('/', '-')}-{digest.hexdigest()[:16]}.parquet"
+

@@ -16,10 +16,10 @@ from typing import Any
 import polars as pl
 
 from clientscope.cache import run_named_cached
-from clientscope.campaigns import attribution
+from clientscope.campaigns import attribution, serving
 from clientscope.campaigns.uplift import uplift
-from clientscope.campaigns.view import Settings, view_of
-from clientscope.db import query_sql
+from clientscope.campaigns.view import Settings, page_settings, view_of
+from clientscope.db import FULL_SCOPE, query_sql
 from clientscope.marts import params_for
 from clientscope.money import cents_total
 from clientscope.view_context import PageContext
@@ -64,11 +64,23 @@ TABLE_COLUMNS: tuple[str, ...] = (
 
 
 def _run(pc: PageContext, name: str, *, filtered: bool) -> pl.DataFrame:
-    """`queries/campaigns/<name>.sql` for the view's period (and filters), through the query cache."""
+    """`queries/campaigns/<name>.sql` for the view's period (and filters), through the query cache; the whole
+    bank's unfiltered campaign counts are kept on disk (`serving.kept_answer`: the page's first visit reads them)."""
     query = f"campaigns/{name}"
     params = params_for(query_sql(query), attribution.period_params(view_of(pc)))
     filters = pc.filters if filtered else None
-    return run_named_cached(pc.db, query, params, scope=pc.scope, filters=filters).frame
+
+    def run() -> pl.DataFrame:
+        return run_named_cached(pc.db, query, params, scope=pc.scope, filters=filters).frame
+
+    if name == "campaign_counts" and not filters and pc.scope == FULL_SCOPE:
+        return serving.kept_answer(pc.db, pc.model.rules, query, params, run)
+    return run()
+
+
+def warm(pc: PageContext) -> None:
+    """Compute what the page's default view keeps on disk (the build step calls it with the default view)."""
+    campaign_table(pc, page_settings(pc))
 
 
 def _uplift_columns(row: Mapping[str, Any]) -> dict[str, float | None]:

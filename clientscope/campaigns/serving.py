@@ -164,4 +164,3 @@ def kept_answer_path(db: Database, rules: Rules, name: str, params: Mapping[str,
     digest = hashlib.sha256(query_sql(name).encode())
     digest.update(repr(sorted(params.items())).encode())
     return serving_dir(db, rules) / "answers" / f"{name.replace('/', '-')}-{digest.hexdigest()[:16]}.parquet"
-

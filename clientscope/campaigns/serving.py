@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # the build step imports this module before the semantic pack
 log = logging.getLogger(__name__)
 
 SERVING_VERSION = "1"  # bump when the files' layout changes
-DEFAULT_HALF_LIFE_DAYS = 7  # clientscope.campaigns.view.DEFAULT_HALF_LIFE (not imported: it pulls in Dash)
+DEFAULT_HALF_LIFE_DAYS = 7  # the page's default half-life (days) of the time-decay model; the credits are built for it
 TABLES: tuple[str, ...] = ("campaign_credits", "campaign_journeys")
 REQUIRED: tuple[str, ...] = ("touch_facts", "conversion_facts", "customer_month_facts")
 _SQL = (

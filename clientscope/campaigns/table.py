@@ -79,8 +79,10 @@ def _run(pc: PageContext, name: str, *, filtered: bool) -> pl.DataFrame:
 
 
 def warm(pc: PageContext) -> None:
-    """Compute what the page's default view keeps on disk (the build step calls it with the default view)."""
-    campaign_table(pc, page_settings(pc))
+    """Compute what the page's default view keeps on disk (the build step calls it with the default view); extracts
+    without campaigns (the page says so) have nothing to keep."""
+    if pc.db.has(*serving.REQUIRED):
+        campaign_table(pc, page_settings(pc))
 
 
 def _uplift_columns(row: Mapping[str, Any]) -> dict[str, float | None]:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from clientscope.campaigns.models import MODELS
+from clientscope.campaigns.serving import DEFAULT_HALF_LIFE_DAYS
 from clientscope.db import Database
 from clientscope.kpis import period_bounds
 from clientscope.semantic.filtering import ViewFilters
@@ -21,7 +22,7 @@ HALF_LIFE_OPTION = "half_life"
 DEFAULT_MODEL = "last_touch"  # the same rule as metrics.yaml's attributed_* metrics, so the numbers agree
 LOOKBACK_CHOICES: tuple[int, ...] = (7, 14, 30, 60, 90)
 HALF_LIFE_CHOICES: tuple[int, ...] = (1, 3, 7, 14, 30)
-DEFAULT_HALF_LIFE = 7
+DEFAULT_HALF_LIFE = DEFAULT_HALF_LIFE_DAYS
 
 REQUIRED_TABLES: tuple[str, ...] = ("campaigns", "touches", "conversions")
 REQUIRED_MARTS: tuple[str, ...] = ("campaign_facts", "touch_facts", "conversion_facts")

@@ -113,9 +113,11 @@ def queue_frame(
     statuses: Sequence[str] | None,
     overdue_on: date | None,
     filters: Mapping[str, Sequence[str]],
+    limit: int | None = QUEUE_LIMIT,
 ) -> pl.DataFrame:
-    """The viewer's work queue (hold-out customers never appear) with name and phone, masked unless allowed."""
-    rows = actions_frame(store, scope, statuses=statuses, overdue_on=overdue_on, filters=filters, limit=QUEUE_LIMIT)
+    """The viewer's work queue (hold-out customers never appear) with name and phone, masked unless allowed; its
+    first `limit` actions (None: all)."""
+    rows = actions_frame(store, scope, statuses=statuses, overdue_on=overdue_on, filters=filters, limit=limit)
     people = customers_of(db, scope, rows["customer_id"].to_list()).drop("close_date")
     return mask_frame(rows.join(people, on="customer_id", how="left"), scope)
 

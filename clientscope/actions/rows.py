@@ -36,13 +36,29 @@ POLARS_TYPES: Mapping[type, pl.DataType] = {
 }
 
 
-def frame_of(
-    rows: Sequence[Mapping[str, Any]], table: sa.Table, extra: Mapping[str, Any] | None = None
-) -> pl.DataFrame:
+def frame_of(result: sa.CursorResult, table: sa.Table, extra: Mapping[str, Any] | None = None) -> pl.DataFrame:
+    """The rows of `result` (a select of `table`'s columns, then `extra`'s) as a typed frame, timestamps in UTC.
+
+    Built column by column: a batch of 80,000 actions (1M customers) took 1.8 s as one dict per row."""
     schema: dict[str, Any] = {
         column.name: next((v for k, v in POLARS_TYPES.items() if isinstance(column.type, k)), pl.String())
         for column in table.columns
     }
     schema.update(extra or {})
-    data = [normalised(dict(row)) for row in rows]
-    return pl.DataFrame(data, schema=schema, orient="row") if data else pl.DataFrame(schema=schema)
+    names = list(result.keys())
+    columns = list(zip(*result.all(), strict=True)) or [()] * len(names)
+    stamps = {name for name, dtype in schema.items() if isinstance(dtype, pl.Datetime)}
+    series = [
+        _utc_series(name, values) if name in stamps else pl.Series(name, values, dtype=schema[name])
+        for name, values in zip(names, columns, strict=True)
+    ]
+    return pl.DataFrame(series).select(list(schema))
+
+
+def _utc_series(name: str, values: Sequence[datetime | None]) -> pl.Series:
+    # naive values are UTC (SQLite); aware ones are converted (PostgreSQL)
+    return (
+        pl.Series(name, [None if v is None else utc(v).replace(tzinfo=None) for v in values])
+        .cast(pl.Datetime("us"))
+        .dt.replace_time_zone("UTC")
+    )

@@ -18,7 +18,7 @@ from clientscope.actions.queue import (
     overdue_expr,
     queue_frame,
 )
-from clientscope.actions.store import STATUSES
+from clientscope.actions.store import STATUSES, count_actions
 from clientscope.churn.files import ChurnData
 from clientscope.export import ColumnSpec, SheetSpec
 from clientscope.i18n import t
@@ -35,8 +35,8 @@ def _text(key: str, lang: str) -> ColumnSpec:
 def queue_sheet(pc: PageContext, today: date, list_rows: int | None = None) -> SheetSpec:
     """The first `list_rows` actions of the viewer's scope and page filters (hold-out excluded), all statuses."""
     lang, config = pc.lang, retention_config()
-    queue = queue_frame(pc.db, current_store(), pc.scope, statuses=None, overdue_on=None, filters=pc.metric_filters())
-    frame = queue if list_rows is None else queue.head(list_rows)
+    store, filters = current_store(), pc.metric_filters()
+    frame = queue_frame(pc.db, store, pc.scope, statuses=None, overdue_on=None, filters=filters, limit=list_rows)
     labels = {code: t(f"actions.status.{code}", lang) for code in STATUSES}
     rows = frame.with_columns(
         pl.col("status").replace(labels).alias("status"),
@@ -68,7 +68,8 @@ def queue_sheet(pc: PageContext, today: date, list_rows: int | None = None) -> S
         ColumnSpec("updated_by", t("actions.col.updated_by", lang), "text"),
         ColumnSpec("updated_at", t("actions.col.updated_at", lang), "datetime"),
     )
-    return SheetSpec(t("actions.sheet.queue", lang), t("actions.title", lang), columns, rows, of_rows=queue.height)
+    total = count_actions(store, pc.scope, filters=filters)
+    return SheetSpec(t("actions.sheet.queue", lang), t("actions.title", lang), columns, rows, of_rows=total)
 
 
 def coverage_sheet(pc: PageContext, today: date) -> SheetSpec:

@@ -223,8 +223,14 @@ def actions_frame(
         actions.c.warning_month.desc(), actions.c.churn_probability.desc(), actions.c.customer_id
     ).limit(limit)
     with store.begin() as con:
-        rows = con.execute(query).mappings().all()
-    return frame_of(rows, actions)
+        return frame_of(con.execute(query), actions)
+
+
+def count_actions(store: AppStore, scope: ViewerScope, *, filters: Mapping[str, Sequence[str]] | None = None) -> int:
+    """How many actions `actions_frame` would give for these filters (hold-out excluded), before its limit."""
+    query = actions_query(sa.select(sa.func.count()).select_from(actions), scope, filters=filters)
+    with store.begin() as con:
+        return int(con.execute(query).scalar_one())
 
 
 def actions_query(
@@ -283,8 +289,7 @@ def history_frame(
     if customer_id is not None:
         query = query.where(actions.c.customer_id == customer_id)
     with store.begin() as con:
-        rows = con.execute(query).mappings().all()
-    frame = frame_of(rows, history, extra={"customer_id": pl.String, "warning_month": pl.Date})
+        frame = frame_of(con.execute(query), history, extra={"customer_id": pl.String, "warning_month": pl.Date})
     return frame.sort("warning_month", "version", descending=[True, False]) if frame.height else frame
 
 

@@ -252,7 +252,11 @@ def test_signal_shares_follow_the_customers_chosen_at_the_scoring_month(demo_db,
     assert wide["customers"][-1] == ids.len()  # every chosen customer is open at the scoring month
 
 
-def test_signal_charts_are_valid_plotly_figures_carrying_the_signal_codes(demo_db, demo_data, data) -> None:
+def tiers_codes(pc, data) -> set[str]:
+    return set(churn_numbers.at_risk_by(pc, data, "tier")["code"].to_list())
+
+
+def test_churn_charts_are_valid_plotly_figures_carrying_their_codes(demo_db, demo_data, data) -> None:
     import plotly.graph_objects as go
 
     from clientscope.churn import figures
@@ -270,8 +274,31 @@ def test_signal_charts_are_valid_plotly_figures_carrying_the_signal_codes(demo_d
         lang="en",
         theme="light",
     )
-    for plain in (lines, bars):
+    histogram = figures.risk_histogram(
+        churn_numbers.distribution(pc, data),
+        churn_files.histogram_edges(data.card),
+        level_labels={"low": "Low", "medium": "Medium", "high": "High"},
+        selected="high",
+        cutoffs={"medium": data.card.medium_cutoff, "high": data.card.high_cutoff},
+        format_money=str,
+        lang="en",
+        theme="light",
+    )
+    tiers = figures.tier_bars(
+        churn_numbers.at_risk_by(pc, data, "tier"),
+        tier_labels=pc.model.tier_labels("en"),
+        selected="mass",
+        format_money=str,
+        lang="en",
+        theme="dark",
+    )
+    for plain in (lines, bars, histogram, tiers):
         go.Figure(plain)  # plotly's own validation: raises on an attribute it does not know
+    assert {trace["customdata"][0][0] for trace in histogram["data"]} <= {"low", "medium", "high"}
+    assert [trace["opacity"] for trace in histogram["data"] if trace["customdata"][0][0] == "high"] == [1.0]
+    assert [row[0] for row in tiers["data"][0]["customdata"]] == [
+        code for code in pc.model.tier_labels("en") if code in tiers_codes(pc, data)
+    ]
     assert [trace["customdata"][0][0] for trace in lines["data"]] == [
         code for code in labels if code in set(long["signal"])
     ]

@@ -52,48 +52,50 @@ def risk_histogram(
     format_money: Callable[[float], str],
     lang: str,
     theme: str,
-) -> go.Figure:
+) -> theme_module.PlainFigure:
     """Customers per churn-probability bin, coloured by risk level (bins never straddle a level's cut-off)."""
     labels = [bin_label(low, high) for low, high in pairwise(edges)]
-    fig = go.Figure()
+    data = []
     for level in ("low", "medium", "high"):
         rows = dist.filter(pl.col("risk_level") == level).sort("bin")
         if rows.is_empty():
             continue
-        fig.add_bar(
-            x=[labels[b - 1] for b in rows["bin"].to_list()],
-            y=rows["customers"].to_list(),
-            name=level_labels.get(level, level),
-            marker_color=LEVEL_COLORS[level],
-            opacity=1.0 if selected in (None, level) else MUTED_OPACITY,
-            customdata=[[level, format_money(a)] for a in rows["aum_total"].to_list()],
-            hovertemplate=(
-                f"{t('churn.dist.probability', lang)}: %{{x}}<br>"
-                f"{t('churn.customers', lang)}: %{{y:,}}<br>"
-                f"{t('churn.aum', lang)}: %{{customdata[1]}}<extra>%{{fullData.name}}</extra>"
-            ),
+        data.append(
+            {
+                "type": "bar",
+                "x": [labels[b - 1] for b in rows["bin"].to_list()],
+                "y": rows["customers"].to_list(),
+                "name": level_labels.get(level, level),
+                "marker": {"color": LEVEL_COLORS[level]},
+                "opacity": 1.0 if selected in (None, level) else MUTED_OPACITY,
+                "customdata": [[level, format_money(a)] for a in rows["aum_total"].to_list()],
+                "hovertemplate": (
+                    f"{t('churn.dist.probability', lang)}: %{{x}}<br>"
+                    f"{t('churn.customers', lang)}: %{{y:,}}<br>"
+                    f"{t('churn.aum', lang)}: %{{customdata[1]}}<extra>%{{fullData.name}}</extra>"
+                ),
+            }
         )
     cutoffs_text = " · ".join(
         f"{level_labels.get(level, level)} ≥ {percent_text(value)}" for level, value in cutoffs.items()
     )
     subtitle = t("churn.dist.cutoffs", lang, cutoffs=cutoffs_text)
-    fig.update_layout(
-        template=template(theme),
-        title={"text": f"{t('churn.dist.title', lang)}<br><sup>{subtitle}</sup>", "font": {"size": 14}},
-        barmode="overlay",
-        bargap=0.08,
-        height=320,
-        xaxis={
-            "title": t("churn.dist.probability", lang),
+    layout = {
+        "title": {"text": f"{t('churn.dist.title', lang)}<br><sup>{subtitle}</sup>", "font": {"size": 14}},
+        "barmode": "overlay",
+        "bargap": 0.08,
+        "height": 320,
+        "xaxis": {
+            "title": {"text": t("churn.dist.probability", lang)},
             "type": "category",
             "categoryorder": "array",
             "categoryarray": labels,
         },
-        yaxis={"title": t("churn.customers", lang)},
-        legend={"orientation": "h", "y": -0.35},
-        clickmode="event",
-    )
-    return fig
+        "yaxis": {"title": {"text": t("churn.customers", lang)}},
+        "legend": {"orientation": "h", "y": -0.35},
+        "clickmode": "event",
+    }
+    return theme_module.plain_figure(data, layout, theme)
 
 
 def at_risk_bars(
@@ -183,32 +185,32 @@ def tier_bars(
     format_money: Callable[[float], str],
     lang: str,
     theme: str,
-) -> go.Figure:
+) -> theme_module.PlainFigure:
     """At-risk customers per tier, in the tier order of metrics.yaml; customdata = the tier code."""
     by_code = {row["code"]: row for row in frame.iter_rows(named=True)}
     codes = [code for code in tier_labels if code in by_code]
-    fig = go.Figure(
-        go.Bar(
-            x=[tier_labels[c] for c in codes],
-            y=[by_code[c]["at_risk_customers"] for c in codes],
-            marker_color=LEVEL_COLORS["high"],
-            marker_opacity=[1.0 if selected in (None, c) else MUTED_OPACITY for c in codes],
-            customdata=[[c, format_money(by_code[c]["at_risk_aum"])] for c in codes],
-            hovertemplate=(
-                f"%{{x}}<br>{t('churn.drill.at_risk_customers', lang)}: %{{y:,}}<br>"
-                f"{t('churn.drill.at_risk_aum', lang)}: %{{customdata[1]}}<extra></extra>"
-            ),
-        )
-    )
-    fig.update_layout(
-        template=template(theme),
-        title={"text": t("churn.tier.title", lang), "font": {"size": 14}},
-        height=320,
-        yaxis={"title": t("churn.drill.at_risk_customers", lang)},
-        xaxis={"type": "category"},
-        clickmode="event",
-    )
-    return fig
+    bar = {
+        "type": "bar",
+        "x": [tier_labels[c] for c in codes],
+        "y": [by_code[c]["at_risk_customers"] for c in codes],
+        "marker": {
+            "color": LEVEL_COLORS["high"],
+            "opacity": [1.0 if selected in (None, c) else MUTED_OPACITY for c in codes],
+        },
+        "customdata": [[c, format_money(by_code[c]["at_risk_aum"])] for c in codes],
+        "hovertemplate": (
+            f"%{{x}}<br>{t('churn.drill.at_risk_customers', lang)}: %{{y:,}}<br>"
+            f"{t('churn.drill.at_risk_aum', lang)}: %{{customdata[1]}}<extra></extra>"
+        ),
+    }
+    layout = {
+        "title": {"text": t("churn.tier.title", lang), "font": {"size": 14}},
+        "height": 320,
+        "yaxis": {"title": {"text": t("churn.drill.at_risk_customers", lang)}},
+        "xaxis": {"type": "category"},
+        "clickmode": "event",
+    }
+    return theme_module.plain_figure([bar], layout, theme)
 
 
 def signal_lines(

@@ -10,7 +10,6 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from clientscope.access import current_viewer
 from clientscope.access.audit import COLUMNS, entries
-from clientscope.access.audit_report import audit_workbook
 from clientscope.access.web import access_runtime
 from clientscope.components.grid import grid_options
 from clientscope.i18n import normalise_language, t
@@ -59,5 +58,7 @@ def export_audit(n_clicks: int | None, search: str | None):
     viewer = current_viewer()
     frame = entries(access_runtime().store, limit=AUDIT_EXPORT_ROWS)
     now = datetime.now()
+    from clientscope.access.audit_report import audit_workbook  # the Excel writer loads when a workbook is asked for
+
     content = audit_workbook(frame, lang, viewer.username, now)
     return dcc.send_bytes(content, f"clientscope-audit-{now:%Y%m%d-%H%M}.xlsx")

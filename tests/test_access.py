@@ -92,6 +92,14 @@ def load_lockout(attempts: int):
     return Lockout(attempts=attempts, minutes=10)
 
 
+def test_an_unknown_name_is_checked_against_a_hash_of_the_hashers_own_parameters() -> None:
+    """The dummy hash is written out in the code: it must cost what a real account's hash costs to verify, so it
+    carries the current parameters of argon2-cffi's hasher (a library upgrade that changes them fails here)."""
+    hasher = accounts._HASHER
+    assert not hasher.check_needs_rehash(accounts._DUMMY_HASH)
+    assert hasher.verify(accounts._DUMMY_HASH, "not a password of anyone")
+
+
 def test_the_audit_log_is_append_only_in_the_database(any_store) -> None:
     record(any_store, Action.SIGN_IN, username="east", role="region_manager", remote_addr="127.0.0.1")
     with pytest.raises(sa.exc.DBAPIError, match="append-only"), any_store.begin() as con:

@@ -3,6 +3,8 @@ deleted only by their owner, and still there when the store is opened again (a r
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -91,3 +93,29 @@ def test_bad_names_and_paths_are_refused_with_the_reason(tmp_path: Path) -> None
 def test_open_mode_views_belong_to_one_shared_owner() -> None:
     assert owner_of("local", open_mode=True) == OPEN_OWNER
     assert owner_of("east", open_mode=False) == "east"
+
+
+def test_the_newest_revision_is_alembics_head() -> None:
+    """The store skips Alembic when it is at the newest revision, read from the migration files' numbers."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from clientscope.store.engine import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert head_revision() == ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_a_store_at_the_newest_revision_opens_without_alembic(tmp_path: Path) -> None:
+    url = "sqlite:///" + str(tmp_path / "store.sqlite")
+    code = (
+        "import sys\n"
+        "from clientscope.store import open_store\n"
+        f"store = open_store({url!r})\n"
+        "print(store.revision(), 'alembic' in sys.modules)\n"
+    )
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert first.stdout.split() == [head_revision(), "True"]  # a new store: migrated by Alembic
+    assert again.stdout.split() == [head_revision(), "False"]  # up to date: Alembic is not even imported

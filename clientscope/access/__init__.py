@@ -10,8 +10,9 @@ second) to print `--help` or to run `clientscope export`.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from clientscope.lazy_names import lazy_getattr
 
 if TYPE_CHECKING:
     from clientscope.access.config import AccessConfig
@@ -30,11 +31,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'clientscope.access' has no attribute {name!r}")
-    return getattr(import_module(home), name)
+__getattr__ = lazy_getattr(__name__, _HOMES)
 
 
 __all__ = ["OPEN_VIEWER", "AccessConfig", "AccessSetup", "Role", "Viewer", "access_setup", "current_viewer"]

@@ -20,8 +20,9 @@ without importing the grid (dash-ag-grid, and with it Dash, about half a second 
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from clientscope.lazy_names import lazy_getattr
 
 if TYPE_CHECKING:
     from clientscope.customer_list.display import (
@@ -115,11 +116,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'clientscope.customer_list' has no attribute {name!r}")
-    return getattr(import_module(home), name)
+__getattr__ = lazy_getattr(__name__, _HOMES)
 
 
 __all__ = [

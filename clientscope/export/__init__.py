@@ -2,23 +2,54 @@
 
 Pages describe an export with the frozen dataclasses below and call `workbook_bytes` (download)
 or `write_workbook` (file); see docs/excel-export.md for the layout, formats, masking and limits.
+
+The names are imported when first used (PEP 562): the masking rules (`clientscope.export.masking`) are read by
+every page's lists without loading the workbook writer and xlsxwriter.
 """
 
-from clientscope.export.datasheet import EXCEL_MAX_ROWS
-from clientscope.export.masking import mask_value
-from clientscope.export.names import export_filename, safe_sheet_name
-from clientscope.export.spec import (
-    ChartSpec,
-    ColumnSpec,
-    ExportError,
-    HeaderSpan,
-    MetricDefinition,
-    Outline,
-    SheetSpec,
-    TotalRow,
-    WorkbookSpec,
-)
-from clientscope.export.workbook import RenderedWorkbook, render_workbook, workbook_bytes, write_workbook
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from clientscope.lazy_names import lazy_getattr
+
+if TYPE_CHECKING:
+    from clientscope.export.datasheet import EXCEL_MAX_ROWS
+    from clientscope.export.masking import mask_value
+    from clientscope.export.names import export_filename, safe_sheet_name
+    from clientscope.export.spec import (
+        ChartSpec,
+        ColumnSpec,
+        ExportError,
+        HeaderSpan,
+        MetricDefinition,
+        Outline,
+        SheetSpec,
+        TotalRow,
+        WorkbookSpec,
+    )
+    from clientscope.export.workbook import RenderedWorkbook, render_workbook, workbook_bytes, write_workbook
+
+_HOMES = {
+    "EXCEL_MAX_ROWS": "clientscope.export.datasheet",
+    "mask_value": "clientscope.export.masking",
+    "export_filename": "clientscope.export.names",
+    "safe_sheet_name": "clientscope.export.names",
+    "ChartSpec": "clientscope.export.spec",
+    "ColumnSpec": "clientscope.export.spec",
+    "ExportError": "clientscope.export.spec",
+    "HeaderSpan": "clientscope.export.spec",
+    "MetricDefinition": "clientscope.export.spec",
+    "Outline": "clientscope.export.spec",
+    "SheetSpec": "clientscope.export.spec",
+    "TotalRow": "clientscope.export.spec",
+    "WorkbookSpec": "clientscope.export.spec",
+    "RenderedWorkbook": "clientscope.export.workbook",
+    "render_workbook": "clientscope.export.workbook",
+    "workbook_bytes": "clientscope.export.workbook",
+    "write_workbook": "clientscope.export.workbook",
+}
+__getattr__ = lazy_getattr(__name__, _HOMES)
 
 __all__ = [
     "EXCEL_MAX_ROWS",

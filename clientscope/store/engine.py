@@ -1,22 +1,27 @@
-"""Opening the app store and bringing its schema up to date (Alembic migrations, run once per start)."""
+"""Opening the app store and bringing its schema up to date (Alembic migrations, run once per start).
+
+A store already at the newest revision is opened without Alembic (0.25 s of imports, on every start and every
+command-line export): the newest revision is the highest-numbered file of `migrations/versions/` (numbered
+0001, 0002, … one after the other; a test checks Alembic agrees) and the store's is `alembic_version`'s row."""
 
 from __future__ import annotations
 
 import fcntl
 import logging
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
 from clientscope import settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant: several gunicorn workers (or servers) starting at once migrate one at a time.
@@ -39,7 +44,7 @@ class AppStore:
 
     def revision(self) -> str | None:
         with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            return _current_revision(connection)
 
 
 # "Context impl SQLiteImpl" and "setup plugin ..." on every open of the store are noise on a command's output
@@ -55,9 +60,18 @@ def store_url() -> str:
 
 
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    """The newest migration's revision: the number of the highest-numbered file in migrations/versions/."""
+    numbers = [m.group(1) for p in (MIGRATIONS / "versions").glob("*.py") if (m := _REVISION_FILE.match(p.name))]
+    return max(numbers)
+
+
+_REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
+
+
+def _current_revision(connection: sa.Connection) -> str | None:
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(sa.text("select version_num from alembic_version")).scalar()
 
 
 def open_store(url: str | None = None) -> AppStore:
@@ -69,7 +83,8 @@ def open_store(url: str | None = None) -> AppStore:
         raise StoreError(f"cannot open the app store {_safe(url)}: {exc}; set {settings.STORE_URL_ENV}") from exc
     store = AppStore(engine, url)
     try:
-        _migrate(store)
+        if store.revision() != head_revision():
+            _migrate(store)
     except sa.exc.OperationalError as exc:
         raise StoreError(f"cannot open the app store {_safe(url)}: {exc.orig}") from exc
     return store
@@ -86,12 +101,16 @@ def _engine_options(url: str) -> dict[str, object]:
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def _migrate(store: AppStore) -> None:
+    from alembic import command
+
     config = _alembic_config()
     with _migration_lock(store), store.engine.begin() as connection:
         if store.engine.dialect.name == "sqlite":

@@ -337,3 +337,20 @@ def test_the_follow_up_count_reads_one_covering_index(store) -> None:
         with store.begin() as con:
             plan = " ".join(str(row[-1]) for row in con.execute(sa.text(query), {"d": OPENED, "t": MONTH, "m": MONTH}))
         assert "USING COVERING INDEX retention_actions_follow_up" in plan
+
+
+def test_timestamps_read_from_either_database_are_utc() -> None:
+    """SQLite gives naive datetimes written in UTC, PostgreSQL aware ones in its session's zone (offsets may change
+    with daylight saving): both become one UTC column."""
+    from zoneinfo import ZoneInfo
+
+    from clientscope.actions.rows import _utc_series
+
+    new_york = ZoneInfo("America/New_York")
+    aware = _utc_series(
+        "at", [datetime(2026, 1, 1, 12, tzinfo=new_york), None, datetime(2026, 7, 1, 12, tzinfo=new_york)]
+    )
+    naive = _utc_series("at", [datetime(2026, 1, 1, 17), None])
+    assert aware.to_list() == [datetime(2026, 1, 1, 17, tzinfo=UTC), None, datetime(2026, 7, 1, 16, tzinfo=UTC)]
+    assert naive.to_list() == [datetime(2026, 1, 1, 17, tzinfo=UTC), None]
+    assert _utc_series("at", [None]).dtype == pl.Datetime("us", "UTC")

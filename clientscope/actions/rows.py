@@ -56,9 +56,11 @@ def frame_of(result: sa.CursorResult, table: sa.Table, extra: Mapping[str, Any] 
 
 
 def _utc_series(name: str, values: Sequence[datetime | None]) -> pl.Series:
-    # naive values are UTC (SQLite); aware ones are converted (PostgreSQL)
-    return (
-        pl.Series(name, [None if v is None else utc(v).replace(tzinfo=None) for v in values])
-        .cast(pl.Datetime("us"))
-        .dt.replace_time_zone("UTC")
-    )
+    # naive values are UTC (SQLite), aware ones are converted (PostgreSQL): one typed column either way
+    series = pl.Series(name, values)
+    if not isinstance(series.dtype, pl.Datetime):  # no value at all
+        return series.cast(pl.Datetime("us", "UTC"))
+    series = series.cast(pl.Datetime("us", series.dtype.time_zone))
+    if series.dtype.time_zone is None:
+        return series.dt.replace_time_zone("UTC")
+    return series.dt.convert_time_zone("UTC")

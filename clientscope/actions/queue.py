@@ -178,12 +178,16 @@ def latest_batch(store: AppStore) -> Batch | None:
     return found[-1] if found else None
 
 
+# What the outcome comparisons read of each action (outcomes.with_outcomes, randomised, matched by STRATA, offers)
+OUTCOME_COLUMNS = ("customer_id", "warning_month", "holdout", "tier", "churn_probability", "offer", "first_contact_at")
+
+
 def outcome_rows(
     db: Database, store: AppStore, scope: ViewerScope, data_end: date, config: RetentionConfig
 ) -> pl.DataFrame:
     """Every warned customer of the viewer's batches (hold-out included) with `acted`, the extract's close date,
     the risk band and the outcome (outcomes.with_outcomes)."""
-    rows = actions_frame(store, scope, holdout=None)
+    rows = actions_frame(store, scope, holdout=None, columns=OUTCOME_COLUMNS)
     closes = customers_of(db, scope, rows["customer_id"].to_list()).select("customer_id", "close_date")
     frame = rows.join(closes, on="customer_id", how="left").with_columns(
         pl.col("first_contact_at").is_not_null().alias("acted")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,13 +36,15 @@ POLARS_TYPES: Mapping[type, pl.DataType] = {
 }
 
 
-def frame_of(result: sa.CursorResult, table: sa.Table, extra: Mapping[str, Any] | None = None) -> pl.DataFrame:
-    """The rows of `result` (a select of `table`'s columns, then `extra`'s) as a typed frame, timestamps in UTC.
+def frame_of(
+    result: sa.CursorResult, columns: Iterable[sa.ColumnElement[Any]], extra: Mapping[str, Any] | None = None
+) -> pl.DataFrame:
+    """The rows of `result` (a select of `columns`, then `extra`'s) as a typed frame, timestamps in UTC.
 
     Built column by column: a batch of 80,000 actions (1M customers) took 1.8 s as one dict per row."""
     schema: dict[str, Any] = {
         column.name: next((v for k, v in POLARS_TYPES.items() if isinstance(column.type, k)), pl.String())
-        for column in table.columns
+        for column in columns
     }
     schema.update(extra or {})
     names = list(result.keys())

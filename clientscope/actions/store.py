@@ -203,14 +203,17 @@ def actions_frame(
     customer_id: str | None = None,
     holdout: bool | None = False,
     limit: int | None = None,
+    columns: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """Actions in the viewer's scope, newest warning first, then by churn probability (highest first).
 
     `overdue_on`: only actions still open for follow-up whose due date is before that day. `filters`: page filters
     keyed by metrics.yaml dimension (region, branch, rm, tier). `holdout` None: hold-out customers included.
+    `columns`: only these (every column by default).
     """
+    chosen = [actions.c[name] for name in columns] if columns is not None else list(actions.columns)
     query = actions_query(
-        sa.select(actions),
+        sa.select(*chosen),
         scope,
         warning_month=warning_month,
         statuses=statuses,
@@ -223,7 +226,7 @@ def actions_frame(
         actions.c.warning_month.desc(), actions.c.churn_probability.desc(), actions.c.customer_id
     ).limit(limit)
     with store.begin() as con:
-        return frame_of(con.execute(query), actions)
+        return frame_of(con.execute(query), chosen)
 
 
 def count_actions(store: AppStore, scope: ViewerScope, *, filters: Mapping[str, Sequence[str]] | None = None) -> int:
@@ -289,7 +292,9 @@ def history_frame(
     if customer_id is not None:
         query = query.where(actions.c.customer_id == customer_id)
     with store.begin() as con:
-        frame = frame_of(con.execute(query), history, extra={"customer_id": pl.String, "warning_month": pl.Date})
+        frame = frame_of(
+            con.execute(query), history.columns, extra={"customer_id": pl.String, "warning_month": pl.Date}
+        )
     return frame.sort("warning_month", "version", descending=[True, False]) if frame.height else frame
 
 

@@ -8,11 +8,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
-import flask
 import polars as pl
 
 from clientscope.access.masking import mask_frame
@@ -40,7 +40,8 @@ _ACCESS_EXTENSION = "clientscope_access"  # clientscope.access.web.EXTENSION_KEY
 
 def current_store() -> AppStore:
     """The app's store inside a request (the one access control uses), else the configured one (command line)."""
-    if flask.has_app_context():
+    flask = sys.modules.get("flask")  # a command line never loads Flask (0.2 s of imports): no app context then
+    if flask is not None and flask.has_app_context():
         runtime = flask.current_app.extensions.get(_ACCESS_EXTENSION)
         if runtime is not None:
             return runtime.store

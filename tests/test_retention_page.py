@@ -162,6 +162,32 @@ def test_an_rm_works_their_own_queue_and_every_save_is_versioned_and_audited(
     assert {row[0] for row in sheet[header + 1 :] if row[0]} == book
 
 
+def test_the_queue_count_says_when_the_grid_holds_only_the_first_actions(
+    accounts_app, accounts_store, rm_and_book, monkeypatch
+) -> None:
+    from clientscope.components import retention_queue
+
+    add(accounts_store, "boss", "head_office")
+    boss = accounts_app.server.test_client()
+    sign_in(boss, "boss")
+    routed = boss.post(UPDATE, json=router_body(accounts_app, "/churn", "?lang=en")).get_json()
+    render_sections(boss, routed, "/churn", "?lang=en")  # the first visit opens the month's batch
+    inputs = [
+        ("retention-status-filter", "value", ["open", "contacted", "offer_made"]),
+        ("retention-overdue", "value", "all"),
+        ("retention-saved", "data", None),
+    ]
+    whole = call(boss, accounts_app, "retention-grid.rowData", inputs, [("url", "search", "?lang=en")])
+    total = len(whole["retention-grid"]["rowData"])
+    assert total > 5 and whole["retention-count"]["children"] == f"{total:,} actions"
+    monkeypatch.setattr(retention_queue, "QUEUE_LIMIT", 5)
+    first = call(boss, accounts_app, "retention-grid.rowData", inputs, [("url", "search", "?lang=en")])
+    assert first["retention-grid"]["rowData"] == whole["retention-grid"]["rowData"][:5]
+    assert first["retention-count"]["children"] == (
+        f"The first 5 of {total:,} actions; narrow the filters to see the rest"
+    )
+
+
 def test_marketing_cannot_record_an_action(accounts_app, accounts_store, rm_and_book) -> None:
     add(accounts_store, "mkt", "marketing")
     client = accounts_app.server.test_client()

@@ -229,9 +229,22 @@ def actions_frame(
         return frame_of(con.execute(query), chosen)
 
 
-def count_actions(store: AppStore, scope: ViewerScope, *, filters: Mapping[str, Sequence[str]] | None = None) -> int:
-    """How many actions `actions_frame` would give for these filters (hold-out excluded), before its limit."""
-    query = actions_query(sa.select(sa.func.count()).select_from(actions), scope, filters=filters)
+def count_actions(
+    store: AppStore,
+    scope: ViewerScope,
+    *,
+    filters: Mapping[str, Sequence[str]] | None = None,
+    statuses: Sequence[str] | None = None,
+    overdue_on: date | None = None,
+) -> int:
+    """How many actions `actions_frame` would give for these conditions (hold-out excluded), before its limit."""
+    query = actions_query(
+        sa.select(sa.func.count()).select_from(actions),
+        scope,
+        filters=filters,
+        statuses=statuses,
+        overdue_on=overdue_on,
+    )
     with store.begin() as con:
         return int(con.execute(query).scalar_one())
 

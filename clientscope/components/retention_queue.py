@@ -18,8 +18,8 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from clientscope.access.viewer import current_viewer
 from clientscope.actions import editing
 from clientscope.actions.config import RetentionConfig, retention_config
-from clientscope.actions.queue import current_store, ensure_batch, now_utc, queue_frame
-from clientscope.actions.store import CLOSED_STATUSES, STATUSES, ActionError, history_frame
+from clientscope.actions.queue import QUEUE_LIMIT, current_store, ensure_batch, now_utc, queue_frame
+from clientscope.actions.store import CLOSED_STATUSES, STATUSES, ActionError, count_actions, history_frame
 from clientscope.churn.files import ChurnData
 from clientscope.churn.view import customer_href
 from clientscope.components.grid import grid_options
@@ -177,16 +177,18 @@ def editor(pc: PageContext, config: RetentionConfig) -> html.Div:
     )
 
 
+def _conditions(statuses: Any, overdue: Any, today: date) -> tuple[list[str] | None, date | None]:
+    """The status and overdue filters as `queue_frame` / `count_actions` take them (unknown statuses ignored)."""
+    wanted = [s for s in statuses if s in STATUSES] if isinstance(statuses, list) else []
+    return wanted or None, today if overdue == "overdue" else None
+
+
 def queue_records(pc: PageContext, today: date, statuses: Any, overdue: Any) -> list[dict[str, Any]]:
     """The queue's rows as the grid shows them (labels, masked personal data, link to the customer 360)."""
-    wanted = [s for s in statuses if s in STATUSES] if isinstance(statuses, list) else []
+    wanted, overdue_on = _conditions(statuses, overdue, today)
+    filters = pc.metric_filters()
     frame = queue_frame(
-        pc.db,
-        current_store(),
-        pc.scope,
-        statuses=wanted or None,
-        overdue_on=today if overdue == "overdue" else None,
-        filters=pc.metric_filters(),
+        pc.db, current_store(), pc.scope, statuses=wanted, overdue_on=overdue_on, filters=filters, limit=QUEUE_LIMIT
     )
     lang = pc.lang
     labels, offers = status_labels(lang), retention_config().offer_labels(lang)
@@ -214,6 +216,18 @@ def queue_records(pc: PageContext, today: date, statuses: Any, overdue: Any) -> 
             }
         )
     return records
+
+
+def queue_count(pc: PageContext, today: date, statuses: Any, overdue: Any, shown: int) -> str:
+    """ "84,486 actions", or, when the grid holds only the first QUEUE_LIMIT of them, how many there are."""
+    wanted, overdue_on = _conditions(statuses, overdue, today)
+    if shown < QUEUE_LIMIT:
+        return t("actions.count", pc.lang, count=f"{shown:,}")
+    filters = pc.metric_filters()
+    total = count_actions(current_store(), pc.scope, filters=filters, statuses=wanted, overdue_on=overdue_on)
+    if total <= shown:
+        return t("actions.count", pc.lang, count=f"{total:,}")
+    return t("actions.count_first", pc.lang, count=f"{shown:,}", total=f"{total:,}")
 
 
 def history_list(pc: PageContext, action_id: int) -> html.Div:
@@ -266,7 +280,7 @@ def on_queue(statuses, overdue, saved, search):
         return [], ""
     pc = page_context(parse_query(search or ""))
     records = queue_records(pc, date.today(), statuses, overdue)
-    return records, t("actions.count", pc.lang, count=len(records))
+    return records, queue_count(pc, date.today(), statuses, overdue, len(records))
 
 
 @callback(

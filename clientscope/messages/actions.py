@@ -72,6 +72,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "actions.filter.all": {"zh_CN": "全部", "en": "All"},
     "actions.filter.overdue": {"zh_CN": "仅逾期", "en": "Overdue only"},
     "actions.count": {"zh_CN": "{count} 条行动", "en": "{count} actions"},
+    "actions.count_first": {
+        "zh_CN": "显示前 {count} 条行动（共 {total} 条）；缩小筛选范围查看其余",
+        "en": "The first {count} of {total} actions; narrow the filters to see the rest",
+    },
     "actions.overdue": {"zh_CN": "逾期", "en": "Overdue"},
     "actions.col.customer": {"zh_CN": "客户", "en": "Customer"},
     "actions.col.name": {"zh_CN": "姓名", "en": "Name"},

@@ -7,6 +7,7 @@ adds the export's error messages; folders of marts use `clientscope.marts.write_
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Callable
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+
+log = logging.getLogger(__name__)
 
 
 def write_atomic(path: Path, write: Callable[[str], Any]) -> None:
@@ -31,3 +34,15 @@ def write_atomic(path: Path, write: Callable[[str], Any]) -> None:
 
 def write_parquet_atomic(frame: pl.DataFrame, path: Path) -> None:
     write_atomic(path, lambda temp: frame.write_parquet(temp, compression="zstd"))
+
+
+def kept_parquet(path: Path, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+    """The frame kept at `path`, else `compute()`'s, then kept there (a damaged file is computed again)."""
+    if path.is_file():
+        try:
+            return pl.read_parquet(path)
+        except (OSError, pl.exceptions.ComputeError):
+            log.warning("ignoring unreadable %s", path)
+    frame = compute()
+    write_parquet_atomic(frame, path)
+    return frame

@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from clientscope import validation, validation_cache
@@ -180,5 +181,10 @@ def test_the_month_counts_are_kept_per_data_version(
     def refuse(*_args, **_kwargs):
         raise AssertionError("the extract was scanned again")
 
-    monkeypatch.setattr(split, "run_named", refuse)
+    with monkeypatch.context() as patched:
+        patched.setattr(split, "run_named", refuse)
+        assert split.month_counts(Database.open(bank_copy)).equals(counted)
+    kept = own_cache / "churn" / f"months-{db.version}.parquet"
+    kept.write_bytes(b"not parquet")  # a damaged file is counted again and replaced
     assert split.month_counts(Database.open(bank_copy)).equals(counted)
+    assert pl.read_parquet(kept).equals(counted)

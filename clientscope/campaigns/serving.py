@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from clientscope import settings
-from clientscope.atomic_files import write_parquet_atomic
+from clientscope.atomic_files import kept_parquet
 from clientscope.campaigns import credits
 from clientscope.db import Database, query_sql, run_named
 from clientscope.marts import fingerprint, write_folder_atomically
@@ -149,15 +149,7 @@ def kept_answer(
     is another file (written on its first use, a few kB each). Callers pass the whole-bank, unfiltered case only."""
     if db.data_dir is None:  # a test's in-memory database: no version to key files on
         return run()
-    path = kept_answer_path(db, rules, name, params)
-    if path.is_file():
-        try:
-            return pl.read_parquet(path)
-        except (OSError, pl.exceptions.ComputeError):  # a damaged file is recomputed and written again
-            log.warning("ignoring unreadable %s", path)
-    frame = run()
-    write_parquet_atomic(frame, path)
-    return frame
+    return kept_parquet(kept_answer_path(db, rules, name, params), run)
 
 
 def kept_answer_path(db: Database, rules: Rules, name: str, params: Mapping[str, Any]) -> Path:

@@ -63,9 +63,9 @@ TABLE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _run(pc: PageContext, name: str, *, filtered: bool) -> pl.DataFrame:
-    """`queries/campaigns/<name>.sql` for the view's period (and filters), through the query cache; the whole
-    bank's unfiltered campaign counts are kept on disk (`serving.kept_answer`: the page's first visit reads them)."""
+def _run(pc: PageContext, name: str, *, filtered: bool, keep: bool = False) -> pl.DataFrame:
+    """`queries/campaigns/<name>.sql` for the view's period (and filters), through the query cache; with `keep`, the
+    whole bank's unfiltered answer is kept on disk (`serving.kept_answer`: the page's first visit reads it)."""
     query = f"campaigns/{name}"
     params = params_for(query_sql(query), attribution.period_params(view_of(pc)))
     filters = pc.filters if filtered else None
@@ -73,16 +73,21 @@ def _run(pc: PageContext, name: str, *, filtered: bool) -> pl.DataFrame:
     def run() -> pl.DataFrame:
         return run_named_cached(pc.db, query, params, scope=pc.scope, filters=filters).frame
 
-    if name == "campaign_counts" and not filters and pc.scope == FULL_SCOPE:
+    if keep and not filters and pc.scope == FULL_SCOPE:
         return serving.kept_answer(pc.db, pc.model.rules, query, params, run)
     return run()
+
+
+def _counts(pc: PageContext) -> pl.DataFrame:
+    """Per campaign and in total: reach and conversions, exact distinct customers (the slowest answer to count)."""
+    return _run(pc, "campaign_counts", filtered=True, keep=True)
 
 
 def warm(pc: PageContext) -> None:
     """Compute what the page's default view keeps on disk (the build step calls it with the default view); extracts
     without campaigns (the page says so) have nothing to keep."""
     if pc.db.has(*serving.REQUIRED):  # the counts alone: a start with them kept reads one file's name
-        _run(pc, "campaign_counts", filtered=True)
+        _counts(pc)
 
 
 def _uplift_columns(row: Mapping[str, Any]) -> dict[str, float | None]:
@@ -119,7 +124,7 @@ class CampaignTable:
 
 
 def campaign_table(pc: PageContext, settings: Settings) -> CampaignTable:
-    counts = _run(pc, "campaign_counts", filtered=True)
+    counts = _counts(pc)
     listing = _run(pc, "campaign_list", filtered=False)
     credit = (
         attribution.by_model(pc, settings)

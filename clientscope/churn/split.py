@@ -16,7 +16,7 @@ from datetime import date
 import polars as pl
 
 from clientscope import settings
-from clientscope.atomic_files import write_parquet_atomic
+from clientscope.atomic_files import kept_parquet
 from clientscope.churn.card import ModelConfig, Periods
 from clientscope.churn.signals import ALL_CUSTOMERS, HORIZON_MONTHS, Sample
 from clientscope.db import Database, run_named
@@ -64,11 +64,7 @@ def month_counts(db: Database) -> pl.DataFrame:
     if db.data_dir is None:  # an in-memory database has no data version to key a file by
         return run_named(db, "churn/months").frame
     path = settings.cache_root() / "churn" / f"months-{db.version}.parquet"
-    if path.is_file():
-        return pl.read_parquet(path)
-    frame = run_named(db, "churn/months").frame
-    write_parquet_atomic(frame, path)
-    return frame
+    return kept_parquet(path, lambda: run_named(db, "churn/months").frame)
 
 
 def latest_month(db: Database) -> date:

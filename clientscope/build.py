@@ -7,6 +7,7 @@ churn files, and none of them repeats work a previous run already did.
 
 from __future__ import annotations
 
+import resource
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,6 +33,8 @@ class StepTiming:
     name: str
     seconds: float
     reused: bool  # True when this data version's result was already on disk
+    # the process's peak resident memory so far (MB): which step needs how much, for sizing the refresh machine
+    peak_mb: float = 0.0
 
     def describe(self) -> str:
         return f"{self.name} {self.seconds:.1f} s" + (" (cached)" if self.reused else "")
@@ -61,10 +64,15 @@ class _Timer:
     def step(self, name: str, reused: bool) -> Iterator[None]:
         start = time.perf_counter()
         yield
-        timing = StepTiming(name, time.perf_counter() - start, reused)
+        timing = StepTiming(name, time.perf_counter() - start, reused, peak_rss_mb())
         self.steps.append(timing)
         if self._on_step is not None:
             self._on_step(timing)
+
+
+def peak_rss_mb() -> float:
+    """This process's resident-memory high-water mark (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_build(

@@ -187,7 +187,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_PROBLEMS
     for step in result.steps:
-        print(f"{step.name:<9} {step.seconds:8.1f} s  {'cached' if step.reused else 'built'}")
+        state = "cached" if step.reused else "built "
+        print(f"{step.name:<9} {step.seconds:8.1f} s  {state}  peak memory so far {step.peak_mb:,.0f} MB")
     if result.db is None:
         print(format_report(result.report) if not result.report.ok else "\n".join(result.problems), file=sys.stderr)
         return EXIT_PROBLEMS

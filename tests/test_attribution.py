@@ -374,6 +374,26 @@ def test_markov_fixture_by_hand() -> None:
     )
 
 
+def test_step_counts_of_disjoint_journeys_add_up_to_the_whole_chain() -> None:
+    # The build counts the chain's steps a part of the customers at a time.  Part one (v1, v2: sms, call) and
+    # part two (v3, v4: call, app_push, email, visit) know different states; their sum is the hand-checked chain.
+    journeys = J.build_journeys(TOUCHES, CONVERSIONS)
+    first = journeys["journey_id"].str.contains("v1|v2|c1|c2")
+    one, two = M.count_transitions(journeys.filter(first)), M.count_transitions(journeys.filter(~first))
+    assert one.states == ("call", "sms") and two.states == ("app_push", "call", "email", "visit")
+    whole = M.fit_markov(journeys)
+    summed = M.chain_of(one + two)
+    assert summed.states == whole.states
+    assert summed.transitions.tolist() == whole.transitions.tolist()  # counts are whole numbers: exactly equal
+    # start → sms 2 of 4 journeys, sms → conversion 2 of 3 (the matrix index: states, then start, conversion, null)
+    sms, start, conversion = 3, 5, 6
+    assert (summed.transitions[start, sms], summed.transitions[sms, conversion]) == (0.5, 2 / 3)
+    nothing = M.count_transitions(journeys.clear())
+    assert (
+        nothing.states == () and M.chain_of(nothing + one).transitions.tolist() == M.chain_of(one).transitions.tolist()
+    )
+
+
 def test_markov_by_campaign_with_self_loops() -> None:
     # Campaign states: start>k1>k2>k1>conv, start>k1>conv, start>k2>k2>null, start>k3>k3>conv.
     # k2→k1, k2→k2, k2→null 1/3 each → x_k2 = x_k1/3 + x_k2/3 → x_k2 = x_k1/2; x_k1 = 2/3 + x_k2/3 → 4/5.

@@ -152,3 +152,32 @@ def test_markov_is_the_default_views_chain_in_every_view(pair, demo_db) -> None:
         for region in regions
     )
     assert parts == pytest.approx(whole) and whole > 0
+
+
+def test_files_built_a_part_of_the_customers_at_a_time_are_the_one_pass_files(
+    demo_db, demo_data, tmp_path, monkeypatch, caplog
+) -> None:
+    """The build computes the credits and journeys in parts of the customers (bounded memory at a bank's scale)
+    and fits one Markov chain from the parts' summed step counts: the files are those of one pass, row for row."""
+    from clientscope.campaigns import serving
+
+    _, model = demo_db
+    detail = Database.open(demo_data)
+    build_marts(detail, model.rules)  # from the session's cache, before the cache moves below
+
+    def built(name: str, per_part: int) -> dict[str, pl.DataFrame]:
+        monkeypatch.setenv("CLIENTSCOPE_CACHE", str(tmp_path / name))
+        monkeypatch.setattr(serving, "TOUCHES_PER_PART", per_part)
+        serving.build_campaign_files(detail, model.rules)
+        return {table: detail.con.sql(f"select * from {table}").pl() for table in serving.TABLES}
+
+    caplog.set_level("INFO", logger="clientscope.campaigns.serving")
+    touches = int(detail.con.sql("select count(*) from touch_facts where not is_control").fetchall()[0][0])
+    one = built("one", touches)
+    assert "campaign credits built in 1 customer parts" in caplog.text
+    three = built("three", -(-touches // 3))
+    assert "campaign credits built in 3 customer parts" in caplog.text
+    assert not (serving.serving_dir(detail, model.rules) / "parts").exists()  # the parts' files are removed
+    for table in serving.TABLES:
+        assert one[table].height > 0, table
+        assert one[table].to_dicts() == three[table].to_dicts(), table

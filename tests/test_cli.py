@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -54,7 +55,11 @@ def test_validate_names_a_truncated_file(demo_data: Path, tmp_path: Path, capsys
     assert f"customer_months/{part.name}" in out
 
 
-def test_build_reports_each_step_and_reuses_them_on_the_next_run(demo_data: Path, capsys, caplog) -> None:
+def test_build_reports_each_step_and_reuses_them_on_the_next_run(
+    demo_data: Path, tmp_path: Path, monkeypatch, capsys, caplog
+) -> None:
+    monkeypatch.setenv("CLIENTSCOPE_CACHE", str(tmp_path / "cache"))  # a first build that really builds
+    caplog.set_level("INFO", logger="clientscope.marts")
     assert main(["build", "--data", str(demo_data), "--quiet"]) == 0
     assert main(["build", "--data", str(demo_data), "--quiet"]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -62,7 +67,13 @@ def test_build_reports_each_step_and_reuses_them_on_the_next_run(demo_data: Path
     first, second = lines[:6], lines[7:13]
     assert [line.split()[0] for line in first] == steps
     assert [line.split()[0] for line in second] == steps
-    assert all(line.endswith("cached") for line in second), second
+    assert all(line.split()[3] == "built" for line in first), first
+    assert all(line.split()[3] == "cached" for line in second), second
+    # each step says the process's peak memory so far, which only grows
+    peaks = [float(line.split("peak memory so far ")[1].removesuffix(" MB").replace(",", "")) for line in second]
+    assert peaks == sorted(peaks) and peaks[0] > 0
+    # each mart says how long it took
+    assert re.search(r"mart customer_month_facts built in \d+\.\d s \(\d+ MB\)", caplog.text), caplog.text
     assert lines[13].startswith(f"Built {demo_data} in ")
     # The export reads the same build: no extract is validated again.
     caplog.set_level("INFO", logger="clientscope.validation_cache")

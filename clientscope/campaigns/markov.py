@@ -47,8 +47,28 @@ class MarkovChain:
         return len(self.states) + 2
 
 
-def fit_markov(journeys: pl.DataFrame, *, by: str = "channel") -> MarkovChain:
-    """Transition probabilities from counts over journeys: start → touches → conversion or null.
+@dataclass(frozen=True, eq=False)
+class TransitionCounts:
+    """How often each step start → states → conversion or null was taken, over some journeys.
+
+    Counts of disjoint sets of journeys add up (`+`), so the build step fits one chain over every customer while
+    reading the journeys a part of the customers at a time.  Matrix index as MarkovChain's.
+    """
+
+    states: tuple[str, ...]
+    counts: np.ndarray
+
+    def __add__(self, other: TransitionCounts) -> TransitionCounts:
+        states = tuple(sorted({*self.states, *other.states}))
+        total = np.zeros((len(states) + 3, len(states) + 3))
+        for part in (self, other):
+            index = np.array([*(states.index(s) for s in part.states), *range(len(states), len(states) + 3)])
+            total[np.ix_(index, index)] += part.counts
+        return TransitionCounts(states, total)
+
+
+def count_transitions(journeys: pl.DataFrame, *, by: str = "channel") -> TransitionCounts:
+    """The chain's step counts over `journeys`.
 
     Repeated consecutive touches in the same state are kept as self-loops; they do not change any
     absorption probability (only the exits of a state matter), so keeping them is harmless.
@@ -56,8 +76,9 @@ def fit_markov(journeys: pl.DataFrame, *, by: str = "channel") -> MarkovChain:
     check_state_column(by)
     states = tuple(sorted(journeys.get_column(by).unique().to_list()))
     k = len(states)
+    counts = np.zeros((k + 3, k + 3))
     if k == 0:  # nobody was touched: a chain of start alone, which never converts
-        return MarkovChain(states=(), transitions=np.zeros((3, 3)))
+        return TransitionCounts((), counts)
     start, conversion, null = k, k + 1, k + 2
     codes = {state: i for i, state in enumerate(states)}
     body = journeys.select("journey_id", "position", state=pl.col(by).replace_strict(codes, return_dtype=pl.Int64))
@@ -74,11 +95,20 @@ def fit_markov(journeys: pl.DataFrame, *, by: str = "channel") -> MarkovChain:
         .group_by("state", "next_state")
         .agg(count=pl.len())
     )
-    counts = np.zeros((k + 3, k + 3))
     np.add.at(counts, (steps["state"].to_numpy(), steps["next_state"].to_numpy()), steps["count"].to_numpy())
-    totals = counts.sum(axis=1, keepdims=True)
-    transitions = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
-    return MarkovChain(states=states, transitions=transitions)
+    return TransitionCounts(states, counts)
+
+
+def chain_of(steps: TransitionCounts) -> MarkovChain:
+    """Transition probabilities from the step counts (a state never left has a zero row)."""
+    totals = steps.counts.sum(axis=1, keepdims=True)
+    transitions = np.divide(steps.counts, totals, out=np.zeros_like(steps.counts), where=totals > 0)
+    return MarkovChain(states=steps.states, transitions=transitions)
+
+
+def fit_markov(journeys: pl.DataFrame, *, by: str = "channel") -> MarkovChain:
+    """Transition probabilities from counts over journeys: start → touches → conversion or null."""
+    return chain_of(count_transitions(journeys, by=by))
 
 
 def _absorption(chain: MarkovChain) -> tuple[np.ndarray, np.ndarray]:

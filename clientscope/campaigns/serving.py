@@ -18,9 +18,14 @@ version and a digest of the rules, the mart SQL and this layout, written to a te
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
+import math
+import operator
+import shutil
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +35,7 @@ import polars as pl
 from clientscope import settings
 from clientscope.atomic_files import kept_parquet
 from clientscope.campaigns import credits
+from clientscope.campaigns.markov import TransitionCounts, chain_of, count_transitions, removal_effects
 from clientscope.db import Database, query_sql, run_named
 from clientscope.marts import fingerprint, write_folder_atomically
 from clientscope.semantic.periods import DEFAULT_PERIOD_MONTHS, add_months, month_start
@@ -48,8 +54,12 @@ _SQL = (
     "campaigns/all_conversions",
     "campaigns/build_credits",
     "campaigns/build_journeys",
+    "campaigns/sorted_credits",
+    "campaigns/sorted_journeys",
     "filters/months",
 )
+_SORTED = {"campaign_credits": "campaigns/sorted_credits", "campaign_journeys": "campaigns/sorted_journeys"}
+TOUCHES_PER_PART = 1_000_000  # the build's frames of a part of the customers stay well under 1 GB
 _ROW_CAP = 2_000_000_000
 
 
@@ -71,7 +81,8 @@ def build_campaign_files(db: Database, rules: Rules) -> None:
     if not db.has(*REQUIRED):
         return
     if db.data_dir is None:  # a test's in-memory database: no version to key files on
-        for name, frame in _frames(db, rules).items():
+        events = _events(db, rules)
+        for name, frame in _part_frames(db, events, 0).items():
             db.register(name, db.con.from_arrow(frame.to_arrow()))
         return
     folder = serving_dir(db, rules)
@@ -82,18 +93,80 @@ def build_campaign_files(db: Database, rules: Rules) -> None:
         db.register(name, db.con.read_parquet(str(folder / f"{name}.parquet")))
 
 
-def _write(db: Database, rules: Rules, folder: Path) -> None:
-    for name, frame in _frames(db, rules).items():
-        frame.write_parquet(folder / f"{name}.parquet", compression="zstd", row_group_size=100_000)
+@dataclass(frozen=True)
+class _Events:
+    """Every contacted touch and conversion, the default view's window, and the customer parts they are read in.
+
+    A customer's credits and journeys read only their own touches, so the frames are computed a part of the
+    customers at a time (the whole bank's at once took 5 GB at scale M) and the parts sorted into one file.
+    """
+
+    touches: pl.DataFrame
+    conversions: pl.DataFrame
+    lookback_days: int
+    in_window: pl.Expr  # the touches the page's default view reads
+    in_period: pl.Expr  # the conversions the page's default view reads
+    parts: int
+
+    def part(self, part: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+        def mine(frame: pl.DataFrame) -> pl.DataFrame:
+            return frame if self.parts == 1 else frame.filter(pl.col("customer_id").hash() % self.parts == part)
+
+        return mine(self.touches), mine(self.conversions)
+
+    def default_view(self, touches: pl.DataFrame, conversions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+        return touches.filter(self.in_window), conversions.filter(self.in_period)
 
 
-def _frames(db: Database, rules: Rules) -> dict[str, pl.DataFrame]:
-    lookback = rules.conversion.attribution_lookback_days
+def _events(db: Database, rules: Rules, touches_per_part: int | None = None) -> _Events:
     touches = run_named(db, "campaigns/all_touches", row_cap=_ROW_CAP).frame
     conversions = run_named(db, "campaigns/all_conversions", row_cap=_ROW_CAP).frame
-    view_touches, view_conversions = _default_view(db, touches, conversions, lookback)
-    view_journeys = credits.journeys_of(view_touches, view_conversions, lookback_days=lookback)
-    effects = credits.removal_effects_of(view_journeys)
+    lookback = rules.conversion.attribution_lookback_days
+    in_window, in_period = _default_window(db, lookback)
+    parts = 1 if touches_per_part is None else max(1, math.ceil(touches.height / touches_per_part))
+    return _Events(touches, conversions, lookback, in_window, in_period, parts)
+
+
+def _write(db: Database, rules: Rules, folder: Path) -> None:
+    events = _events(db, rules, TOUCHES_PER_PART)
+    effects = _effects(events)
+    pieces = folder / "parts"
+    pieces.mkdir()
+    for part in range(events.parts):
+        for name, frame in _part_frames(db, events, part, effects).items():
+            frame.write_parquet(pieces / f"{name}.{part:04d}.parquet", compression="zstd")
+    cur = db.con.cursor()
+    try:
+        for name in TABLES:
+            sql = query_sql(_SORTED[name])
+            paths = [str(pieces / f"{name}.{part:04d}.parquet") for part in range(events.parts)]
+            cur.sql(sql, params={"paths": paths}).write_parquet(
+                str(folder / f"{name}.parquet"), compression="zstd", row_group_size=100_000
+            )
+    finally:
+        cur.close()
+    shutil.rmtree(pieces)
+    log.info("campaign credits built in %d customer parts", events.parts)
+
+
+def _effects(events: _Events) -> pl.DataFrame:
+    """The Markov removal effects of one chain over the default view's journeys, counted a part at a time."""
+
+    def steps(part: int) -> TransitionCounts:
+        journeys = credits.journeys_of(*events.default_view(*events.part(part)), lookback_days=events.lookback_days)
+        return count_transitions(journeys, by=credits.MARKOV_STATES)
+
+    return removal_effects(chain_of(functools.reduce(operator.add, map(steps, range(events.parts)))))
+
+
+def _part_frames(
+    db: Database, events: _Events, part: int, effects: pl.DataFrame | None = None
+) -> dict[str, pl.DataFrame]:
+    """The credit and journey rows of one part of the customers, with their filter cells."""
+    lookback = events.lookback_days
+    touches, conversions = events.part(part)
+    view_journeys = credits.journeys_of(*events.default_view(touches, conversions), lookback_days=lookback)
+    effects = credits.removal_effects_of(view_journeys) if effects is None else effects
     rows = credits.credit_rows(
         touches, conversions, effects, lookback_days=lookback, half_life_days=DEFAULT_HALF_LIFE_DAYS
     )
@@ -111,21 +184,19 @@ def _frames(db: Database, rules: Rules) -> dict[str, pl.DataFrame]:
     }
 
 
-def _default_view(
-    db: Database, touches: pl.DataFrame, conversions: pl.DataFrame, lookback: int
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The touches and conversions the page's default view reads: conversions of the last 12 months of data,
+def _default_window(db: Database, lookback: int) -> tuple[pl.Expr, pl.Expr]:
+    """Which touches and conversions the page's default view reads: conversions of the last 12 months of data,
     touches from the look-back before its first day to its end."""
     months = run_named(db, "filters/months").frame["value"].to_list()
     if not months:
-        return touches.clear(), conversions.clear()
+        return pl.lit(False), pl.lit(False)
     first = month_start(months[-DEFAULT_PERIOD_MONTHS:][0])
     after = add_months(month_start(months[-1]), 1)
     touch_from = datetime.combine(first, datetime.min.time()) - timedelta(days=lookback)
     touch_to = datetime.combine(after, datetime.min.time())
     in_window = (pl.col("touch_ts") >= touch_from) & (pl.col("touch_ts") < touch_to)
     in_period = (pl.col("month") >= first) & (pl.col("month") < after)
-    return touches.filter(in_window), conversions.filter(in_period)
+    return in_window, in_period
 
 
 def _with_cells(db: Database, name: str, table: str, frame: pl.DataFrame) -> pl.DataFrame:

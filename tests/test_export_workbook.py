@@ -20,6 +20,7 @@ from clientscope.export import (
     ChartSpec,
     ColumnSpec,
     ExportError,
+    HeaderSpan,
     MetricDefinition,
     SheetSpec,
     TotalRow,
@@ -553,6 +554,19 @@ def test_a_100k_row_list_streams_with_bounded_memory(tmp_path: Path) -> None:
     assert peak < 10_000_000
     sheet = openpyxl.load_workbook(out, read_only=True)["名单"]
     assert sheet.calculate_dimension() == f"A1:C{rows + 3}"
+
+
+def test_only_big_or_batched_workbooks_are_written_row_by_row_to_scratch_files(monkeypatch) -> None:
+    from clientscope.export import workbook as wb
+
+    frame = pl.concat(list(numbered_batches(1_000, 1_000)))  # 1,000 rows x 2 columns
+    monkeypatch.setattr(wb, "IN_MEMORY_CELLS", 2_000)
+    assert not wb.streamed(make_spec(SheetSpec("a", "a", LIST_COLUMNS, frame)))  # 2,000 cells: in memory
+    assert not wb.streamed(make_spec(SheetSpec("a", "a", LIST_COLUMNS, [frame.head(500), frame.tail(500)])))
+    assert wb.streamed(make_spec(SheetSpec("a", "a", LIST_COLUMNS, frame), SheetSpec("b", "b", LIST_COLUMNS, frame)))
+    assert wb.streamed(make_spec(SheetSpec("a", "a", LIST_COLUMNS, numbered_batches(10, 5))))  # length unknown
+    banded = SheetSpec("p", "p", LIST_COLUMNS, frame, bands=((HeaderSpan("2026", "id", "amount"),),))
+    assert not wb.streamed(make_spec(banded, SheetSpec("b", "b", LIST_COLUMNS, numbered_batches(10, 5))))
 
 
 # --- atomic writes and errors ------------------------------------------------------------------

@@ -354,3 +354,31 @@ def test_timestamps_read_from_either_database_are_utc() -> None:
     assert aware.to_list() == [datetime(2026, 1, 1, 17, tzinfo=UTC), None, datetime(2026, 7, 1, 16, tzinfo=UTC)]
     assert naive.to_list() == [datetime(2026, 1, 1, 17, tzinfo=UTC), None]
     assert _utc_series("at", [None]).dtype == pl.Datetime("us", "UTC")
+
+
+def test_outcomes_are_read_only_once_the_earliest_window_has_ended(store, monkeypatch) -> None:
+    """The "did it work" comparison (page and workbook) reads no warned customer while every window is open."""
+    import duckdb
+
+    from clientscope.actions import queue
+    from clientscope.actions.outcomes import window_end
+    from clientscope.db import Database
+
+    con = duckdb.connect()
+    con.execute("create table customers as select 'C' || i as customer_id, null::date as close_date from range(6) t(i)")
+    con.execute("update customers set close_date = date '2026-12-15' where customer_id = 'C1'")
+    db = Database.from_connection(con)
+    assert queue.known_outcomes(db, store, FULL_SCOPE, MONTH, CONFIG) == queue.KnownOutcomes(None, None)  # no batch
+    open_batch(store, MONTH, warnings(), CONFIG, OPENED)
+    end = window_end(MONTH, queue.HORIZON_MONTHS)
+    assert end == date(2027, 1, 31)
+    read: list[int] = []
+    reader = queue.outcome_rows
+    monkeypatch.setattr(queue, "outcome_rows", lambda *a: read.append(1) or reader(*a))
+    pending = queue.known_outcomes(db, store, FULL_SCOPE, date(2026, 12, 31), CONFIG)
+    assert pending == queue.KnownOutcomes(None, end) and not read
+    ended = queue.known_outcomes(db, store, FULL_SCOPE, end, CONFIG)
+    assert ended.first_window_end == end and read == [1]
+    rows = ended.rows.sort("customer_id")
+    assert rows["customer_id"].to_list() == [f"C{i}" for i in range(6)]
+    assert rows["retained"].to_list() == [True, False, True, True, True, True]  # C1 closed inside its window

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
@@ -26,7 +27,7 @@ from clientscope.actions.store import (
     list_batches,
     open_batch,
 )
-from clientscope.actions.summaries import follow_up_counts
+from clientscope.actions.summaries import first_warning_month, follow_up_counts
 from clientscope.churn.files import churn_status
 from clientscope.churn.signals import SignalRules
 from clientscope.db import Database, ViewerScope, run_named
@@ -194,6 +195,27 @@ def outcome_rows(
         pl.col("first_contact_at").is_not_null().alias("acted")
     )
     return outcomes.with_outcomes(frame, data_end, window=HORIZON_MONTHS, edges=config.risk_bands)
+
+
+@dataclass(frozen=True)
+class KnownOutcomes:
+    """The warned customers whose outcome window has ended (None while no batch's has: nobody is read), and the end
+    of the earliest batch's window (None when the viewer has no batch)."""
+
+    rows: pl.DataFrame | None
+    first_window_end: date | None
+
+
+def known_outcomes(
+    db: Database, store: AppStore, scope: ViewerScope, data_end: date, config: RetentionConfig
+) -> KnownOutcomes:
+    """What the "did it work" comparison reads; no action is read while the earliest window is still open."""
+    earliest = first_warning_month(store, scope)
+    first_end = outcomes.window_end(earliest, HORIZON_MONTHS) if earliest is not None else None
+    if first_end is None or first_end > data_end:
+        return KnownOutcomes(None, first_end)
+    rows = outcome_rows(db, store, scope, data_end, config)
+    return KnownOutcomes(rows.filter(pl.col("outcome_known")), first_end)
 
 
 def now_utc() -> datetime:

@@ -13,8 +13,8 @@ from clientscope.actions.queue import (
     HORIZON_MONTHS,
     coverage,
     current_store,
+    known_outcomes,
     latest_batch,
-    outcome_rows,
     overdue_expr,
     queue_frame,
 )
@@ -111,8 +111,8 @@ def coverage_sheet(pc: PageContext, today: date) -> SheetSpec:
 def outcome_sheet(pc: PageContext, data: ChurnData) -> SheetSpec:
     """The comparison (randomised when a hold-out exists, else matched observational) and one row per offer."""
     lang, config = pc.lang, retention_config()
-    rows = outcome_rows(pc.db, current_store(), pc.scope, data.as_of, config)
-    known = rows.filter(pl.col("outcome_known")) if rows.height else rows
+    found = known_outcomes(pc.db, current_store(), pc.scope, data.as_of, config)
+    known = found.rows if found.rows is not None else pl.DataFrame()
     result = outcomes.randomised(known, config.confidence) if known.height else None
     if result is None and known.height:
         result = outcomes.acted_against_not_acted(known, config.confidence)
@@ -158,7 +158,7 @@ def outcome_sheet(pc: PageContext, data: ChurnData) -> SheetSpec:
         ColumnSpec("high", t("actions.sheet.col.high", lang), "percent", excel_format=POINTS),
     )
     if not known.height:
-        first = rows["window_end"].min() if rows.height else None
+        first = found.first_window_end
         note = t("actions.outcome.pending", lang, months=HORIZON_MONTHS, date=first.isoformat() if first else "—")
     else:
         note = t("actions.offers.note", lang)

@@ -7,15 +7,12 @@ from __future__ import annotations
 from datetime import date
 
 import dash_bootstrap_components as dbc
-import polars as pl
 from dash import html
 
 from clientscope.actions import outcomes
 from clientscope.actions.config import retention_config
-from clientscope.actions.outcomes import window_end
-from clientscope.actions.queue import HORIZON_MONTHS, coverage, current_store, latest_batch, outcome_rows
+from clientscope.actions.queue import HORIZON_MONTHS, coverage, current_store, known_outcomes, latest_batch
 from clientscope.actions.store import history_frame
-from clientscope.actions.summaries import first_warning_month
 from clientscope.churn.files import ChurnData
 from clientscope.churn.view import drill_level
 from clientscope.components.retention_queue import history_view
@@ -92,13 +89,9 @@ def outcomes_section(pc: PageContext, data: ChurnData) -> dbc.Card:
     """Did it work: the randomised comparison when a batch had a hold-out, else the matched observational one."""
     lang, config = pc.lang, retention_config()
     title = t("actions.outcome.title", lang)
-    earliest = first_warning_month(current_store(), pc.scope)
-    # no batch's window has ended yet: say when the first one does without reading every warned customer
-    pending = earliest is None or window_end(earliest, HORIZON_MONTHS) > data.as_of
-    rows = outcome_rows(pc.db, current_store(), pc.scope, data.as_of, config) if not pending else None
-    known = rows.filter(pl.col("outcome_known")) if rows is not None and rows.height else rows
+    found = known_outcomes(pc.db, current_store(), pc.scope, data.as_of, config)
+    known, first = found.rows, found.first_window_end
     if known is None or not known.height:
-        first = window_end(earliest, HORIZON_MONTHS) if earliest else None
         key = "actions.outcome.pending" if first else "actions.outcome.empty"
         text = t(key, lang, months=HORIZON_MONTHS, date=first.isoformat() if first else "")
         return _card(title, [html.P(text, id="retention-outcome-text")], "retention-outcomes")

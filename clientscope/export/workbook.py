@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
+import polars as pl
 from xlsxwriter.workbook import Workbook
 
 from clientscope.export.atomic import atomic_output, describe
@@ -76,13 +77,14 @@ def _check_row_limit(row_limit: int) -> None:
         raise ValueError(f"row_limit must be between {MIN_ROW_LIMIT} and {EXCEL_MAX_ROWS:,}, not {row_limit}")
 
 
+IN_MEMORY_CELLS = 1_000_000  # cells of a workbook written without constant_memory (see `streamed`)
+
+
 def _build(spec: WorkbookSpec, output: BinaryIO, row_limit: int) -> tuple[SheetResult, ...]:
-    # constant_memory: each finished row goes to a scratch file, so memory stays flat for a
-    # million-row drill list. The scratch folder is ours and is removed whatever happens.
+    # The scratch folder is ours and is removed whatever happens.
     with tempfile.TemporaryDirectory(prefix="clientscope-xlsx-", ignore_cleanup_errors=True) as scratch:
-        # Header bands merge cells across rows, which constant_memory cannot write: such sheets are small pivots.
-        streamed = not any(sheet.bands or sheet.outline for sheet in spec.sheets)
-        workbook = Workbook(output, {"constant_memory": streamed, "tmpdir": scratch, "remove_timezone": True})
+        options = {"constant_memory": streamed(spec), "tmpdir": scratch, "remove_timezone": True}
+        workbook = Workbook(output, options)
         try:
             results = _fill(workbook, spec, row_limit)
             workbook.close()
@@ -90,6 +92,26 @@ def _build(spec: WorkbookSpec, output: BinaryIO, row_limit: int) -> tuple[SheetR
         finally:
             if not workbook.fileclosed:
                 _discard(workbook)
+
+
+def streamed(spec: WorkbookSpec) -> bool:
+    """Whether xlsxwriter writes each finished row to a scratch file (constant_memory), so memory stays flat for a
+    million-row drill list.
+
+    Only for a big workbook, or rows streamed in batches of unknown number: up to IN_MEMORY_CELLS cells the
+    in-memory writer is faster (a page report's 240,000 cells: 1.8–2.4 s against 2.1–3.1 s, close included)
+    and holds under 200 MB. Header bands and outlines merge cells across rows, which constant_memory cannot
+    write: such sheets are small pivots, never streamed.
+    """
+    if any(sheet.bands or sheet.outline for sheet in spec.sheets):
+        return False
+    cells = 0
+    for sheet in spec.sheets:
+        frames = [sheet.rows] if isinstance(sheet.rows, pl.DataFrame) else sheet.rows
+        if not isinstance(frames, list | tuple):  # a generator of batches: its length is unknown
+            return True
+        cells += sum(getattr(frame, "height", 0) for frame in frames) * len(sheet.columns)
+    return cells > IN_MEMORY_CELLS
 
 
 def _fill(workbook: Workbook, spec: WorkbookSpec, row_limit: int) -> tuple[SheetResult, ...]:

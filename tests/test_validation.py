@@ -76,6 +76,26 @@ def test_tiny_folder_is_valid_without_any_problem(tiny_dir: Path) -> None:
     assert format_report(report) == f"0 errors, 0 warnings in {tiny_dir}"
 
 
+def test_the_row_checks_run_within_the_builds_memory_limit(tiny_dir: Path, monkeypatch) -> None:
+    """Without a limit DuckDB takes up to 80 % of the machine: 8.4 GB checking 10M customers' extracts."""
+    import duckdb
+
+    from clientscope.validation import rows
+
+    limits: list[str] = []
+    connect = duckdb.connect
+
+    def remembered(*args, config=None, **kwargs):
+        con = connect(*args, config=config, **kwargs)
+        limits.append(con.execute("select current_setting('memory_limit')").fetchone()[0])
+        return con
+
+    monkeypatch.setenv("CLIENTSCOPE_DUCKDB_BUILD_MEMORY", "700MB")
+    monkeypatch.setattr(rows.duckdb, "connect", remembered)
+    assert validate(tiny_dir).ok
+    assert limits == ["667.5 MiB"]  # DuckDB's own words for 700 MB
+
+
 def test_required_tables_alone_are_valid(tmp_path: Path) -> None:
     write_tiny_extracts(tmp_path / "required", include_optional=False)
     assert sorted(p.name for p in (tmp_path / "required").iterdir()) == [

@@ -169,6 +169,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from clientscope.spark.session import SparkUnavailable
     from clientscope.startup import StartupRefused, load_model
     from clientscope.validation import format_report
+    from clientscope.validation.rows import ValidationOutOfMemory
 
     try:
         model = load_model(args.metrics)
@@ -183,7 +184,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
         try:
             result = run_build(data_dir, model, on_step=advance, engine=args.engine, spark_master=args.spark_master)
-        except (SparkUnavailable, MartOutOfMemory) as exc:
+        except (SparkUnavailable, MartOutOfMemory, ValidationOutOfMemory) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_PROBLEMS
     for step in result.steps:

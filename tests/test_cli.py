@@ -109,11 +109,20 @@ def test_build_out_of_memory_names_the_mart_and_the_setting_and_keeps_no_half_bu
 
     bank = copy_bank(demo_data, tmp_path / "bank")
     monkeypatch.setenv("CLIENTSCOPE_CACHE", str(tmp_path / "cache"))  # an empty cache: nothing built to reuse
-    monkeypatch.setenv(settings.BUILD_MEMORY_ENV, "4MB")
+    monkeypatch.setenv(settings.BUILD_MEMORY_ENV, "2MB")  # too little even to validate: said, and not recorded
+    assert main(["build", "--data", str(bank), "--quiet"]) == 1
+    assert re.fullmatch(
+        r"error: validating \w+: DuckDB ran out of the build's memory \(2MB\)\. Raise CLIENTSCOPE_DUCKDB_BUILD_MEMORY "
+        r"\(for example to 6GB\) on a machine with that much free memory, then run `clientscope build` again; "
+        r"nothing was recorded\.",
+        capsys.readouterr().err.strip().splitlines()[-1],
+    )
+    assert not list((settings.cache_root() / "validation").glob("*.json"))
+    monkeypatch.setenv(settings.BUILD_MEMORY_ENV, "16MB")  # enough to validate, too little for the first mart
     assert main(["build", "--data", str(bank), "--quiet"]) == 1
     err = capsys.readouterr().err
     assert err.strip().splitlines()[-1] == (
-        "error: building the mart customer_month_facts: DuckDB ran out of the build's memory (4MB). Raise "
+        "error: building the mart customer_month_facts: DuckDB ran out of the build's memory (16MB). Raise "
         "CLIENTSCOPE_DUCKDB_BUILD_MEMORY (for example to 6GB) on a machine with that much free memory, then run "
         "`clientscope build` again; nothing was written to the cache."
     )

@@ -159,11 +159,24 @@ def _attach(db: Database, usable: dict[str, TableCheck]) -> tuple[list[Problem],
     return problems, loaded
 
 
+class ValidationOutOfMemory(RuntimeError):
+    """A row check ran out of the build's DuckDB memory: not a fault of the extracts, so nothing is recorded."""
+
+
 def _guarded(entry: LoadedTable, what: str, check: Callable[[], list[Problem]]) -> list[Problem]:
-    """Run one row-level check; a query that fails becomes a problem instead of an exception."""
+    """Run one row-level check; a query that fails becomes a problem instead of an exception.
+
+    Running out of memory is the machine's limit, not the files': it stops the validation (a report would be kept
+    for these extracts as if they were broken) and names the setting."""
     try:
         return check()
     except (QueryError, duckdb.Error) as exc:
+        if isinstance(exc, duckdb.OutOfMemoryException) or isinstance(exc.__cause__, duckdb.OutOfMemoryException):
+            raise ValidationOutOfMemory(
+                f"validating {entry.table.name}: DuckDB ran out of the build's memory "
+                f"({settings.duckdb_build_memory()}). Raise {settings.BUILD_MEMORY_ENV} (for example to 6GB) on a "
+                "machine with that much free memory, then run `clientscope build` again; nothing was recorded."
+            ) from exc
         log.warning("validation: the %s check of %s failed: %s", what, entry.table.name, exc)
         return [_engine_problem(entry.table.name, entry.location, f"the {what} check on", exc)]
 

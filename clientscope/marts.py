@@ -59,6 +59,14 @@ def _naming(mart: Mart) -> Iterator[None]:
     try:
         yield
     except duckdb.OutOfMemoryException as exc:
+        if "max_temp_directory_size" in str(exc):  # the disk under the spill folder is full, not the memory
+            raise MartOutOfMemory(
+                f"building the mart {mart.name}: DuckDB's spill folder ({settings.cache_root() / 'duckdb_spill'}) "
+                f"filled the free disk it is on; the build spills what does not fit in its memory "
+                f"({settings.duckdb_build_memory()}). Free disk space there or point CLIENTSCOPE_CACHE at a bigger "
+                f"disk, or raise {settings.BUILD_MEMORY_ENV} on a machine with that much free memory, then run "
+                "`clientscope build` again; nothing was written to the cache."
+            ) from exc
         raise MartOutOfMemory(
             f"building the mart {mart.name}: DuckDB ran out of the build's memory "
             f"({settings.duckdb_build_memory()}). Raise {settings.BUILD_MEMORY_ENV} (for example to 6GB) on a machine "

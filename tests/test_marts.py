@@ -343,3 +343,24 @@ def test_aggregate_marts_built_in_parts_add_up_to_one_pass(
                 one_pass[value].cast(pl.Float64).to_list(), rel=1e-12
             ), (name, value)
         assert in_parts.drop(values).equals(one_pass.drop(values)), name
+
+
+def test_a_full_spill_disk_is_named_as_the_disk_not_the_memory(tmp_path: Path, monkeypatch) -> None:
+    """At 10M customers customer_month_facts spilled 41 GB: when the disk under the spill folder is full, DuckDB's
+    out-of-memory error is about max_temp_directory_size, and the build says what to free (a real DuckDB error)."""
+    import duckdb
+
+    monkeypatch.setenv("CLIENTSCOPE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CLIENTSCOPE_DUCKDB_BUILD_MEMORY", "50MB")
+    config = {"memory_limit": "50MB", "temp_directory": str(tmp_path / "spill"), "max_temp_directory_size": "20MB"}
+    con = duckdb.connect(config={**config, "threads": 1})
+    sql = "select * from (select i, md5(i::varchar) as m, random() as r from range(5000000) t(i)) order by m"
+    with pytest.raises(marts.MartOutOfMemory) as raised, marts._naming(marts.CUSTOMER_MONTH_FACTS):
+        con.execute(sql).fetchall()
+    spill = tmp_path / "cache" / "duckdb_spill"
+    assert str(raised.value) == (
+        f"building the mart customer_month_facts: DuckDB's spill folder ({spill}) filled the free disk it is on; "
+        "the build spills what does not fit in its memory (50MB). Free disk space there or point CLIENTSCOPE_CACHE "
+        "at a bigger disk, or raise CLIENTSCOPE_DUCKDB_BUILD_MEMORY on a machine with that much free memory, then "
+        "run `clientscope build` again; nothing was written to the cache."
+    )

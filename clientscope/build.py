@@ -33,8 +33,8 @@ class StepTiming:
     name: str
     seconds: float
     reused: bool  # True when this data version's result was already on disk
-    # the process's peak resident memory so far (MB): which step needs how much, for sizing the refresh machine
-    peak_mb: float = 0.0
+    # the process's peak resident memory so far (MiB): which step needs how much, for sizing the refresh machine
+    peak_mib: float = 0.0
 
     def describe(self) -> str:
         return f"{self.name} {self.seconds:.1f} s" + (" (cached)" if self.reused else "")
@@ -64,13 +64,13 @@ class _Timer:
     def step(self, name: str, reused: bool) -> Iterator[None]:
         start = time.perf_counter()
         yield
-        timing = StepTiming(name, time.perf_counter() - start, reused, peak_rss_mb())
+        timing = StepTiming(name, time.perf_counter() - start, reused, peak_rss_mib())
         self.steps.append(timing)
         if self._on_step is not None:
             self._on_step(timing)
 
 
-def peak_rss_mb() -> float:
+def peak_rss_mib() -> float:
     """This process's resident-memory high-water mark (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

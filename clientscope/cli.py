@@ -189,7 +189,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             return EXIT_PROBLEMS
     for step in result.steps:
         state = "cached" if step.reused else "built "
-        print(f"{step.name:<9} {step.seconds:8.1f} s  {state}  peak memory so far {step.peak_mb:,.0f} MB")
+        print(f"{step.name:<9} {step.seconds:8.1f} s  {state}  peak memory so far {step.peak_mib:,.0f} MiB")
     if result.db is None:
         print(format_report(result.report) if not result.report.ok else "\n".join(result.problems), file=sys.stderr)
         return EXIT_PROBLEMS

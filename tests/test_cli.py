@@ -70,7 +70,7 @@ def test_build_reports_each_step_and_reuses_them_on_the_next_run(
     assert all(line.split()[3] == "built" for line in first), first
     assert all(line.split()[3] == "cached" for line in second), second
     # each step says the process's peak memory so far, which only grows
-    peaks = [float(line.split("peak memory so far ")[1].removesuffix(" MB").replace(",", "")) for line in second]
+    peaks = [float(line.split("peak memory so far ")[1].removesuffix(" MiB").replace(",", "")) for line in second]
     assert peaks == sorted(peaks) and peaks[0] > 0
     # each mart says how long it took
     assert re.search(r"mart customer_month_facts built in \d+\.\d s \(\d+ MB\)", caplog.text), caplog.text

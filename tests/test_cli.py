@@ -59,6 +59,7 @@ def test_build_reports_each_step_and_reuses_them_on_the_next_run(
     demo_data: Path, tmp_path: Path, monkeypatch, capsys, caplog
 ) -> None:
     monkeypatch.setenv("CLIENTSCOPE_CACHE", str(tmp_path / "cache"))  # a first build that really builds
+    monkeypatch.setenv("CLIENTSCOPE_STATE", str(tmp_path / "state"))  # ... and opens the month's batch in its store
     caplog.set_level("INFO", logger="clientscope.marts")
     assert main(["build", "--data", str(demo_data), "--quiet"]) == 0
     assert main(["build", "--data", str(demo_data), "--quiet"]) == 0

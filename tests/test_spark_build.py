@@ -160,7 +160,7 @@ def test_cli_build_on_spark_serves_the_same_numbers(
     assert main(["build", "--data", str(demo_data), "--engine", "spark", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert [line.split()[0] for line in out.splitlines()[: len(STEPS)]] == list(STEPS)
-    assert all(line.split()[-1] == "built" for line in out.splitlines()[: len(STEPS)])
+    assert all(line.split()[3] == "built" for line in out.splitlines()[: len(STEPS)])
     scores = pl.read_parquet(next((tmp_path / "cache" / "churn_page").glob("*/scores.parquet")))
     assert scores.height > 1_000 and scores["churn_probability"].is_between(0, 1).all()  # scored on Spark
     marts = next((tmp_path / "cache" / "marts").glob("*/*"))

@@ -3,13 +3,14 @@ does not import the heavy ones (`clientscope.access`, `clientscope.customer_list
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib import import_module
 from typing import Any
 
 
-def lazy_getattr(package: str, homes: Mapping[str, str]) -> Callable[[str], Any]:
-    """The package's `__getattr__`: each name of `homes` from its module, imported on first use."""
+def lazy_getattr(package: str, modules: Mapping[str, Iterable[str]]) -> Callable[[str], Any]:
+    """The package's `__getattr__`: each name listed under its module in `modules`, imported on first use."""
+    homes = {name: module for module, names in modules.items() for name in names}
 
     def __getattr__(name: str) -> Any:
         home = homes.get(name)

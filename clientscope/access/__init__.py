@@ -20,18 +20,15 @@ if TYPE_CHECKING:
     from clientscope.access.setup import AccessSetup, access_setup
     from clientscope.access.viewer import OPEN_VIEWER, Viewer, current_viewer
 
-_HOMES = {
-    "AccessConfig": "clientscope.access.config",
-    "AccessSetup": "clientscope.access.setup",
-    "access_setup": "clientscope.access.setup",
-    "Role": "clientscope.access.roles",
-    "OPEN_VIEWER": "clientscope.access.viewer",
-    "Viewer": "clientscope.access.viewer",
-    "current_viewer": "clientscope.access.viewer",
+_MODULES = {
+    "clientscope.access.config": ("AccessConfig",),
+    "clientscope.access.setup": ("AccessSetup", "access_setup"),
+    "clientscope.access.roles": ("Role",),
+    "clientscope.access.viewer": ("OPEN_VIEWER", "Viewer", "current_viewer"),
 }
 
 
-__getattr__ = lazy_getattr(__name__, _HOMES)
+__getattr__ = lazy_getattr(__name__, _MODULES)
 
 
 __all__ = ["OPEN_VIEWER", "AccessConfig", "AccessSetup", "Role", "Viewer", "access_setup", "current_viewer"]

@@ -30,26 +30,24 @@ if TYPE_CHECKING:
     )
     from clientscope.export.workbook import RenderedWorkbook, render_workbook, workbook_bytes, write_workbook
 
-_HOMES = {
-    "EXCEL_MAX_ROWS": "clientscope.export.datasheet",
-    "mask_value": "clientscope.export.masking",
-    "export_filename": "clientscope.export.names",
-    "safe_sheet_name": "clientscope.export.names",
-    "ChartSpec": "clientscope.export.spec",
-    "ColumnSpec": "clientscope.export.spec",
-    "ExportError": "clientscope.export.spec",
-    "HeaderSpan": "clientscope.export.spec",
-    "MetricDefinition": "clientscope.export.spec",
-    "Outline": "clientscope.export.spec",
-    "SheetSpec": "clientscope.export.spec",
-    "TotalRow": "clientscope.export.spec",
-    "WorkbookSpec": "clientscope.export.spec",
-    "RenderedWorkbook": "clientscope.export.workbook",
-    "render_workbook": "clientscope.export.workbook",
-    "workbook_bytes": "clientscope.export.workbook",
-    "write_workbook": "clientscope.export.workbook",
+_MODULES = {
+    "clientscope.export.datasheet": ("EXCEL_MAX_ROWS",),
+    "clientscope.export.masking": ("mask_value",),
+    "clientscope.export.names": ("export_filename", "safe_sheet_name"),
+    "clientscope.export.spec": (
+        "ChartSpec",
+        "ColumnSpec",
+        "ExportError",
+        "HeaderSpan",
+        "MetricDefinition",
+        "Outline",
+        "SheetSpec",
+        "TotalRow",
+        "WorkbookSpec",
+    ),
+    "clientscope.export.workbook": ("RenderedWorkbook", "render_workbook", "workbook_bytes", "write_workbook"),
 }
-__getattr__ = lazy_getattr(__name__, _HOMES)
+__getattr__ = lazy_getattr(__name__, _MODULES)
 
 __all__ = [
     "EXCEL_MAX_ROWS",

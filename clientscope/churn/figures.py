@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from itertools import pairwise
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
@@ -40,6 +41,15 @@ def percent_text(value: float) -> str:
 
 def bin_label(low: float, high: float) -> str:
     return f"{percent_text(low)}–{percent_text(high)}"
+
+
+def _clickable_layout(title: str, height: int, **rest: Any) -> dict[str, Any]:
+    """A plain figure's layout: its title, height, and clicks reported to the page (its points cross-filter)."""
+    return {"title": {"text": title, "font": {"size": 14}}, "height": height, "clickmode": "event", **rest}
+
+
+def _axis(title: str, **rest: Any) -> dict[str, Any]:
+    return {"title": {"text": title}, **rest}
 
 
 def risk_histogram(
@@ -80,21 +90,15 @@ def risk_histogram(
         f"{level_labels.get(level, level)} ≥ {percent_text(value)}" for level, value in cutoffs.items()
     )
     subtitle = t("churn.dist.cutoffs", lang, cutoffs=cutoffs_text)
-    layout = {
-        "title": {"text": f"{t('churn.dist.title', lang)}<br><sup>{subtitle}</sup>", "font": {"size": 14}},
-        "barmode": "overlay",
-        "bargap": 0.08,
-        "height": 320,
-        "xaxis": {
-            "title": {"text": t("churn.dist.probability", lang)},
-            "type": "category",
-            "categoryorder": "array",
-            "categoryarray": labels,
-        },
-        "yaxis": {"title": {"text": t("churn.customers", lang)}},
-        "legend": {"orientation": "h", "y": -0.35},
-        "clickmode": "event",
-    }
+    layout = _clickable_layout(
+        f"{t('churn.dist.title', lang)}<br><sup>{subtitle}</sup>",
+        320,
+        barmode="overlay",
+        bargap=0.08,
+        xaxis=_axis(t("churn.dist.probability", lang), type="category", categoryorder="array", categoryarray=labels),
+        yaxis=_axis(t("churn.customers", lang)),
+        legend={"orientation": "h", "y": -0.35},
+    )
     return theme_module.plain_figure(data, layout, theme)
 
 
@@ -203,13 +207,12 @@ def tier_bars(
             f"{t('churn.drill.at_risk_aum', lang)}: %{{customdata[1]}}<extra></extra>"
         ),
     }
-    layout = {
-        "title": {"text": t("churn.tier.title", lang), "font": {"size": 14}},
-        "height": 320,
-        "yaxis": {"title": {"text": t("churn.drill.at_risk_customers", lang)}},
-        "xaxis": {"type": "category"},
-        "clickmode": "event",
-    }
+    layout = _clickable_layout(
+        t("churn.tier.title", lang),
+        320,
+        yaxis=_axis(t("churn.drill.at_risk_customers", lang)),
+        xaxis={"type": "category"},
+    )
     return theme_module.plain_figure([bar], layout, theme)
 
 
@@ -244,15 +247,14 @@ def signal_lines(
                 ),
             }
         )
-    layout = {
-        "title": {"text": t("churn.signals.title", lang), "font": {"size": 14}},
-        "height": 340,
-        "xaxis": {"title": {"text": t("churn.month", lang)}, "type": "category"},
-        "yaxis": {"title": {"text": t("churn.signals.share", lang)}, "tickformat": ".0%", "rangemode": "tozero"},
-        "legend": {"orientation": "h", "y": -0.3},
-        "clickmode": "event",
-        "hovermode": "closest",
-    }
+    layout = _clickable_layout(
+        t("churn.signals.title", lang),
+        340,
+        xaxis=_axis(t("churn.month", lang), type="category"),
+        yaxis=_axis(t("churn.signals.share", lang), tickformat=".0%", rangemode="tozero"),
+        legend={"orientation": "h", "y": -0.3},
+        hovermode="closest",
+    )
     return theme_module.plain_figure(data, layout, theme)
 
 
@@ -283,13 +285,12 @@ def reason_bars(
             f"{t('churn.customers', lang)}: %{{customdata[1]:,}}<extra></extra>"
         ),
     }
-    layout = {
-        "title": {"text": title, "font": {"size": 14}},
-        "height": 340,
-        "xaxis": {"tickformat": ".0%", "rangemode": "tozero", "title": {"text": t("churn.signals.share", lang)}},
-        "yaxis": {"type": "category", "automargin": True},
-        "clickmode": "event",
-    }
+    layout = _clickable_layout(
+        title,
+        340,
+        xaxis=_axis(t("churn.signals.share", lang), tickformat=".0%", rangemode="tozero"),
+        yaxis={"type": "category", "automargin": True},
+    )
     return theme_module.plain_figure([bar], layout, theme)
 
 

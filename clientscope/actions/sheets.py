@@ -68,7 +68,8 @@ def queue_sheet(pc: PageContext, today: date, list_rows: int | None = None) -> S
         ColumnSpec("updated_by", t("actions.col.updated_by", lang), "text"),
         ColumnSpec("updated_at", t("actions.col.updated_at", lang), "datetime"),
     )
-    total = count_actions(store, pc.scope, filters=filters)
+    cut = list_rows is not None and frame.height >= list_rows  # else the frame holds every action: nothing to count
+    total = count_actions(store, pc.scope, filters=filters) if cut else frame.height
     return SheetSpec(t("actions.sheet.queue", lang), t("actions.title", lang), columns, rows, of_rows=total)
 
 

@@ -4,9 +4,9 @@ Layout (zero-based rows): 0 title, 1 note (or empty), 2 header, 3.. data, then t
 then a truncation note when the rows did not fit (or, for a list the caller cut short, how long it is).
 A sheet with header bands (a pivot) has its bands from row 2 and the header (and data) that many rows lower;
 with an outline its rows are grouped (collapsible) by level.
-The workbook is written in xlsxwriter's constant_memory mode (except a workbook with such a pivot sheet), so
-every row is final once the next one starts: the rows are consumed as polars batches, a few thousand at a time,
-and never held as Python objects all at once.
+A big workbook is written in xlsxwriter's constant_memory mode (`workbook.streamed`), so every row is final once
+the next one starts: the rows are consumed as polars batches, a few thousand at a time, and never held as Python
+objects all at once.
 """
 
 from __future__ import annotations

@@ -86,6 +86,34 @@ def test_accounts_hash_lock_out_reset_and_disable(any_store) -> None:
         add(any_store, "east", "head_office")
 
 
+def test_accounts_made_before_the_session_counter_keep_signing_in_after_the_upgrade(tmp_path: Path) -> None:
+    """Migration 0006 adds `users.session_epoch` to a store that already holds accounts (0 for each of them)."""
+    from alembic import command
+
+    from clientscope.store.engine import _alembic_config
+
+    url = "sqlite:///" + str(tmp_path / "old.sqlite")
+    config = _alembic_config()
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005")
+        connection.execute(
+            sa.text(
+                "insert into users (username, password_hash, role, created_at, updated_at) "
+                "values ('east', :hash, 'head_office', '2026-01-01', '2026-01-01')"
+            ),
+            {"hash": accounts._HASHER.hash(PASSWORD)},
+        )
+    engine.dispose()
+    store = open_store(url)
+    result = accounts.sign_in(store, "east", PASSWORD, load_lockout(attempts=3))
+    assert (result.reason, result.session_epoch) == ("ok", 0)
+    accounts.end_sessions(store, "east")
+    assert accounts.load_viewer(store, "east", 0) is None
+    assert accounts.load_viewer(store, "east", 1) == result.viewer
+
+
 def load_lockout(attempts: int):
     from clientscope.access.config import Lockout
 
@@ -147,6 +175,30 @@ def test_sign_in_wrong_password_lock_out_and_sign_out(accounts_app, accounts_sto
     actions = entries(accounts_store).get_column("action").to_list()
     assert actions == ["sign_out", "sign_in", "sign_in_failed", "sign_in_failed", "sign_in_failed", "sign_in_failed"]
     assert all(PASSWORD not in detail for detail in entries(accounts_store).get_column("detail"))
+
+
+def test_a_session_cookie_kept_from_before_sign_out_or_a_password_reset_is_refused(
+    accounts_app, accounts_store
+) -> None:
+    """Session cookies are signed, not stored: a copy kept from before the sign-out (or set again by a response
+    that was still in flight) must not sign the user in again, nor one from before an administrator's reset."""
+    add(accounts_store, "east", "region_manager", regions=("华东区",))
+    client = accounts_app.server.test_client()
+    sign_in(client, "east")
+    kept = client.get_cookie("session").value
+    token = client.get("/login").get_data(as_text=True).split('name="csrf" value="')[1].split('"')[0]
+    client.post("/logout", data={"csrf": token})
+    replayed = accounts_app.server.test_client()
+    replayed.set_cookie("session", kept)
+    assert replayed.get("/segments").status_code == 302
+    assert replayed.post("/_dash-update-component", json={}).status_code == 401
+
+    sign_in(client, "east")
+    assert client.get("/segments").status_code == 200
+    accounts.reset_password(accounts_store, "east", "another good password")
+    assert client.get("/segments").status_code == 302  # the administrator's reset ended it
+    assert sign_in(client, "east", "another good password").headers["Location"] == "/"
+    assert client.get("/segments").status_code == 200
 
 
 def test_sign_in_refuses_a_form_without_its_token_and_an_outside_next(accounts_app, accounts_store) -> None:

@@ -30,6 +30,7 @@ class AccountError(ValueError):
 class SignInResult:
     viewer: Viewer | None
     reason: str  # ok | wrong | locked | disabled
+    session_epoch: int = 0  # the account's counter the new session is opened under (see `end_sessions`)
 
 
 def _now() -> datetime:
@@ -76,20 +77,38 @@ def _update(store: AppStore, username: str, **values: object) -> None:
             raise AccountError(f"there is no user '{username}'; `clientscope users list` shows who exists")
 
 
+_NEXT_EPOCH = users.c.session_epoch + 1
+
+
 def disable_user(store: AppStore, username: str) -> None:
-    _update(store, username, disabled=True)
+    _update(store, username, disabled=True, session_epoch=_NEXT_EPOCH)
 
 
 def reset_password(store: AppStore, username: str, password: str) -> None:
-    """A new password; also enables the account again and lifts a lock-out."""
+    """A new password; also enables the account again, lifts a lock-out and ends the account's open sessions."""
     check_password_rules(password)
-    _update(store, username, password_hash=_HASHER.hash(password), disabled=False, failed_attempts=0, locked_until=None)
+    _update(
+        store,
+        username,
+        password_hash=_HASHER.hash(password),
+        disabled=False,
+        failed_attempts=0,
+        locked_until=None,
+        session_epoch=_NEXT_EPOCH,
+    )
+
+
+def end_sessions(store: AppStore, username: str) -> None:
+    """Sign-out: every session of the account opened so far is refused from now on, on every device. Session
+    cookies are signed, not stored, so clearing the browser's cookie alone would leave a copy of it valid (one a
+    response still in flight sets again, or one taken from the machine)."""
+    _update(store, username, session_epoch=_NEXT_EPOCH)
 
 
 def list_users(store: AppStore) -> list[dict[str, object]]:
     with store.begin() as con:
         rows = con.execute(sa.select(users).order_by(users.c.username)).mappings().all()
-    return [{k: v for k, v in row.items() if k != "password_hash"} for row in rows]
+    return [{k: v for k, v in row.items() if k not in ("password_hash", "session_epoch")} for row in rows]
 
 
 def viewer_of(row: sa.RowMapping) -> Viewer:
@@ -102,11 +121,14 @@ def viewer_of(row: sa.RowMapping) -> Viewer:
     )
 
 
-def load_viewer(store: AppStore, username: str) -> Viewer | None:
-    """The viewer of an enabled account, or None (unknown or disabled: the session ends)."""
+def load_viewer(store: AppStore, username: str, session_epoch: int | None = None) -> Viewer | None:
+    """The viewer of an enabled account, or None (unknown or disabled: the session ends). With `session_epoch`,
+    also None when the session was opened before the account's last sign-out, password reset or disabling."""
     with store.begin() as con:
         row = con.execute(sa.select(users).where(users.c.username == username)).mappings().first()
     if row is None or row["disabled"]:
+        return None
+    if session_epoch is not None and session_epoch != row["session_epoch"]:
         return None
     return viewer_of(row)
 
@@ -136,7 +158,7 @@ def sign_in(store: AppStore, username: str, password: str, lockout: Lockout) -> 
             return SignInResult(None, "disabled")
         if row["failed_attempts"] or row["locked_until"] is not None:
             con.execute(users.update().where(users.c.username == username).values(failed_attempts=0, locked_until=None))
-        return SignInResult(viewer_of(row), "ok")
+        return SignInResult(viewer_of(row), "ok", row["session_epoch"])
 
 
 def _verify(hashed: str, password: str) -> bool:

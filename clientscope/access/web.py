@@ -60,11 +60,13 @@ def access_runtime() -> AccessRuntime:
 
 
 class _SessionUser(flask_login.UserMixin):
-    def __init__(self, viewer: Viewer) -> None:
+    def __init__(self, viewer: Viewer, session_epoch: int) -> None:
         self.viewer = viewer
+        self.session_epoch = session_epoch
 
     def get_id(self) -> str:
-        return self.viewer.username
+        # The session names the account's counter it was opened under, so that a sign-out ends it on the server.
+        return f"{self.session_epoch}:{self.viewer.username}"
 
 
 def install_access(app: dash.Dash, config: AccessConfig | None, store: AppStore) -> None:
@@ -87,12 +89,15 @@ def install_access(app: dash.Dash, config: AccessConfig | None, store: AppStore)
         page["layout"] = _guarded_layout(page["layout"], page["path"])
 
 
-def _load_user(username: str) -> _SessionUser | None:
+def _load_user(user_id: str) -> _SessionUser | None:
     runtime = access_runtime()
     if runtime.open_mode or runtime.config is None or runtime.config.sign_in != "accounts":
         return None
-    viewer = accounts.load_viewer(runtime.store, username)
-    return _SessionUser(viewer) if viewer else None
+    epoch, _, username = user_id.partition(":")
+    if not epoch.isdigit():  # a session from before sign-out ended sessions on the server: sign in again
+        return None
+    viewer = accounts.load_viewer(runtime.store, username, int(epoch))
+    return _SessionUser(viewer, int(epoch)) if viewer else None
 
 
 def secret_key() -> bytes:
@@ -321,7 +326,7 @@ def _login() -> Any:
         # a console error, and 401 would promise an HTTP authentication challenge that this form is not).
         return _login_response(lang, next_url, text, 200)
     flask.session.clear()  # a fresh session on sign-in: no fixation
-    flask_login.login_user(_SessionUser(result.viewer))
+    flask_login.login_user(_SessionUser(result.viewer, result.session_epoch))
     flask.session.permanent = True
     # The sign-out form's token is made now, with the session: made later, by the navbar's callback, it would be
     # lost whenever a concurrent callback's response wrote the session cookie without it.
@@ -337,6 +342,7 @@ def _logout() -> Any:
         return flask.redirect("/")
     user = flask_login.current_user
     if user.is_authenticated:
+        accounts.end_sessions(runtime.store, user.viewer.username)
         record_for(runtime.store, user.viewer, Action.SIGN_OUT)
     flask_login.logout_user()
     flask.session.clear()

@@ -6,8 +6,6 @@
 -- total_rows is the size of the whole list (every row carries it), for the grid's page count.
 with
 
--- include: customer/people
-
 members as (
     select
         f.customer_id,
@@ -34,8 +32,6 @@ members as (
 keyed as (
     select
         m.*,
-        p.name,
-        p.phone,
         case $sort_key
             when 'tier' then cast(m.tier_rank as double)
             when 'aum_total' then m.aum_total
@@ -55,7 +51,6 @@ keyed as (
         end as sort_text,
         count(*) over () as total_rows
     from members as m
-    left join people as p on p.customer_id = m.customer_id
 ),
 
 -- include: customer/paged

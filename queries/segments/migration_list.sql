@@ -4,8 +4,6 @@
 -- union by name (nulls when the extract has none).
 with
 
--- include: customer/people
-
 -- include: segments/migration_pairs
 
 members as (
@@ -34,8 +32,6 @@ keyed as (
         m.txn_count,
         m.tenure_months,
         m.warning_level,
-        p.name,
-        p.phone,
         case $sort_key
             when 'from_tier' then cast(m.from_rank as double)
             when 'to_tier' then cast(m.to_rank as double)
@@ -56,7 +52,6 @@ keyed as (
         end as sort_text,
         count(*) over () as total_rows
     from members as m
-    left join people as p on p.customer_id = m.customer_id
 ),
 
 -- include: customer/paged

@@ -3,8 +3,6 @@
 -- personal columns come from a union by name (nulls when the extract has none).
 with
 
--- include: customer/people
-
 keyed as (
     select
         m.customer_id,
@@ -28,8 +26,6 @@ keyed as (
         m.txn_count,
         m.tenure_months,
         m.warning_level,
-        p.name,
-        p.phone,
         case $sort_key
             when 'tier' then cast(m.tier_rank as double)
             when 'aum_total' then m.aum_total
@@ -52,7 +48,6 @@ keyed as (
         end as sort_text,
         count(*) over () as total_rows
     from filtered_segment_potential_flags as m
-    left join people as p on p.customer_id = m.customer_id
     where m.month_start = $month_start
         and m.is_potential
         and ($tag is null

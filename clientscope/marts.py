@@ -85,7 +85,6 @@ CUSTOMER_MONTH_FACTS = Mart(
     stand_ins=("holdings",),
     after=(),
     order_by="month",
-    by_customer_parts=True,  # per customer windows: a part's rows are its customers' (see the SQL's head)
     money=(
         "aum_total", "deposits", "wealth", "insurance", "loan_balance", "card_spend", "payroll_inflow",
         "cross_border_spend", "txn_amount",

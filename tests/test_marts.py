@@ -308,10 +308,6 @@ def test_per_customer_marts_built_in_parts_equal_one_pass(
     reopened = Database.open(demo_data)
     marts.build_marts(reopened, model.rules)  # registered from the four files, not built again
     assert reopened.con.sql(query).pl().equals(one_pass)
-    assert len(list(folder.glob("customer_month_facts.part*.parquet"))) == 4
-    facts = "select * from customer_month_facts order by customer_id, month"
-    whole_facts = whole.con.sql(facts).pl()
-    assert whole_facts.height > 20_000 and parted.con.sql(facts).pl().equals(whole_facts)
 
 
 def test_aggregate_marts_built_in_parts_add_up_to_one_pass(

@@ -7,10 +7,6 @@
 -- A closure belongs to the month of its close date (is_churned_month, stage churned); when the extract has no row
 -- for that month the event is only in the churn_events mart.  next_month is the month whose opening book this row
 -- is (the churn-rate denominator), empty for the latest month of data.
--- Built in $parts parts by customer (clientscope.marts.customer_parts): every window looks at one customer's rows,
--- so a part's rows are exactly the one-pass rows of its customers, and a quarter of the rows sorts without
--- spilling (at scale M under the 2 GB build limit: 144 s in one pass, 118 s in four parts). data_end stays over
--- every customer.
 with
 
 data_end as (
@@ -39,7 +35,6 @@ customers_in as (
         c.tags
     from customers as c
     left join branches_in as b on b.branch_id = c.branch_id
-    where hash(c.customer_id) % $parts = $part
 ),
 
 -- amounts become exact money here, DECIMAL(18,2) (cents(): queries/marts/money.sql): every rule and sum sees cents
@@ -70,7 +65,6 @@ months_in as (
             cast(null as double) as cross_border_spend
         where false
     )
-    where hash(customer_id) % $parts = $part
 ),
 
 -- holdings is optional: without the extract the build cursor has a zero-row stand-in and $use_holdings is false
@@ -80,7 +74,6 @@ closed_holdings as (
         close_date
     from holdings
     where close_date is not null
-        and hash(customer_id) % $parts = $part
 ),
 
 -- include: churn/warning_signals

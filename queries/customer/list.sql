@@ -49,7 +49,9 @@ keyed as (
             when 'stage' then m.stage
             when 'warning_level' then m.warning_level
         end as sort_text,
-        count(*) over () as total_rows
+        -- a scalar count of the members, not count(*) over (): the window carried every row through one more
+        -- operator (0.31 -> 0.19 s for a page of the book at scale M)
+        (select count(*) from members) as total_rows
     from members as m
 ),
 

@@ -3,6 +3,16 @@
 -- personal columns come from a union by name (nulls when the extract has none).
 with
 
+members as (
+    select *
+    from filtered_segment_potential_flags as m
+    where m.month_start = $month_start
+        and m.is_potential
+        and ($tag is null
+            or (case when $tag = $no_tag then coalesce(len(m.tags), 0) = 0
+                else coalesce(list_contains(m.tags, $tag), false) end))
+),
+
 keyed as (
     select
         m.customer_id,
@@ -46,13 +56,8 @@ keyed as (
             when 'stage' then m.stage
             when 'warning_level' then m.warning_level
         end as sort_text,
-        count(*) over () as total_rows
-    from filtered_segment_potential_flags as m
-    where m.month_start = $month_start
-        and m.is_potential
-        and ($tag is null
-            or (case when $tag = $no_tag then coalesce(len(m.tags), 0) = 0
-                else coalesce(list_contains(m.tags, $tag), false) end))
+        (select count(*) from members) as total_rows  -- a scalar count: see customer/list.sql
+    from members as m
 ),
 
 -- include: customer/paged

@@ -14,31 +14,8 @@ with
 -- averages over the lookback window and the AUM growth_months before, over month_idx (RANGE frames: a gap in a
 -- customer's months never shifts the window)
 history as (
-    -- only the columns the flags keep or read: the window carries every column it selects through its sort, and
-    -- all of customer_month_facts' spilled past the 2 GB build limit at a million customers
     select
-        customer_id,
-        month,
-        month_start,
-        month_idx,
-        region,
-        branch_id,
-        rm_id,
-        city,
-        tier,
-        tier_rank,
-        tier_alt,
-        stage,
-        acquisition_channel,
-        gender,
-        age_band,
-        risk_profile,
-        warning_level,
-        tags,
-        aum_total,
-        products_held,
-        txn_count,
-        tenure_months,
+        *,
         avg(coalesce(card_spend, 0)) over recent as card_spend_avg,
         avg(cross_border_spend) over recent as cross_border_avg,
         avg(payroll_inflow) over recent as payroll_avg,

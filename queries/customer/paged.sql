@@ -5,14 +5,21 @@
 -- against every member (a million at scale M) for a page of 50.
 -- include: customer/people
 
+-- the sort keys by direction as columns, so that the page and its rows after the join are ordered by one rule
+directed as (
+    select
+        *,
+        case when $sort_desc then sort_number end as number_down,
+        case when not $sort_desc then sort_number end as number_up,
+        case when $sort_desc then sort_text end as text_down,
+        case when not $sort_desc then sort_text end as text_up
+    from keyed
+),
+
 page as (
     select *
-    from keyed
-    order by
-        case when $sort_desc then sort_number end desc nulls last,
-        case when not $sort_desc then sort_number end asc nulls last,
-        case when $sort_desc then sort_text end desc nulls last,
-        case when not $sort_desc then sort_text end asc nulls last,
+    from directed
+    order by number_down desc nulls last, number_up nulls last, text_down desc nulls last, text_up nulls last,
         customer_id
     limit $limit offset $offset
 ),
@@ -26,11 +33,7 @@ final as (
     left join people as p on p.customer_id = pg.customer_id
 )
 
-select * exclude (sort_number, sort_text)
+select * exclude (sort_number, sort_text, number_down, number_up, text_down, text_up)
 from final
-order by
-    case when $sort_desc then sort_number end desc nulls last,
-    case when not $sort_desc then sort_number end asc nulls last,
-    case when $sort_desc then sort_text end desc nulls last,
-    case when not $sort_desc then sort_text end asc nulls last,
+order by number_down desc nulls last, number_up nulls last, text_down desc nulls last, text_up nulls last,
     customer_id

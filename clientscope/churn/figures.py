@@ -48,10 +48,6 @@ def _clickable_layout(title: str, height: int, **rest: Any) -> dict[str, Any]:
     return {"title": {"text": title, "font": {"size": 14}}, "height": height, "clickmode": "event", **rest}
 
 
-def _axis(title: str, **rest: Any) -> dict[str, Any]:
-    return {"title": {"text": title}, **rest}
-
-
 def risk_histogram(
     dist: pl.DataFrame,
     edges: Sequence[float],
@@ -95,8 +91,10 @@ def risk_histogram(
         320,
         barmode="overlay",
         bargap=0.08,
-        xaxis=_axis(t("churn.dist.probability", lang), type="category", categoryorder="array", categoryarray=labels),
-        yaxis=_axis(t("churn.customers", lang)),
+        xaxis=theme_module.axis(
+            t("churn.dist.probability", lang), type="category", categoryorder="array", categoryarray=labels
+        ),
+        yaxis=theme_module.axis(t("churn.customers", lang)),
         legend={"orientation": "h", "y": -0.35},
     )
     return theme_module.plain_figure(data, layout, theme)
@@ -210,7 +208,7 @@ def tier_bars(
     layout = _clickable_layout(
         t("churn.tier.title", lang),
         320,
-        yaxis=_axis(t("churn.drill.at_risk_customers", lang)),
+        yaxis=theme_module.axis(t("churn.drill.at_risk_customers", lang)),
         xaxis={"type": "category"},
     )
     return theme_module.plain_figure([bar], layout, theme)
@@ -250,8 +248,8 @@ def signal_lines(
     layout = _clickable_layout(
         t("churn.signals.title", lang),
         340,
-        xaxis=_axis(t("churn.month", lang), type="category"),
-        yaxis=_axis(t("churn.signals.share", lang), tickformat=".0%", rangemode="tozero"),
+        xaxis=theme_module.axis(t("churn.month", lang), type="category"),
+        yaxis=theme_module.axis(t("churn.signals.share", lang), tickformat=".0%", rangemode="tozero"),
         legend={"orientation": "h", "y": -0.3},
         hovermode="closest",
     )
@@ -288,7 +286,7 @@ def reason_bars(
     layout = _clickable_layout(
         title,
         340,
-        xaxis=_axis(t("churn.signals.share", lang), tickformat=".0%", rangemode="tozero"),
+        xaxis=theme_module.axis(t("churn.signals.share", lang), tickformat=".0%", rangemode="tozero"),
         yaxis={"type": "category", "automargin": True},
     )
     return theme_module.plain_figure([bar], layout, theme)

@@ -72,3 +72,9 @@ def plain_figure(data: list[dict[str, Any]], layout: dict[str, Any], theme: str)
     built (about 10 ms per chart, a third of the churn signals section at scale M), a dict is sent as it is.
     The caller passes plotly's own attribute names (checked by the tests that render the chart in a browser)."""
     return {"data": data, "layout": {"template": json.loads(_template_json(theme)), **layout}}
+
+
+def axis(title: str | None = None, **rest: Any) -> dict[str, Any]:
+    """A plain figure's axis. Titles are always `{"text": ...}`: plotly.js 3 ignores a bare string (plotly's
+    Python objects convert it, plain dicts are sent as they are)."""
+    return {"title": {"text": title}, **rest} if title is not None else dict(rest)

@@ -258,7 +258,6 @@ def tiers_codes(pc, data) -> set[str]:
 
 
 def test_churn_charts_are_valid_plotly_figures_carrying_their_codes(demo_db, demo_data, data) -> None:
-
     from clientscope.churn import figures
     from clientscope.churn.words import signal_labels
 

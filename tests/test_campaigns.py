@@ -322,6 +322,62 @@ def test_attributed_conversions_and_roi_under_last_touch(context, demo_data, dem
         assert row["roi"] == pytest.approx((row["attributed_revenue"] - row["cost"]) / row["cost"])
 
 
+def test_the_campaign_and_pivot_charts_are_plain_figures(context, demo_db, demo_data) -> None:
+    """Every chart of the campaigns and explore pages is a plain dict in plotly's own form (no Figure built)."""
+    from clientscope.campaigns.figures import campaign_trend_lines, channel_model_bars, uplift_intervals
+    from clientscope.explore.figure import pivot_figure
+    from clientscope.explore.report import explore
+    from tests.figure_support import assert_plain_figure
+
+    pc, settings = context({"theme": "dark"})
+    labels = display.labels_of(pc)
+    table = tb.campaign_table(pc, settings)
+    uplift_rows = display.uplift_chart_rows(pc, table.rows)
+    assert uplift_rows.height
+    points = uplift_intervals(
+        uplift_rows,
+        campaign_labels=labels.campaigns,
+        theme="dark",
+        title="Uplift",
+        x_title="Uplift",
+        interval_label="CI",
+    )
+    bars = channel_model_bars(
+        display.with_revenue_text(pc, tb.channel_comparison(pc, settings)),
+        models=MODELS,
+        model_labels=labels.models,
+        channel_labels=labels.channels,
+        selected_model=settings.model,
+        theme="dark",
+        title="Channels",
+        y_title="Conversions",
+        revenue_label="Revenue",
+    )
+    trend = tb.campaign_trend(pc, settings, top=2)
+    assert tb.OTHER in trend["campaign_id"].to_list()
+    lines = campaign_trend_lines(
+        trend,
+        campaign_labels={**labels.campaigns, tb.OTHER: "Other"},
+        other_code=tb.OTHER,
+        theme="light",
+        title="Trend",
+        y_title="Conversions",
+    )
+    db, model = demo_db
+    pivot = explore(
+        build_page_context(db, model, demo_data, {"p.m": "customers", "p.rows": "region", "p.col": "tier"}, FULL_SCOPE)
+    )
+    kinds = {kind: pivot_figure(pivot.table, kind, "Customers", "light") for kind in ("bar", "line", "heatmap")}
+    for figure in (points, bars, lines, *kinds.values()):
+        assert_plain_figure(figure)
+    assert points["layout"]["shapes"][0]["x0"] == 0 and points["layout"]["xaxis"]["title"] == {"text": "Uplift"}
+    assert [trace["name"] for trace in bars["data"]] == [labels.models.get(m, m) for m in MODELS]
+    other = lines["data"][-1]
+    assert other["name"] == "Other" and other["line"] == {"dash": "dot"} and set(other["customdata"]) == {None}
+    assert all("line" not in trace for trace in lines["data"][:-1])
+    assert kinds["heatmap"]["layout"]["yaxis"] == {"autorange": "reversed"}
+
+
 # --------------------------------------------------------------------------------------------------
 # Engine composition, selection, cache
 # --------------------------------------------------------------------------------------------------

@@ -160,12 +160,12 @@ def test_chart_toggle_draws_the_same_cells(demo_db, demo_data, end_month) -> Non
     regions = [r for r in table.rows if r.depth == 1]
     heat = pivot_figure(table, "heatmap", "customers", "light")
     expected = [[r.values.get(cell_field(i, "customers", "value")) for i in range(len(tiers))] for r in regions]
-    assert [list(row) for row in heat.data[0].z] == expected
-    assert list(heat.data[0].x) == [c.label for c in tiers]
+    assert heat["data"][0]["z"] == expected
+    assert heat["data"][0]["x"] == [c.label for c in tiers]
     bars = pivot_figure(table, "bar", "customers", "light")
-    assert [trace.name for trace in bars.data] == [c.label for c in tiers]  # one series per column value
+    assert [trace["name"] for trace in bars["data"]] == [c.label for c in tiers]  # one series per column value
     lines = pivot_figure(table, "line", "customers", "light")
-    assert [trace.name for trace in lines.data] == [r.label for r in regions]
+    assert [trace["name"] for trace in lines["data"]] == [r.label for r in regions]
 
 
 def test_cli_export_takes_the_views_query_string(demo_data, tmp_path, end_month) -> None:

@@ -1035,12 +1035,68 @@ def test_a_selection_the_chart_does_not_show_fades_nothing() -> None:
 
     # e.g. the Sankey's months changed after its link was clicked: no link is faded
     def colours(selected: str) -> tuple[str, ...]:
-        return figures.stage_sankey(flow, **common, selected=selected).data[0].link.color
+        return figures.stage_sankey(flow, **common, selected=selected)["data"][0]["link"]["color"]
 
-    assert colours("dormant:active") == ("rgba(253,126,20,0.35)",)
-    assert colours("active:dormant") == ("rgba(253,126,20,0.8)",)
+    assert colours("dormant:active") == ["rgba(253,126,20,0.35)"]
+    assert colours("active:dormant") == ["rgba(253,126,20,0.8)"]
     bars = pl.DataFrame({"bucket": ["0", "none"], "month_offset": [0, None], "within": [2, 0], "after": [0, 1],
                          "customers": [2, 1]})  # fmt: skip
     words = {"within": "in", "after": "after", "never": "none", "offset": "k", "customers": "n"}
     shown = figures.activation_histogram(bars, theme="light", title=None, texts=words, selected="7")
-    assert shown.data[0].marker.opacity == 1.0
+    assert shown["data"][0]["marker"]["opacity"] == 1.0
+
+
+def test_every_lifecycle_chart_is_a_plain_figure_in_plotly_s_own_form(bank, model) -> None:
+    """Each builder, on the fixture bank's frames, with and without a selection and a title: a dict plotly
+    validates and writes back unchanged."""
+    from clientscope.lifecycle import figures, figures_flow
+    from tests.figure_support import assert_plain_figure
+
+    pc = context(bank, model, **{"p.flow_a": "2025-06", "p.flow_b": "2025-12"})
+    view = lc.lifecycle_view(pc)
+    members = lc.cohort_members(pc, view)
+    steps = lc.step_labels("en", view.windows)
+    words = {
+        "of_start": "{value} of start", "of_previous": "{value} of previous", "measurable": "{value} measurable",
+        "pending": "{value} pending", "hover_customers": "Customers", "share_axis": "Share", "unknown": "Unknown",
+        "cohort": "Cohort", "offset": "Months", "share": "Share", "active": "Active", "cohort_size": "Size",
+        "aum": "AUM", "aum_base": "AUM at start", "customers": "Customers", "share_of_from": "Share of from",
+        "within": "Within", "after": "After", "never": "None yet",
+    }  # fmt: skip
+    funnel = lc.funnel(members)
+    groups = lc.funnel_by(members, "acquisition_channel", lc.group_order(pc, "acquisition_channel"))
+    retention = lc.retention(members)
+    flow = lc.stage_flow(pc, view)
+    activation = lc.activation_histogram(members)
+    mix = lc.stage_mix(pc, view)
+    assert min(f.height for f in (funnel, groups, retention, flow, activation, mix)) > 0
+    cohort = retention["cohort"].min().strftime("%Y-%m")
+    sankey = {"from_order": lc.FROM_STATES, "to_order": lc.TO_STATES, "state_labels": {}, "month_a": "2025-06",
+              "month_b": "2025-12"}  # fmt: skip
+    built = []
+    for title, theme in ((None, "light"), ("A title", "dark")):
+        common = {"theme": theme, "title": title, "texts": words}
+        counted = {**common, "count": str}
+        for step, channel, link, bucket, stage in (
+            (None,) * 5,
+            ("activated", "branch", "active:active", "0", "active"),
+        ):
+            built += [
+                figures.funnel_bars(funnel, step_labels=steps, selected=step, **counted),
+                figures.funnel_groups(groups, step_labels=steps, group_labels={}, selected=channel, **counted),
+                figures_flow.stage_sankey(flow, **sankey, selected=link, **counted),
+                figures_flow.activation_histogram(activation, selected=bucket, **common),
+                figures_flow.stage_mix_bars(
+                    mix, stage_order=lc.STAGE_ORDER, stage_labels={}, selected=stage, **counted
+                ),
+            ]
+        for measure in lc.RETENTION_MEASURES:
+            for cohort_selected in (None, cohort):
+                built.append(
+                    figures.retention_heatmap(
+                        retention, measure=measure, money=str, selected=cohort_selected, **counted
+                    )
+                )
+    assert any("shapes" in figure["layout"] for figure in built)  # the selected cohort's outline
+    for figure in built:
+        assert_plain_figure(figure)

@@ -41,6 +41,7 @@ from clientscope.segments.view import (
 )
 from clientscope.state import ViewState
 from clientscope.view_context import PageContext, build_page_context
+from tests.figure_support import assert_plain_figure
 from tests.test_segments_bank import AUM, HOLDINGS, MONTHS, bank_frames, tier_of, write_bank
 from tests.tiers import tier_floors
 
@@ -541,15 +542,110 @@ def test_clicks_on_heatmap_cells_and_sankey_links_give_the_move(bank) -> None:
         "move": move_option,
         "title": "",
     }
-    heatmap = figures.migration_heatmap(matrix, value="customers", x_title="", y_title="", **common).to_plotly_json()
+    heatmap = figures.migration_heatmap(matrix, value="customers", x_title="", y_title="", **common)
     click = {"points": [{"curveNumber": 0, "x": labels["closed"], "y": labels["mass"], "z": 1}]}
     assert figures.clicked_code(click, heatmap) == "mass-closed"
-    sankey = figures.migration_sankey(matrix, **common).to_plotly_json()
+    sankey = figures.migration_sankey(matrix, **common)
     links = sankey["data"][0]["link"]["customdata"]
     index = next(i for i, custom in enumerate(links) if custom[0] == "new-affluent")
     assert figures.clicked_code({"points": [{"curveNumber": 0, "pointNumber": index}]}, sankey) == "new-affluent"
     assert figures.clicked_code({"points": [{"customdata": ["B01", "text"]}]}, None) == "B01"
     assert figures.clicked_code(None, heatmap) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "measure"),
+    [({}, "count"), ({"x.tier": "affluent", "theme": "dark", "dim": "region"}, "aum"), ({"p.by": "tag"}, "share")],
+)
+def test_every_figure_is_a_plain_dict_as_plotly_would_send_it(bank, query: dict[str, str], measure: str) -> None:
+    """Each builder returns the dict dcc.Graph sends, already in the form plotly's Figure objects write (titles as
+    {"text": ...}, the named colour scale written out, no None options), over the page's own frames."""
+    from clientscope.segments import figures
+
+    pc = context(bank, query)
+    view = segments_view(pc)
+    tier_labels = pc.model.tier_labels("en")
+    tiers = tuple(tier_labels)
+    picked = selected(pc, "tier")
+    money = numbers(pc).money
+    theme = pc.state.theme
+    mix = tier_mix(pc, view)
+    frame = breakdown(pc, view)
+    matrix = migration(pc, view)
+    labels = migration_labels(pc)
+    per_customer = products_per_customer(pc, view)
+    moves = {"from_order": (*tiers, "new"), "to_order": (*tiers, "closed"), "labels": labels, "money": money}
+    built = {
+        "tier_mix_bars": figures.tier_mix_bars(
+            mix,
+            tier_order=tiers,
+            tier_labels=tier_labels,
+            measures={"customers": "Customers", "aum_total": "AUM"},
+            theme=theme,
+            title="",
+            share_label="Share",
+        ),
+        "tier_trend_chart": figures.tier_trend_chart(
+            tier_trend(pc, view),
+            measure=measure,
+            tier_order=tiers,
+            tier_labels=tier_labels,
+            picked=picked,
+            money=money,
+            theme=theme,
+            title="",
+            y_title="Customers",
+        ),
+        "breakdown_bars": figures.breakdown_bars(
+            frame,
+            measure=measure,
+            value_labels={v: v.upper() for v in frame["value"].to_list()},
+            tier_order=tiers,
+            tier_labels=tier_labels,
+            picked=picked,
+            money=money,
+            theme=theme,
+            title="",
+            x_title="Customers",
+        ),
+        "penetration_heatmap": figures.penetration_heatmap(
+            penetration(pc, view),
+            tier_order=tiers,
+            tier_labels=tier_labels,
+            product_labels={"fund": "Fund"},
+            theme=theme,
+            title="Penetration",
+            hover_label="holders",
+        ),
+        "tier_value_bars": figures.tier_value_bars(
+            per_customer.filter(~per_customer["is_total"]) if "is_total" in per_customer.columns else per_customer,
+            column="products_per_customer",
+            tier_order=tiers,
+            tier_labels=tier_labels,
+            picked=picked,
+            text=lambda v: f"{v:.2f}" if v is not None else "",
+            theme=theme,
+            title="Products per customer",
+        ),
+        "migration_heatmap": figures.migration_heatmap(
+            matrix,
+            value="customers" if measure == "count" else "aum",
+            theme=theme,
+            title="Migration",
+            x_title="To",
+            y_title="From",
+            move=move_option,
+            **moves,
+        ),
+        "migration_sankey": figures.migration_sankey(matrix, theme=theme, title="Flows", move=move_option, **moves),
+    }
+    for name, figure in built.items():
+        assert figure["data"], name
+        assert_plain_figure(figure)
+    assert built["tier_trend_chart"]["layout"]["yaxis"].get("tickformat") == (".0%" if measure == "share" else None)
+    assert built["penetration_heatmap"]["data"][0]["colorscale"][0] == [0.0, "rgb(247,251,255)"]
+    opacities = {t["name"]: t["marker"]["opacity"] for t in built["breakdown_bars"]["data"]}
+    assert opacities[tier_labels["mass"]] == (figures.FADED if picked else 1.0)
 
 
 def test_everything_is_scoped_to_the_viewer(bank) -> None:

@@ -1,18 +1,18 @@
 """The chart toggle: the same pivot result as bars, lines or a heatmap (the first metric's values, the
-innermost rows; subtotals and totals stay in the table, a chart of them beside their parts would mislead)."""
+innermost rows; subtotals and totals stay in the table, a chart of them beside their parts would mislead).
+
+Returns a plain figure dict (theme.plain_figure): a plotly Figure would validate every trace on each change."""
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
 from clientscope.explore.options import TOTAL_KEY
 from clientscope.explore.table import PivotTable, cell_field
-from clientscope.figures.theme import template
+from clientscope.figures.theme import PlainFigure, blues, plain_figure
 
 MAX_SERIES = 20  # lines or bar groups beyond this are unreadable; the table has them all
 
 
-def pivot_figure(table: PivotTable, kind: str, metric_label: str, theme: str) -> go.Figure:
+def pivot_figure(table: PivotTable, kind: str, metric_label: str, theme: str) -> PlainFigure:
     metric = table.request.metrics[0]
     rows = [r for r in table.rows if r.depth == table.levels][: MAX_SERIES if kind != "heatmap" else None]
     groups = [(i, g) for i, g in enumerate(table.columns) if g.key != TOTAL_KEY or len(table.columns) == 1]
@@ -22,28 +22,44 @@ def pivot_figure(table: PivotTable, kind: str, metric_label: str, theme: str) ->
     def values(row_values, ci: int) -> float | None:
         return row_values.get(cell_field(ci, metric, "value"))
 
-    figure = go.Figure()
+    layout: dict = {}
     if kind == "heatmap":
         z = [[values(r.values, ci) for ci, _ in groups] for r in rows]
-        figure.add_trace(go.Heatmap(z=z, x=names, y=labels, colorscale="Blues", hoverongaps=False))
-        figure.update_yaxes(autorange="reversed")
+        data = [
+            {
+                "type": "heatmap",
+                "z": z,
+                "x": names,
+                "y": labels,
+                "colorscale": blues(),
+                "hoverongaps": False,
+            }
+        ]
+        layout["yaxis"] = {"autorange": "reversed"}
     elif kind == "line":
-        for r, label in zip(rows, labels, strict=True):
-            figure.add_trace(
-                go.Scatter(x=names, y=[values(r.values, ci) for ci, _ in groups], name=label, mode="lines+markers")
-            )
+        data = [
+            {
+                "type": "scatter",
+                "x": names,
+                "y": [values(r.values, ci) for ci, _ in groups],
+                "name": label,
+                "mode": "lines+markers",
+            }
+            for r, label in zip(rows, labels, strict=True)
+        ]
     else:
-        for ci, group in groups:
-            figure.add_trace(go.Bar(x=labels, y=[values(r.values, ci) for r in rows], name=group.label or metric_label))
-        figure.update_layout(barmode="group")
-    figure.update_layout(
-        template=template(theme),
+        data = [
+            {"type": "bar", "x": labels, "y": [values(r.values, ci) for r in rows], "name": group.label or metric_label}
+            for ci, group in groups
+        ]
+        layout["barmode"] = "group"
+    layout.update(
         title={"text": metric_label},
         height=max(420, 22 * len(rows)) if kind == "heatmap" else 460,
         margin={"l": 20, "r": 20, "t": 50, "b": 20},
         legend={"orientation": "h"},
     )
-    return figure
+    return plain_figure(data, layout, theme)
 
 
 def _row_label(table: PivotTable, codes: tuple, label: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.colors import make_colorscale, sequential
 
 FONT = 'system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif'
 COLORWAY = ("#0d6efd", "#20c997", "#fd7e14", "#6f42c1", "#d63384", "#198754", "#ffc107", "#0dcaf0", "#6c757d")
@@ -78,3 +79,18 @@ def axis(title: str | None = None, **rest: Any) -> dict[str, Any]:
     """A plain figure's axis. Titles are always `{"text": ...}`: plotly.js 3 ignores a bare string (plotly's
     Python objects convert it, plain dicts are sent as they are)."""
     return {"title": {"text": title}, **rest} if title is not None else dict(rest)
+
+
+def title_of(text: str | None) -> dict[str, str]:
+    """A plain figure's title: `{"text": ...}`, and `{}` for none (what plotly's objects sent for title=None)."""
+    return {} if text is None else {"text": text}
+
+
+# Plotly's "Blues" as its objects expand a named colour scale: a plain dict is sent as it is, and plotly.js's own
+# "Blues" is a different scale.
+_BLUES: tuple[tuple[float, str], ...] = tuple((float(p), c) for p, c in make_colorscale(sequential.Blues))
+
+
+def blues() -> list[list[float | str]]:
+    """A fresh copy of the expanded "Blues" scale for one trace."""
+    return [[position, colour] for position, colour in _BLUES]

@@ -1,7 +1,8 @@
 """Lifecycle figures: the cohort funnel, the funnel by group and cohort retention, and the colours and fading
 every lifecycle chart shares (the flow charts are in figures_flow.py).
 
-Every builder takes a frame from `clientscope.lifecycle` and translated texts, and returns a plotly figure.
+Every builder takes a frame from `clientscope.lifecycle` and translated texts, and returns a plain dict figure
+(`clientscope.figures.theme.plain_figure`: sent as it is, without building and validating a plotly Figure).
 Each point's `customdata` starts with what a click means: a funnel step, a group code, a (cohort, month offset)
 cell, a (from, to) flow, a month bucket, a (month, stage) pair.  `selected` is the page's cross-filter from that
 chart: the chart highlights it (the other points fade) rather than filtering itself down to it.
@@ -11,10 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-import plotly.graph_objects as go
 import polars as pl
 
-from clientscope.figures.theme import COLORWAY, template
+from clientscope.figures.theme import COLORWAY, PlainFigure, axis, blues, plain_figure, title_of
 
 Formatter = Callable[[float | int | None], str]
 
@@ -54,7 +54,7 @@ def funnel_bars(
     count: Formatter,
     texts: Mapping[str, str],
     selected: str | None = None,
-) -> go.Figure:
+) -> PlainFigure:
     """Horizontal bars, one per step (top to bottom) and the churned outflow last, in red; `selected` a step.
 
     Each step counts only its measurable customers (complete windows, `clientscope.lifecycle.funnel`): the bar is
@@ -79,44 +79,42 @@ def funnel_bars(
                 count(row["pending"]),
             ]
         )
-    fig = go.Figure(
-        go.Bar(
-            y=labels,
-            x=frame["customers"].to_list(),
-            orientation="h",
-            text=bar_text,
-            textposition="auto",
-            cliponaxis=False,
-            marker={
-                "color": [STEP_COLOUR if s else OUTFLOW_COLOUR for s in is_step],
-                "opacity": opacity(frame["step"].to_list(), selected),
-            },
-            customdata=custom,
-            hovertemplate=(
-                "<b>%{y}</b><br>"
-                + texts["hover_customers"]
-                + ": %{customdata[1]}<br>"
-                + texts["of_start"].format(value="%{customdata[2]}")
-                + "<br>"
-                + texts["of_previous"].format(value="%{customdata[3]}")
-                + "<br>"
-                + texts["measurable"].format(value="%{customdata[4]}")
-                + "<br>"
-                + texts["pending"].format(value="%{customdata[5]}")
-                + "<extra></extra>"
-            ),
-        )
-    )
-    fig.update_layout(
-        template=template(theme),
-        title=title,
-        height=320,
-        yaxis={"autorange": "reversed", "title": None},
-        xaxis={"title": texts["hover_customers"], "rangemode": "tozero"},
-        showlegend=False,
-        margin={"l": 140},
-    )
-    return fig
+    bar = {
+        "type": "bar",
+        "y": labels,
+        "x": frame["customers"].to_list(),
+        "orientation": "h",
+        "text": bar_text,
+        "textposition": "auto",
+        "cliponaxis": False,
+        "marker": {
+            "color": [STEP_COLOUR if s else OUTFLOW_COLOUR for s in is_step],
+            "opacity": opacity(frame["step"].to_list(), selected),
+        },
+        "customdata": custom,
+        "hovertemplate": (
+            "<b>%{y}</b><br>"
+            + texts["hover_customers"]
+            + ": %{customdata[1]}<br>"
+            + texts["of_start"].format(value="%{customdata[2]}")
+            + "<br>"
+            + texts["of_previous"].format(value="%{customdata[3]}")
+            + "<br>"
+            + texts["measurable"].format(value="%{customdata[4]}")
+            + "<br>"
+            + texts["pending"].format(value="%{customdata[5]}")
+            + "<extra></extra>"
+        ),
+    }
+    layout = {
+        "title": title_of(title),
+        "height": 320,
+        "yaxis": {"autorange": "reversed", "title": {}},
+        "xaxis": axis(texts["hover_customers"], rangemode="tozero"),
+        "showlegend": False,
+        "margin": {"l": 140},
+    }
+    return plain_figure([bar], layout, theme)
 
 
 def funnel_groups(
@@ -129,53 +127,54 @@ def funnel_groups(
     count: Formatter,
     texts: Mapping[str, str],
     selected: str | None = None,
-) -> go.Figure:
+) -> PlainFigure:
     """Grouped bars: x = funnel step, one bar per group, y = the step's rate over the group's measurable customers
     (complete windows only); `selected` a group code.
 
     customdata = [group code, step, count text, % of previous, measurable text, not-yet-measurable text]; the group
     code first, so that `graph_id(dimension, name)` makes a click cross-filter by the group.
     """
-    fig = go.Figure()
+    data = []
     groups = list(dict.fromkeys(frame["group"].to_list()))
     selected = selected if selected in groups else None
     for index, group in enumerate(groups):
         rows = frame.filter(pl.col("group") == group)
-        name = group_labels.get(group, group) or texts["unknown"]
-        fig.add_bar(
-            name=name,
-            x=[step_labels.get(s, s) for s in rows["step"]],
-            y=rows["pct_start"].to_list(),
-            marker={"color": COLORWAY[index % len(COLORWAY)]},
-            opacity=1.0 if selected is None or group == selected else FADED,
-            customdata=[
-                [group, step, count(n), pct(prev), count(measurable), count(pending)]
-                for step, n, prev, measurable, pending in rows.select(
-                    "step", "customers", "pct_previous", "measurable", "pending"
-                ).iter_rows()
-            ],
-            hovertemplate=(
-                "<b>%{fullData.name}</b> · %{x}<br>"
-                + texts["hover_customers"]
-                + ": %{customdata[2]} / %{customdata[4]}<br>"
-                + texts["of_start"].format(value="%{y:.1%}")
-                + "<br>"
-                + texts["of_previous"].format(value="%{customdata[3]}")
-                + "<br>"
-                + texts["pending"].format(value="%{customdata[5]}")
-                + "<extra></extra>"
-            ),
+        data.append(
+            {
+                "type": "bar",
+                "name": group_labels.get(group, group) or texts["unknown"],
+                "x": [step_labels.get(s, s) for s in rows["step"]],
+                "y": rows["pct_start"].to_list(),
+                "marker": {"color": COLORWAY[index % len(COLORWAY)]},
+                "opacity": 1.0 if selected is None or group == selected else FADED,
+                "customdata": [
+                    [group, step, count(n), pct(prev), count(measurable), count(pending)]
+                    for step, n, prev, measurable, pending in rows.select(
+                        "step", "customers", "pct_previous", "measurable", "pending"
+                    ).iter_rows()
+                ],
+                "hovertemplate": (
+                    "<b>%{fullData.name}</b> · %{x}<br>"
+                    + texts["hover_customers"]
+                    + ": %{customdata[2]} / %{customdata[4]}<br>"
+                    + texts["of_start"].format(value="%{y:.1%}")
+                    + "<br>"
+                    + texts["of_previous"].format(value="%{customdata[3]}")
+                    + "<br>"
+                    + texts["pending"].format(value="%{customdata[5]}")
+                    + "<extra></extra>"
+                ),
+            }
         )
-    fig.update_layout(
-        template=template(theme),
-        title=title,
-        barmode="group",
-        height=360,
-        yaxis={"tickformat": ".0%", "title": texts["share_axis"], "rangemode": "tozero"},
-        xaxis={"title": None},
-        legend={"orientation": "h", "y": -0.2},
-    )
-    return fig
+    layout = {
+        "title": title_of(title),
+        "barmode": "group",
+        "height": 360,
+        "yaxis": axis(texts["share_axis"], tickformat=".0%", rangemode="tozero"),
+        "xaxis": {"title": {}},
+        "legend": {"orientation": "h", "y": -0.2},
+    }
+    return plain_figure(data, layout, theme)
 
 
 def retention_heatmap(
@@ -188,7 +187,7 @@ def retention_heatmap(
     money: Formatter,
     texts: Mapping[str, str],
     selected: str | None = None,
-) -> go.Figure:
+) -> PlainFigure:
     """Opening month (rows, newest at the bottom) × months since opening (columns); colour = share retained;
     `selected` a cohort (YYYY-MM), outlined.
 
@@ -223,55 +222,55 @@ def retention_heatmap(
     numerator, denominator = (
         (texts["active"], texts["cohort_size"]) if measure == "customers" else (texts["aum"], texts["aum_base"])
     )
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[str(k) for k in offsets],
-            y=[c.strftime("%Y-%m") for c in cohorts],
-            text=text,
-            texttemplate="%{text}",
-            customdata=custom,
-            colorscale="Blues",
-            zmin=0,
-            zmax=1 if measure == "customers" else None,
-            colorbar={"tickformat": ".0%", "title": {"text": texts["share"]}},
-            hoverongaps=False,
-            xgap=1,
-            ygap=1,
-            hovertemplate=(
-                texts["cohort"]
-                + ": %{y}<br>"
-                + texts["offset"]
-                + ": %{x}<br>"
-                + texts["share"]
-                + ": %{text}<br>"
-                + numerator
-                + ": %{customdata[2]}<br>"
-                + denominator
-                + ": %{customdata[3]}<extra></extra>"
-            ),
-        )
-    )
+    heatmap = {
+        "type": "heatmap",
+        "z": z,
+        "x": [str(k) for k in offsets],
+        "y": [c.strftime("%Y-%m") for c in cohorts],
+        "text": text,
+        "texttemplate": "%{text}",
+        "customdata": custom,
+        "colorscale": blues(),
+        "zmin": 0,
+        **({"zmax": 1} if measure == "customers" else {}),
+        "colorbar": {"tickformat": ".0%", "title": {"text": texts["share"]}},
+        "hoverongaps": False,
+        "xgap": 1,
+        "ygap": 1,
+        "hovertemplate": (
+            texts["cohort"]
+            + ": %{y}<br>"
+            + texts["offset"]
+            + ": %{x}<br>"
+            + texts["share"]
+            + ": %{text}<br>"
+            + numerator
+            + ": %{customdata[2]}<br>"
+            + denominator
+            + ": %{customdata[3]}<extra></extra>"
+        ),
+    }
+    layout = {
+        "title": title_of(title),
+        "height": max(260, 60 + 26 * len(cohorts)),
+        "xaxis": axis(texts["offset"], type="category", side="top"),
+        "yaxis": axis(texts["cohort"], type="category", autorange="reversed"),
+        "margin": {"t": 80},
+    }
     rows = [c.strftime("%Y-%m") for c in cohorts]
     if selected in rows:  # an outline around the selected cohort's row (category i spans i - 0.5 .. i + 0.5)
         row = rows.index(selected)
-        fig.add_shape(
-            type="rect",
-            xref="x",
-            yref="y",
-            x0=-0.5,
-            x1=len(offsets) - 0.5,
-            y0=row - 0.5,
-            y1=row + 0.5,
-            line={"color": OUTFLOW_COLOUR, "width": 2},
-            fillcolor="rgba(0,0,0,0)",
-        )
-    fig.update_layout(
-        template=template(theme),
-        title=title,
-        height=max(260, 60 + 26 * len(cohorts)),
-        xaxis={"title": texts["offset"], "type": "category", "side": "top"},
-        yaxis={"title": texts["cohort"], "type": "category", "autorange": "reversed"},
-        margin={"t": 80},
-    )
-    return fig
+        layout["shapes"] = [
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "y",
+                "x0": -0.5,
+                "x1": len(offsets) - 0.5,
+                "y0": row - 0.5,
+                "y1": row + 0.5,
+                "line": {"color": OUTFLOW_COLOUR, "width": 2},
+                "fillcolor": "rgba(0,0,0,0)",
+            }
+        ]
+    return plain_figure([heatmap], layout, theme)

@@ -1,6 +1,6 @@
 """Lifecycle flow figures: stage flow between two month-ends (sankey), time to activate, stage mix by month.
 
-Same conventions as figures.py (translated texts in, a plotly figure out; `customdata` starts with what a click
+Same conventions as figures.py (translated texts in, a plain dict figure out; `customdata` starts with what a click
 means: a (from, to) flow, a month bucket, a (month, stage) pair; `selected` fades the other points).
 """
 
@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import plotly.graph_objects as go
 import polars as pl
 
-from clientscope.figures.theme import template
+from clientscope.figures.theme import PlainFigure, axis, plain_figure, title_of
 from clientscope.lifecycle.figures import FADED, STAGE_COLOURS, Formatter, opacity, pct
 
 
@@ -28,7 +27,7 @@ def stage_sankey(
     count: Formatter,
     texts: Mapping[str, str],
     selected: str | None = None,
-) -> go.Figure:
+) -> PlainFigure:
     """States at month A (left) → states at month B (right); `selected` a link, "from:to".
 
     Each link's `label` is "from|to" (what a click reads: dcc.Graph does not pass a Sankey link's customdata);
@@ -52,39 +51,37 @@ def stage_sankey(
         [row["from_state"], row["to_state"], count(row["customers"]), pct(row["share"])]
         for row in frame.iter_rows(named=True)
     ]
-    fig = go.Figure(
-        go.Sankey(
-            arrangement="snap",
-            node={
-                "label": node_labels,
-                "color": [STAGE_COLOURS.get(s, "#6c757d") for s in (*sources, *targets)],
-                "pad": 12,
-                "thickness": 14,
-                "customdata": node_custom,
-                "hovertemplate": "%{label}<br>" + texts["customers"] + ": %{customdata}<extra></extra>",
-            },
-            link={
-                "source": [node_index[("a", s)] for s in frame["from_state"]],
-                "target": [node_index[("b", s)] for s in frame["to_state"]],
-                "value": frame["customers"].to_list(),
-                "label": [f"{row['from_state']}|{row['to_state']}" for row in frame.iter_rows(named=True)],
-                "customdata": link_custom,
-                "color": [
-                    _rgba(STAGE_COLOURS.get(row["to_state"], "#6c757d"), _link_alpha(row, selected))
-                    for row in frame.iter_rows(named=True)
-                ],
-                "hovertemplate": (
-                    "%{source.label} → %{target.label}<br>"
-                    + texts["customers"]
-                    + ": %{customdata[2]}<br>"
-                    + texts["share_of_from"]
-                    + ": %{customdata[3]}<extra></extra>"
-                ),
-            },
-        )
-    )
-    fig.update_layout(template=template(theme), title=title, height=440)
-    return fig
+    sankey = {
+        "type": "sankey",
+        "arrangement": "snap",
+        "node": {
+            "label": node_labels,
+            "color": [STAGE_COLOURS.get(s, "#6c757d") for s in (*sources, *targets)],
+            "pad": 12,
+            "thickness": 14,
+            "customdata": node_custom,
+            "hovertemplate": "%{label}<br>" + texts["customers"] + ": %{customdata}<extra></extra>",
+        },
+        "link": {
+            "source": [node_index[("a", s)] for s in frame["from_state"]],
+            "target": [node_index[("b", s)] for s in frame["to_state"]],
+            "value": frame["customers"].to_list(),
+            "label": [f"{row['from_state']}|{row['to_state']}" for row in frame.iter_rows(named=True)],
+            "customdata": link_custom,
+            "color": [
+                _rgba(STAGE_COLOURS.get(row["to_state"], "#6c757d"), _link_alpha(row, selected))
+                for row in frame.iter_rows(named=True)
+            ],
+            "hovertemplate": (
+                "%{source.label} → %{target.label}<br>"
+                + texts["customers"]
+                + ": %{customdata[2]}<br>"
+                + texts["share_of_from"]
+                + ": %{customdata[3]}<extra></extra>"
+            ),
+        },
+    }
+    return plain_figure([sankey], {"title": title_of(title), "height": 440}, theme)
 
 
 def _link_alpha(row: Mapping[str, object], selected: str | None) -> float:
@@ -106,35 +103,37 @@ def activation_histogram(
     title: str,
     texts: Mapping[str, str],
     selected: str | None = None,
-) -> go.Figure:
+) -> PlainFigure:
     """Customers by months from opening to their first transacting month: inside / after the activation window,
     and those with none yet.  customdata = [bucket] (a month offset or `none`); `selected` a bucket."""
     x = [texts["never"] if b == "none" else b for b in frame["bucket"]]
     custom = [[b] for b in frame["bucket"]]
-    fig = go.Figure()
+    data = []
     for column, name, colour in (
         ("within", texts["within"], "#198754"),
         ("after", texts["after"], "#fd7e14"),
     ):
         colours = [colour if b != "none" else "#adb5bd" for b in frame["bucket"]]
-        fig.add_bar(
-            name=name,
-            x=x,
-            y=frame[column].to_list(),
-            marker={"color": colours, "opacity": opacity(frame["bucket"].to_list(), selected)},
-            customdata=custom,
-            hovertemplate="%{x}<br>" + name + ": %{y:,}<extra></extra>",
+        data.append(
+            {
+                "type": "bar",
+                "name": name,
+                "x": x,
+                "y": frame[column].to_list(),
+                "marker": {"color": colours, "opacity": opacity(frame["bucket"].to_list(), selected)},
+                "customdata": custom,
+                "hovertemplate": "%{x}<br>" + name + ": %{y:,}<extra></extra>",
+            }
         )
-    fig.update_layout(
-        template=template(theme),
-        title=title,
-        barmode="stack",
-        height=320,
-        xaxis={"title": texts["offset"], "type": "category"},
-        yaxis={"title": texts["customers"], "rangemode": "tozero"},
-        legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
-    )
-    return fig
+    layout = {
+        "title": title_of(title),
+        "barmode": "stack",
+        "height": 320,
+        "xaxis": axis(texts["offset"], type="category"),
+        "yaxis": axis(texts["customers"], rangemode="tozero"),
+        "legend": {"orientation": "h", "y": -0.25, "traceorder": "normal"},
+    }
+    return plain_figure(data, layout, theme)
 
 
 def stage_mix_bars(
@@ -147,10 +146,10 @@ def stage_mix_bars(
     count: Formatter,
     texts: Mapping[str, str],
     selected: str | None = None,
-) -> go.Figure:
+) -> PlainFigure:
     """100% stacked bars: each month's customers by lifecycle stage.  customdata = [YYYY-MM, stage, count text];
     `selected` a stage."""
-    fig = go.Figure()
+    data = []
     months = sorted(set(frame["period"].to_list()))
     selected = selected if selected in set(frame["stage"]) else None
     for stage in stage_order:
@@ -158,28 +157,31 @@ def stage_mix_bars(
         if not rows.height:
             continue
         by_month = {p: (n, s) for p, n, s in zip(rows["period"], rows["customers"], rows["share"], strict=True)}
-        fig.add_bar(
-            name=stage_labels.get(stage, stage),
-            x=[m.strftime("%Y-%m") for m in months],
-            y=[by_month.get(m, (0, 0.0))[1] for m in months],
-            marker={"color": STAGE_COLOURS.get(stage)},
-            opacity=1.0 if selected is None or stage == selected else FADED,
-            customdata=[[m.strftime("%Y-%m"), stage, count(by_month.get(m, (0, 0.0))[0])] for m in months],
-            hovertemplate=(
-                "%{x} · %{fullData.name}<br>"
-                + texts["customers"]
-                + ": %{customdata[2]}<br>"
-                + texts["share"]
-                + ": %{y:.1%}<extra></extra>"
-            ),
+        colour = STAGE_COLOURS.get(stage)
+        data.append(
+            {
+                "type": "bar",
+                "name": stage_labels.get(stage, stage),
+                "x": [m.strftime("%Y-%m") for m in months],
+                "y": [by_month.get(m, (0, 0.0))[1] for m in months],
+                **({"marker": {"color": colour}} if colour is not None else {}),
+                "opacity": 1.0 if selected is None or stage == selected else FADED,
+                "customdata": [[m.strftime("%Y-%m"), stage, count(by_month.get(m, (0, 0.0))[0])] for m in months],
+                "hovertemplate": (
+                    "%{x} · %{fullData.name}<br>"
+                    + texts["customers"]
+                    + ": %{customdata[2]}<br>"
+                    + texts["share"]
+                    + ": %{y:.1%}<extra></extra>"
+                ),
+            }
         )
-    fig.update_layout(
-        template=template(theme),
-        title=title,
-        barmode="stack",
-        height=320,
-        xaxis={"title": None, "type": "category"},
-        yaxis={"tickformat": ".0%", "title": texts["share"], "range": [0, 1]},
-        legend={"orientation": "h", "y": -0.25, "traceorder": "normal"},
-    )
-    return fig
+    layout = {
+        "title": title_of(title),
+        "barmode": "stack",
+        "height": 320,
+        "xaxis": {"title": {}, "type": "category"},
+        "yaxis": axis(texts["share"], tickformat=".0%", range=[0, 1]),
+        "legend": {"orientation": "h", "y": -0.25, "traceorder": "normal"},
+    }
+    return plain_figure(data, layout, theme)

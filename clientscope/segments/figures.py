@@ -1,13 +1,14 @@
-"""Segment-mix figures."""
+"""Segment-mix figures, as the plain dicts dcc.Graph sends (`clientscope.figures.theme.plain_figure`): a filter
+change redraws them without building and validating plotly Figure objects. Written in the form plotly's objects
+would send (titles as {"text": ...}, named colour scales written out), checked by tests/test_segments.py."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-import plotly.graph_objects as go
 import polars as pl
 
-from clientscope.figures.theme import COLORWAY, template
+from clientscope.figures.theme import COLORWAY, PlainFigure, axis, blues, plain_figure
 
 
 def tier_mix_bars(
@@ -19,38 +20,42 @@ def tier_mix_bars(
     theme: str,
     title: str,
     share_label: str,
-) -> go.Figure:
+) -> PlainFigure:
     """One horizontal 100% bar per measure (e.g. customers, AUM), one segment per tier.
 
     `frame` has a `tier` column and one column per measure (the detail rows, no totals).  Each
     segment's customdata is the tier code, so a click cross-filters by tier.
     """
-    fig = go.Figure()
+    data = []
     totals = {col: float(frame[col].sum() or 0) for col in measures}
     for tier in tier_order:
         row = frame.filter(pl.col("tier") == tier)
         values = [float(row[col][0]) if row.height else 0.0 for col in measures]
         shares = [v / totals[c] if totals[c] else 0.0 for v, c in zip(values, measures, strict=True)]
-        fig.add_bar(
-            y=list(measures.values()),
-            x=shares,
-            name=tier_labels.get(tier, tier),
-            orientation="h",
-            customdata=[tier] * len(measures),
-            hovertemplate="%{fullData.name}: %{x:.1%}<extra></extra>",
+        data.append(
+            {
+                "type": "bar",
+                "y": list(measures.values()),
+                "x": shares,
+                "name": tier_labels.get(tier, tier),
+                "orientation": "h",
+                "customdata": [tier] * len(measures),
+                "hovertemplate": "%{fullData.name}: %{x:.1%}<extra></extra>",
+            }
         )
-    fig.update_layout(
-        template=template(theme),
-        barmode="stack",
-        title=title,
-        height=240,
-        xaxis={"tickformat": ".0%", "title": share_label},
-        legend={"orientation": "h", "y": -0.35},
-    )
-    return fig
+    layout = {
+        "barmode": "stack",
+        "title": {"text": title},
+        "height": 240,
+        "xaxis": axis(share_label, tickformat=".0%"),
+        "legend": {"orientation": "h", "y": -0.35},
+    }
+    return plain_figure(data, layout, theme)
 
 
 Money = Callable[[float | None], str]
+
+
 FADED = 0.35  # opacity of the tiers not picked when a tier is cross-filtered
 
 
@@ -69,13 +74,13 @@ def tier_trend_chart(
     theme: str,
     title: str,
     y_title: str,
-) -> go.Figure:
+) -> PlainFigure:
     """Stacked monthly bars per tier: customers (`count`), AUM (`aum`) or AUM share (`share`).
 
     `frame`: period, tier, customers, aum_total, customers_share, aum_share.  customdata[0] is the tier code.
     """
     column = {"count": "customers", "aum": "aum_total", "share": "aum_share"}[measure]
-    fig = go.Figure()
+    data = []
     for tier in tier_order:
         rows = frame.filter(pl.col("tier") == tier).sort("period")
         if not rows.height:
@@ -84,24 +89,26 @@ def tier_trend_chart(
             f"{c:,}" if measure == "count" else (money(a) if measure == "aum" else f"{s:.1%}")
             for c, a, s in zip(rows["customers"], rows["aum_total"], rows["aum_share"], strict=True)
         ]
-        fig.add_bar(
-            x=[p.strftime("%Y-%m") for p in rows["period"]],
-            y=rows[column].to_list(),
-            name=tier_labels.get(tier, tier),
-            customdata=[[tier, h] for h in hover],
-            marker={"opacity": _opacity(tier, picked)},
-            hovertemplate="%{x} · %{fullData.name}: %{customdata[1]}<extra></extra>",
+        data.append(
+            {
+                "type": "bar",
+                "x": [p.strftime("%Y-%m") for p in rows["period"]],
+                "y": rows[column].to_list(),
+                "name": tier_labels.get(tier, tier),
+                "customdata": [[tier, h] for h in hover],
+                "marker": {"opacity": _opacity(tier, picked)},
+                "hovertemplate": "%{x} · %{fullData.name}: %{customdata[1]}<extra></extra>",
+            }
         )
-    fig.update_layout(
-        template=template(theme),
-        barmode="stack",
-        title=title,
-        height=340,
-        xaxis={"type": "category"},
-        yaxis={"title": y_title, "tickformat": ".0%" if measure == "share" else None},
-        legend={"orientation": "h", "y": -0.2},
-    )
-    return fig
+    layout = {
+        "barmode": "stack",
+        "title": {"text": title},
+        "height": 340,
+        "xaxis": {"type": "category"},
+        "yaxis": axis(y_title, **({"tickformat": ".0%"} if measure == "share" else {})),
+        "legend": {"orientation": "h", "y": -0.2},
+    }
+    return plain_figure(data, layout, theme)
 
 
 def breakdown_bars(
@@ -116,7 +123,7 @@ def breakdown_bars(
     theme: str,
     title: str,
     x_title: str,
-) -> go.Figure:
+) -> PlainFigure:
     """Horizontal bars per value of the breakdown dimension, stacked by tier.
 
     `frame`: value, tier, customers, aum_total.  `measure`: count | aum | share (each value's tier mix by
@@ -127,7 +134,7 @@ def breakdown_bars(
         frame.group_by("value").agg(pl.col(column).sum()).sort([column, "value"], descending=[False, True])["value"]
     ).to_list()
     totals = dict(frame.group_by("value").agg(pl.col("customers").sum()).iter_rows())
-    fig = go.Figure()
+    data = []
     for tier in tier_order:
         rows = {r["value"]: r for r in frame.filter(pl.col("tier") == tier).iter_rows(named=True)}
         values, hover = [], []
@@ -137,25 +144,27 @@ def breakdown_bars(
             share = count / totals[value] if totals.get(value) else 0.0
             values.append(share if measure == "share" else (aum if measure == "aum" else count))
             hover.append(f"{count:,} · {money(aum)} · {share:.1%}")
-        fig.add_bar(
-            y=[value_labels.get(v, v) for v in order],
-            x=values,
-            orientation="h",
-            name=tier_labels.get(tier, tier),
-            customdata=[[v, h] for v, h in zip(order, hover, strict=True)],
-            marker={"opacity": _opacity(tier, picked)},
-            hovertemplate="%{y} · %{fullData.name}: %{customdata[1]}<extra></extra>",
+        data.append(
+            {
+                "type": "bar",
+                "y": [value_labels.get(v, v) for v in order],
+                "x": values,
+                "orientation": "h",
+                "name": tier_labels.get(tier, tier),
+                "customdata": [[v, h] for v, h in zip(order, hover, strict=True)],
+                "marker": {"opacity": _opacity(tier, picked)},
+                "hovertemplate": "%{y} · %{fullData.name}: %{customdata[1]}<extra></extra>",
+            }
         )
-    fig.update_layout(
-        template=template(theme),
-        barmode="stack",
-        title=title,
-        height=max(260, 60 + 26 * len(order)),
-        xaxis={"title": x_title, "tickformat": ".0%" if measure == "share" else None},
-        yaxis={"type": "category", "automargin": True},
-        legend={"orientation": "h", "y": -0.15},
-    )
-    return fig
+    layout = {
+        "barmode": "stack",
+        "title": {"text": title},
+        "height": max(260, 60 + 26 * len(order)),
+        "xaxis": axis(x_title, **({"tickformat": ".0%"} if measure == "share" else {})),
+        "yaxis": {"type": "category", "automargin": True},
+        "legend": {"orientation": "h", "y": -0.15},
+    }
+    return plain_figure(data, layout, theme)
 
 
 def penetration_heatmap(
@@ -167,7 +176,7 @@ def penetration_heatmap(
     theme: str,
     title: str,
     hover_label: str,
-) -> go.Figure:
+) -> PlainFigure:
     """Share of each tier (rows) holding each product type (columns). customdata[0] is the tier code
     (plotly does not report it on click: `clicked_code` looks the cell up).
 
@@ -187,25 +196,22 @@ def penetration_heatmap(
         z.append(row_z)
         text.append(row_text)
         custom.append(row_custom)
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[product_labels.get(p, p) for p in products],
-            y=[tier_labels.get(t, t) for t in tiers],
-            text=text,
-            texttemplate="%{text}",
-            customdata=custom,
-            colorscale="Blues",
-            zmin=0,
-            zmax=1,
-            colorbar={"tickformat": ".0%"},
-            hovertemplate="%{y} · %{x}: %{z:.1%} (" + hover_label + " %{customdata[1]})<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        template=template(theme), title=title, height=120 + 60 * len(tiers), yaxis={"autorange": "reversed"}
-    )
-    return fig
+    trace = {
+        "type": "heatmap",
+        "z": z,
+        "x": [product_labels.get(p, p) for p in products],
+        "y": [tier_labels.get(t, t) for t in tiers],
+        "text": text,
+        "texttemplate": "%{text}",
+        "customdata": custom,
+        "colorscale": blues(),
+        "zmin": 0,
+        "zmax": 1,
+        "colorbar": {"tickformat": ".0%"},
+        "hovertemplate": "%{y} · %{x}: %{z:.1%} (" + hover_label + " %{customdata[1]})<extra></extra>",
+    }
+    layout = {"title": {"text": title}, "height": 120 + 60 * len(tiers), "yaxis": {"autorange": "reversed"}}
+    return plain_figure([trace], layout, theme)
 
 
 def tier_value_bars(
@@ -218,24 +224,22 @@ def tier_value_bars(
     text: Callable[[float | None], str],
     theme: str,
     title: str,
-) -> go.Figure:
+) -> PlainFigure:
     """One bar per tier for a value column (e.g. products per customer). customdata[0] is the tier code."""
     rows = {r["tier"]: r for r in frame.iter_rows(named=True)}
     tiers = [tier for tier in tier_order if tier in rows]
     values = [rows[tier][column] for tier in tiers]
-    fig = go.Figure(
-        go.Bar(
-            x=[tier_labels.get(tier, tier) for tier in tiers],
-            y=values,
-            text=[text(v) for v in values],
-            textposition="auto",
-            customdata=[[tier] for tier in tiers],
-            marker={"opacity": [_opacity(tier, picked) for tier in tiers]},
-            hovertemplate="%{x}: %{text}<extra></extra>",
-        )
-    )
-    fig.update_layout(template=template(theme), title=title, height=300, showlegend=False)
-    return fig
+    trace = {
+        "type": "bar",
+        "x": [tier_labels.get(tier, tier) for tier in tiers],
+        "y": values,
+        "text": [text(v) for v in values],
+        "textposition": "auto",
+        "customdata": [[tier] for tier in tiers],
+        "marker": {"opacity": [_opacity(tier, picked) for tier in tiers]},
+        "hovertemplate": "%{x}: %{text}<extra></extra>",
+    }
+    return plain_figure([trace], {"title": {"text": title}, "height": 300, "showlegend": False}, theme)
 
 
 def migration_heatmap(
@@ -251,7 +255,7 @@ def migration_heatmap(
     x_title: str,
     y_title: str,
     move: Callable[[str, str], str],
-) -> go.Figure:
+) -> PlainFigure:
     """The migration matrix: rows = from tier (and new), columns = to tier (and closed).
 
     `value`: customers | aum (AUM at the later month-end; at the earlier one for closed customers).
@@ -276,28 +280,26 @@ def migration_heatmap(
         z.append(row_z)
         text.append(row_text)
         custom.append(row_custom)
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=[labels.get(t, t) for t in to_order],
-            y=[labels.get(t, t) for t in from_order],
-            text=text,
-            texttemplate="%{text}",
-            customdata=custom,
-            colorscale="Blues",
-            showscale=False,
-            hovertemplate="%{y} → %{x}: %{customdata[1]}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        template=template(theme),
-        title=title,
-        height=320,
-        xaxis={"title": x_title, "side": "top"},
-        yaxis={"title": y_title, "autorange": "reversed"},
-        margin={"t": 90},
-    )
-    return fig
+    trace = {
+        "type": "heatmap",
+        "z": z,
+        "x": [labels.get(t, t) for t in to_order],
+        "y": [labels.get(t, t) for t in from_order],
+        "text": text,
+        "texttemplate": "%{text}",
+        "customdata": custom,
+        "colorscale": blues(),
+        "showscale": False,
+        "hovertemplate": "%{y} → %{x}: %{customdata[1]}<extra></extra>",
+    }
+    layout = {
+        "title": {"text": title},
+        "height": 320,
+        "xaxis": axis(x_title, side="top"),
+        "yaxis": axis(y_title, autorange="reversed"),
+        "margin": {"t": 90},
+    }
+    return plain_figure([trace], layout, theme)
 
 
 def _translucent(hex_colour: str, alpha: float = 0.35) -> str:
@@ -315,7 +317,7 @@ def migration_sankey(
     theme: str,
     title: str,
     move: Callable[[str, str], str],
-) -> go.Figure:
+) -> PlainFigure:
     """Customers flowing from the earlier month-end's tiers (left) to the later one's (right)."""
     left = list(from_order)
     right = list(to_order)
@@ -332,28 +334,26 @@ def migration_sankey(
         value.append(row["customers"])
         custom.append([move(row["from_tier"], row["to_tier"]), money(aum)])
         link_colours.append(_translucent(colours[row["from_tier"]]))
-    fig = go.Figure(
-        go.Sankey(
-            arrangement="snap",
-            node={
-                "label": [labels.get(c, c) for c in left] + [labels.get(c, c) for c in right],
-                "color": [colours[c] for c in left] + [colours[c] for c in right],
-                "pad": 14,
-                "thickness": 14,
-                "hovertemplate": "%{label}: %{value:,}<extra></extra>",
-            },
-            link={
-                "source": source,
-                "target": target,
-                "value": value,
-                "color": link_colours,
-                "customdata": custom,
-                "hovertemplate": "%{source.label} → %{target.label}: %{value:,} · %{customdata[1]}<extra></extra>",
-            },
-        )
-    )
-    fig.update_layout(template=template(theme), title=title, height=360)
-    return fig
+    trace = {
+        "type": "sankey",
+        "arrangement": "snap",
+        "node": {
+            "label": [labels.get(c, c) for c in left] + [labels.get(c, c) for c in right],
+            "color": [colours[c] for c in left] + [colours[c] for c in right],
+            "pad": 14,
+            "thickness": 14,
+            "hovertemplate": "%{label}: %{value:,}<extra></extra>",
+        },
+        "link": {
+            "source": source,
+            "target": target,
+            "value": value,
+            "color": link_colours,
+            "customdata": custom,
+            "hovertemplate": "%{source.label} → %{target.label}: %{value:,} · %{customdata[1]}<extra></extra>",
+        },
+    }
+    return plain_figure([trace], {"title": {"text": title}, "height": 360}, theme)
 
 
 def clicked_code(click: Mapping | None, figure: Mapping | None) -> str | None:

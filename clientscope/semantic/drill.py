@@ -23,6 +23,7 @@ from clientscope.semantic.sqltext import CompileError, Params, quote, time_bound
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 100_000
+KEYS_FIRST_ROWS = 20_000  # pages reaching past this row are picked on their sort keys first (measured at M)
 
 
 def drill_query(
@@ -52,13 +53,40 @@ def drill_query(
     where = plan.where(params)
     order = plan.order(order_by or ())
     limit = max(0, min(int(limit), MAX_LIMIT))
+    offset = max(0, int(offset))
+    ctes = plan.ends_cte(params)
+    rows_from = f"\nfrom {plan.table} as t{plan.join()}" + (f"\nwhere {' and '.join(where)}" if where else "")
+    page = f"\nlimit {params.add(limit)} offset {params.add(offset)}"
+    if limit + offset <= KEYS_FIRST_ROWS:
+        sql = f"{_with(ctes)}select {', '.join(plan.select())}{rows_from}\norder by {_order_by(order)}{page}"
+        return CompiledQuery(sql, params.values, tuple(plan.fields), plan.ignored, cacheable=False)
+    # A long page is chosen on its sort keys alone, then its rows are read: DuckDB sorts every matching row in full
+    # when the page is a large part of them (no top-N), and sorting the keys only is faster than sorting whole rows
+    # (100,000 of 15M customer-months at scale M: 5.2 s → 2.9 s).  The source's key is unique (validation checks
+    # the extracts' keys); `is not distinct from` keeps a row whose key has an empty part.
+    keys = ", ".join(f'{expr} as "__k{i}"' for i, (expr, _) in enumerate(order))
+    ctes.append(f'"page" as (select {keys}{rows_from}\norder by {_order_by(order, "")}{page})')
+    first_key = len(order) - len(plan.source.key)
+    on = " and ".join(
+        f't.{quote(k, plan.columns)} is not distinct from p."__k{first_key + j}"' for j, k in enumerate(plan.source.key)
+    )
     sql = (
-        plan.ends_cte(params)
-        + f"select {', '.join(plan.select())}\nfrom {plan.table} as t{plan.join()}"
-        + (f"\nwhere {' and '.join(where)}" if where else "")
-        + f"\norder by {order}\nlimit {params.add(limit)} offset {params.add(max(0, int(offset)))}"
+        f'{_with(ctes)}select {", ".join(plan.select())}\nfrom "page" as p\njoin {plan.table} as t on {on}'
+        + f"\norder by {_order_by(order, 'p.')}"
     )
     return CompiledQuery(sql, params.values, tuple(plan.fields), plan.ignored, cacheable=False)
+
+
+def _with(ctes: list[str]) -> str:
+    return f"with {', '.join(ctes)}\n" if ctes else ""
+
+
+def _order_by(order: list[tuple[str, str]], keys_of: str | None = None) -> str:
+    """The ORDER BY list: the sort keys' expressions, or (`keys_of`: a relation's prefix, "" for none) the
+    "__k<i>" columns the page holds them in."""
+    if keys_of is None:
+        return ", ".join(f"{expr}{direction}" for expr, direction in order)
+    return ", ".join(f'{keys_of}"__k{i}"{direction}' for i, (_, direction) in enumerate(order))
 
 
 def drill_count_query(
@@ -77,7 +105,7 @@ def drill_count_query(
     params = Params()
     where = plan.where(params)
     sql = (
-        plan.ends_cte(params)
+        _with(plan.ends_cte(params))
         + f'select count(*) as "rows"\nfrom {plan.table} as t{plan.join()}'
         + (f"\nwhere {' and '.join(where)}" if where else "")
     )
@@ -172,14 +200,15 @@ class _DrillPlan:
     def bounds(self, column: str, params: Params) -> list[str]:
         return time_bounds(column, self.start, self.end_excl, params)
 
-    def ends_cte(self, params: Params) -> str:
+    def ends_cte(self, params: Params) -> list[str]:
+        """The snapshot month of a semi-additive metric, as a CTE (none for other metrics)."""
         if not self.snapshot:
-            return ""
+            return []
         bounds = self.bounds(f"x.{self.time_col}", params)
         where = f" where {' and '.join(bounds)}" if bounds else ""
         pick = "max" if self.snapshot == "last" else "min"
         ends = f"{pick}(x.{self.time_col}) as __end, max(x.{self.time_col}) as __last"
-        return f'with "ends" as (select {ends} from {self.table} as x{where})\n'
+        return [f'"ends" as (select {ends} from {self.table} as x{where})']
 
     def join(self) -> str:
         return '\ncross join "ends" as e' if self.snapshot else ""
@@ -213,15 +242,16 @@ class _DrillPlan:
     def select(self) -> list[str]:
         return [f"{self.field_expr(f)} as {quote(f, self.fields)}" for f in self.fields]
 
-    def order(self, order_by: Sequence[str]) -> str:
+    def order(self, order_by: Sequence[str]) -> list[tuple[str, str]]:
+        """(expression, direction) of each sort key: the fields asked for, then the source's key."""
         items = []
         for raw in order_by:
             name = raw.lstrip("-")
             if name not in self.fields:
                 raise CompileError(f"cannot order by '{name}': not a drill field")
-            items.append(f"{self.field_expr(name)} {'desc' if raw.startswith('-') else 'asc'} nulls last")
-        items += [f"t.{quote(k, self.columns)}" for k in self.source.key]
-        return ", ".join(items)
+            items.append((self.field_expr(name), f" {'desc' if raw.startswith('-') else 'asc'} nulls last"))
+        items += [(f"t.{quote(k, self.columns)}", "") for k in self.source.key]
+        return items
 
 
 def _rows_of(model: SemanticModel, metric: str, part: str) -> tuple[str, tuple[str, ...], str | None, str | None]:

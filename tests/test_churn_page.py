@@ -291,8 +291,18 @@ def test_churn_charts_are_valid_plotly_figures_carrying_their_codes(demo_db, dem
         lang="en",
         theme="dark",
     )
-    for plain in (lines, bars, histogram, tiers):
+    by_branch = churn_numbers.at_risk_by(pc, data, "branch")
+    drill = figures.at_risk_bars(
+        by_branch, level="branch", labels={}, format_money=str, lang="zh_CN", theme="light", currency="EUR"
+    )
+    for plain in (lines, bars, histogram, tiers, drill):
         assert_plain_figure(plain)
+    # two panels side by side: counts on the left, amounts (in 万欧元) on the right, one bar per branch each
+    assert [trace["xaxis"] for trace in drill["data"]] == ["x", "x2"]
+    assert drill["layout"]["xaxis"]["domain"] == [0.0, 0.48] and drill["layout"]["xaxis2"]["domain"] == [0.52, 1.0]
+    assert drill["layout"]["xaxis2"]["title"]["text"] == "万欧元"
+    assert sorted(drill["data"][0]["x"]) == sorted(by_branch["at_risk_customers"].to_list())
+    assert [row[0] for row in drill["data"][1]["customdata"]] == drill["data"][0]["y"]
     assert {trace["customdata"][0][0] for trace in histogram["data"]} <= {"low", "medium", "high"}
     assert [trace["opacity"] for trace in histogram["data"] if trace["customdata"][0][0] == "high"] == [1.0]
     assert [row[0] for row in tiers["data"][0]["customdata"]] == [

@@ -13,7 +13,6 @@ from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
 
 from clientscope.figures import theme as theme_module
 from clientscope.i18n import t
@@ -25,6 +24,7 @@ MODEL_COLOR = "#0d6efd"
 RULE_COLOR = "#6c757d"
 BEST_COLOR = "#fd7e14"
 MUTED_OPACITY = 0.3
+PANEL_GAP = 0.04  # between the drill chart's two panels, a share of the width
 
 
 @lru_cache(maxsize=2)
@@ -109,7 +109,7 @@ def at_risk_bars(
     lang: str,
     theme: str,
     currency: str = "CNY",
-) -> go.Figure:
+) -> theme_module.PlainFigure:
     """At-risk customers (left) and their AUM (right, in `currency`) per member of a drill level, largest first.
 
     customdata = [code, level, AUM text, count]; a member without a code (customers without an RM) carries
@@ -121,62 +121,79 @@ def at_risk_bars(
         [code, level, format_money(aum), count]
         for code, aum, count in zip(rows["code"], rows["at_risk_aum"], rows["at_risk_customers"], strict=True)
     ]
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        shared_yaxes=True,
-        horizontal_spacing=0.04,
-        subplot_titles=(t("churn.drill.at_risk_customers", lang), t("churn.drill.at_risk_aum", lang)),
-    )
     hover = (
         f"%{{y}}<br>{t('churn.drill.at_risk_customers', lang)}: %{{customdata[3]:,}}<br>"
         f"{t('churn.drill.at_risk_aum', lang)}: %{{customdata[2]}}<br>"
         f"{t('churn.drill.click', lang)}<extra></extra>"
     )
-    fig.add_bar(
-        y=names,
-        x=rows["at_risk_customers"].to_list(),
-        orientation="h",
-        marker_color=LEVEL_COLORS["high"],
-        customdata=custom,
-        hovertemplate=hover,
-        name=t("churn.drill.at_risk_customers", lang),
-        row=1,
-        col=1,
+    scale, money = money_axis(lang, currency)
+    panels = (
+        ("x", "y", t("churn.drill.at_risk_customers", lang), rows["at_risk_customers"].to_list(), LEVEL_COLORS["high"]),
+        (
+            "x2",
+            "y2",
+            t("churn.drill.at_risk_aum", lang),
+            [v / scale for v in rows["at_risk_aum"].to_list()],
+            MODEL_COLOR,
+        ),
     )
-    scale, axis = money_axis(lang, currency)
-    fig.add_bar(
-        y=names,
-        x=[value / scale for value in rows["at_risk_aum"].to_list()],
-        orientation="h",
-        marker_color=MODEL_COLOR,
-        customdata=custom,
-        hovertemplate=hover,
-        name=t("churn.drill.at_risk_aum", lang),
-        row=1,
-        col=2,
-    )
-    fig.update_layout(
-        template=template(theme),
-        height=max(240, 26 * len(names) + 90),
-        showlegend=False,
-        clickmode="event",
-        margin={"l": 140, "r": 16, "t": 48, "b": 32},
-    )
-    fig.update_yaxes(type="category", automargin=True)
-    fig.update_xaxes(rangemode="tozero")
-    fig.update_xaxes(**axis, row=1, col=2)
-    return fig
+    data = [
+        {
+            "type": "bar",
+            "y": names,
+            "x": values,
+            "orientation": "h",
+            "marker": {"color": colour},
+            "customdata": custom,
+            "hovertemplate": hover,
+            "name": name,
+            "xaxis": xaxis,
+            "yaxis": yaxis,
+        }
+        for xaxis, yaxis, name, values, colour in panels
+    ]
+    # Two panels side by side sharing the y axis, as plotly's make_subplots lays them out (its domains and titles)
+    width = (1 - PANEL_GAP) / 2
+    domains = ([0.0, width], [width + PANEL_GAP, 1.0])
+    y_axis = {"domain": [0.0, 1.0], "type": "category", "automargin": True}
+    layout = {
+        "xaxis": {"anchor": "y", "domain": domains[0], "rangemode": "tozero"},
+        "yaxis": {"anchor": "x", **y_axis},
+        "xaxis2": {"anchor": "y2", "domain": domains[1], "rangemode": "tozero", **money},
+        "yaxis2": {"anchor": "x2", "matches": "y", "showticklabels": False, **y_axis},
+        "annotations": [
+            {
+                "font": {"size": 16},
+                "showarrow": False,
+                "text": name,
+                "x": (low + high) / 2,
+                "xanchor": "center",
+                "xref": "paper",
+                "y": 1.0,
+                "yanchor": "bottom",
+                "yref": "paper",
+            }
+            for (_, _, name, _, _), (low, high) in zip(panels, domains, strict=True)
+        ],
+        "margin": {"l": 140, "r": 16, "t": 48, "b": 32},
+        "height": max(240, 26 * len(names) + 90),
+        "showlegend": False,
+        "clickmode": "event",
+    }
+    return theme_module.plain_figure(data, layout, theme)
 
 
 def money_axis(lang: str, currency: str = "CNY") -> tuple[float, dict[str, object]]:
     """(divisor, axis settings) for an axis of amounts in `currency`: 万元 / 万欧元 in Chinese, ¥ / € with
     k / M / G in English."""
     if lang == "zh_CN":
-        return 1e4, {"title": t("churn.axis.wan", lang, unit=currency_word(currency, lang)), "tickformat": ",.0f"}
+        return 1e4, {
+            "title": {"text": t("churn.axis.wan", lang, unit=currency_word(currency, lang))},
+            "tickformat": ",.0f",
+        }
     symbol = currency_symbol(currency, lang)
     prefix = symbol + " " if symbol[-1:].isalpha() else symbol
-    return 1.0, {"title": t("churn.axis.cny", lang, unit=currency), "tickformat": "~s", "tickprefix": prefix}
+    return 1.0, {"title": {"text": t("churn.axis.cny", lang, unit=currency)}, "tickformat": "~s", "tickprefix": prefix}
 
 
 def tier_bars(

@@ -196,9 +196,9 @@ def test_axes_and_headers_name_the_currency() -> None:
     from clientscope.i18n import t
     from clientscope.semantic.formats import currency_unit
 
-    assert money_axis("zh_CN", "EUR") == (1e4, {"title": "万欧元", "tickformat": ",.0f"})
-    assert money_axis("zh_CN", "CNY")[1]["title"] == "万元"
-    assert money_axis("en", "CZK") == (1.0, {"title": "CZK", "tickformat": "~s", "tickprefix": "CZK "})
+    assert money_axis("zh_CN", "EUR") == (1e4, {"title": {"text": "万欧元"}, "tickformat": ",.0f"})
+    assert money_axis("zh_CN", "CNY")[1]["title"] == {"text": "万元"}
+    assert money_axis("en", "CZK") == (1.0, {"title": {"text": "CZK"}, "tickformat": "~s", "tickprefix": "CZK "})
     assert money_axis("en", "CNY")[1]["tickprefix"] == "¥"
     assert t("lifecycle.col.aum_a", "zh_CN", unit=currency_unit("CZK", "zh_CN")) == "月份A AUM（捷克克朗）"
     assert t("lifecycle.col.latest_aum", "en", unit=currency_unit("USD", "en")) == "Latest AUM (USD)"

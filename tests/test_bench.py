@@ -188,3 +188,26 @@ def test_a_tiny_run_writes_every_section_and_the_twin_agrees(tmp_path: Path):
     assert result.twins_equal
     assert result.export["rows"] > 0
     assert {c.page for c in result.callbacks} >= {"overview"}
+
+
+def test_the_slowest_callback_note_weighs_the_p95_against_the_sql_p95() -> None:
+    """Most calls of a section hit the cache (SQL p50 0 ms); the p95 call is a miss, so it is the SQL's p95 that
+    says whether the tail is the database or Python."""
+    from clientscope.bench.notes import slow_callback_note
+    from clientscope.bench.results import CallbackStats
+
+    def stats(raw: list[float]) -> CallbackStats:
+        http = [10.0] * 18 + [180.0, 200.0]
+        return CallbackStats("overview", "out", "kpis", summarize(http), summarize(http), summarize(raw), 0.8)
+
+    missed_cache = stats([0.0] * 18 + [150.0, 160.0])
+    assert slow_callback_note(missed_cache) == (
+        "Slowest: `kpis` on overview (p50 10.0 ms, p95 180.0 ms); its 0.8 SQL statements per call take p50 0.0 ms, "
+        "p95 150.0 ms on bare DuckDB, one after another; at p95 that is 83% of the callback: most of the slow calls' "
+        "time is their SQL (the filter changes that miss the cache)."
+    )
+    python_bound = stats([0.0] * 18 + [20.0, 30.0])
+    assert slow_callback_note(python_bound).endswith(
+        "at p95 that is 11% of the callback: most of it is Python outside DuckDB (page context, figures, layout "
+        "serialisation)."
+    )

@@ -187,13 +187,10 @@ def money_axis(lang: str, currency: str = "CNY") -> tuple[float, dict[str, objec
     """(divisor, axis settings) for an axis of amounts in `currency`: 万元 / 万欧元 in Chinese, ¥ / € with
     k / M / G in English."""
     if lang == "zh_CN":
-        return 1e4, {
-            "title": {"text": t("churn.axis.wan", lang, unit=currency_word(currency, lang))},
-            "tickformat": ",.0f",
-        }
+        return 1e4, theme_module.axis(t("churn.axis.wan", lang, unit=currency_word(currency, lang)), tickformat=",.0f")
     symbol = currency_symbol(currency, lang)
     prefix = symbol + " " if symbol[-1:].isalpha() else symbol
-    return 1.0, {"title": {"text": t("churn.axis.cny", lang, unit=currency)}, "tickformat": "~s", "tickprefix": prefix}
+    return 1.0, theme_module.axis(t("churn.axis.cny", lang, unit=currency), tickformat="~s", tickprefix=prefix)
 
 
 def tier_bars(

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import polars as pl
 
-from clientscope.figures.theme import COLORWAY, PlainFigure, axis, blues, plain_figure
+from clientscope.figures.theme import COLORWAY, PlainFigure, axis, blues, plain_figure, title_of
 
 
 def tier_mix_bars(
@@ -45,7 +45,7 @@ def tier_mix_bars(
         )
     layout = {
         "barmode": "stack",
-        "title": {"text": title},
+        "title": title_of(title),
         "height": 240,
         "xaxis": axis(share_label, tickformat=".0%"),
         "legend": {"orientation": "h", "y": -0.35},
@@ -102,7 +102,7 @@ def tier_trend_chart(
         )
     layout = {
         "barmode": "stack",
-        "title": {"text": title},
+        "title": title_of(title),
         "height": 340,
         "xaxis": {"type": "category"},
         "yaxis": axis(y_title, **({"tickformat": ".0%"} if measure == "share" else {})),
@@ -158,7 +158,7 @@ def breakdown_bars(
         )
     layout = {
         "barmode": "stack",
-        "title": {"text": title},
+        "title": title_of(title),
         "height": max(260, 60 + 26 * len(order)),
         "xaxis": axis(x_title, **({"tickformat": ".0%"} if measure == "share" else {})),
         "yaxis": {"type": "category", "automargin": True},
@@ -210,7 +210,7 @@ def penetration_heatmap(
         "colorbar": {"tickformat": ".0%"},
         "hovertemplate": "%{y} · %{x}: %{z:.1%} (" + hover_label + " %{customdata[1]})<extra></extra>",
     }
-    layout = {"title": {"text": title}, "height": 120 + 60 * len(tiers), "yaxis": {"autorange": "reversed"}}
+    layout = {"title": title_of(title), "height": 120 + 60 * len(tiers), "yaxis": {"autorange": "reversed"}}
     return plain_figure([trace], layout, theme)
 
 
@@ -239,7 +239,7 @@ def tier_value_bars(
         "marker": {"opacity": [_opacity(tier, picked) for tier in tiers]},
         "hovertemplate": "%{x}: %{text}<extra></extra>",
     }
-    return plain_figure([trace], {"title": {"text": title}, "height": 300, "showlegend": False}, theme)
+    return plain_figure([trace], {"title": title_of(title), "height": 300, "showlegend": False}, theme)
 
 
 def migration_heatmap(
@@ -293,7 +293,7 @@ def migration_heatmap(
         "hovertemplate": "%{y} → %{x}: %{customdata[1]}<extra></extra>",
     }
     layout = {
-        "title": {"text": title},
+        "title": title_of(title),
         "height": 320,
         "xaxis": axis(x_title, side="top"),
         "yaxis": axis(y_title, autorange="reversed"),
@@ -353,7 +353,7 @@ def migration_sankey(
             "hovertemplate": "%{source.label} → %{target.label}: %{value:,} · %{customdata[1]}<extra></extra>",
         },
     }
-    return plain_figure([trace], {"title": {"text": title}, "height": 360}, theme)
+    return plain_figure([trace], {"title": title_of(title), "height": 360}, theme)
 
 
 def clicked_code(click: Mapping | None, figure: Mapping | None) -> str | None:

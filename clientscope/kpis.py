@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -21,12 +22,10 @@ from clientscope.i18n import month_name, t
 from clientscope.semantic import (
     MetricRequest,
     SemanticModel,
-    compare_query,
     format_change,
     format_pct_change,
     format_value,
     missing_tables,
-    run_compiled,
     run_metric_query,
 )
 from clientscope.semantic.model import ConversionMetric, RatioMetric
@@ -153,33 +152,51 @@ def kpi_numbers(pc: PageContext, metrics: Sequence[str]) -> list[KpiNumbers]:
     if not metrics:
         return []
     start, end = period_bounds(pc)
-    filters = pc.metric_filters()
-    current = MetricRequest(metrics=tuple(metrics), filters=filters, grain="month", start=end, end=end)
-    trend_request = MetricRequest(metrics=tuple(metrics), filters=filters, grain="month", start=start, end=end)
-    # three independent statements at once, each on its own cursor: DuckDB plans and runs them outside the GIL,
-    # so a filter change that misses the cache waits for the slowest, not for the sum (issue 15)
-    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="kpis") as pool:
-        compared_f = pool.submit(
-            run_compiled, pc.db, compare_query(pc.model, current, pc.state.compare), pc.scope, "kpi cards"
-        )
-        trend_f = pool.submit(run_metric_query, pc.db, pc.model, trend_request, pc.scope)
-        periods_f = pool.submit(period_values, pc, metrics)
-        compared, trend, periods = compared_f.result().frame, trend_f.result().frame, periods_f.result()
     months = kpi_months(pc)
-    row = compared.row(0, named=True) if compared.height else {}
+    # The card's month and the month it is compared with come from the trend's own monthly statement, reaching
+    # back to the compared month when it lies before the period: a filter change that misses the cache runs two
+    # statements (at once, each on its own cursor, outside the GIL), not three (issue 15; decision 80).
+    first = min(start, months.prior) if months.prior else start
+    request = MetricRequest(metrics=tuple(metrics), filters=pc.metric_filters(), grain="month", start=first, end=end)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="kpis") as pool:
+        monthly_f = pool.submit(run_metric_query, pc.db, pc.model, request, pc.scope)
+        periods_f = pool.submit(period_values, pc, metrics)
+        monthly, periods = monthly_f.result().frame, periods_f.result()
+    current, prior = _month_row(monthly, months.month), _month_row(monthly, months.prior)
+    trend = monthly.filter(pl.col("period") >= month_start(start)) if monthly.height and start else monthly
     return [
         KpiNumbers(
             metric=m,
-            value=row.get(m),
-            prior=row.get(f"{m}__prior"),
-            change=row.get(f"{m}__change"),
-            pct_change=row.get(f"{m}__pct_change"),
+            value=current.get(m),
+            prior=prior.get(m),
+            change=_change(current.get(m), prior.get(m)),
+            pct_change=_pct_change(current.get(m), prior.get(m)),
             trend=trend.select(pl.col("period"), pl.col(m).alias("value")) if trend.height else pl.DataFrame(),
             months=months,
             period=periods.get(m),
         )
         for m in metrics
     ]
+
+
+def _month_row(monthly: pl.DataFrame, month: str) -> dict[str, object]:
+    """One month's row of a monthly frame (YYYY-MM), empty when the month has no row."""
+    if not month or not monthly.height:
+        return {}
+    rows = monthly.filter(pl.col("period") == month_start(month))
+    return rows.row(0, named=True) if rows.height else {}
+
+
+def _change(value: Any, prior: Any) -> Any:
+    """value − prior, as `compare_query` computes it (None when either is missing)."""
+    return None if value is None or prior is None else value - prior
+
+
+def _pct_change(value: Any, prior: Any) -> float | None:
+    """(value − prior) / |prior|, as `compare_query` computes it (None for a zero or missing prior)."""
+    if value is None or prior is None or prior == 0:
+        return None
+    return (value - prior) / abs(prior)
 
 
 def months_text(months: KpiMonths, lang: str) -> str:

@@ -5,6 +5,7 @@ Numbers are checked against polars computations over the raw extracts of the see
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,11 +13,12 @@ import polars as pl
 import pytest
 
 from clientscope.db import FULL_SCOPE
-from clientscope.kpis import kpi_numbers, kpi_views
+from clientscope.kpis import kpi_numbers, kpi_views, period_bounds
 from clientscope.overview.data import HEADLINE_METRICS
 from clientscope.overview.workbook import workbook as overview_workbook
 from clientscope.reports import ReportRequest
 from clientscope.segments.workbook import workbook as segments_workbook
+from clientscope.semantic import MetricRequest, compare_query, run_compiled, run_metric_query
 from clientscope.view_context import build_page_context
 from tests.raw_extracts import raw_churn_events, read_extract
 
@@ -133,3 +135,49 @@ def test_a_conversion_rate_without_a_complete_window_says_why(demo_db, demo_data
     assert all(v.note is None for v in views.values() if v.metric != "campaign_conversion_rate")
     zh = {v.metric: v for v in kpi_views(_context(demo_db, demo_data, {}), HEADLINE_METRICS)}
     assert zh["campaign_conversion_rate"].note == "暂不可计算：本月触达的 30 天转化窗口尚未结束"
+
+
+@pytest.mark.parametrize(
+    ("query", "prior_before_period"),
+    [
+        ({"compare": "mom"}, False),
+        ({"compare": "qoq", "region": "华东区", "tier": "private,affluent"}, False),
+        ({"compare": "yoy"}, True),  # the default 12-month period ends a year after the month before its start
+        ({"compare": "qoq", "short": "1"}, True),  # a two-month period: the quarter before lies outside it
+    ],
+)
+def test_cards_compare_the_same_values_as_the_comparison_query(
+    demo_db, demo_data: Path, months: list[date], query: dict[str, str], prior_before_period: bool
+) -> None:
+    # The cards take their month and compared month from the trend's monthly statement (decision 80); the
+    # comparison query (`compare_query`, tested against the extracts in tests/test_semantic_compiler.py) is the
+    # independent answer, and the trend must still cover exactly the period.
+    db, model = demo_db
+    query = dict(query)
+    if query.pop("short", None):
+        query.update(start=_ym(months[-2]), end=_ym(months[-1]))
+    pc = _context(demo_db, demo_data, query)
+    numbers = kpi_numbers(pc, HEADLINE_METRICS)
+    start, end = period_bounds(pc)
+    assert (numbers[0].months.prior < start) is prior_before_period
+    request = MetricRequest(
+        metrics=tuple(n.metric for n in numbers), filters=pc.metric_filters(), grain="month", start=end, end=end
+    )
+    compared = run_compiled(db, compare_query(model, request, pc.state.compare), FULL_SCOPE, "test").frame.row(
+        0, named=True
+    )
+    trend = run_metric_query(db, model, replace(request, start=start), FULL_SCOPE).frame
+    for n in numbers:
+        assert (n.value, n.prior, n.change) == (
+            compared[n.metric],
+            compared[f"{n.metric}__prior"],
+            compared[f"{n.metric}__change"],
+        ), n.metric
+        assert n.pct_change == pytest.approx(compared[f"{n.metric}__pct_change"], rel=1e-12, nan_ok=True), n.metric
+        assert n.trend.to_dicts() == trend.select("period", pl.col(n.metric).alias("value")).to_dicts(), n.metric
+    # and one of them by hand from the raw extract: the book (rows of the month) at the card's two months
+    rows = read_extract(demo_data, "customer_months").with_columns(pl.col("month").cast(pl.Date))
+    if "region" not in query:
+        counts = {_ym(m): n for m, n in rows.group_by("month").len().iter_rows()}
+        customers = next(n for n in numbers if n.metric == "customers")
+        assert (customers.value, customers.prior) == (counts[end], counts.get(customers.months.prior))

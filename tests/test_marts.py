@@ -172,6 +172,26 @@ def test_a_closure_after_a_soft_churn_is_not_counted_again(model: SemanticModel)
     assert stage == [("churned",)]
 
 
+def test_a_gap_in_the_months_before_a_soft_churn_starts_a_new_one(model: SemanticModel) -> None:
+    # C5 (no transactions, 500 CNY) is in soft churn from June 2025 (i 5): six silent months. Without its row of
+    # July (i 6), no six months up to August–December are all there, so the soft churn stops; it starts again in
+    # January (i 12: August–January). The facts read the previous row's soft churn from ROWS frames (decision 81):
+    # in January the six rows before are June and August–December, which do not start six months before
+    # December, so December was not in soft churn and January is a new event. Counting those rows alone would
+    # have called December a soft churn and missed the event. (The earlier lag() over the rows agrees.)
+    database = fixture_database()
+    months = database.con.sql(
+        "select * from customer_months where not (customer_id = 'C5' and month = $m)", params={"m": month_end(6)}
+    )
+    database.register("customer_months", database.con.from_arrow(months.to_arrow_table()))
+    marts.build_marts_in_memory(database, model.rules)
+    facts = database.con.sql("select * from customer_month_facts order by customer_id, month").pl()
+    soft = [i for i, flag in enumerate(by_index(facts, "C5", "is_soft_churn")) if flag]
+    events = [i for i, flag in enumerate(by_index(facts, "C5", "is_churn_event")) if flag]
+    assert soft == [5, 12, 13, 14]
+    assert events == [5, 12]
+
+
 def test_next_month_is_the_opening_book_and_empty_in_the_latest_month(facts: pl.DataFrame) -> None:
     assert by_index(facts, "C1", "next_month")[12:15] == [month_end(13), month_end(14), None]
     assert by_index(facts, "C6", "next_month")[11] == month_end(12)

@@ -32,7 +32,7 @@ SCOPE_DIR = QUERIES_DIR / "scope"
 DEFAULT_ROW_CAP = 200_000
 DEFAULT_TIMEOUT_S = 30.0
 _QUERY_NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)*$")
-_INCLUDE = re.compile(r"^[ \t]*-- include: ([a-z0-9_/]+)[ \t]*$", re.MULTILINE)
+_INCLUDE = re.compile(r"^-- include: ([a-z0-9_/]+)[ \t]*$", re.MULTILINE)
 
 
 class QueryError(RuntimeError):
@@ -130,7 +130,7 @@ def query_sql(name: str) -> str:
 
 @lru_cache(maxsize=512)
 def _sql(name: str) -> str:
-    """The file's text with every `-- include: <name>` line (indented or not) replaced by that file's text.
+    """The file's text with every `-- include: <name>` line replaced by that file's text.
 
     DuckDB has no parameterised views: where two queries share a rule (a page's numbers and its drill list), the
     shared CTEs live in one file that both include, so the rule is written once.

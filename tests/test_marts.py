@@ -175,10 +175,9 @@ def test_a_closure_after_a_soft_churn_is_not_counted_again(model: SemanticModel)
 def test_a_gap_in_the_months_before_a_soft_churn_starts_a_new_one(model: SemanticModel) -> None:
     # C5 (no transactions, 500 CNY) is in soft churn from June 2025 (i 5): six silent months. Without its row of
     # July (i 6), no six months up to August–December are all there, so the soft churn stops; it starts again in
-    # January (i 12: August–January). The facts read the previous row's soft churn from ROWS frames (decision 81):
-    # in January the six rows before are June and August–December, which do not start six months before
-    # December, so December was not in soft churn and January is a new event. Counting those rows alone would
-    # have called December a soft churn and missed the event. (The earlier lag() over the rows agrees.)
+    # January (i 12: August–January), a new churn event: the previous row (December) was not in soft churn. Its
+    # six rows before hold June and August–December, so a rewrite that counted the rows before a month instead of
+    # its calendar months (tried for the build, decision 81) would call December a soft churn and miss the event.
     database = fixture_database()
     months = database.con.sql(
         "select * from customer_months where not (customer_id = 'C5' and month = $m)", params={"m": month_end(6)}

@@ -1,7 +1,6 @@
 -- customer_month_facts: one row per customer_months row, with the customer's attributes and everything
 -- derived from the month and its history: tier, lifecycle stage, the warning score (预警分), its level and the
--- six signal flags (written once in churn/warning_window_columns.sql and churn/warning_scoring.sql, shared with
--- the churn model's signals).
+-- six signal flags (written once in churn/warning_signals.sql, shared with the churn model's signals).
 -- Every threshold is a named parameter bound from metrics.yaml `rules` (see docs/metrics.md).
 -- History windows run over month_idx (year * 12 + month) with RANGE frames, so a gap in a customer's
 -- months never makes "3 months ago" point at the wrong month.
@@ -77,6 +76,8 @@ closed_holdings as (
     where close_date is not null
 ),
 
+-- include: churn/warning_signals
+
 -- tier_rank 1 is the highest tier: the first floor (highest first) the month-end AUM reaches. The lowest tier
 -- takes every AUM below the next floor, negative (an overdrawn account) or missing included, so every row has a
 -- tier and tier shares sum to 100 %.
@@ -96,48 +97,38 @@ tiered as (
     from months_in as m
 ),
 
--- Every window of the mart in one pass over the customer-months, one sort by customer and month: the lifecycle
--- windows here and the warning score's (churn/warning_window_columns.sql). The previous row's soft churn
--- (was_soft_churn below) is read from ROWS frames ending at that row: its RANGE window of $churn_dormant_months
--- months is full exactly when the $churn_dormant_months rows before this one start that many months before it.
-warning_windows as (
+windowed as (
     select
         t.*,
         max(t.tier_rank) over (
             partition by t.customer_id order by t.month_idx range between 1 preceding and 1 preceding
         ) as prev_tier_rank,
-        sum(t.txn_count) over dormant as txn_dormant_window,
-        count(*) over dormant as months_dormant_window,
-        sum(t.txn_count) over churn_window as txn_churn_window,
-        count(*) over churn_window as months_churn_window,
-        max(t.tier_rank) over growing_back as tier_rank_lookback,
-        max(t.products_held) over growing_back as products_lookback,
-        lag(t.month_idx) over (partition by t.customer_id order by t.month_idx) as prev_month_idx,
-        lag(t.aum_total) over (partition by t.customer_id order by t.month_idx) as prev_aum_total,
-        count(*) over prev_churn_rows as prev_churn_rows,
-        min(t.month_idx) over prev_churn_rows as prev_churn_first_idx,
-        sum(t.txn_count) over prev_churn_rows as prev_churn_txn,
-        -- include: churn/warning_window_columns
-    from tiered as t
-    window
-        dormant as (
-            partition by customer_id order by month_idx range between $dormant_months - 1 preceding and current row
-        ),
-        churn_window as (
-            partition by customer_id order by month_idx
+        sum(t.txn_count) over (
+            partition by t.customer_id order by t.month_idx
+            range between $dormant_months - 1 preceding and current row
+        ) as txn_dormant_window,
+        count(*) over (
+            partition by t.customer_id order by t.month_idx
+            range between $dormant_months - 1 preceding and current row
+        ) as months_dormant_window,
+        sum(t.txn_count) over (
+            partition by t.customer_id order by t.month_idx
             range between $churn_dormant_months - 1 preceding and current row
-        ),
-        growing_back as (
-            partition by customer_id order by month_idx
+        ) as txn_churn_window,
+        count(*) over (
+            partition by t.customer_id order by t.month_idx
+            range between $churn_dormant_months - 1 preceding and current row
+        ) as months_churn_window,
+        max(t.tier_rank) over (
+            partition by t.customer_id order by t.month_idx
             range between $growing_months preceding and $growing_months preceding
-        ),
-        prev_churn_rows as (
-            partition by customer_id order by month_idx rows between $churn_dormant_months preceding and 1 preceding
-        ),
-        -- include: churn/warning_window_frames
+        ) as tier_rank_lookback,
+        max(t.products_held) over (
+            partition by t.customer_id order by t.month_idx
+            range between $growing_months preceding and $growing_months preceding
+        ) as products_lookback
+    from tiered as t
 ),
-
--- include: churn/warning_scoring
 
 joined as (
     select
@@ -156,7 +147,7 @@ joined as (
         date_trunc('month', w.month) as month_start,
         case when w.month < d.last_month then cast(last_day(w.month + interval 1 month) as date) end as next_month,
         year(w.month) - c.birth_year as age
-    from warning_signals as w
+    from windowed as w
     cross join data_end as d
     left join customers_in as c on c.customer_id = w.customer_id
 ),
@@ -175,20 +166,25 @@ flagged as (
             and coalesce(j.txn_churn_window, 0) = 0
             and coalesce(j.aum_total, 0) < $churn_aum_floor as is_soft_churn,
         coalesce(j.tier_rank < j.tier_rank_lookback, false)
-            or coalesce(j.products_held > j.products_lookback, false) as is_growing
+            or coalesce(j.products_held > j.products_lookback, false) as is_growing,
+        w.warning_score,
+        w.warning_level,
+        w.txn_drop_flag,
+        w.aum_drop_flag,
+        w.complaints_flag,
+        w.closures_flag,
+        w.inactive_flag,
+        w.logins_drop_flag
     from joined as j
+    inner join warning_signals as w on w.customer_id = j.customer_id and w.month_idx = j.month_idx
 ),
 
 staged as (
     select
         f.*,
         f.is_churned_month or f.is_closed_before or f.is_soft_churn as is_churned,
-        -- the previous row's is_soft_churn (as lag() over the rows would give it; false on a first row)
         coalesce(
-            f.prev_churn_rows = $churn_dormant_months
-                and f.prev_churn_first_idx = f.prev_month_idx - $churn_dormant_months + 1
-                and coalesce(f.prev_churn_txn, 0) = 0
-                and coalesce(f.prev_aum_total, 0) < $churn_aum_floor,
+            lag(f.is_soft_churn) over (partition by f.customer_id order by f.month_idx),
             false
         ) as was_soft_churn
     from flagged as f

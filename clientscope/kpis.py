@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
 
@@ -29,7 +28,14 @@ from clientscope.semantic import (
     run_metric_query,
 )
 from clientscope.semantic.model import ConversionMetric, RatioMetric
-from clientscope.semantic.periods import COMPARISON_MONTHS, add_months, month_label, month_start
+from clientscope.semantic.periods import (
+    COMPARISON_MONTHS,
+    add_months,
+    month_label,
+    month_start,
+    period_change,
+    relative_change,
+)
 from clientscope.semantic.periods import DEFAULT_PERIOD_MONTHS as TREND_MONTHS
 from clientscope.view_context import PageContext
 
@@ -169,8 +175,8 @@ def kpi_numbers(pc: PageContext, metrics: Sequence[str]) -> list[KpiNumbers]:
             metric=m,
             value=current.get(m),
             prior=prior.get(m),
-            change=_change(current.get(m), prior.get(m)),
-            pct_change=_pct_change(current.get(m), prior.get(m)),
+            change=period_change(current.get(m), prior.get(m)),
+            pct_change=relative_change(current.get(m), prior.get(m)),
             trend=trend.select(pl.col("period"), pl.col(m).alias("value")) if trend.height else pl.DataFrame(),
             months=months,
             period=periods.get(m),
@@ -185,18 +191,6 @@ def _month_row(monthly: pl.DataFrame, month: str) -> dict[str, object]:
         return {}
     rows = monthly.filter(pl.col("period") == month_start(month))
     return rows.row(0, named=True) if rows.height else {}
-
-
-def _change(value: Any, prior: Any) -> Any:
-    """value − prior, as `compare_query` computes it (None when either is missing)."""
-    return None if value is None or prior is None else value - prior
-
-
-def _pct_change(value: Any, prior: Any) -> float | None:
-    """(value − prior) / |prior|, as `compare_query` computes it (None for a zero or missing prior)."""
-    if value is None or prior is None or prior == 0:
-        return None
-    return (value - prior) / abs(prior)
 
 
 def months_text(months: KpiMonths, lang: str) -> str:

@@ -20,6 +20,7 @@ from clientscope.delivery.recipients import RecipientRefused
 from clientscope.delivery.render import url_query
 from clientscope.semantic import SemanticModel
 from clientscope.semantic.compiler import MetricRequest, run_metric_query
+from clientscope.semantic.periods import relative_change
 from clientscope.store.tables import alert_state
 from clientscope.view_context import build_page_context
 
@@ -35,9 +36,7 @@ class Evaluation:
 
     @property
     def change(self) -> float | None:
-        if self.value is None or not self.prior:
-            return None
-        return (self.value - self.prior) / abs(self.prior)
+        return relative_change(self.value, self.prior)
 
 
 def _value(db: Database, model: SemanticModel, viewer: Viewer, metric: str, filters, start, end) -> float | None:
@@ -84,9 +83,9 @@ def judge(alert: Alert, value: float | None, prior: float | None, other: float |
             if other is None:
                 return None
             return value < other if alert.condition == "below_metric" else value > other
-    if not prior:  # a relative change from nothing (or no prior month) is not a measurable rise or fall
+    change = relative_change(value, prior)
+    if change is None:  # no prior month, or a change from nothing: no measurable rise or fall
         return None
-    change = (value - prior) / abs(prior)
     return change > float(threshold or 0) if alert.condition == "rise_above" else change < -float(threshold or 0)
 
 

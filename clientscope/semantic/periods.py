@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from clientscope.semantic.sqltext import CompileError
 
@@ -32,3 +33,17 @@ def add_months(day: date, months: int) -> date:
 
 def month_label(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
+
+
+def period_change(value: Any, prior: Any) -> Any:
+    """value − prior, as the compiled comparisons compute it (`compare_query`'s `__change`); None when either is
+    missing."""
+    return None if value is None or prior is None else value - prior
+
+
+def relative_change(value: Any, prior: Any) -> float | None:
+    """(value − prior) / |prior|, as the compiled comparisons compute it (`__pct_change`); None when either is
+    missing or the prior is zero (a change from nothing is no measurable rise or fall)."""
+    if value is None or not prior:
+        return None
+    return (value - prior) / abs(prior)

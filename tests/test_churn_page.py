@@ -253,6 +253,33 @@ def test_signal_shares_follow_the_customers_chosen_at_the_scoring_month(demo_db,
     assert wide["customers"][-1] == ids.len()  # every chosen customer is open at the scoring month
 
 
+def test_model_card_charts_draw_each_scores_deciles(data) -> None:
+    """The gains and calibration charts (plain dicts, as plotly's objects sent them) plot each score's deciles as
+    the card holds them: cumulative capture from (0, 0) to all churners at 100 % of customers, and mean predicted
+    against observed rate with each decile's number and size for the hover."""
+    from clientscope.churn import figures
+    from clientscope.churn.explain import decile_frame
+
+    deciles = decile_frame(data.card)
+    gains = figures.gains_chart(deciles, lang="en", theme="light", best_name="Logistic")
+    calibration = figures.calibration_chart(deciles, lang="zh_CN", theme="dark", best_name=None)
+    for chart in (gains, calibration):
+        assert_plain_figure(chart)
+    model = deciles.filter(pl.col("score") == "model").sort("decile")
+    assert gains["data"][0]["name"] == t("churn.card.random", "en")
+    model_gains = next(trace for trace in gains["data"] if trace["name"] == t("churn.card.model", "en"))
+    assert model_gains["x"] == [0.0, *(d / 10 for d in range(1, 11))]
+    assert model_gains["y"] == [0.0, *model["cumulative_capture"].to_list()]
+    assert model_gains["y"][-1] == pytest.approx(1.0)  # ten deciles hold every churner
+    assert gains["layout"]["yaxis"]["title"] == {"text": t("churn.card.gains_y", "en")}
+    model_calibration = next(trace for trace in calibration["data"] if trace["name"] == t("churn.card.model", "zh_CN"))
+    assert model_calibration["x"] == model["mean_predicted"].to_list()
+    assert model_calibration["y"] == model["observed_rate"].to_list()
+    assert model_calibration["customdata"] == [[d, n] for d, n in zip(model["decile"], model["rows"], strict=True)]
+    top = max([*deciles["mean_predicted"].to_list(), *deciles["observed_rate"].to_list(), 0.01])
+    assert calibration["data"][0]["x"] == [0, top] == calibration["data"][0]["y"]
+
+
 def tiers_codes(pc, data) -> set[str]:
     return set(churn_numbers.at_risk_by(pc, data, "tier")["code"].to_list())
 

@@ -7,11 +7,9 @@ level, tier, drill member or signal code, so a click cross-filters, drills or pi
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-import plotly.graph_objects as go
 import polars as pl
 
 from clientscope.figures import theme as theme_module
@@ -25,12 +23,6 @@ RULE_COLOR = "#6c757d"
 BEST_COLOR = "#fd7e14"
 MUTED_OPACITY = 0.3
 PANEL_GAP = 0.04  # between the drill chart's two panels, a share of the width
-
-
-@lru_cache(maxsize=2)
-def template(name: str):
-    """The app's plotly template, built once per theme (building one costs ~70 ms; figures copy it)."""
-    return theme_module.template(name)
 
 
 def percent_text(value: float) -> str:
@@ -315,74 +307,84 @@ def _scores(deciles: pl.DataFrame, best_name: str | None, lang: str) -> list[tup
     return scores
 
 
-def gains_chart(deciles: pl.DataFrame, *, lang: str, theme: str, best_name: str | None = None) -> go.Figure:
+def gains_chart(
+    deciles: pl.DataFrame, *, lang: str, theme: str, best_name: str | None = None
+) -> theme_module.PlainFigure:
     """Cumulative share of churners captured by the top k deciles: model, rule baseline and random."""
-    fig = go.Figure()
-    fig.add_scatter(
-        x=[0, 1],
-        y=[0, 1],
-        mode="lines",
-        name=t("churn.card.random", lang),
-        line={"dash": "dot", "color": "#adb5bd"},
-        hoverinfo="skip",
-    )
+    data = [_diagonal(1, t("churn.card.random", lang))]
     for score, name, color in _scores(deciles, best_name, lang):
         rows = deciles.filter(pl.col("score") == score).sort("decile")
-        fig.add_scatter(
-            x=[0.0, *(d / 10 for d in rows["decile"].to_list())],
-            y=[0.0, *rows["cumulative_capture"].to_list()],
-            mode="lines+markers",
-            name=name,
-            line={"color": color},
-            hovertemplate=(
-                f"{t('churn.card.gains_x', lang)}: %{{x:.0%}}<br>"
-                f"{t('churn.card.gains_y', lang)}: %{{y:.1%}}<extra>%{{fullData.name}}</extra>"
-            ),
+        data.append(
+            {
+                "type": "scatter",
+                "x": [0.0, *(d / 10 for d in rows["decile"].to_list())],
+                "y": [0.0, *rows["cumulative_capture"].to_list()],
+                "mode": "lines+markers",
+                "name": name,
+                "line": {"color": color},
+                "hovertemplate": (
+                    f"{t('churn.card.gains_x', lang)}: %{{x:.0%}}<br>"
+                    f"{t('churn.card.gains_y', lang)}: %{{y:.1%}}<extra>%{{fullData.name}}</extra>"
+                ),
+            }
         )
-    fig.update_layout(
-        template=template(theme),
-        title={"text": t("churn.card.gains", lang), "font": {"size": 14}},
-        height=320,
-        xaxis={"title": t("churn.card.gains_x", lang), "tickformat": ".0%", "range": [0, 1]},
-        yaxis={"title": t("churn.card.gains_y", lang), "tickformat": ".0%", "range": [0, 1.02]},
-        legend={"orientation": "h", "y": -0.3},
+    layout = _card_layout(
+        t("churn.card.gains", lang),
+        xaxis=theme_module.axis(t("churn.card.gains_x", lang), tickformat=".0%", range=[0, 1]),
+        yaxis=theme_module.axis(t("churn.card.gains_y", lang), tickformat=".0%", range=[0, 1.02]),
     )
-    return fig
+    return theme_module.plain_figure(data, layout, theme)
 
 
-def calibration_chart(deciles: pl.DataFrame, *, lang: str, theme: str, best_name: str | None = None) -> go.Figure:
+def calibration_chart(
+    deciles: pl.DataFrame, *, lang: str, theme: str, best_name: str | None = None
+) -> theme_module.PlainFigure:
     """Mean predicted probability vs observed churn rate per score decile, model and rule baseline."""
-    fig = go.Figure()
     top = max([*deciles["mean_predicted"].to_list(), *deciles["observed_rate"].to_list(), 0.01])
-    fig.add_scatter(
-        x=[0, top],
-        y=[0, top],
-        mode="lines",
-        name=t("churn.card.perfect", lang),
-        line={"dash": "dot", "color": "#adb5bd"},
-        hoverinfo="skip",
-    )
+    data = [_diagonal(top, t("churn.card.perfect", lang))]
     for score, name, color in _scores(deciles, best_name, lang):
         rows = deciles.filter(pl.col("score") == score).sort("decile")
-        fig.add_scatter(
-            x=rows["mean_predicted"].to_list(),
-            y=rows["observed_rate"].to_list(),
-            mode="lines+markers",
-            name=name,
-            line={"color": color},
-            customdata=[[d, n] for d, n in zip(rows["decile"], rows["rows"], strict=True)],
-            hovertemplate=(
-                f"{t('churn.card.decile', lang)} %{{customdata[0]}} (%{{customdata[1]:,}})<br>"
-                f"{t('churn.card.predicted', lang)}: %{{x:.2%}}<br>"
-                f"{t('churn.card.observed', lang)}: %{{y:.2%}}<extra>%{{fullData.name}}</extra>"
-            ),
+        data.append(
+            {
+                "type": "scatter",
+                "x": rows["mean_predicted"].to_list(),
+                "y": rows["observed_rate"].to_list(),
+                "mode": "lines+markers",
+                "name": name,
+                "line": {"color": color},
+                "customdata": [[d, n] for d, n in zip(rows["decile"], rows["rows"], strict=True)],
+                "hovertemplate": (
+                    f"{t('churn.card.decile', lang)} %{{customdata[0]}} (%{{customdata[1]:,}})<br>"
+                    f"{t('churn.card.predicted', lang)}: %{{x:.2%}}<br>"
+                    f"{t('churn.card.observed', lang)}: %{{y:.2%}}<extra>%{{fullData.name}}</extra>"
+                ),
+            }
         )
-    fig.update_layout(
-        template=template(theme),
-        title={"text": t("churn.card.calibration", lang), "font": {"size": 14}},
-        height=320,
-        xaxis={"title": t("churn.card.predicted", lang), "tickformat": ".0%", "rangemode": "tozero"},
-        yaxis={"title": t("churn.card.observed", lang), "tickformat": ".0%", "rangemode": "tozero"},
-        legend={"orientation": "h", "y": -0.3},
+    layout = _card_layout(
+        t("churn.card.calibration", lang),
+        xaxis=theme_module.axis(t("churn.card.predicted", lang), tickformat=".0%", rangemode="tozero"),
+        yaxis=theme_module.axis(t("churn.card.observed", lang), tickformat=".0%", rangemode="tozero"),
     )
-    return fig
+    return theme_module.plain_figure(data, layout, theme)
+
+
+def _diagonal(top: float, name: str) -> dict[str, Any]:
+    """The reference line from (0, 0) to (top, top): random targeting, or a perfectly calibrated score."""
+    return {
+        "type": "scatter",
+        "x": [0, top],
+        "y": [0, top],
+        "mode": "lines",
+        "name": name,
+        "line": {"dash": "dot", "color": "#adb5bd"},
+        "hoverinfo": "skip",
+    }
+
+
+def _card_layout(title: str, **axes: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "title": {"text": title, "font": {"size": 14}},
+        "height": 320,
+        "legend": {"orientation": "h", "y": -0.3},
+        **axes,
+    }

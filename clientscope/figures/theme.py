@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+import plotly
 import plotly.graph_objects as go
-import plotly.io as pio
 from plotly.colors import make_colorscale, sequential
 
 FONT = 'system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif'
@@ -24,11 +25,10 @@ _PALETTE = {
 }
 
 
-@lru_cache(maxsize=2)
-def template(theme: str) -> go.layout.Template:
-    """Built once per theme; treat it as read-only."""
+def _template_layout(theme: str) -> dict[str, Any]:
+    """The template's layout as plain data, without plotly's objects (building and validating those took ~90 ms,
+    paid by the first chart of every server process)."""
     palette = _PALETTE["dark" if theme == "dark" else "light"]
-    base = pio.templates["plotly_dark" if theme == "dark" else "plotly_white"].layout
     axis = {
         "gridcolor": palette["grid"],
         "linecolor": palette["line"],
@@ -38,7 +38,7 @@ def template(theme: str) -> go.layout.Template:
         "automargin": True,
         "title": {"standoff": 15},
     }
-    layout = {
+    return {
         "font": {"family": FONT, "size": 12, "color": palette["text"]},
         "colorway": list(COLORWAY),
         "paper_bgcolor": "rgba(0,0,0,0)",
@@ -49,13 +49,26 @@ def template(theme: str) -> go.layout.Template:
         "autotypenumbers": "strict",
         "title": {"x": 0.05},
         "xaxis": axis,
-        "yaxis": axis,
-        "colorscale": base.colorscale,
+        "yaxis": dict(axis),
+        "colorscale": _plotly_colorscales(theme),
         "coloraxis": {"colorbar": {"outlinewidth": 0, "ticks": ""}},
         "annotationdefaults": {"arrowcolor": palette["text"], "arrowhead": 0, "arrowwidth": 1},
         "shapedefaults": {"line": {"color": palette["text"]}},
     }
-    return go.layout.Template(layout=layout)
+
+
+def _plotly_colorscales(theme: str) -> dict[str, Any]:
+    """The sequential and diverging scales of plotly's own light or dark template, read from its package data
+    (what `plotly.io.templates[name]` loads, without building the template object)."""
+    name = "plotly_dark" if theme == "dark" else "plotly_white"
+    path = Path(plotly.__file__).parent / "package_data" / "templates" / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))["layout"]["colorscale"]
+
+
+@lru_cache(maxsize=2)
+def template(theme: str) -> go.layout.Template:
+    """For the figures still built as plotly objects. Built once per theme; treat it as read-only."""
+    return go.layout.Template(layout=_template_layout(theme))
 
 
 PlainFigure = dict[str, Any]
@@ -63,7 +76,7 @@ PlainFigure = dict[str, Any]
 
 @lru_cache(maxsize=2)
 def _template_json(theme: str) -> str:
-    return json.dumps(template(theme).to_plotly_json())
+    return json.dumps({"layout": _template_layout(theme)})
 
 
 def plain_figure(data: list[dict[str, Any]], layout: dict[str, Any], theme: str) -> PlainFigure:

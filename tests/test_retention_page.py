@@ -6,9 +6,11 @@ the churn workbook carries the queue."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import duckdb
 import pytest
@@ -109,6 +111,9 @@ def test_an_rm_works_their_own_queue_and_every_save_is_versioned_and_audited(
     assert {row["customer"].split("]")[0].lstrip("[") for row in rows} == book  # her book, all of it
     assert {row["status"] for row in rows} == {"Open"}
     first = rows[0]
+    # each row links to the customer's page, carrying the view and the way back to the churn page
+    link = re.fullmatch(r"\[([^\]]+)\]\(/customers/([^?]+)\?(.+)\)", first["customer"])
+    assert link is not None and link[1] == link[2] and parse_qs(link[3]) == {"lang": ["en"], "p.back": ["churn"]}
     picked = call(
         anna,
         accounts_app,

@@ -339,6 +339,29 @@ def test_the_follow_up_count_reads_one_covering_index(store) -> None:
         assert "USING COVERING INDEX retention_actions_follow_up" in plan
 
 
+def test_the_queue_reads_its_first_actions_in_order_from_one_index(store) -> None:
+    """The work queue's order (newest batch, riskiest first, then customer) comes from an index (migration 0007), so
+    its first rows are read without sorting the store: checked against a sort in Python, ties included."""
+    tied = warnings(6).with_columns(pl.Series("churn_probability", [0.5, 0.9, 0.5, 0.7, 0.9, 0.5]))
+    open_batch(store, MONTH, warnings(4), CONFIG, OPENED)
+    open_batch(store, date(2026, 11, 30), tied, CONFIG, OPENED + timedelta(days=30))
+    rows = actions_frame(store, FULL_SCOPE, limit=7).select("warning_month", "churn_probability", "customer_id")
+    every = actions_frame(store, FULL_SCOPE).select("warning_month", "churn_probability", "customer_id").rows()
+    expected = sorted(every, key=lambda r: (-r[0].toordinal(), -r[1], r[2]))[:7]
+    assert rows.rows() == expected
+    assert [r[2] for r in expected[:3]] == ["C1", "C4", "C3"]  # the later batch first, 0.9 tied: by customer
+    indexes = {ix["name"]: ix["column_names"] for ix in sa.inspect(store.engine).get_indexes("retention_actions")}
+    assert indexes["retention_actions_queue"][-1] == "customer_id"
+    if store.engine.dialect.name == "sqlite":
+        query = (
+            "explain query plan select * from retention_actions where holdout = 0 and status in ('open', 'contacted')"
+            " order by warning_month desc, churn_probability desc, customer_id limit 2000"
+        )
+        with store.begin() as con:
+            plan = " ".join(str(row[-1]) for row in con.execute(sa.text(query)))
+        assert "USING INDEX retention_actions_queue" in plan and "TEMP B-TREE" not in plan
+
+
 def test_timestamps_read_from_either_database_are_utc() -> None:
     """SQLite gives naive datetimes written in UTC, PostgreSQL aware ones in its session's zone (offsets may change
     with daylight saving): both become one UTC column."""

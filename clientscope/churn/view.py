@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import quote
 
 from clientscope.churn.signals import (
     Signal,
@@ -101,11 +100,6 @@ def signal_search(state: ViewState, code: str) -> str:
         return to_query(state)
     current = selected_signal(state)
     return to_query(state.with_option(SIGNAL_OPTION, None if current == code else code))
-
-
-def customer_href(customer_id: str, state: ViewState) -> str:
-    """The customer 360 page, carrying the whole view (filters, drill path, cross-filters) and `p.back=churn`."""
-    return "/customers/" + quote(customer_id, safe="") + to_query(state.with_option("back", "churn"))
 
 
 def _risk_labels(lang: str) -> dict[str, str]:

@@ -21,9 +21,9 @@ from clientscope.actions.config import RetentionConfig, retention_config
 from clientscope.actions.queue import QUEUE_LIMIT, current_store, ensure_batch, now_utc, queue_frame
 from clientscope.actions.store import CLOSED_STATUSES, STATUSES, ActionError, count_actions, history_frame
 from clientscope.churn.files import ChurnData
-from clientscope.churn.view import customer_href
 from clientscope.components.grid import grid_options
 from clientscope.components.request_context import page_context
+from clientscope.customer_list import customer_href, link_query, markdown_link
 from clientscope.i18n import t
 from clientscope.semantic import format_value
 from clientscope.shell_ids import ShellIds
@@ -194,6 +194,7 @@ def queue_records(pc: PageContext, today: date, statuses: Any, overdue: Any) -> 
     labels, offers = status_labels(lang), retention_config().offer_labels(lang)
     rms, branches = pc.choices.labels.get("rm", {}), pc.choices.labels.get("branch", {})
     percent = pc.model.formats["percent_2"]
+    query = link_query(pc, "churn")  # the same view for every row
     records = []
     for row in frame.iter_rows(named=True):
         late = row["due_date"] < today and row["status"] not in CLOSED_STATUSES
@@ -201,7 +202,7 @@ def queue_records(pc: PageContext, today: date, statuses: Any, overdue: Any) -> 
         records.append(
             {
                 "id": str(row["id"]),
-                "customer": f"[{customer}]({customer_href(customer, pc.state)})",
+                "customer": markdown_link(customer, customer_href(customer, query)),
                 "name": row["name"],
                 "phone": row["phone"],
                 "assignee": rms.get(row["assignee"], row["assignee"]) or t("churn.unassigned", lang),

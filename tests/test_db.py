@@ -87,6 +87,24 @@ def test_row_cap_truncates_and_says_so(db: Database) -> None:
     assert not run_query(db, "select * from range(3)", row_cap=3).truncated
 
 
+def test_results_come_back_as_duckdb_would_give_them(db: Database) -> None:
+    """run_query reads Arrow batches from the executed statement (decision 82): the frame DuckDB's own `.pl()` gives,
+    column types included; a cap inside a later batch keeps exactly its rows; an empty result keeps its columns."""
+    typed = (
+        "select range as n, (range * 1.5)::decimal(18, 2) as money, 'c' || range as code, date '2026-01-31' as day,"
+        " timestamptz '2026-01-01 10:00+08' as at, [range, 1]::integer[2] as pair, {'k': range} as kv"
+        " from range(5) where range >= $low"
+    )
+    expected = duckdb.connect().sql(typed, params={"low": 1}).pl()
+    got = run_query(db, typed, {"low": 1}).frame
+    assert got.schema["money"] == pl.Float64  # the money as floats (decimals_as_float), the rest as DuckDB gives it
+    assert_frame_equal(got, expected.with_columns(pl.col("money").cast(pl.Float64)))
+    capped = run_query(db, "select range as n from range(300000)", row_cap=200_000)
+    assert capped.truncated and capped.frame["n"].to_list() == list(range(200_000))
+    empty = run_query(db, typed, {"low": 99}).frame
+    assert empty.height == 0 and empty.schema == got.schema
+
+
 def test_timeout_interrupts(db: Database) -> None:
     with pytest.raises(QueryTimeout, match="took longer than 0 s and was stopped"):
         run_query(db, "select count(*) from range(100000000000) a", timeout_s=0.2, label="slow query")

@@ -99,10 +99,13 @@ def test_results_come_back_as_duckdb_would_give_them(db: Database) -> None:
     got = run_query(db, typed, {"low": 1}).frame
     assert got.schema["money"] == pl.Float64  # the money as floats (decimals_as_float), the rest as DuckDB gives it
     assert_frame_equal(got, expected.with_columns(pl.col("money").cast(pl.Float64)))
-    capped = run_query(db, "select range as n from range(300000)", row_cap=200_000)
+    capped = run_query(db, "-- the cap stops the database\nselect range as n from range(300000)", row_cap=200_000)
     assert capped.truncated and capped.frame["n"].to_list() == list(range(200_000))
     empty = run_query(db, typed, {"low": 99}).frame
     assert empty.height == 0 and empty.schema == got.schema
+    # the cap is applied by the database: a billion rows are never produced (holding them would take 8 GB)
+    huge = run_query(db, "with r as (select range as n from range(1000000000)) select n from r", row_cap=5)
+    assert huge.truncated and huge.frame["n"].to_list() == [0, 1, 2, 3, 4]
 
 
 def test_timeout_interrupts(db: Database) -> None:

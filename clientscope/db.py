@@ -257,19 +257,19 @@ warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", cat
 
 _READS = ("with", "select", "from", "values", "table", "(")  # statements that read rows (PIVOT expands into several)
 _LEADING_COMMENTS = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*", re.DOTALL)
-ROW_CAP_PARAM = "clientscope_row_cap"
+_ROW_CAP_PARAM = "clientscope_row_cap"
 
 
 def _first_rows(cur: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any], limit: int) -> pl.DataFrame:
     """The statement's first `limit` rows as a frame (an empty one for a statement without rows).
 
-    Run through the DB-API (`execute`, then Arrow batches), not the relation API (`cur.sql(...).limit(...).pl()`):
+    Run through the DB-API (`execute`, then the Arrow table), not the relation API (`cur.sql(...).limit(...).pl()`):
     in DuckDB 2 the relation layer binds each statement in Python before running it, about 5 ms a statement on the
     pages' queries at scale M (decision 82). A DB-API result holds all its rows, so the limit is put around the
     statement, as the relation's `.limit` did: the database stops at it, whatever the statement would return."""
     if _LEADING_COMMENTS.sub("", sql, count=1)[:8].lower().startswith(_READS):
-        sql = "select * from (\n" + sql + "\n) limit $" + ROW_CAP_PARAM  # the statement is ours; the cap is bound
-        params = {**params, ROW_CAP_PARAM: limit}
+        sql = "select * from (\n" + sql + "\n) limit $" + _ROW_CAP_PARAM  # the statement is ours; the cap is bound
+        params = {**params, _ROW_CAP_PARAM: limit}
     cur.execute(sql, params)
     if cur.description is None:
         return pl.DataFrame()

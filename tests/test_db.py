@@ -88,7 +88,7 @@ def test_row_cap_truncates_and_says_so(db: Database) -> None:
 
 
 def test_results_come_back_as_duckdb_would_give_them(db: Database) -> None:
-    """run_query reads Arrow batches from the executed statement (decision 82): the frame DuckDB's own `.pl()` gives,
+    """run_query reads the executed statement's Arrow table (decision 82): the frame DuckDB's own `.pl()` gives,
     column types included; a cap inside a later batch keeps exactly its rows; an empty result keeps its columns."""
     typed = (
         "select range as n, (range * 1.5)::decimal(18, 2) as money, 'c' || range as code, date '2026-01-31' as day,"

@@ -71,10 +71,18 @@ def export_note(export: dict[str, float]) -> str:
     write_s = export.get("write_s", math.nan)
     rate = rows / write_s if write_s else math.nan
     short = f" Only {int(rows):,} rows exist at this scale." if rows < 100_000 else ""
+    mode = "constant-memory" if export.get("constant_memory") else "in-memory"
+    floor_s = export.get("xlsxwriter_alone_s", math.nan)
+    floor = (
+        f" xlsxwriter alone (no Clientscope code, the same cells and mode) took {floor_s:.2f} s: the workbook cannot "
+        "take less on this machine with xlsxwriter."
+        if not math.isnan(floor_s)
+        else ""
+    )
     return (
         f"Query {export.get('query_s', math.nan):.2f} s, workbook {write_s:.2f} s "
-        f"({rate:,.0f} rows/s through xlsxwriter's constant-memory writer), file "
-        f"{export.get('file_mb', math.nan):.1f} MB.{short}"
+        f"({rate:,.0f} rows/s through xlsxwriter's {mode} writer), file "
+        f"{export.get('file_mb', math.nan):.1f} MB.{floor}{short}"
     )
 
 

@@ -61,7 +61,7 @@ def judge(result: BenchResult) -> list[Target]:
     )  # fmt: skip
     export_s = result.export.get("total_s", math.nan)
     targets.append(
-        Target(f"Excel export of a {int(result.export.get('rows', 0)):,}-row drill list (query + streamed workbook)",
+        Target(f"Excel export of a {int(result.export.get('rows', 0)):,}-row drill list (query + workbook)",
                export_s, "s", EXPORT_S, "max", export_note(result.export))
     )  # fmt: skip
     targets.append(

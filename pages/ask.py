@@ -6,7 +6,6 @@ import dash
 from dash import html
 
 from clientscope import runtime
-from clientscope.ask import answer_question
 from clientscope.ask.view import ask_page
 from clientscope.components.request_context import page_context
 
@@ -17,4 +16,8 @@ def layout(q: str | None = None, **query: str) -> html.Div:
     if not runtime.current().ok:
         return html.Div()
     pc = page_context(query)
-    return ask_page(pc, q, answer_question(pc, q) if q is not None else None)
+    if q is None:
+        return ask_page(pc, q, None)
+    from clientscope.ask.answer import answer_question  # the parser's tables load with the first question
+
+    return ask_page(pc, q, answer_question(pc, q))

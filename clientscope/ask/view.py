@@ -4,17 +4,20 @@ message saying what was understood and what is missing."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from clientscope.ask.answer import Answer, Table
-from clientscope.ask.intent import Understood
 from clientscope.ask.lexicon import lexicon_for
 from clientscope.ask.request import MONTH_GROUP
 from clientscope.i18n import DEFAULT_LANGUAGE, join_words, t
 from clientscope.view_context import PageContext
+
+if TYPE_CHECKING:  # the answer and the parser load with the first question (see the package's docstring)
+    from clientscope.ask.answer import Answer, Table
+    from clientscope.ask.intent import Understood
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
     "zh_CN": ("上个月华东区的流失率", "今年以来各分行AUM同比", "近6个月新增客户数走势", "AUM最高的5个分行"),

@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 
 import polars as pl
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from clientscope.store import AppStore
 from clientscope.store.tables import deliveries, schedule_state
@@ -48,6 +47,9 @@ def aware(value: datetime) -> datetime:
 
 
 def _insert_ignoring_duplicates(con: sa.Connection, values: dict[str, object]) -> bool:
+    # Imported on the first delivery rather than when a server process starts (the dialects: 30 ms).
+    from sqlalchemy.dialects import postgresql, sqlite
+
     dialect = postgresql if con.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(deliveries).values(**values).on_conflict_do_nothing(index_elements=["key"])
     # RETURNING rather than rowcount, which drivers report differently for a skipped conflict.
